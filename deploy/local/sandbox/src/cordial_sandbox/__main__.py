@@ -1,0 +1,27 @@
+"""Run the sandbox: ``python -m cordial_sandbox --host 127.0.0.1 --port N --token T``."""
+
+import argparse
+
+import uvicorn
+
+from cordial_sandbox.app import create_app
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(prog="cordial_sandbox", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind")
+    parser.add_argument("--port", type=int, default=8099, help="port to bind")
+    parser.add_argument("--token", required=True, help="secret every provider accepts")
+    parser.add_argument("--log-level", default="warning", help="uvicorn log level")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Start uvicorn serving a fresh sandbox app."""
+    args = parse_args(argv)
+    uvicorn.run(create_app(args.token), host=args.host, port=args.port, log_level=args.log_level)
+
+
+if __name__ == "__main__":
+    main()

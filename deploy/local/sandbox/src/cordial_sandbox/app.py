@@ -1,0 +1,36 @@
+"""Build the sandbox FastAPI app: health, ``/sandbox`` controls and every provider.
+
+To add a provider, write ``cordial_sandbox/<name>.py`` exposing ``PROVIDER`` (see
+``provider.py``) and list it in ``PROVIDERS``.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from cordial_sandbox import control, sms, whatsapp
+from cordial_sandbox.provider import Provider
+from cordial_sandbox.state import SandboxState, utc_now
+
+PROVIDERS: tuple[Provider, ...] = (sms.PROVIDER, whatsapp.PROVIDER)
+
+
+def healthz() -> dict[str, str]:
+    """Report that the sandbox is up."""
+    return {"status": "ok"}
+
+
+def create_app(token: str, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    """Create an independent sandbox app whose providers accept ``token`` as their secret."""
+    if not token:
+        raise ValueError("token must not be empty")
+    app = FastAPI(title="Cordial provider sandbox", docs_url="/sandbox/docs")
+    app.state.sandbox = SandboxState(
+        token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock
+    )
+    app.add_api_route("/healthz", healthz, methods=["GET"])
+    app.include_router(control.build_router())
+    for provider in PROVIDERS:
+        app.include_router(provider.build_router())
+    return app

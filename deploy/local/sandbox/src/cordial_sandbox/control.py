@@ -1,0 +1,72 @@
+"""Control endpoints tests use to read and steer the sandbox, under ``/sandbox/``.
+
+- ``GET /sandbox/inbox?channel=&to=`` → ``{"messages": [...]}`` in arrival order;
+  ``to`` matches on digits, so ``+5511...`` finds SMS and WhatsApp alike.
+- ``DELETE /sandbox/inbox`` clears the inbox.
+- ``POST /sandbox/faults`` ``{"channel", "status", "count"}`` makes the next
+  ``count`` authenticated requests on that channel fail with ``status``
+  (``count`` 0 disarms); ``GET /sandbox/faults`` shows what is armed.
+- ``POST /sandbox/reset`` clears inbox, faults and every provider setting.
+
+Provider-specific controls (e.g. ``/sandbox/whatsapp/non-users``) live in the
+provider's own module.
+"""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from cordial_sandbox.state import State
+
+
+class FaultRequest(BaseModel):
+    """Body of ``POST /sandbox/faults``."""
+
+    channel: str
+    status: int = Field(ge=400, le=599)
+    count: int = Field(default=1, ge=0)
+
+
+def read_inbox(state: State, channel: str | None = None, to: str | None = None) -> dict[str, Any]:
+    """List recorded messages, optionally filtered by channel and recipient."""
+    return {"messages": state.inbox.list(channel=channel, to=to)}
+
+
+def clear_inbox(state: State) -> dict[str, Any]:
+    """Forget every recorded message."""
+    state.inbox.clear()
+    return {"messages": []}
+
+
+def arm_fault(body: FaultRequest, state: State) -> dict[str, Any]:
+    """Make the next ``count`` requests on a channel fail with ``status``."""
+    if body.channel not in state.channels:
+        raise HTTPException(
+            status_code=422,
+            detail=f"channel must be one of: {', '.join(sorted(state.channels))}",
+        )
+    state.faults.arm(body.channel, body.status, body.count)
+    return {"faults": state.faults.pending()}
+
+
+def read_faults(state: State) -> dict[str, Any]:
+    """Show the armed faults per channel."""
+    return {"faults": state.faults.pending()}
+
+
+def reset(state: State) -> dict[str, str]:
+    """Clear inbox, faults and provider settings."""
+    state.reset()
+    return {"status": "ok"}
+
+
+def build_router() -> APIRouter:
+    """Build the ``/sandbox`` control router."""
+    router = APIRouter(prefix="/sandbox", tags=["sandbox"])
+    router.add_api_route("/inbox", read_inbox, methods=["GET"])
+    router.add_api_route("/inbox", clear_inbox, methods=["DELETE"])
+    router.add_api_route("/faults", arm_fault, methods=["POST"])
+    router.add_api_route("/faults", read_faults, methods=["GET"])
+    router.add_api_route("/reset", reset, methods=["POST"])
+    return router

@@ -1,0 +1,59 @@
+"""In-memory record of every outbound message a provider accepted.
+
+Each entry is a dict ``{id, channel, to, body, payload, received_at}`` where
+``payload`` is the raw request as the provider received it and ``received_at`` is a
+UTC ISO-8601 timestamp. A lock makes it safe for a single-process uvicorn (handlers
+may run on the event loop or in worker threads). Reads return copies.
+"""
+
+import copy
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+
+def digits(number: str) -> str:
+    """Return only the decimal digits of a phone number."""
+    return "".join(ch for ch in number if ch.isdigit())
+
+
+class Inbox:
+    """Thread-safe list of accepted outbound messages."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        """Create an empty inbox that timestamps entries with ``clock``."""
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._messages: list[dict[str, Any]] = []
+
+    def record(self, *, id: str, channel: str, to: str, body: str, payload: Any) -> dict[str, Any]:
+        """Append one accepted message and return a copy of the stored entry."""
+        entry: dict[str, Any] = {
+            "id": id,
+            "channel": channel,
+            "to": to,
+            "body": body,
+            "payload": copy.deepcopy(payload),
+            "received_at": self._clock().isoformat(),
+        }
+        with self._lock:
+            self._messages.append(entry)
+        return copy.deepcopy(entry)
+
+    def list(self, *, channel: str | None = None, to: str | None = None) -> list[dict[str, Any]]:
+        """Return messages in arrival order, filtered by channel and by recipient digits."""
+        want = digits(to) if to is not None else None
+        with self._lock:
+            found = [
+                m
+                for m in self._messages
+                if (channel is None or m["channel"] == channel)
+                and (want is None or digits(m["to"]) == want)
+            ]
+            return copy.deepcopy(found)
+
+    def clear(self) -> None:
+        """Forget every recorded message."""
+        with self._lock:
+            self._messages.clear()

@@ -1,0 +1,87 @@
+"""Per-app mutable state, kept on ``app.state.sandbox`` so app instances are independent."""
+
+import hmac
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from cordial_sandbox.faults import FaultInjector
+from cordial_sandbox.inbox import Inbox, digits
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+class NumberSet:
+    """Thread-safe set of phone numbers, stored as digits only."""
+
+    def __init__(self) -> None:
+        """Create an empty set."""
+        self._lock = threading.Lock()
+        self._numbers: set[str] = set()
+
+    def add(self, numbers: Iterable[str]) -> None:
+        """Add numbers in any notation (``+55 11 9...`` and ``55119...`` are the same)."""
+        with self._lock:
+            self._numbers.update(d for d in (digits(n) for n in numbers) if d)
+
+    def __contains__(self, number: object) -> bool:
+        """Tell whether a number (any notation) is in the set."""
+        if not isinstance(number, str):
+            return False
+        with self._lock:
+            return digits(number) in self._numbers
+
+    def snapshot(self) -> list[str]:
+        """Return the numbers, sorted."""
+        with self._lock:
+            return sorted(self._numbers)
+
+    def clear(self) -> None:
+        """Empty the set."""
+        with self._lock:
+            self._numbers.clear()
+
+
+@dataclass
+class SandboxState:
+    """Everything one sandbox app remembers between requests."""
+
+    token: str
+    channels: frozenset[str]
+    clock: Callable[[], datetime] = utc_now
+    faults: FaultInjector = field(default_factory=FaultInjector)
+    whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
+    inbox: Inbox = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Build the inbox on the configured clock."""
+        self.inbox = Inbox(self.clock)
+
+    def token_ok(self, candidate: str | None) -> bool:
+        """Compare a presented secret with the sandbox token in constant time."""
+        if candidate is None:
+            return False
+        return hmac.compare_digest(candidate.encode(), self.token.encode())
+
+    def reset(self) -> None:
+        """Clear the inbox, armed faults and provider settings."""
+        self.inbox.clear()
+        self.faults.clear()
+        self.whatsapp_non_users.clear()
+
+
+def get_state(request: Request) -> SandboxState:
+    """FastAPI dependency returning the state of the app serving ``request``."""
+    state: SandboxState = request.app.state.sandbox
+    return state
+
+
+State = Annotated[SandboxState, Depends(get_state)]
+"""Handler parameter type that injects the app's ``SandboxState``."""

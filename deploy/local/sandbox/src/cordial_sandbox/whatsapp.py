@@ -1,0 +1,202 @@
+"""WhatsApp Business Cloud API (Graph API) send endpoint.
+
+``POST /{version}/{phone_number_id}/messages`` (e.g. ``/v21.0/123/messages``) with
+``Authorization: Bearer <token>`` and a JSON body ``{messaging_product: "whatsapp",
+recipient_type: "individual", to, type: "text"|"template", text: {body} |
+template: {name, language: {code}, components}}``. Errors use the Graph shape
+``{"error": {message, type, code, error_data?, fbtrace_id}}``: 401/190 for a bad
+token, 400/100 "Invalid parameter" (``error_data.details`` names the field) for a
+bad body. Success is 200 ``{messaging_product, contacts: [{input, wa_id}],
+messages: [{id: "wamid...."}]}``.
+
+Non-users: the real API accepts a message to a number without WhatsApp and later
+sends a ``failed`` status webhook carrying error 131026. The sandbox delivers no
+webhooks yet, so it answers such a send synchronously with 400 and the Graph error
+code 131026 "Message undeliverable", and does not record it in the inbox. Mark
+numbers with ``POST /sandbox/whatsapp/non-users``.
+
+Inbox entries use ``to`` = the wa_id (digits only); ``body`` is the text body, or
+for a template ``template:<name>[<language>]`` followed by its text parameters
+joined by `` | ``. Injected faults answer with Graph code 130429 (429), 2 (503) or
+1 (anything else).
+"""
+
+import re
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from cordial_sandbox.inbox import digits
+from cordial_sandbox.provider import Provider
+from cordial_sandbox.state import State
+
+CHANNEL = "whatsapp"
+MAX_TEXT = 4096
+_VERSION = re.compile(r"^v\d+\.\d+$")
+_PHONE = re.compile(r"^\+?[\d\s().-]+$")
+_FAULTS = {429: (130429, "Rate limit hit"), 503: (2, "Service temporarily unavailable")}
+
+
+class NonUsers(BaseModel):
+    """Body of ``POST /sandbox/whatsapp/non-users``."""
+
+    numbers: list[str]
+
+
+def graph_error(status: int, code: int, message: str, details: str | None = None) -> JSONResponse:
+    """Build a Graph-API-shaped JSON error response."""
+    error: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code}
+    if details is not None:
+        error["error_data"] = {"messaging_product": "whatsapp", "details": details}
+    error["fbtrace_id"] = "A" + secrets.token_urlsafe(16)
+    headers = {"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_token"'}
+    return JSONResponse(
+        {"error": error}, status_code=status, headers=headers if status == 401 else None
+    )
+
+
+def invalid(details: str) -> JSONResponse:
+    """Build the Graph ``(#100) Invalid parameter`` error naming the bad field."""
+    return graph_error(400, 100, "(#100) Invalid parameter", details)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """Return the token of a ``Bearer`` ``Authorization`` header, if present."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _nonempty_str(value: object) -> bool:
+    """Tell whether ``value`` is a non-blank string."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_template(template: object) -> str | None:
+    """Return why a ``template`` object is invalid, or ``None``."""
+    if not isinstance(template, dict):
+        return "template is required and must be an object when type is template"
+    if not _nonempty_str(template.get("name")):
+        return "template.name is required"
+    language = template.get("language")
+    if not isinstance(language, dict) or not _nonempty_str(language.get("code")):
+        return "template.language.code is required"
+    if not isinstance(template.get("components", []), list):
+        return "template.components must be an array"
+    return None
+
+
+def _check(payload: object) -> str | None:
+    """Return why a send request body is invalid, or ``None`` when it is valid."""
+    if not isinstance(payload, dict):
+        return "request body must be a JSON object"
+    if payload.get("messaging_product") != "whatsapp":
+        return "messaging_product must be 'whatsapp'"
+    if payload.get("recipient_type", "individual") != "individual":
+        return "recipient_type must be 'individual'"
+    to = payload.get("to")
+    if not isinstance(to, str) or not _PHONE.match(to) or not 7 <= len(digits(to)) <= 15:
+        return "to must be a phone number"
+    kind = payload.get("type", "text")
+    if kind == "text":
+        text = payload.get("text")
+        if not isinstance(text, dict) or not _nonempty_str(text.get("body")):
+            return "text.body is required when type is text"
+        if len(text["body"]) > MAX_TEXT:
+            return f"text.body must be at most {MAX_TEXT} characters"
+        return None
+    if kind == "template":
+        return _check_template(payload.get("template"))
+    return "type must be one of: text, template"
+
+
+def summarize(payload: dict[str, Any]) -> str:
+    """Render the inbox ``body`` of a valid send request."""
+    if payload.get("type", "text") == "text":
+        body: str = payload["text"]["body"]
+        return body
+    template = payload["template"]
+    params = [
+        str(p["text"])
+        for c in template.get("components", [])
+        if isinstance(c, dict)
+        for p in c.get("parameters", [])
+        if isinstance(p, dict) and "text" in p
+    ]
+    head = f"template:{template['name']}[{template['language']['code']}]"
+    return " ".join([head, " | ".join(params)]) if params else head
+
+
+async def send_message(
+    version: str, phone_number_id: str, request: Request, state: State
+) -> JSONResponse:
+    """Accept one outbound WhatsApp message the way the Cloud API does."""
+    if not _VERSION.match(version):
+        return graph_error(400, 2500, f"Unknown path components: /{phone_number_id}/messages")
+    if not state.token_ok(bearer_token(request.headers.get("authorization"))):
+        return graph_error(401, 190, "Invalid OAuth access token - Cannot parse access token")
+    fault = state.faults.take(CHANNEL)
+    if fault is not None:
+        code, message = _FAULTS.get(fault, (1, "An unknown error occurred"))
+        return graph_error(fault, code, message, "Sandbox injected fault")
+    try:
+        payload = await request.json()
+    except ValueError:
+        return invalid("request body must be valid JSON")
+    problem = _check(payload)
+    if problem is not None:
+        return invalid(problem)
+    wa_id = digits(payload["to"])
+    if wa_id in state.whatsapp_non_users:
+        return graph_error(
+            400,
+            131026,
+            "Message undeliverable",
+            "Message Undeliverable. The recipient is not a WhatsApp user.",
+        )
+    wamid = "wamid." + secrets.token_urlsafe(36)
+    state.inbox.record(
+        id=wamid, channel=CHANNEL, to=wa_id, body=summarize(payload), payload=payload
+    )
+    return JSONResponse(
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": payload["to"], "wa_id": wa_id}],
+            "messages": [{"id": wamid}],
+        }
+    )
+
+
+def mark_non_users(body: NonUsers, state: State) -> dict[str, Any]:
+    """Mark numbers as not on WhatsApp; sends to them fail with 131026."""
+    state.whatsapp_non_users.add(body.numbers)
+    return {"non_users": state.whatsapp_non_users.snapshot()}
+
+
+def list_non_users(state: State) -> dict[str, Any]:
+    """List the numbers marked as not on WhatsApp."""
+    return {"non_users": state.whatsapp_non_users.snapshot()}
+
+
+def clear_non_users(state: State) -> dict[str, Any]:
+    """Forget every number marked as not on WhatsApp."""
+    state.whatsapp_non_users.clear()
+    return {"non_users": []}
+
+
+def build_router() -> APIRouter:
+    """Build the WhatsApp Cloud API router and its ``/sandbox/whatsapp`` controls."""
+    router = APIRouter(tags=["whatsapp"])
+    router.add_api_route("/{version}/{phone_number_id}/messages", send_message, methods=["POST"])
+    controls = "/sandbox/whatsapp/non-users"
+    router.add_api_route(controls, mark_non_users, methods=["POST"])
+    router.add_api_route(controls, list_non_users, methods=["GET"])
+    router.add_api_route(controls, clear_non_users, methods=["DELETE"])
+    return router
+
+
+PROVIDER = Provider(channel=CHANNEL, build_router=build_router)

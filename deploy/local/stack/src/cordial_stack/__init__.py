@@ -1,0 +1,1 @@
+"""The local stack: real Kafka, FerretDB, the provider sandbox and the services as processes."""

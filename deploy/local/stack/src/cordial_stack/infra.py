@@ -1,0 +1,153 @@
+"""Apache Kafka (KRaft) and FerretDB started as local processes, or existing servers reused."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cordial_stack.paths import ferretdb_binary, free_port, kafka_libs, repo_root
+from cordial_stack.process import ManagedProcess, wait_until
+
+_KRAFT_PROPERTIES = """\
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:{controller}
+listeners=PLAINTEXT://127.0.0.1:{broker},CONTROLLER://127.0.0.1:{controller}
+advertised.listeners=PLAINTEXT://127.0.0.1:{broker}
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs={data}
+num.partitions=1
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=6
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+"""
+
+
+@dataclass
+class Infra:
+    """Where Kafka and MongoDB are, and the processes started for them (if any)."""
+
+    kafka_bootstrap_servers: str
+    mongodb_uri: str
+    processes: list[ManagedProcess] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stops what this stack started; reused servers are left alone."""
+        for process in reversed(self.processes):
+            process.stop()
+
+
+def _java() -> str:
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("java is not installed; run deploy/local/install.sh")
+    return java
+
+
+def start_kafka(run_dir: Path) -> tuple[str, ManagedProcess]:
+    """Formats storage and starts a single-node KRaft Kafka on free ports."""
+    libs = kafka_libs()
+    if not libs.is_dir():
+        raise RuntimeError(f"Kafka jars missing at {libs}; run deploy/local/install.sh")
+    broker, controller = free_port(), free_port()
+    kafka_dir = run_dir / "kafka"
+    kafka_dir.mkdir(parents=True, exist_ok=True)
+    properties = kafka_dir / "server.properties"
+    properties.write_text(_KRAFT_PROPERTIES.format(broker=broker, controller=controller, data=kafka_dir / "data"))
+    classpath = f"{libs}/*"
+    log4j = f"-Dlog4j.configuration=file:{repo_root() / 'deploy/local/kafka/log4j.properties'}"
+    subprocess.run(
+        [_java(), log4j, "-cp", classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted",
+         "-t", str(uuid.uuid4()), "-c", str(properties)],
+        check=True, capture_output=True,
+    )
+    process = ManagedProcess(
+        "kafka",
+        [_java(), "-Xms256m", "-Xmx768m", "-XX:+UseG1GC", log4j, "-cp", classpath, "kafka.Kafka", str(properties)],
+        run_dir / "logs" / "kafka.log",
+    ).start()
+    bootstrap = f"127.0.0.1:{broker}"
+    wait_until(lambda: kafka_ready(bootstrap), 90, "Kafka", process)
+    return bootstrap, process
+
+
+def kafka_ready(bootstrap: str) -> bool:
+    """True when the broker answers a metadata request."""
+    host, port = bootstrap.split(",")[0].rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=1):
+        pass
+
+    async def probe() -> bool:
+        from aiokafka.admin import AIOKafkaAdminClient
+
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=3000)
+        try:
+            await admin.start()
+            await admin.list_topics()
+            return True
+        finally:
+            await admin.close()
+
+    return asyncio.run(probe())
+
+
+def start_ferretdb(run_dir: Path) -> tuple[str, ManagedProcess]:
+    """Starts FerretDB with its SQLite backend in the run directory."""
+    binary = ferretdb_binary()
+    if not binary.exists():
+        raise RuntimeError(f"FerretDB missing at {binary}; run deploy/local/install.sh")
+    data = run_dir / "ferretdb"
+    data.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    process = ManagedProcess(
+        "ferretdb",
+        [str(binary), "--handler=sqlite", f"--sqlite-url=file:{data}/", f"--listen-addr=127.0.0.1:{port}",
+         "--debug-addr=127.0.0.1:0", "--telemetry=disable", "--log-level=warn", f"--state-dir={data}"],
+        run_dir / "logs" / "ferretdb.log",
+    ).start()
+    uri = f"mongodb://127.0.0.1:{port}/?retryWrites=false"
+    wait_until(lambda: mongo_ready(uri), 60, "FerretDB", process)
+    return uri, process
+
+
+def mongo_ready(uri: str) -> bool:
+    """True when the server answers ping."""
+    from pymongo import MongoClient
+
+    with MongoClient(uri, serverSelectionTimeoutMS=1000) as client:
+        client.admin.command("ping")
+    return True
+
+
+def start_infra(run_dir: Path) -> Infra:
+    """Kafka and MongoDB for a run: the servers named in the environment, or local processes."""
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    uri = os.environ.get("MONGODB_URI")
+    if bootstrap and uri:
+        return Infra(bootstrap, uri)
+    if os.environ.get("CORDIAL_STACK") == "containers":
+        from cordial_stack.containers import start_container_infra
+
+        return start_container_infra()
+    processes: list[ManagedProcess] = []
+    try:
+        mongo_uri, ferret = start_ferretdb(run_dir)
+        processes.append(ferret)
+        kafka_bootstrap, kafka = start_kafka(run_dir)
+        processes.append(kafka)
+    except BaseException:
+        for process in processes:
+            process.stop()
+        raise
+    return Infra(kafka_bootstrap, mongo_uri, processes)

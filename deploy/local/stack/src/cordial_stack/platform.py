@@ -1,0 +1,168 @@
+"""The provider sandbox and the six services, each started as its own process."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+import httpx
+from cryptography.fernet import Fernet
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from cordial_stack.infra import Infra
+from cordial_stack.paths import free_port
+from cordial_stack.process import ManagedProcess, wait_until
+
+SERVICES = ("agreements", "contact-locator", "strategy", "messaging", "registry-bridge", "gateway")
+
+
+@dataclass
+class ServiceProcess:
+    """A running service: its process and where it listens."""
+
+    name: str
+    process: ManagedProcess
+    grpc_port: int
+    metrics_port: int
+    http_port: int | None = None
+
+    @property
+    def grpc_address(self) -> str:
+        """host:port of its gRPC server."""
+        return f"127.0.0.1:{self.grpc_port}"
+
+
+@dataclass
+class Platform:
+    """Everything `make run` and the end-to-end tests talk to."""
+
+    infra: Infra
+    run_dir: Path
+    secrets: dict[str, str]
+    sandbox_url: str
+    sandbox: ManagedProcess
+    services: dict[str, ServiceProcess] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        """Base URL of the public REST edge."""
+        return f"http://127.0.0.1:{self.services['gateway'].http_port}"
+
+    def stop(self) -> None:
+        """Stops the services (gateway first), then the sandbox."""
+        for name in reversed(SERVICES):
+            if name in self.services:
+                self.services[name].process.stop()
+        self.sandbox.stop()
+
+    def log_paths(self) -> dict[str, Path]:
+        """Each process's log file."""
+        paths = {name: svc.process.log_path for name, svc in self.services.items()}
+        paths["sandbox"] = self.sandbox.log_path
+        for process in self.infra.processes:
+            paths[process.name] = process.log_path
+        return paths
+
+
+def new_secrets() -> dict[str, str]:
+    """Fresh keys and tokens for one local run; never reused, never committed."""
+    return {
+        "CORDIAL_DATA_KEY": Fernet.generate_key().decode(),
+        "CORDIAL_LOOKUP_KEY": secrets.token_urlsafe(32),
+        "CORDIAL_ADMIN_TOKEN": secrets.token_urlsafe(24),
+        "PROVIDER_TOKEN": secrets.token_urlsafe(24),
+    }
+
+
+def grpc_serving(address: str) -> bool:
+    """True when the server's overall health is SERVING."""
+    with grpc.insecure_channel(address) as channel:
+        reply = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""), timeout=1)
+    return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+
+def http_ok(url: str) -> bool:
+    """True when the URL answers 200."""
+    return httpx.get(url, timeout=1).status_code == 200
+
+
+def start_sandbox(run_dir: Path, token: str) -> tuple[str, ManagedProcess]:
+    """Starts the provider sandbox on a free port."""
+    port = free_port()
+    process = ManagedProcess(
+        "sandbox",
+        [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), "--token", token],
+        run_dir / "logs" / "sandbox.log",
+    ).start()
+    url = f"http://127.0.0.1:{port}"
+    wait_until(lambda: http_ok(f"{url}/healthz"), 30, "provider sandbox", process)
+    return url, process
+
+
+def service_env(platform: Platform, name: str, grpc_port: int, metrics_port: int, http_port: int | None) -> dict[str, str]:
+    """The environment one service starts with."""
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": platform.infra.kafka_bootstrap_servers,
+        "MONGODB_URI": platform.infra.mongodb_uri,
+        "GRPC_HOST": "127.0.0.1",
+        "GRPC_PORT": str(grpc_port),
+        "METRICS_PORT": str(metrics_port),
+        "CORDIAL_DATA_KEY": platform.secrets["CORDIAL_DATA_KEY"],
+        "CORDIAL_LOOKUP_KEY": platform.secrets["CORDIAL_LOOKUP_KEY"],
+        "SHUTDOWN_GRACE_SECONDS": "5",
+    }
+    if os.environ.get("CORDIAL_DB_SUFFIX"):
+        env["MONGODB_DATABASE"] = f"cordial_{name.replace('-', '_')}_{os.environ['CORDIAL_DB_SUFFIX']}"
+    if name == "gateway":
+        env.update(
+            HTTP_PORT=str(http_port),
+            AGREEMENTS_ADDR=platform.services["agreements"].grpc_address,
+            CORDIAL_ADMIN_TOKEN=platform.secrets["CORDIAL_ADMIN_TOKEN"],
+        )
+    if name == "messaging":
+        env.update(
+            CONTACT_LOCATOR_ADDR=platform.services["contact-locator"].grpc_address,
+            SMS_PROVIDER_URL=platform.sandbox_url,
+            WHATSAPP_PROVIDER_URL=platform.sandbox_url,
+            PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+            PORTAL_BASE_URL="http://127.0.0.1/portal",
+        )
+    return env
+
+
+def start_service(platform: Platform, name: str) -> ServiceProcess:
+    """Starts one service and waits until its gRPC health says SERVING."""
+    grpc_port, metrics_port = free_port(), free_port()
+    http_port = free_port() if name == "gateway" else None
+    module = f"cordial_{name.replace('-', '_')}.app"
+    process = ManagedProcess(
+        name,
+        [sys.executable, "-m", module],
+        platform.run_dir / "logs" / f"{name}.log",
+        env=service_env(platform, name, grpc_port, metrics_port, http_port),
+    ).start()
+    service = ServiceProcess(name, process, grpc_port, metrics_port, http_port)
+    wait_until(lambda: grpc_serving(service.grpc_address), 60, name, process)
+    if http_port is not None:
+        wait_until(lambda: http_ok(f"http://127.0.0.1:{http_port}/healthz"), 30, f"{name} HTTP", process)
+    platform.services[name] = service
+    return service
+
+
+def start_platform(infra: Infra, run_dir: Path) -> Platform:
+    """Starts the sandbox and the six services against the given Kafka and MongoDB."""
+    keys = new_secrets()
+    sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"])
+    platform = Platform(infra, run_dir, keys, sandbox_url, sandbox)
+    try:
+        for name in SERVICES:
+            start_service(platform, name)
+    except BaseException:
+        platform.stop()
+        raise
+    return platform

@@ -1,0 +1,42 @@
+from cordial.types.v1 import types_pb2 as _types_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class ActionRequested(_message.Message):
+    __slots__ = ("action_id", "debt_id", "debtor_id", "step", "channels", "template", "balance", "creditor_name", "time_zone", "policy_rule")
+    ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    CHANNELS_FIELD_NUMBER: _ClassVar[int]
+    TEMPLATE_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    CREDITOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    POLICY_RULE_FIELD_NUMBER: _ClassVar[int]
+    action_id: str
+    debt_id: str
+    debtor_id: str
+    step: str
+    channels: _containers.RepeatedScalarFieldContainer[_types_pb2.Channel]
+    template: str
+    balance: _types_pb2.Money
+    creditor_name: str
+    time_zone: str
+    policy_rule: str
+    def __init__(self, action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., step: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_types_pb2.Channel, str]]] = ..., template: _Optional[str] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., time_zone: _Optional[str] = ..., policy_rule: _Optional[str] = ...) -> None: ...
+
+class TreatmentStopped(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "reason")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

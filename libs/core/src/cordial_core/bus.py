@@ -1,0 +1,190 @@
+"""Kafka plumbing on aiokafka: topic admin, an idempotent publisher and a safe consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Protocol
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from cordial.events.v1 import envelope_pb2
+from tenacity import AsyncRetrying, RetryError, stop_after_attempt, wait_exponential
+
+from cordial_core.context import bound
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event, all_topics, decode_envelope
+from cordial_core.metrics import EVENT_HANDLER_RETRIES, EVENTS_CONSUMED, EVENTS_PUBLISHED
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[envelope_pb2.Envelope], Awaitable[None]]
+
+
+async def ensure_topics(bootstrap_servers: str, topics: dict[str, int] | None = None) -> list[str]:
+    """Creates the missing topics with their partition counts; returns those it created."""
+    wanted = topics if topics is not None else all_topics()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name=name, num_partitions=partitions, replication_factor=1)
+            for name, partitions in sorted(wanted.items())
+            if name not in existing
+        ]
+        if missing:
+            await admin.create_topics(missing)
+        return [t.name for t in missing]
+    finally:
+        await admin.close()
+
+
+class EventPublisher:
+    """Publishes events with an idempotent producer that waits for every replica."""
+
+    def __init__(self, bootstrap_servers: str) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+        )
+
+    async def start(self) -> None:
+        """Connects to the cluster."""
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        """Flushes what is pending and disconnects."""
+        await self._producer.stop()
+
+    async def publish(self, event: Event) -> None:
+        """Sends one event and waits until the cluster has it."""
+        await self._producer.send_and_wait(event.topic, event.encode(), key=event.key.encode())
+        EVENTS_PUBLISHED.labels(event.type).inc()
+
+    async def publish_raw(
+        self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None:
+        """Sends bytes as they are; used to park poison messages on a dead-letter topic."""
+        await self._producer.send_and_wait(topic, value, key=key, headers=headers)
+
+
+class ProcessedEvents(Protocol):
+    """Remembers which event ids a consumer group has already handled."""
+
+    async def seen(self, event_id: str) -> bool:
+        """True when the event was handled before."""
+        ...
+
+    async def remember(self, event_id: str) -> None:
+        """Records that the event was handled."""
+        ...
+
+
+class EventConsumer:
+    """Runs a handler per event; commits only after it succeeds, retries, then dead-letters."""
+
+    def __init__(
+        self,
+        *,
+        bootstrap_servers: str,
+        group_id: str,
+        topics: Iterable[str],
+        handler: Handler,
+        processed: ProcessedEvents,
+        publisher: EventPublisher,
+        max_attempts: int = 5,
+        backoff_seconds: float = 0.2,
+    ) -> None:
+        self._consumer = AIOKafkaConsumer(
+            *topics,
+            bootstrap_servers=bootstrap_servers,
+            group_id=group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        self._handler = handler
+        self._processed = processed
+        self._publisher = publisher
+        self._max_attempts = max_attempts
+        self._backoff = backoff_seconds
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Joins the group and starts consuming in the background."""
+        await self._consumer.start()
+        self._task = asyncio.create_task(self._run(), name="event-consumer")
+
+    async def stop(self) -> None:
+        """Finishes the event in hand, commits, and leaves the group."""
+        self._stopping.set()
+        if self._task is not None:
+            await self._task
+        await self._consumer.stop()
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            batches = await self._consumer.getmany(timeout_ms=200, max_records=100)
+            for partition, records in batches.items():
+                for record in records:
+                    await self._handle(record)
+                    await self._consumer.commit({partition: record.offset + 1})
+                    if self._stopping.is_set():
+                        return
+
+    async def _handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
+        try:
+            envelope = decode_envelope(record.value or b"")
+        except Exception as exc:
+            await self._dead_letter(record, f"undecodable envelope: {exc}")
+            EVENTS_CONSUMED.labels("unknown", "dead_letter").inc()
+            return
+        if await self._processed.seen(envelope.id):
+            EVENTS_CONSUMED.labels(envelope.type, "duplicate").inc()
+            return
+        with bound(envelope.tenant, envelope.correlation_id):
+            try:
+                await self._handle_with_retries(envelope)
+            except RetryError as exc:
+                cause = exc.last_attempt.exception()
+                log.error("event %s (%s) dead-lettered: %r", envelope.id, envelope.type, cause)
+                await self._dead_letter(record, repr(cause))
+                EVENTS_CONSUMED.labels(envelope.type, "dead_letter").inc()
+                return
+        await self._processed.remember(envelope.id)
+        EVENTS_CONSUMED.labels(envelope.type, "ok").inc()
+
+    async def _handle_with_retries(self, envelope: envelope_pb2.Envelope) -> None:
+        async for attempt in AsyncRetrying(
+            stop=stop_after_attempt(self._max_attempts),
+            wait=wait_exponential(multiplier=self._backoff, max=5),
+        ):
+            with attempt:
+                if attempt.retry_state.attempt_number > 1:
+                    EVENT_HANDLER_RETRIES.inc()
+                await self._handler(envelope)
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
+        headers = [
+            ("error", reason.encode()[:1000]),
+            ("original-topic", record.topic.encode()),
+            ("original-offset", str(record.offset).encode()),
+        ]
+        await self._publisher.publish_raw(
+            record.topic + DEAD_LETTER_SUFFIX, record.value or b"", record.key, headers
+        )
+
+
+def dispatch(handlers: dict[str, Handler]) -> Handler:
+    """One handler that routes each event type to its own handler and ignores the rest."""
+
+    async def route(envelope: envelope_pb2.Envelope) -> None:
+        handler = handlers.get(envelope.type)
+        if handler is not None:
+            await handler(envelope)
+
+    return route

@@ -1,0 +1,132 @@
+"""The outbox: events are written inside the document they describe, then relayed to Kafka.
+
+Documents carry `_outbox`, a map of pending events keyed by an ordered key, and an
+indexed `_outbox_pending` flag. One document write holds both the state change and
+its events, so a crash between the write and the publish loses nothing: the relay
+finds the flag on its next pass. FerretDB cannot $pull by condition, so the map is
+cleared with $unset of each published key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bson import Binary
+
+from cordial_core.clock import Clock
+
+if TYPE_CHECKING:
+    from pymongo.asynchronous.collection import AsyncCollection
+
+    from cordial_core.bus import EventPublisher
+    from cordial_core.events import Event
+
+log = logging.getLogger(__name__)
+_sequence = itertools.count()
+
+
+def outbox_fields(events: Sequence[Event], clock: Clock) -> dict[str, Any]:
+    """The fields that queue events inside a document, in publishing order."""
+    stamp = int(clock.now().timestamp() * 1_000_000)
+    pending = {}
+    for event in events:
+        # The key sorts by time, then by write order within this process.
+        key = f"{stamp:020d}{next(_sequence) % 1_000_000:06d}_{event.id}"
+        pending[key] = {
+            "id": event.id,
+            "type": event.type,
+            "topic": event.topic,
+            "key": event.key,
+            "value": Binary(event.encode()),
+        }
+    return {"_outbox": pending, "_outbox_pending": True}
+
+
+class _StoredEvent:
+    """A pending event read back from a document, shaped like an Event for the publisher."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.id: str = raw["id"]
+        self.type: str = raw["type"]
+        self.topic: str = raw["topic"]
+        self.key: str = raw["key"]
+        self._value = bytes(raw["value"])
+
+    def encode(self) -> bytes:
+        return self._value
+
+
+class OutboxRelay:
+    """Publishes the pending events of the given collections and marks them sent."""
+
+    def __init__(
+        self,
+        collections: Sequence[AsyncCollection[dict[str, Any]]],
+        publisher: EventPublisher,
+        poll_seconds: float = 0.2,
+    ) -> None:
+        self._collections = list(collections)
+        self._publisher = publisher
+        self._poll = poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def ensure_indexes(self) -> None:
+        """The pending flag is indexed so the relay's scan stays cheap."""
+        for collection in self._collections:
+            await collection.create_index("_outbox_pending", sparse=True)
+
+    def notify(self) -> None:
+        """Wakes the relay at once after a write that queued events."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Starts relaying in the background."""
+        await self.ensure_indexes()
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        """Relays what is pending one last time, then stops."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+
+    async def relay_once(self) -> int:
+        """Publishes every pending event once; returns how many were published."""
+        published = 0
+        for collection in self._collections:
+            async for doc in collection.find({"_outbox_pending": True}, {"_outbox": 1}):
+                published += await self._relay_document(collection, doc)
+        return published
+
+    async def _relay_document(self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]) -> int:
+        pending = doc.get("_outbox") or {}
+        for key in sorted(pending):
+            await self._publisher.publish(_StoredEvent(pending[key]))  # type: ignore[arg-type]
+        if pending:
+            await collection.update_one(
+                {"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}}
+            )
+        # Clears the flag only if no new event arrived meanwhile.
+        await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+        return len(pending)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.relay_once()
+            except Exception:
+                log.exception("outbox relay pass failed; retrying")
+            if self._stopping.is_set():
+                return
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
+            except TimeoutError:
+                pass

@@ -1,0 +1,114 @@
+"""MongoDB through PyMongo's async API, with every read and write scoped by tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from cordial_core.clock import Clock
+from cordial_core.events import Event
+from cordial_core.outbox import outbox_fields
+
+Document = dict[str, Any]
+
+
+def connect(uri: str) -> AsyncMongoClient[Document]:
+    """A client for the URI; FerretDB needs retryWrites=false, which the URI carries."""
+    return AsyncMongoClient(uri, tz_aware=True, serverSelectionTimeoutMS=10_000)
+
+
+class TenantCollection:
+    """A collection that cannot be read or written without naming the tenant."""
+
+    def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None] | None = None) -> None:
+        self.raw = collection
+        self._on_events = on_events
+
+    def _written(self, events: Sequence[Event]) -> None:
+        if events and self._on_events is not None:
+            self._on_events()
+
+    @staticmethod
+    def _scope(tenant: str, query: Mapping[str, Any]) -> Document:
+        if not tenant:
+            raise ValueError("a tenant is required for every read and write")
+        if "tenant" in query and query["tenant"] != tenant:
+            raise ValueError("a query cannot name another tenant")
+        return {**query, "tenant": tenant}
+
+    async def find_one(self, tenant: str, query: Mapping[str, Any]) -> Document | None:
+        """One document of this tenant, or None."""
+        return await self.raw.find_one(self._scope(tenant, query))
+
+    async def find(
+        self,
+        tenant: str,
+        query: Mapping[str, Any],
+        sort: Sequence[tuple[str, int]] | None = None,
+        limit: int = 0,
+    ) -> list[Document]:
+        """Documents of this tenant matching the query."""
+        cursor = self.raw.find(self._scope(tenant, query), sort=sort, limit=limit)
+        return [doc async for doc in cursor]
+
+    async def insert(
+        self, tenant: str, document: Mapping[str, Any], events: Sequence[Event] = (), clock: Clock | None = None
+    ) -> bool:
+        """Inserts a document with its pending events in one write; False if it already exists."""
+        doc = self._scope(tenant, document)
+        if events:
+            if clock is None:
+                raise ValueError("events need the clock to be ordered")
+            doc.update(outbox_fields(events, clock))
+        try:
+            await self.raw.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        self._written(events)
+        return True
+
+    async def update(
+        self,
+        tenant: str,
+        query: Mapping[str, Any],
+        changes: Mapping[str, Any],
+        events: Sequence[Event] = (),
+        clock: Clock | None = None,
+    ) -> bool:
+        """Applies $set changes and queues events in the same write; False if nothing matched."""
+        update: Document = {"$set": dict(changes)}
+        if events:
+            if clock is None:
+                raise ValueError("events need the clock to be ordered")
+            update["$set"].update(
+                {f"_outbox.{key}": value for key, value in outbox_fields(events, clock)["_outbox"].items()}
+            )
+            update["$set"]["_outbox_pending"] = True
+        result = await self.raw.update_one(self._scope(tenant, query), update)
+        if result.matched_count == 1:
+            self._written(events)
+        return result.matched_count == 1
+
+
+class MongoProcessedEvents:
+    """Event ids a consumer group has handled, kept in the service's own database."""
+
+    def __init__(self, database: AsyncDatabase[Document], group_id: str) -> None:
+        self._collection = database["processed_events"]
+        self._group = group_id
+
+    async def seen(self, event_id: str) -> bool:
+        """True when this group handled the event before."""
+        return await self._collection.find_one({"_id": f"{self._group}:{event_id}"}) is not None
+
+    async def remember(self, event_id: str) -> None:
+        """Records that this group handled the event."""
+        try:
+            await self._collection.insert_one({"_id": f"{self._group}:{event_id}"})
+        except DuplicateKeyError:
+            pass

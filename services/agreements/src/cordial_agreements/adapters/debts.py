@@ -1,0 +1,112 @@
+"""The debt repository: debts in MongoDB, personal data encrypted, events in the same write."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from cordial_core.clock import Clock
+from cordial_core.crypto import PersonalDataCipher
+from cordial_core.errors import FailedPrecondition
+from cordial_core.events import Event
+from cordial_core.money import Money
+from cordial_core.store import Document, TenantCollection
+
+from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment
+
+
+class DebtRepository:
+    """Stores and loads debts of one tenant at a time."""
+
+    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
+        self.collection = collection
+        self._cipher = cipher
+        self._clock = clock
+
+    async def ensure_indexes(self) -> None:
+        """One debt per client reference and tenant; debtors found by keyed hash."""
+        await self.collection.raw.create_index([("tenant", 1), ("client_reference", 1)], unique=True)
+        await self.collection.raw.create_index([("tenant", 1), ("debtor_id", 1)])
+
+    async def add(self, debt: Debt, events: list[Event]) -> bool:
+        """Stores a new debt with its events; False when the client reference exists."""
+        return await self.collection.insert(debt.tenant, self._to_doc(debt), events, self._clock)
+
+    async def get(self, tenant: str, debt_id: str) -> Debt | None:
+        """A debt of this tenant, or None."""
+        doc = await self.collection.find_one(tenant, {"_id": debt_id})
+        return self._from_doc(doc) if doc else None
+
+    async def by_reference(self, tenant: str, client_reference: str) -> Debt | None:
+        """The debt a client reference names, or None."""
+        doc = await self.collection.find_one(tenant, {"client_reference": client_reference})
+        return self._from_doc(doc) if doc else None
+
+    async def save(self, debt: Debt, events: list[Event]) -> None:
+        """Writes changed state and its events if nobody changed the debt meanwhile."""
+        doc = self._to_doc(debt)
+        changes = {k: v for k, v in doc.items() if k not in ("_id", "tenant")}
+        changes["version"] = debt.version + 1
+        matched = await self.collection.update(
+            debt.tenant, {"_id": debt.id, "version": debt.version}, changes, events, self._clock
+        )
+        if not matched:
+            raise FailedPrecondition("the debt changed meanwhile; retry")
+        debt.version += 1
+
+    def _to_doc(self, debt: Debt) -> Document:
+        return {
+            "_id": debt.id,
+            "tenant": debt.tenant,
+            "client_reference": debt.client_reference,
+            "debtor_id": debt.debtor_id,
+            "debtor": {
+                "kind": debt.debtor.kind,
+                "document_enc": self._cipher.encrypt(debt.debtor.document),
+                "name_enc": self._cipher.encrypt(debt.debtor.name),
+                "time_zone": debt.debtor.time_zone,
+            },
+            "principal": debt.principal.to_doc(),
+            "due_date": debt.due_date.isoformat(),
+            "creditor_name": debt.creditor_name,
+            "placed_at": debt.placed_at,
+            "status": debt.status.value,
+            "payments": [
+                {
+                    "id": p.id,
+                    "reference": p.reference,
+                    "amount": p.amount.to_doc(),
+                    "source": p.source,
+                    "received_at": p.received_at,
+                }
+                for p in debt.payments
+            ],
+            "settled_at": debt.settled_at,
+            "version": debt.version,
+        }
+
+    def _from_doc(self, doc: dict[str, Any]) -> Debt:
+        debtor = doc["debtor"]
+        return Debt(
+            id=doc["_id"],
+            tenant=doc["tenant"],
+            client_reference=doc["client_reference"],
+            debtor_id=doc["debtor_id"],
+            debtor=Debtor(
+                kind=debtor["kind"],
+                document=self._cipher.decrypt(debtor["document_enc"]),
+                name=self._cipher.decrypt(debtor["name_enc"]),
+                time_zone=debtor["time_zone"],
+            ),
+            principal=Money.from_doc(doc["principal"]),
+            due_date=date.fromisoformat(doc["due_date"]),
+            creditor_name=doc["creditor_name"],
+            placed_at=doc["placed_at"],
+            status=DebtStatus(doc["status"]),
+            payments=[
+                Payment(p["id"], p["reference"], Money.from_doc(p["amount"]), p["source"], p["received_at"])
+                for p in doc.get("payments", [])
+            ],
+            settled_at=doc.get("settled_at"),
+            version=doc.get("version", 0),
+        )

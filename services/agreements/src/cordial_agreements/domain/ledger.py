@@ -1,0 +1,150 @@
+"""The use cases of agreements: place a debt, read it, record a payment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from cordial.events.v1 import debts_pb2
+from cordial.types.v1 import types_pb2
+from cordial_core.clock import Clock
+from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
+from cordial_core.events import Event, new_event
+from cordial_core.ids import stable_id
+from cordial_core.money import Money
+
+from cordial_agreements.domain.debt import Debt, Debtor, Payment, validate_placement
+
+SOURCE = "agreements"
+
+
+class Debts(Protocol):
+    """Where debts are kept (a port; MongoDB in production, a dict in unit tests)."""
+
+    async def add(self, debt: Debt, events: list[Event]) -> bool: ...
+    async def get(self, tenant: str, debt_id: str) -> Debt | None: ...
+    async def by_reference(self, tenant: str, client_reference: str) -> Debt | None: ...
+    async def save(self, debt: Debt, events: list[Event]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Placement:
+    """What a client sends to place a debt."""
+
+    client_reference: str
+    debtor: Debtor
+    principal: Money
+    due_date: date
+    creditor_name: str
+    contact_points: list[tuple[int, str]]
+
+
+class Ledger:
+    """Debts and payments of every tenant, with the events each change causes."""
+
+    def __init__(self, debts: Debts, clock: Clock, debtor_id_of: DebtorIdentity) -> None:
+        self._debts = debts
+        self._clock = clock
+        self._debtor_id_of = debtor_id_of
+
+    async def place(self, tenant: str, placement: Placement) -> tuple[Debt, bool]:
+        """Places a debt; the same client reference returns the existing debt, unchanged."""
+        if not placement.client_reference:
+            raise InvalidArgument("is required", field="client_reference")
+        existing = await self._debts.by_reference(tenant, placement.client_reference)
+        if existing is not None:
+            return existing, False
+        now = self._clock.now()
+        validate_placement(placement.principal, placement.due_date, now.date())
+        debt = Debt(
+            id=stable_id(tenant, "debt", placement.client_reference),
+            tenant=tenant,
+            client_reference=placement.client_reference,
+            debtor_id=self._debtor_id_of(placement.debtor.document),
+            debtor=placement.debtor,
+            principal=placement.principal,
+            due_date=placement.due_date,
+            creditor_name=placement.creditor_name,
+            placed_at=now,
+        )
+        payload = debts_pb2.DebtPlaced(
+            debt_id=debt.id,
+            debtor_id=debt.debtor_id,
+            client_reference=debt.client_reference,
+            principal=debt.principal.to_proto(),
+            balance=debt.balance.to_proto(),
+            creditor_name=debt.creditor_name,
+            time_zone=debt.debtor.time_zone,
+            debtor_kind=types_pb2.DEBTOR_KIND_COMPANY if debt.debtor.kind == "company" else types_pb2.DEBTOR_KIND_PERSON,
+            contact_points=[types_pb2.ContactPointInput(kind=kind, value=value) for kind, value in placement.contact_points],  # type: ignore[arg-type]
+        )
+        created = await self._debts.add(debt, [self._event(debt, "debt.placed", payload)])
+        if not created:
+            # Another request with the same reference won the race: answer with its debt.
+            winner = await self._debts.by_reference(tenant, placement.client_reference)
+            if winner is None:
+                raise FailedPrecondition("debt vanished while being placed; retry")
+            return winner, False
+        return debt, True
+
+    async def get(self, tenant: str, debt_id: str) -> Debt:
+        """One debt of the tenant; NotFound for anyone else's."""
+        debt = await self._debts.get(tenant, debt_id)
+        if debt is None:
+            raise NotFound(f"debt {debt_id} not found", field="debt_id")
+        return debt
+
+    async def record_payment(self, tenant: str, debt_id: str, amount: Money, reference: str, source: str) -> tuple[Debt, Payment, bool]:
+        """Records a payment once per reference; settles the debt when the balance reaches zero."""
+        if not reference:
+            raise InvalidArgument("is required", field="payment_reference")
+        debt = await self.get(tenant, debt_id)
+        known = debt.payment_by_reference(reference)
+        if known is not None:
+            return debt, known, False
+        payment = Payment(stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now())
+        settled = debt.receive(payment)
+        events = [
+            self._event(
+                debt,
+                "payment.received",
+                debts_pb2.PaymentReceived(
+                    debt_id=debt.id,
+                    debtor_id=debt.debtor_id,
+                    payment_id=payment.id,
+                    amount=amount.to_proto(),
+                    balance_after=debt.balance.to_proto(),
+                    source=payment.source,
+                ),
+            )
+        ]
+        if settled:
+            events.append(
+                self._event(
+                    debt,
+                    "debt.settled",
+                    debts_pb2.DebtSettled(debt_id=debt.id, debtor_id=debt.debtor_id, total_paid=debt.paid.to_proto()),
+                )
+            )
+        await self._debts.save(debt, events)
+        return debt, payment, True
+
+    def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
+        return new_event(
+            event_type,
+            payload,  # type: ignore[arg-type]
+            source=SOURCE,
+            tenant=debt.tenant,
+            subject=debt.id,
+            key=debt.debtor_id,
+            clock=self._clock,
+        )
+
+
+class DebtorIdentity(Protocol):
+    """Turns a document number into the debtor's id without revealing it."""
+
+    def __call__(self, document: str) -> str: ...
+
+

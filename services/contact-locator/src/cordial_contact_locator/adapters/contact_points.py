@@ -1,0 +1,63 @@
+"""Contact points in MongoDB: values encrypted, found by keyed hash, events in the same write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cordial_core.clock import Clock
+from cordial_core.crypto import PersonalDataCipher
+from cordial_core.events import Event
+from cordial_core.store import TenantCollection
+
+from cordial_contact_locator.domain.contact_point import ContactPoint
+
+
+class ContactPointRepository:
+    """Stores each point once per debtor; repeats only refresh it and queue the event."""
+
+    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
+        self.collection = collection
+        self._cipher = cipher
+        self._clock = clock
+
+    async def ensure_indexes(self) -> None:
+        """Points are read by debtor."""
+        await self.collection.raw.create_index([("tenant", 1), ("debtor_id", 1)])
+
+    async def record(self, point: ContactPoint, events: list[Event]) -> None:
+        """Inserts a new point, or marks a known one seen again, with its events."""
+        doc = {
+            "_id": point.id,
+            "debtor_id": point.debtor_id,
+            "kind": point.kind,
+            "value_enc": self._cipher.encrypt(point.value),
+            "valid": point.valid,
+            "reason": point.reason,
+            "source": point.source,
+            "learned_at": point.learned_at,
+            "last_seen_at": point.learned_at,
+            "line_type": point.line_type,
+        }
+        if not await self.collection.insert(point.tenant, doc, events, self._clock):
+            await self.collection.update(
+                point.tenant, {"_id": point.id}, {"last_seen_at": point.learned_at}, events, self._clock
+            )
+
+    async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]:
+        """Every point known for a debtor of this tenant, oldest first."""
+        docs = await self.collection.find(tenant, {"debtor_id": debtor_id}, sort=[("learned_at", 1)])
+        return [self._from_doc(doc) for doc in docs]
+
+    def _from_doc(self, doc: dict[str, Any]) -> ContactPoint:
+        return ContactPoint(
+            id=doc["_id"],
+            tenant=doc["tenant"],
+            debtor_id=doc["debtor_id"],
+            kind=doc["kind"],
+            value=self._cipher.decrypt(doc["value_enc"]),
+            valid=doc["valid"],
+            reason=doc["reason"],
+            source=doc["source"],
+            learned_at=doc["learned_at"],
+            line_type=doc.get("line_type", ""),
+        )

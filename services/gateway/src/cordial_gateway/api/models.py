@@ -1,0 +1,124 @@
+"""Request and response bodies of the client API, with the field rules of the domain."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from cordial_gateway.domain import debt_input as rules
+
+Currency = Annotated[str, AfterValidator(rules.check_currency)]
+Phone = Annotated[str, Field(max_length=40), AfterValidator(rules.check_phone)]
+Email = Annotated[str, Field(max_length=254), AfterValidator(rules.check_email)]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class MoneyIn(Strict):
+    """An amount in minor units (cents) and its ISO 4217 currency."""
+
+    amount_minor: Annotated[StrictInt, AfterValidator(rules.check_amount)]
+    currency: Currency
+
+
+class DebtorIn(Strict):
+    """The person or company who owes."""
+
+    kind: Literal["person", "company"]
+    document: str = Field(max_length=32, description="CPF for a person, CNPJ for a company")
+    name: str = Field(min_length=1, max_length=200)
+    time_zone: Annotated[str, AfterValidator(rules.check_time_zone)] = "America/Sao_Paulo"
+
+    @model_validator(mode="after")
+    def _document_matches_kind(self) -> DebtorIn:
+        self.document = rules.check_document(self.kind, self.document)
+        return self
+
+
+class ContactPointsIn(Strict):
+    """Phones and e-mails supplied by the client."""
+
+    phones: list[Phone] = Field(default_factory=list, max_length=20)
+    emails: list[Email] = Field(default_factory=list, max_length=20)
+
+
+class DebtIn(Strict):
+    """A debt placed by a creditor client."""
+
+    client_reference: str = Field(min_length=1, max_length=100, pattern=r"^[\w.\-:/]+$")
+    debtor: DebtorIn
+    principal: MoneyIn
+    due_date: date
+    contact_points: ContactPointsIn = Field(default_factory=ContactPointsIn)
+
+
+class PaymentIn(Strict):
+    """A payment the debtor made directly to the creditor."""
+
+    amount: MoneyIn
+    payment_reference: str = Field(min_length=1, max_length=100)
+
+
+class MoneyOut(BaseModel):
+    """An amount in minor units."""
+
+    amount_minor: int
+    currency: str
+
+
+class DebtOut(BaseModel):
+    """A debt as its client sees it."""
+
+    id: str
+    client_reference: str
+    status: str
+    principal: MoneyOut
+    balance: MoneyOut
+    paid: MoneyOut
+    due_date: str
+    placed_at: str
+    settled_at: str | None = None
+
+
+class PaymentOut(BaseModel):
+    """The outcome of recording a payment."""
+
+    payment_id: str
+    created: bool
+    debt: DebtOut
+
+
+class TimelineEntry(BaseModel):
+    """One step in a debt's life."""
+
+    time: str
+    type: str
+    source: str
+    summary: str
+
+
+class TimelineOut(BaseModel):
+    """Every step of a debt, oldest first."""
+
+    debt_id: str
+    entries: list[TimelineEntry]
+
+
+class ClientIn(Strict):
+    """A new creditor client."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ClientOut(BaseModel):
+    """A created client and its API key, shown once."""
+
+    client_id: str
+    name: str
+    api_key: str

@@ -1,0 +1,70 @@
+"""Wires and starts the gateway: the REST edge, its gRPC health and the timeline projection."""
+
+from __future__ import annotations
+
+import asyncio
+
+import uvicorn
+from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
+from cordial_core.events import TOPIC_PARTITIONS
+from cordial_core.grpc_server import open_channel
+from cordial_core.runtime import ServiceRuntime, run_service
+from cordial_core.settings import ServiceSettings, load_settings
+from pydantic import Field, SecretStr, field_validator
+
+from cordial_gateway.adapters.clients import ClientRepository
+from cordial_gateway.adapters.timeline import TimelineRepository
+from cordial_gateway.api.events import timeline_projection
+from cordial_gateway.api.http import create_app
+
+SERVICE = "gateway"
+
+
+class GatewaySettings(ServiceSettings):
+    """Where the HTTP edge listens, where agreements is, and the agency admin token."""
+
+    http_host: str = Field(default="0.0.0.0", validation_alias="HTTP_HOST")
+    http_port: int = Field(default=8080, validation_alias="HTTP_PORT")
+    agreements_addr: str = Field(validation_alias="AGREEMENTS_ADDR")
+    admin_token: SecretStr = Field(validation_alias="CORDIAL_ADMIN_TOKEN")
+    max_body_bytes: int = Field(default=1_048_576, validation_alias="MAX_BODY_BYTES", gt=0)
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
+        return value
+
+
+async def main() -> None:
+    """Starts the service and runs until SIGTERM."""
+    settings = load_settings(GatewaySettings)
+    runtime = ServiceRuntime(SERVICE, settings)
+    clients = ClientRepository(runtime.db, runtime.cipher.lookup_hash, runtime.clock)
+    await clients.ensure_indexes()
+    timeline = TimelineRepository(runtime.outbox_collection("timeline"))
+    await timeline.ensure_indexes()
+    channel = open_channel(settings.agreements_addr)
+    app = create_app(clients, pb_grpc.AgreementsServiceStub(channel), timeline,
+                     settings.admin_token.get_secret_value(), settings.max_body_bytes)
+    runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
+    server = uvicorn.Server(uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False))
+    tasks: list[asyncio.Task[None]] = []
+
+    async def serve_http() -> None:
+        tasks.append(asyncio.create_task(server.serve()))
+        while not server.started:
+            await asyncio.sleep(0.05)
+
+    async def stop_http() -> None:
+        server.should_exit = True
+        await asyncio.gather(*tasks)
+        await channel.close()
+
+    runtime.on_stop(stop_http)
+    await runtime.run(ready=serve_http)
+
+
+if __name__ == "__main__":
+    run_service(main)

@@ -1,0 +1,36 @@
+"""How each event reads in a debt's timeline."""
+
+from __future__ import annotations
+
+from cordial.events.v1 import actions_pb2, contacts_pb2, debts_pb2, messages_pb2
+from cordial.types.v1 import types_pb2
+from google.protobuf.message import Message
+
+
+def _money(m: types_pb2.Money) -> str:
+    return f"{m.amount_minor} {m.currency} (minor units)"
+
+
+def summarise(event_type: str, payload: Message) -> str:
+    """One readable line per step; personal data stays out."""
+    if isinstance(payload, debts_pb2.DebtPlaced):
+        return f"debt placed by {payload.creditor_name} for {_money(payload.principal)}"
+    if isinstance(payload, debts_pb2.PaymentReceived):
+        return f"payment of {_money(payload.amount)} received from {payload.source}; balance {_money(payload.balance_after)}"
+    if isinstance(payload, debts_pb2.DebtSettled):
+        return f"debt settled; {_money(payload.total_paid)} paid in total"
+    if isinstance(payload, contacts_pb2.ContactVerified):
+        channels = ", ".join(types_pb2.Channel.Name(c).removeprefix("CHANNEL_").lower() for c in payload.channels)
+        return f"contact point verified for {channels}"
+    if isinstance(payload, contacts_pb2.ContactRejected):
+        return f"contact point rejected: {payload.reason}"
+    if isinstance(payload, actions_pb2.ActionRequested):
+        return f"step {payload.step} requested (template {payload.template}); allowed by {payload.policy_rule}"
+    if isinstance(payload, actions_pb2.TreatmentStopped):
+        return f"contact stopped: {payload.reason}"
+    if isinstance(payload, messages_pb2.MessageSent):
+        channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
+        return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"
+    if isinstance(payload, messages_pb2.MessageFailed):
+        return f"message not sent: {payload.reason}"
+    return event_type

@@ -1,0 +1,28 @@
+"""The RegistryBridgeService servicer."""
+
+from __future__ import annotations
+
+import grpc
+from cordial.registry_bridge.v1 import registry_bridge_service_pb2 as pb
+from cordial.registry_bridge.v1 import registry_bridge_service_pb2_grpc as pb_grpc
+from cordial_core.context import tenant_var
+from cordial_core.errors import NotFound
+
+from cordial_registry_bridge.adapters.cases import BureauCaseRepository
+from cordial_registry_bridge.domain.cases import CaseState
+
+_STATES = {CaseState.OPEN: pb.CASE_STATE_OPEN, CaseState.CLOSED: pb.CASE_STATE_CLOSED}
+
+
+class RegistryBridgeServicer(pb_grpc.RegistryBridgeServiceServicer):
+    """Bureau cases over gRPC."""
+
+    def __init__(self, cases: BureauCaseRepository) -> None:
+        self._cases = cases
+
+    async def GetCase(self, request: pb.GetCaseRequest, context: grpc.aio.ServicerContext) -> pb.GetCaseResponse:
+        """The bureau case of a debt."""
+        case = await self._cases.get(str(tenant_var.get()), request.debt_id)
+        if case is None:
+            raise NotFound(f"no bureau case for debt {request.debt_id}", field="debt_id")
+        return pb.GetCaseResponse(case=pb.Case(debt_id=case.debt_id, state=_STATES[case.state], reason=case.reason))

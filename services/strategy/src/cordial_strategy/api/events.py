@@ -1,0 +1,36 @@
+"""Event handlers of strategy: turn events into ruler calls."""
+
+from __future__ import annotations
+
+from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2
+from cordial_core.bus import Handler, dispatch
+from cordial_core.events import unpack_payload
+from cordial_core.money import Money
+
+from cordial_strategy.domain.ruler import Ruler
+
+
+def handlers(ruler: Ruler) -> Handler:
+    """The handler for the topics strategy listens to."""
+
+    async def on_debt_placed(envelope: envelope_pb2.Envelope) -> None:
+        placed = unpack_payload(envelope)
+        assert isinstance(placed, debts_pb2.DebtPlaced)
+        await ruler.debt_placed(
+            envelope.tenant, placed.debt_id, placed.debtor_id, placed.creditor_name,
+            Money.from_proto(placed.balance), placed.time_zone,
+        )
+
+    async def on_contact_verified(envelope: envelope_pb2.Envelope) -> None:
+        verified = unpack_payload(envelope)
+        assert isinstance(verified, contacts_pb2.ContactVerified)
+        await ruler.contact_verified(envelope.tenant, verified.debt_id, verified.debtor_id)
+
+    async def on_debt_settled(envelope: envelope_pb2.Envelope) -> None:
+        settled = unpack_payload(envelope)
+        assert isinstance(settled, debts_pb2.DebtSettled)
+        await ruler.debt_settled(envelope.tenant, settled.debt_id, settled.debtor_id)
+
+    return dispatch(
+        {"debt.placed": on_debt_placed, "contact.verified": on_contact_verified, "debt.settled": on_debt_settled}
+    )

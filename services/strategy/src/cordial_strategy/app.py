@@ -1,0 +1,69 @@
+"""Wires and starts the strategy service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
+from cordial_core.errors import FailedPrecondition
+from cordial_core.runtime import ServiceRuntime, run_service
+from cordial_core.settings import ServiceSettings, load_settings
+
+from cordial_strategy.adapters.cases import CaseRepository
+from cordial_strategy.api.events import handlers
+from cordial_strategy.api.grpc import StrategyServicer
+from cordial_strategy.domain.ruler import Ruler
+
+SERVICE = "strategy"
+log = logging.getLogger(__name__)
+
+
+class StrategySettings(ServiceSettings):
+    """Strategy needs only the shared settings for now."""
+
+    scheduler_interval_seconds: float = 1.0
+
+
+async def _schedule(ruler: Ruler, interval: float, stop: asyncio.Event) -> None:
+    """Re-evaluates deferred actions when they fall due."""
+    while not stop.is_set():
+        try:
+            await ruler.run_due()
+        except FailedPrecondition:
+            pass  # another instance took the case; it will be seen again
+        except Exception:
+            log.exception("scheduler pass failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def main() -> None:
+    """Starts the service and runs until SIGTERM."""
+    settings = load_settings(StrategySettings)
+    runtime = ServiceRuntime(SERVICE, settings)
+    cases = CaseRepository(runtime.outbox_collection("cases"), runtime.clock)
+    await cases.ensure_indexes()
+    ruler = Ruler(cases, runtime.clock)
+    runtime.consume(["debts", "contacts"], handlers(ruler))
+    runtime.add_grpc(
+        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases), server),
+        "cordial.strategy.v1.StrategyService",
+    )
+    stop = asyncio.Event()
+    scheduler: list[asyncio.Task[None]] = []
+
+    async def start_scheduler() -> None:
+        scheduler.append(asyncio.create_task(_schedule(ruler, settings.scheduler_interval_seconds, stop)))
+
+    async def stop_scheduler() -> None:
+        stop.set()
+        await asyncio.gather(*scheduler)
+
+    runtime.on_stop(stop_scheduler)
+    await runtime.run(ready=start_scheduler)
+
+
+if __name__ == "__main__":
+    run_service(main)
