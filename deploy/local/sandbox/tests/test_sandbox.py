@@ -51,9 +51,7 @@ def client(base_url: str) -> Iterator[httpx.Client]:
         yield c
 
 
-def send_sms(
-    client: httpx.Client, *, password: str = TOKEN, **fields: str | None
-) -> httpx.Response:
+def send_sms(client: httpx.Client, *, password: str = TOKEN, **fields: str | None) -> httpx.Response:
     """POST a Twilio-style form to the SMS endpoint."""
     given: dict[str, str | None] = {"To": "+5511987654321", "From": "+15005550006", "Body": "Hello"}
     form = {k: v for k, v in (given | fields).items() if v is not None}
@@ -169,9 +167,7 @@ def test_sms_invalid_to_is_21211(client: httpx.Client, to: str) -> None:
         ({"From": "not a valid sender!"}, 21212),
     ],
 )
-def test_sms_validation_codes(
-    client: httpx.Client, fields: dict[str, str | None], code: int
-) -> None:
+def test_sms_validation_codes(client: httpx.Client, fields: dict[str, str | None], code: int) -> None:
     response = send_sms(client, password=TOKEN, **fields)
     assert response.status_code == 400
     assert response.json()["code"] == code
@@ -233,9 +229,7 @@ def test_whatsapp_template_success(client: httpx.Client) -> None:
     assert msg["payload"] == payload
 
 
-@pytest.mark.parametrize(
-    "headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": f"Basic {TOKEN}"}]
-)
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": f"Basic {TOKEN}"}])
 def test_whatsapp_bad_token_is_401_oauth(client: httpx.Client, headers: dict[str, str]) -> None:
     response = client.post(WA_PATH, json=wa_text(), headers=headers)
     assert response.status_code == 401
@@ -260,9 +254,7 @@ def test_whatsapp_bad_token_is_401_oauth(client: httpx.Client, headers: dict[str
         ({"type": "template", "template": {"name": "x"}}, "template.language.code"),
     ],
 )
-def test_whatsapp_invalid_parameter_is_100(
-    client: httpx.Client, change: dict[str, object], field: str
-) -> None:
+def test_whatsapp_invalid_parameter_is_100(client: httpx.Client, change: dict[str, object], field: str) -> None:
     payload = {k: v for k, v in (wa_text() | change).items() if v is not None}
     response = client.post(WA_PATH, json=payload, headers=WA_AUTH)
     assert response.status_code == 400

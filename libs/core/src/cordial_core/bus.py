@@ -64,9 +64,7 @@ class EventPublisher:
         await self._producer.send_and_wait(event.topic, event.encode(), key=event.key.encode())
         EVENTS_PUBLISHED.labels(event.type).inc()
 
-    async def publish_raw(
-        self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]
-    ) -> None:
+    async def publish_raw(self, topic: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
         """Sends bytes as they are; used to park poison messages on a dead-letter topic."""
         await self._producer.send_and_wait(topic, value, key=key, headers=headers)
 
@@ -174,9 +172,7 @@ class EventConsumer:
             ("original-topic", record.topic.encode()),
             ("original-offset", str(record.offset).encode()),
         ]
-        await self._publisher.publish_raw(
-            record.topic + DEAD_LETTER_SUFFIX, record.value or b"", record.key, headers
-        )
+        await self._publisher.publish_raw(record.topic + DEAD_LETTER_SUFFIX, record.value or b"", record.key, headers)
 
 
 def dispatch(handlers: dict[str, Handler]) -> Handler:

@@ -46,11 +46,11 @@ class ControllableClock:
 
 
 class OffsetClock:
-    """Real time shifted to start at a chosen moment; lets a whole local stack live on another day."""
+    """Real time shifted by a fixed offset; lets a whole local stack live on another day."""
 
-    def __init__(self, start: datetime, base: Clock | None = None) -> None:
+    def __init__(self, offset: timedelta, base: Clock | None = None) -> None:
         self._base = base or SystemClock()
-        self._offset = start.astimezone(UTC) - self._base.now()
+        self._offset = offset
 
     def now(self) -> datetime:
         """The shifted current time in UTC."""

@@ -110,7 +110,9 @@ Registration = Callable[[grpc.aio.Server], None]
 class GrpcServer:
     """A grpc.aio server with health and reflection, ready for a service's servicers."""
 
-    def __init__(self, host: str, port: int, registrations: Iterable[Registration], service_names: Sequence[str]) -> None:
+    def __init__(
+        self, host: str, port: int, registrations: Iterable[Registration], service_names: Sequence[str]
+    ) -> None:
         self._server = grpc.aio.server(interceptors=[ContextInterceptor()])
         for register in registrations:
             register(self._server)

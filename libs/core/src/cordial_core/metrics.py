@@ -9,17 +9,13 @@ GRPC_REQUESTS = Histogram(
     "Time to handle a gRPC call, by method and status code.",
     ["method", "code"],
 )
-EVENTS_PUBLISHED = Counter(
-    "cordial_events_published_total", "Events published to Kafka, by type.", ["type"]
-)
+EVENTS_PUBLISHED = Counter("cordial_events_published_total", "Events published to Kafka, by type.", ["type"])
 EVENTS_CONSUMED = Counter(
     "cordial_events_consumed_total",
     "Events handled by a consumer, by type and outcome (ok, duplicate, dead_letter).",
     ["type", "outcome"],
 )
-EVENT_HANDLER_RETRIES = Counter(
-    "cordial_event_handler_retries_total", "Handler attempts that failed and were retried."
-)
+EVENT_HANDLER_RETRIES = Counter("cordial_event_handler_retries_total", "Handler attempts that failed and were retried.")
 
 
 def serve_metrics(port: int, host: str = "0.0.0.0") -> int:

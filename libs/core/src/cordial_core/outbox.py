@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bson import Binary
 
 from cordial_core.clock import Clock
+from cordial_core.locks import document_lock
 
 if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
@@ -109,12 +110,11 @@ class OutboxRelay:
         pending = doc.get("_outbox") or {}
         for key in sorted(pending):
             await self._publisher.publish(_StoredEvent(pending[key]))  # type: ignore[arg-type]
-        if pending:
-            await collection.update_one(
-                {"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}}
-            )
-        # Clears the flag only if no new event arrived meanwhile.
-        await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+        async with document_lock(collection.full_name, doc["_id"]):
+            if pending:
+                await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
+            # Clears the flag only if no new event arrived meanwhile.
+            await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
         return len(pending)
 
     async def _run(self) -> None:

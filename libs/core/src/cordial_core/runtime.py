@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -33,11 +34,10 @@ class ServiceRuntime:
         self.service = service
         self.settings = settings
         if clock is None:
-            clock = OffsetClock(settings.clock_start) if settings.clock_start else SystemClock()
+            offset = timedelta(seconds=settings.clock_offset_seconds)
+            clock = OffsetClock(offset) if offset else SystemClock()
         self.clock: Clock = clock
-        self.cipher = PersonalDataCipher(
-            settings.data_key.get_secret_value(), settings.lookup_key.get_secret_value()
-        )
+        self.cipher = PersonalDataCipher(settings.data_key.get_secret_value(), settings.lookup_key.get_secret_value())
         self._client = connect(settings.mongodb_uri.get_secret_value())
         self.db: AsyncDatabase[Document] = self._client[settings.database_name(service)]
         self.publisher = EventPublisher(settings.kafka_bootstrap_servers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -30,8 +29,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = Field(default="INFO", validation_alias="LOG_LEVEL")
     data_key: SecretStr = Field(validation_alias="CORDIAL_DATA_KEY")
     lookup_key: SecretStr = Field(validation_alias="CORDIAL_LOOKUP_KEY")
-    # Dev and test only: the stack's clocks start at this moment and run from there.
-    clock_start: datetime | None = Field(default=None, validation_alias="CLOCK_START")
+    # Dev and test only: every service of a local stack reads time shifted by the same offset.
+    clock_offset_seconds: float = Field(default=0.0, validation_alias="CLOCK_OFFSET_SECONDS")
     shutdown_grace_seconds: float = Field(default=10.0, validation_alias="SHUTDOWN_GRACE_SECONDS")
 
     @field_validator("kafka_bootstrap_servers")

@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 
 from cordial_core.clock import Clock
 from cordial_core.events import Event
+from cordial_core.locks import document_lock
 from cordial_core.outbox import outbox_fields
 
 Document = dict[str, Any]
@@ -89,7 +90,8 @@ class TenantCollection:
                 {f"_outbox.{key}": value for key, value in outbox_fields(events, clock)["_outbox"].items()}
             )
             update["$set"]["_outbox_pending"] = True
-        result = await self.raw.update_one(self._scope(tenant, query), update)
+        async with document_lock(self.raw.full_name, query.get("_id")):
+            result = await self.raw.update_one(self._scope(tenant, query), update)
         if result.matched_count == 1:
             self._written(events)
         return result.matched_count == 1

@@ -46,10 +46,17 @@ async def main() -> None:
     timeline = TimelineRepository(runtime.outbox_collection("timeline"))
     await timeline.ensure_indexes()
     channel = open_channel(settings.agreements_addr)
-    app = create_app(clients, pb_grpc.AgreementsServiceStub(channel), timeline,
-                     settings.admin_token.get_secret_value(), settings.max_body_bytes)
+    app = create_app(
+        clients,
+        pb_grpc.AgreementsServiceStub(channel),
+        timeline,
+        settings.admin_token.get_secret_value(),
+        settings.max_body_bytes,
+    )
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
-    server = uvicorn.Server(uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
+    )
     tasks: list[asyncio.Task[None]] = []
 
     async def serve_http() -> None:

@@ -44,9 +44,15 @@ async def main() -> None:
     locator = open_channel(settings.contact_locator_addr)
     token = settings.provider_token.get_secret_value()
     channels = {
-        types_pb2.CHANNEL_SMS: SmsGateway(http, settings.sms_provider_url, settings.sms_account_sid, token, settings.sms_from),
+        types_pb2.CHANNEL_SMS: SmsGateway(
+            http, settings.sms_provider_url, settings.sms_account_sid, token, settings.sms_from
+        ),
         types_pb2.CHANNEL_WHATSAPP: WhatsAppCloud(
-            http, settings.whatsapp_provider_url, settings.whatsapp_api_version, settings.whatsapp_phone_number_id, token
+            http,
+            settings.whatsapp_provider_url,
+            settings.whatsapp_api_version,
+            settings.whatsapp_phone_number_id,
+            token,
         ),
     }
     dispatcher = Dispatcher(messages, ContactLocatorPlan(locator), channels, runtime.clock, settings.portal_base_url)  # type: ignore[arg-type]

@@ -26,9 +26,7 @@ def create_app(token: str, *, clock: Callable[[], datetime] = utc_now) -> FastAP
     if not token:
         raise ValueError("token must not be empty")
     app = FastAPI(title="Cordial provider sandbox", docs_url="/sandbox/docs")
-    app.state.sandbox = SandboxState(
-        token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock
-    )
+    app.state.sandbox = SandboxState(token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.include_router(control.build_router())
     for provider in PROVIDERS:

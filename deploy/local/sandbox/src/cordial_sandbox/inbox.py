@@ -48,8 +48,7 @@ class Inbox:
             found = [
                 m
                 for m in self._messages
-                if (channel is None or m["channel"] == channel)
-                and (want is None or digits(m["to"]) == want)
+                if (channel is None or m["channel"] == channel) and (want is None or digits(m["to"]) == want)
             ]
             return copy.deepcopy(found)
 

@@ -97,21 +97,16 @@ def _validate(form: dict[str, str]) -> JSONResponse | None:
         return twilio_error(400, 21211, f"The 'To' number {to} is not a valid phone number.")
     if not sender and not form.get("MessagingServiceSid"):
         return twilio_error(400, 21603, "A 'From' phone number is required.")
-    if sender and not (
-        _E164.match(sender) or _SHORT_CODE.match(sender) or _ALPHA_SENDER.match(sender)
-    ):
+    if sender and not (_E164.match(sender) or _SHORT_CODE.match(sender) or _ALPHA_SENDER.match(sender)):
         return twilio_error(
             400,
             21212,
-            f"The 'From' number {sender} is not a valid phone number, shortcode, "
-            "or alphanumeric sender ID.",
+            f"The 'From' number {sender} is not a valid phone number, shortcode, or alphanumeric sender ID.",
         )
     if not body:
         return twilio_error(400, 21602, "Message body is required.")
     if len(body) > MAX_BODY:
-        return twilio_error(
-            400, 21617, "The concatenated message body exceeds the 1600 character limit."
-        )
+        return twilio_error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
     return None
 
 
@@ -125,9 +120,7 @@ async def _read_form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
-def _message_resource(
-    account_sid: str, sid: str, form: dict[str, str], state: SandboxState
-) -> dict[str, Any]:
+def _message_resource(account_sid: str, sid: str, form: dict[str, str], state: SandboxState) -> dict[str, Any]:
     """Render the Twilio Message resource for a freshly queued message."""
     now = format_datetime(state.clock())
     uri = f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}"
@@ -158,9 +151,7 @@ def _message_resource(
 async def create_message(account_sid: str, request: Request, state: State) -> JSONResponse:
     """Accept one outbound SMS the way Twilio's Messages.json create does."""
     if not state.token_ok(basic_password(request.headers.get("authorization"))):
-        return twilio_error(
-            401, 20003, "Authenticate", "Your AccountSid or AuthToken was incorrect."
-        )
+        return twilio_error(401, 20003, "Authenticate", "Your AccountSid or AuthToken was incorrect.")
     fault = state.faults.take(CHANNEL)
     if fault is not None:
         return twilio_error(fault, 20000 + fault, "Sandbox injected fault")

@@ -53,9 +53,7 @@ def graph_error(status: int, code: int, message: str, details: str | None = None
         error["error_data"] = {"messaging_product": "whatsapp", "details": details}
     error["fbtrace_id"] = "A" + secrets.token_urlsafe(16)
     headers = {"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_token"'}
-    return JSONResponse(
-        {"error": error}, status_code=status, headers=headers if status == 401 else None
-    )
+    return JSONResponse({"error": error}, status_code=status, headers=headers if status == 401 else None)
 
 
 def invalid(details: str) -> JSONResponse:
@@ -131,9 +129,7 @@ def summarize(payload: dict[str, Any]) -> str:
     return " ".join([head, " | ".join(params)]) if params else head
 
 
-async def send_message(
-    version: str, phone_number_id: str, request: Request, state: State
-) -> JSONResponse:
+async def send_message(version: str, phone_number_id: str, request: Request, state: State) -> JSONResponse:
     """Accept one outbound WhatsApp message the way the Cloud API does."""
     if not _VERSION.match(version):
         return graph_error(400, 2500, f"Unknown path components: /{phone_number_id}/messages")
@@ -159,9 +155,7 @@ async def send_message(
             "Message Undeliverable. The recipient is not a WhatsApp user.",
         )
     wamid = "wamid." + secrets.token_urlsafe(36)
-    state.inbox.record(
-        id=wamid, channel=CHANNEL, to=wa_id, body=summarize(payload), payload=payload
-    )
+    state.inbox.record(id=wamid, channel=CHANNEL, to=wa_id, body=summarize(payload), payload=payload)
     return JSONResponse(
         {
             "messaging_product": "whatsapp",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from cordial_core.ids import new_id
@@ -38,11 +40,19 @@ async def mongo_db(infra: Infra) -> AsyncIterator[AsyncDatabase[dict]]:
         await client.close()
 
 
+def offset_to_business_hours(now: datetime) -> float:
+    """Seconds from now to the next Tuesday 10:00 in São Paulo, inside every contact window."""
+    local = now.astimezone(ZoneInfo("America/Sao_Paulo"))
+    days = (1 - local.weekday()) % 7 or 7
+    target = (local + timedelta(days=days)).replace(hour=10, minute=0, second=0, microsecond=0)
+    return (target - local).total_seconds()
+
+
 @pytest.fixture(scope="session")
 def platform(infra: Infra) -> Iterator[Platform]:
-    """The sandbox and six services as real processes, for end-to-end tests."""
+    """The sandbox and six services as real processes, living on a weekday morning."""
     run_dir = new_run_dir("e2e")
-    started = start_platform(infra, run_dir)
+    started = start_platform(infra, run_dir, offset_to_business_hours(datetime.now(UTC)))
     try:
         yield started
     finally:

@@ -68,9 +68,21 @@ def start_kafka(run_dir: Path) -> tuple[str, ManagedProcess]:
     classpath = f"{libs}/*"
     log4j = f"-Dlog4j.configuration=file:{repo_root() / 'deploy/local/kafka/log4j.properties'}"
     subprocess.run(
-        [_java(), log4j, "-cp", classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted",
-         "-t", str(uuid.uuid4()), "-c", str(properties)],
-        check=True, capture_output=True,
+        [
+            _java(),
+            log4j,
+            "-cp",
+            classpath,
+            "kafka.tools.StorageTool",
+            "format",
+            "--ignore-formatted",
+            "-t",
+            str(uuid.uuid4()),
+            "-c",
+            str(properties),
+        ],
+        check=True,
+        capture_output=True,
     )
     process = ManagedProcess(
         "kafka",
@@ -112,8 +124,16 @@ def start_ferretdb(run_dir: Path) -> tuple[str, ManagedProcess]:
     port = free_port()
     process = ManagedProcess(
         "ferretdb",
-        [str(binary), "--handler=sqlite", f"--sqlite-url=file:{data}/", f"--listen-addr=127.0.0.1:{port}",
-         "--debug-addr=127.0.0.1:0", "--telemetry=disable", "--log-level=warn", f"--state-dir={data}"],
+        [
+            str(binary),
+            "--handler=sqlite",
+            f"--sqlite-url=file:{data}/",
+            f"--listen-addr=127.0.0.1:{port}",
+            "--debug-addr=127.0.0.1:0",
+            "--telemetry=disable",
+            "--log-level=warn",
+            f"--state-dir={data}",
+        ],
         run_dir / "logs" / "ferretdb.log",
     ).start()
     uri = f"mongodb://127.0.0.1:{port}/?retryWrites=false"

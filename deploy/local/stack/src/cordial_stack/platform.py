@@ -45,6 +45,7 @@ class Platform:
     secrets: dict[str, str]
     sandbox_url: str
     sandbox: ManagedProcess
+    clock_offset_seconds: float = 0.0
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     @property
@@ -103,7 +104,9 @@ def start_sandbox(run_dir: Path, token: str) -> tuple[str, ManagedProcess]:
     return url, process
 
 
-def service_env(platform: Platform, name: str, grpc_port: int, metrics_port: int, http_port: int | None) -> dict[str, str]:
+def service_env(
+    platform: Platform, name: str, grpc_port: int, metrics_port: int, http_port: int | None
+) -> dict[str, str]:
     """The environment one service starts with."""
     env = {
         **os.environ,
@@ -115,6 +118,7 @@ def service_env(platform: Platform, name: str, grpc_port: int, metrics_port: int
         "CORDIAL_DATA_KEY": platform.secrets["CORDIAL_DATA_KEY"],
         "CORDIAL_LOOKUP_KEY": platform.secrets["CORDIAL_LOOKUP_KEY"],
         "SHUTDOWN_GRACE_SECONDS": "5",
+        "CLOCK_OFFSET_SECONDS": str(platform.clock_offset_seconds),
     }
     if os.environ.get("CORDIAL_DB_SUFFIX"):
         env["MONGODB_DATABASE"] = f"cordial_{name.replace('-', '_')}_{os.environ['CORDIAL_DB_SUFFIX']}"
@@ -154,11 +158,11 @@ def start_service(platform: Platform, name: str) -> ServiceProcess:
     return service
 
 
-def start_platform(infra: Infra, run_dir: Path) -> Platform:
-    """Starts the sandbox and the six services against the given Kafka and MongoDB."""
+def start_platform(infra: Infra, run_dir: Path, clock_offset_seconds: float = 0.0) -> Platform:
+    """Starts the sandbox and the six services; all share one clock offset (0 in real runs)."""
     keys = new_secrets()
     sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"])
-    platform = Platform(infra, run_dir, keys, sandbox_url, sandbox)
+    platform = Platform(infra, run_dir, keys, sandbox_url, sandbox, clock_offset_seconds)
     try:
         for name in SERVICES:
             start_service(platform, name)

@@ -76,8 +76,12 @@ class Ledger:
             balance=debt.balance.to_proto(),
             creditor_name=debt.creditor_name,
             time_zone=debt.debtor.time_zone,
-            debtor_kind=types_pb2.DEBTOR_KIND_COMPANY if debt.debtor.kind == "company" else types_pb2.DEBTOR_KIND_PERSON,
-            contact_points=[types_pb2.ContactPointInput(kind=kind, value=value) for kind, value in placement.contact_points],  # type: ignore[arg-type]
+            debtor_kind=types_pb2.DEBTOR_KIND_COMPANY
+            if debt.debtor.kind == "company"
+            else types_pb2.DEBTOR_KIND_PERSON,
+            contact_points=[
+                types_pb2.ContactPointInput(kind=kind, value=value) for kind, value in placement.contact_points
+            ],  # type: ignore[arg-type]
         )
         created = await self._debts.add(debt, [self._event(debt, "debt.placed", payload)])
         if not created:
@@ -95,7 +99,9 @@ class Ledger:
             raise NotFound(f"debt {debt_id} not found", field="debt_id")
         return debt
 
-    async def record_payment(self, tenant: str, debt_id: str, amount: Money, reference: str, source: str) -> tuple[Debt, Payment, bool]:
+    async def record_payment(
+        self, tenant: str, debt_id: str, amount: Money, reference: str, source: str
+    ) -> tuple[Debt, Payment, bool]:
         """Records a payment once per reference; settles the debt when the balance reaches zero."""
         if not reference:
             raise InvalidArgument("is required", field="payment_reference")
@@ -103,7 +109,9 @@ class Ledger:
         known = debt.payment_by_reference(reference)
         if known is not None:
             return debt, known, False
-        payment = Payment(stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now())
+        payment = Payment(
+            stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now()
+        )
         settled = debt.receive(payment)
         events = [
             self._event(
@@ -146,5 +154,3 @@ class DebtorIdentity(Protocol):
     """Turns a document number into the debtor's id without revealing it."""
 
     def __call__(self, document: str) -> str: ...
-
-

@@ -35,7 +35,7 @@ class PlannedContact:
 class Directory:
     """Knows every debtor's contact points and which to use."""
 
-    def __init__(self, points: ContactPoints, clock: Clock, lookup_hash: "LookupHash") -> None:
+    def __init__(self, points: ContactPoints, clock: Clock, lookup_hash: LookupHash) -> None:
         self._points = points
         self._clock = clock
         self._hash = lookup_hash
@@ -95,7 +95,13 @@ class Directory:
                 reason=point.reason,
             )
         return new_event(
-            event_type, payload, source=SOURCE, tenant=point.tenant, subject=debt_id, key=point.debtor_id, clock=self._clock
+            event_type,
+            payload,
+            source=SOURCE,
+            tenant=point.tenant,
+            subject=debt_id,
+            key=point.debtor_id,
+            clock=self._clock,
         )
 
 

@@ -18,11 +18,20 @@ class TimelineRepository:
         """Entries are read by debt in time order."""
         await self.collection.raw.create_index([("tenant", 1), ("debt_id", 1), ("time", 1)])
 
-    async def add(self, tenant: str, event_id: str, debt_id: str, event_type: str, source: str, time: datetime, summary: str) -> None:
+    async def add(
+        self, tenant: str, event_id: str, debt_id: str, event_type: str, source: str, time: datetime, summary: str
+    ) -> None:
         """Records one step."""
         await self.collection.insert(
             tenant,
-            {"_id": event_id, "debt_id": debt_id, "type": event_type, "source": source, "time": time, "summary": summary},
+            {
+                "_id": event_id,
+                "debt_id": debt_id,
+                "type": event_type,
+                "source": source,
+                "time": time,
+                "summary": summary,
+            },
         )
 
     async def of_debt(self, tenant: str, debt_id: str) -> list[dict[str, Any]]:

@@ -15,8 +15,13 @@ def timeline_projection(timeline: TimelineRepository):  # type: ignore[no-untype
     async def project(envelope: envelope_pb2.Envelope) -> None:
         payload = unpack_payload(envelope)
         await timeline.add(
-            envelope.tenant, envelope.id, envelope.subject, envelope.type, envelope.source,
-            event_time(envelope), summarise(envelope.type, payload),
+            envelope.tenant,
+            envelope.id,
+            envelope.subject,
+            envelope.type,
+            envelope.source,
+            event_time(envelope),
+            summarise(envelope.type, payload),
         )
 
     return project

@@ -1,6 +1,5 @@
 """The public REST edge: client API (/v1) and agency API (/agency/v1). Routes stay thin."""
 
-
 from typing import Annotated
 
 from cordial.agreements.v1 import agreements_service_pb2 as pb
@@ -16,7 +15,15 @@ from cordial_gateway.adapters.clients import Client, ClientRepository
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems
 from cordial_gateway.api.models import (
-    ClientIn, ClientOut, DebtIn, DebtOut, MoneyOut, PaymentIn, PaymentOut, TimelineEntry, TimelineOut,
+    ClientIn,
+    ClientOut,
+    DebtIn,
+    DebtOut,
+    MoneyOut,
+    PaymentIn,
+    PaymentOut,
+    TimelineEntry,
+    TimelineOut,
 )
 from cordial_gateway.domain.auth import bearer_token, is_admin
 
@@ -44,7 +51,13 @@ class BodyLimit(BaseHTTPMiddleware):
 
     def _too_large(self) -> JSONResponse:
         detail = f"body: larger than {self._max} bytes"
-        return problems.problem(413, "too-large", "The request body is too large", detail, [{"field": "body", "reason": f"larger than {self._max} bytes"}])
+        return problems.problem(
+            413,
+            "too-large",
+            "The request body is too large",
+            detail,
+            [{"field": "body", "reason": f"larger than {self._max} bytes"}],
+        )
 
 
 def _money(m: types_pb2.Money) -> MoneyOut:
@@ -54,17 +67,24 @@ def _money(m: types_pb2.Money) -> MoneyOut:
 def debt_out(debt: pb.Debt) -> DebtOut:
     """The JSON view of a debt."""
     return DebtOut(
-        id=debt.id, client_reference=debt.client_reference,
+        id=debt.id,
+        client_reference=debt.client_reference,
         status=pb.DebtStatus.Name(debt.status).removeprefix("DEBT_STATUS_").lower(),
-        principal=_money(debt.principal), balance=_money(debt.balance), paid=_money(debt.paid), due_date=debt.due_date,
+        principal=_money(debt.principal),
+        balance=_money(debt.balance),
+        paid=_money(debt.paid),
+        due_date=debt.due_date,
         placed_at=debt.placed_at.ToDatetime().isoformat() + "Z",
         settled_at=debt.settled_at.ToDatetime().isoformat() + "Z" if debt.HasField("settled_at") else None,
     )
 
 
 def create_app(
-    clients: ClientRepository, agreements: pb_grpc.AgreementsServiceStub, timeline: TimelineRepository,
-    admin_token: str, max_body_bytes: int,
+    clients: ClientRepository,
+    agreements: pb_grpc.AgreementsServiceStub,
+    timeline: TimelineRepository,
+    admin_token: str,
+    max_body_bytes: int,
 ) -> FastAPI:
     """The FastAPI application with its routes, error handlers and body limit."""
     app = FastAPI(title="Cordial API", version="1.0.0", description="Client and agency API of Cordial.")
@@ -72,7 +92,9 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
 
     async def on_unauthorized(request: Request, exc: _Unauthorized) -> JSONResponse:
-        response = problems.problem(401, "unauthorized", "Unauthorized", "a valid API key is required as a Bearer token")
+        response = problems.problem(
+            401, "unauthorized", "Unauthorized", "a valid API key is required as a Bearer token"
+        )
         response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
@@ -106,17 +128,29 @@ def create_app(
         return ClientOut(client_id=client.id, name=client.name, api_key=key)
 
     @app.post("/v1/debts", status_code=201, tags=["debts"])
-    async def place_debt(body: DebtIn, client: ClientDep, response: Response, correlation: Correlation = None) -> DebtOut:
+    async def place_debt(
+        body: DebtIn, client: ClientDep, response: Response, correlation: Correlation = None
+    ) -> DebtOut:
         """Places a debt; the same client_reference again returns the same debt with 200."""
         request = pb.PlaceDebtRequest(
             client_reference=body.client_reference,
-            debtor=pb.Debtor(kind=_KINDS[body.debtor.kind], document=body.debtor.document, name=body.debtor.name,
-                             time_zone=body.debtor.time_zone),
+            debtor=pb.Debtor(
+                kind=_KINDS[body.debtor.kind],
+                document=body.debtor.document,
+                name=body.debtor.name,
+                time_zone=body.debtor.time_zone,
+            ),
             principal=types_pb2.Money(amount_minor=body.principal.amount_minor, currency=body.principal.currency),
             due_date=body.due_date.isoformat(),
             creditor_name=client.name,
-            contact_points=[types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p) for p in body.contact_points.phones]
-            + [types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e) for e in body.contact_points.emails],
+            contact_points=[
+                types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p)
+                for p in body.contact_points.phones
+            ]
+            + [
+                types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e)
+                for e in body.contact_points.emails
+            ],
         )
         reply = await agreements.PlaceDebt(request, metadata=metadata(client, correlation))
         if not reply.created:
@@ -130,13 +164,15 @@ def create_app(
         return debt_out(reply.debt)
 
     @app.post("/v1/debts/{debt_id}/payments", status_code=201, tags=["debts"])
-    async def record_payment(debt_id: str, body: PaymentIn, client: ClientDep, response: Response,
-                             correlation: Correlation = None) -> PaymentOut:
+    async def record_payment(
+        debt_id: str, body: PaymentIn, client: ClientDep, response: Response, correlation: Correlation = None
+    ) -> PaymentOut:
         """Records a payment made directly to the creditor; the same reference again changes nothing."""
         request = pb.RecordPaymentRequest(
             debt_id=debt_id,
             amount=types_pb2.Money(amount_minor=body.amount.amount_minor, currency=body.amount.currency),
-            payment_reference=body.payment_reference, source="client",
+            payment_reference=body.payment_reference,
+            source="client",
         )
         reply = await agreements.RecordPayment(request, metadata=metadata(client, correlation))
         if not reply.created:
@@ -150,7 +186,10 @@ def create_app(
         entries = await timeline.of_debt(client.id, debt_id)
         return TimelineOut(
             debt_id=debt_id,
-            entries=[TimelineEntry(time=e["time"].isoformat(), type=e["type"], source=e["source"], summary=e["summary"]) for e in entries],
+            entries=[
+                TimelineEntry(time=e["time"].isoformat(), type=e["type"], source=e["source"], summary=e["summary"])
+                for e in entries
+            ],
         )
 
     return app

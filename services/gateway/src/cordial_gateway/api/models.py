@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
 from cordial_gateway.domain import debt_input as rules
 
@@ -35,10 +35,11 @@ class DebtorIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     time_zone: Annotated[str, AfterValidator(rules.check_time_zone)] = "America/Sao_Paulo"
 
-    @model_validator(mode="after")
-    def _document_matches_kind(self) -> DebtorIn:
-        self.document = rules.check_document(self.kind, self.document)
-        return self
+    @field_validator("document")
+    @classmethod
+    def _document_matches_kind(cls, value: str, info: ValidationInfo) -> str:
+        # kind is declared first, so it is validated (or missing) by now.
+        return rules.check_document(info.data.get("kind", "person"), value)
 
 
 class ContactPointsIn(Strict):

@@ -24,7 +24,9 @@ _GRPC_TO_HTTP = {
 }
 
 
-def problem(status: int, kind: str, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> JSONResponse:
+def problem(
+    status: int, kind: str, title: str, detail: str, errors: list[dict[str, str]] | None = None
+) -> JSONResponse:
     """A problem+json response."""
     body: dict[str, Any] = {"type": _BASE + kind, "title": title, "status": status, "detail": detail}
     if errors:
@@ -54,7 +56,9 @@ def grpc_problem(exc: grpc.aio.AioRpcError) -> JSONResponse:
     details = exc.details() or exc.code().name
     if status == 422:
         field, _, reason = details.partition(": ")
-        return problem(422, "validation", "The request is not valid", details, [{"field": field, "reason": reason or details}])
+        return problem(
+            422, "validation", "The request is not valid", details, [{"field": field, "reason": reason or details}]
+        )
     if status >= 500:
         # A dependency is down or slow: say so, and never as a 500 of our own.
         return problem(503, "unavailable", "A dependency is unavailable", "try again shortly")

@@ -24,8 +24,13 @@ class MessageRepository:
 
     async def claim(self, action: ActionToSend) -> bool:
         """True when the action still needs sending (new, or pending after a failed attempt)."""
-        doc = {"_id": action.action_id, "debt_id": action.debt_id, "debtor_id": action.debtor_id,
-               "state": "pending", "created_at": self._clock.now()}
+        doc = {
+            "_id": action.action_id,
+            "debt_id": action.debt_id,
+            "debtor_id": action.debtor_id,
+            "state": "pending",
+            "created_at": self._clock.now(),
+        }
         if await self.collection.insert(action.tenant, doc):
             return True
         existing = await self.collection.find_one(action.tenant, {"_id": action.action_id})
@@ -34,7 +39,11 @@ class MessageRepository:
     async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None:
         """Records the outcome and its event in one write."""
         await self.collection.update(
-            action.tenant, {"_id": action.action_id, "state": "pending"}, {"state": state, **fields}, events, self._clock
+            action.tenant,
+            {"_id": action.action_id, "state": "pending"},
+            {"state": state, **fields},
+            events,
+            self._clock,
         )
 
     async def of_debt(self, tenant: str, debt_id: str) -> list[dict[str, Any]]:

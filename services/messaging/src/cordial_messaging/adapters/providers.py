@@ -45,7 +45,9 @@ class WhatsAppCloud:
 
     name = "whatsapp-cloud"
 
-    def __init__(self, client: httpx.AsyncClient, base_url: str, version: str, phone_number_id: str, token: str) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, base_url: str, version: str, phone_number_id: str, token: str
+    ) -> None:
         self._client = client
         self._url = f"{base_url.rstrip('/')}/{version}/{phone_number_id}/messages"
         self._headers = {"Authorization": f"Bearer {token}"}

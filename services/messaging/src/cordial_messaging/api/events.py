@@ -18,9 +18,14 @@ def handlers(dispatcher: Dispatcher) -> Handler:
         assert isinstance(requested, actions_pb2.ActionRequested)
         await dispatcher.handle(
             ActionToSend(
-                action_id=requested.action_id, tenant=envelope.tenant, debt_id=requested.debt_id,
-                debtor_id=requested.debtor_id, channels=tuple(requested.channels), template=requested.template,
-                balance=Money.from_proto(requested.balance), creditor_name=requested.creditor_name,
+                action_id=requested.action_id,
+                tenant=envelope.tenant,
+                debt_id=requested.debt_id,
+                debtor_id=requested.debtor_id,
+                channels=tuple(requested.channels),
+                template=requested.template,
+                balance=Money.from_proto(requested.balance),
+                creditor_name=requested.creditor_name,
             )
         )
 

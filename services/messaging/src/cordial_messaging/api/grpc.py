@@ -18,14 +18,21 @@ class MessagingServicer(pb_grpc.MessagingServiceServicer):
     def __init__(self, messages: MessageRepository) -> None:
         self._messages = messages
 
-    async def ListMessages(self, request: pb.ListMessagesRequest, context: grpc.aio.ServicerContext) -> pb.ListMessagesResponse:
+    async def ListMessages(
+        self, request: pb.ListMessagesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListMessagesResponse:
         """Every message sent or attempted for a debt."""
         docs = await self._messages.of_debt(str(tenant_var.get()), request.debt_id)
         messages = []
         for doc in docs:
             message = pb.Message(
-                message_id=doc["_id"], action_id=doc["_id"], debt_id=doc["debt_id"], channel=doc.get("channel", 0),
-                state=_STATES[doc["state"]], provider_message_id=doc.get("provider_message_id", ""), text=doc.get("text", ""),
+                message_id=doc["_id"],
+                action_id=doc["_id"],
+                debt_id=doc["debt_id"],
+                channel=doc.get("channel", 0),
+                state=_STATES[doc["state"]],
+                provider_message_id=doc.get("provider_message_id", ""),
+                text=doc.get("text", ""),
             )
             if doc.get("sent_at"):
                 message.sent_at.FromDatetime(doc["sent_at"])

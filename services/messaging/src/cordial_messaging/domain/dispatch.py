@@ -68,7 +68,9 @@ class Messages(Protocol):
     """Where messages are kept; the action id is the message id."""
 
     async def claim(self, action: ActionToSend) -> bool: ...
-    async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None: ...
+    async def finish(
+        self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]
+    ) -> None: ...
 
 
 class ContactPlan(Protocol):
@@ -80,7 +82,9 @@ class ContactPlan(Protocol):
 class Dispatcher:
     """Sends each requested action once, falling back along the contact plan."""
 
-    def __init__(self, messages: Messages, plan: ContactPlan, channels: dict[int, Channel], clock: Clock, portal_url: str) -> None:
+    def __init__(
+        self, messages: Messages, plan: ContactPlan, channels: dict[int, Channel], clock: Clock, portal_url: str
+    ) -> None:
         self._messages = messages
         self._plan = plan
         self._channels = channels
@@ -107,24 +111,44 @@ class Dispatcher:
                 failures.append(f"{channel.name}: {exc}")
                 continue
             sent = messages_pb2.MessageSent(
-                message_id=action.action_id, action_id=action.action_id, debt_id=action.debt_id,
-                debtor_id=action.debtor_id, channel=recipient.channel,  # type: ignore[arg-type]
-                contact_point_id=recipient.contact_point_id, provider=channel.name, provider_message_id=provider_id,
+                message_id=action.action_id,
+                action_id=action.action_id,
+                debt_id=action.debt_id,
+                debtor_id=action.debtor_id,
+                channel=recipient.channel,  # type: ignore[arg-type]
+                contact_point_id=recipient.contact_point_id,
+                provider=channel.name,
+                provider_message_id=provider_id,
             )
-            fields = {"channel": recipient.channel, "contact_point_id": recipient.contact_point_id,
-                      "provider": channel.name, "provider_message_id": provider_id, "text": text,
-                      "sent_at": self._clock.now()}
+            fields = {
+                "channel": recipient.channel,
+                "contact_point_id": recipient.contact_point_id,
+                "provider": channel.name,
+                "provider_message_id": provider_id,
+                "text": text,
+                "sent_at": self._clock.now(),
+            }
             await self._messages.finish(action, "sent", fields, [self._event(action, "message.sent", sent)])
             return
         reason = "; ".join(failures) or "no usable contact point"
         failed = messages_pb2.MessageFailed(
-            message_id=action.action_id, action_id=action.action_id, debt_id=action.debt_id,
-            debtor_id=action.debtor_id, reason=reason,
+            message_id=action.action_id,
+            action_id=action.action_id,
+            debt_id=action.debt_id,
+            debtor_id=action.debtor_id,
+            reason=reason,
         )
-        await self._messages.finish(action, "failed", {"reason": reason}, [self._event(action, "message.failed", failed)])
+        await self._messages.finish(
+            action, "failed", {"reason": reason}, [self._event(action, "message.failed", failed)]
+        )
 
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
         return new_event(
-            event_type, payload, source=SOURCE, tenant=action.tenant, subject=action.debt_id,  # type: ignore[arg-type]
-            key=action.debtor_id, clock=self._clock,
+            event_type,
+            payload,
+            source=SOURCE,
+            tenant=action.tenant,
+            subject=action.debt_id,  # type: ignore[arg-type]
+            key=action.debtor_id,
+            clock=self._clock,
         )

@@ -43,7 +43,9 @@ class CaseRepository:
         doc = _to_doc(case)
         changes = {k: v for k, v in doc.items() if k not in ("_id", "tenant")}
         changes["version"] = case.version + 1
-        if not await self.collection.update(case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock):
+        if not await self.collection.update(
+            case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock
+        ):
             raise FailedPrecondition("the case changed meanwhile; retry")
         case.version += 1
 
@@ -55,8 +57,12 @@ class CaseRepository:
 
 def _decision_doc(d: Decision) -> dict[str, Any]:
     return {
-        "allowed": d.allowed, "rule": d.rule, "explanation": d.explanation, "decided_at": d.decided_at,
-        "time_zone": d.time_zone, "next_allowed_at": d.next_allowed_at,
+        "allowed": d.allowed,
+        "rule": d.rule,
+        "explanation": d.explanation,
+        "decided_at": d.decided_at,
+        "time_zone": d.time_zone,
+        "next_allowed_at": d.next_allowed_at,
     }
 
 
@@ -73,7 +79,12 @@ def _to_doc(case: Case) -> dict[str, Any]:
         "stopped": case.stopped,
         "stop_reason": case.stop_reason,
         "actions": {
-            step: {"action_id": a.action_id, "channels": list(a.channels), "state": a.state, "decision": _decision_doc(a.decision)}
+            step: {
+                "action_id": a.action_id,
+                "channels": list(a.channels),
+                "state": a.state,
+                "decision": _decision_doc(a.decision),
+            }
             for step, a in case.actions.items()
         },
         "next_due_at": case.next_due_at,

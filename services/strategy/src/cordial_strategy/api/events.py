@@ -17,8 +17,12 @@ def handlers(ruler: Ruler) -> Handler:
         placed = unpack_payload(envelope)
         assert isinstance(placed, debts_pb2.DebtPlaced)
         await ruler.debt_placed(
-            envelope.tenant, placed.debt_id, placed.debtor_id, placed.creditor_name,
-            Money.from_proto(placed.balance), placed.time_zone,
+            envelope.tenant,
+            placed.debt_id,
+            placed.debtor_id,
+            placed.creditor_name,
+            Money.from_proto(placed.balance),
+            placed.time_zone,
         )
 
     async def on_contact_verified(envelope: envelope_pb2.Envelope) -> None:

@@ -17,7 +17,9 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
     def __init__(self, cases: Cases) -> None:
         self._cases = cases
 
-    async def ListActions(self, request: pb.ListActionsRequest, context: grpc.aio.ServicerContext) -> pb.ListActionsResponse:
+    async def ListActions(
+        self, request: pb.ListActionsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListActionsResponse:
         """The actions of a debt, each with the decision behind it."""
         case = await self._cases.load(str(tenant_var.get()), request.debt_id)
         if case is None:
@@ -25,12 +27,19 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
         actions = []
         for record in case.actions.values():
             decision = pb.Decision(
-                allowed=record.decision.allowed, rule=record.decision.rule,
-                explanation=record.decision.explanation, time_zone=record.decision.time_zone,
+                allowed=record.decision.allowed,
+                rule=record.decision.rule,
+                explanation=record.decision.explanation,
+                time_zone=record.decision.time_zone,
             )
             decision.decided_at.FromDatetime(record.decision.decided_at)
             actions.append(
-                pb.Action(action_id=record.action_id, debt_id=case.debt_id, step=record.step,
-                          channels=list(record.channels), decision=decision)  # type: ignore[arg-type]
+                pb.Action(
+                    action_id=record.action_id,
+                    debt_id=case.debt_id,
+                    step=record.step,
+                    channels=list(record.channels),
+                    decision=decision,
+                )  # type: ignore[arg-type]
             )
         return pb.ListActionsResponse(actions=actions, stopped=case.stopped)

@@ -54,7 +54,13 @@ def check_contact_hours(now: datetime, time_zone: str, hours: QuietHours = SAO_P
     local = now.astimezone(tz)
     window = hours.window(local.weekday())
     if window is not None and window[0] <= local.time() < window[1]:
-        return Decision(True, "contact_hours", f"{local:%A %H:%M} {tz.key} is inside {window[0]:%H:%M}-{window[1]:%H:%M}; {hours.citation}", now, tz.key)
+        return Decision(
+            True,
+            "contact_hours",
+            f"{local:%A %H:%M} {tz.key} is inside {window[0]:%H:%M}-{window[1]:%H:%M}; {hours.citation}",
+            now,
+            tz.key,
+        )
     return Decision(
         False,
         "contact_hours",

@@ -65,7 +65,9 @@ class Ruler:
         self._clock = clock
         self._first_step = first_step
 
-    async def debt_placed(self, tenant: str, debt_id: str, debtor_id: str, creditor_name: str, balance: Money, time_zone: str) -> None:
+    async def debt_placed(
+        self, tenant: str, debt_id: str, debtor_id: str, creditor_name: str, balance: Money, time_zone: str
+    ) -> None:
         """Records the debt and acts if a contact point is already known."""
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
         case.has_debt, case.creditor_name, case.balance, case.time_zone = True, creditor_name, balance, time_zone
@@ -126,6 +128,11 @@ class Ruler:
 
     def _event(self, case: Case, event_type: str, payload: object) -> Event:
         return new_event(
-            event_type, payload, source=SOURCE, tenant=case.tenant, subject=case.debt_id,  # type: ignore[arg-type]
-            key=case.debtor_id, clock=self._clock,
+            event_type,
+            payload,
+            source=SOURCE,
+            tenant=case.tenant,
+            subject=case.debt_id,  # type: ignore[arg-type]
+            key=case.debtor_id,
+            clock=self._clock,
         )

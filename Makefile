@@ -1,0 +1,39 @@
+# Entry points: run, test, lint, proto. Every target installs what is missing first.
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/cordial
+PY := .venv/bin/python
+BUF := $(CACHE)/buf/node_modules/.bin/buf
+export UV_CACHE_DIR ?= $(CACHE)/uv
+
+.PHONY: install run test test-unit test-integration lint proto
+
+install:
+	@deploy/local/install.sh
+
+## Start Kafka, FerretDB, the sandbox and the six services; seed a demo client; Ctrl-C stops all.
+run: install
+	$(PY) -m cordial_stack run
+
+## Unit tests, then integration and end-to-end tests against real Kafka and FerretDB.
+test: install
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-integration
+
+test-unit:
+	$(PY) -m pytest -q -m "not integration and not e2e"
+
+test-integration:
+	$(PY) -m pytest -q -m "integration or e2e"
+
+## ruff, mypy, buf lint and breaking, and a check that committed stubs match proto/.
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/mypy libs/core/src services/*/src deploy/local/stack/src deploy/local/sandbox/src
+	cd proto && $(BUF) lint
+	cd proto && $(BUF) breaking --against '../.git#branch=main,subdir=proto'
+	$(PY) -m pytest -q tests/contract
+
+## Regenerate the Python stubs from proto/ with the pinned grpcio-tools.
+proto: install
+	rm -rf libs/contracts/src/cordial
+	PATH=$(CURDIR)/.venv/bin:$$PATH proto/generate.sh libs/contracts/src

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs what the project needs, idempotently, with caches outside the repo
+# (${CORDIAL_CACHE:-~/.cache/cordial}): the Python workspace (uv), Kafka's jars (Maven),
+# FerretDB (go install), buf (npm) and helm (go install).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+CACHE="${CORDIAL_CACHE:-$HOME/.cache/cordial}"
+UV_VERSION="0.9.30"
+KAFKA_VERSION="3.9.1"
+FERRETDB_VERSION="v1.24.2"
+BUF_VERSION="1.61.0"
+export UV_CACHE_DIR="${UV_CACHE_DIR:-$CACHE/uv}"
+mkdir -p "$CACHE/bin"
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "install.sh: '$1' is required ($2)" >&2; exit 1; }; }
+need python3 "Python 3.11+"
+need java "JDK 17+, for Kafka"
+need mvn "Maven, to resolve Kafka's jars"
+need go "Go, to build FerretDB and helm"
+need npm "Node's npm, for buf"
+
+# uv: pinned, installed into the cache so nothing touches the system Python.
+UV="$CACHE/uv-$UV_VERSION/bin/uv"
+if [[ ! -x "$UV" ]]; then
+  echo "installing uv $UV_VERSION"
+  python3 -m venv "$CACHE/uv-$UV_VERSION"
+  "$CACHE/uv-$UV_VERSION/bin/pip" install -q "uv==$UV_VERSION"
+fi
+(cd "$root" && "$UV" sync --frozen --all-packages --quiet)
+
+# Kafka: the jars of a pinned release, resolved by Maven from deploy/local/kafka/pom.xml.
+KAFKA_LIBS="$CACHE/kafka-$KAFKA_VERSION/libs"
+if [[ ! -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]]; then
+  echo "resolving Kafka $KAFKA_VERSION jars from Maven Central"
+  rm -rf "$KAFKA_LIBS"
+  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$KAFKA_LIBS" -Dmaven.repo.local="$CACHE/m2"
+fi
+
+# FerretDB: `go install` of the pinned module from a writable copy, because the module
+# zip lacks build/version/version.txt (FerretDB panics at start without it) and the
+# proxy refuses the version list that `go install pkg@version` asks for.
+if [[ ! -x "$CACHE/bin/ferretdb" ]] || ! "$CACHE/bin/ferretdb" --version 2>/dev/null | grep -q "$FERRETDB_VERSION"; then
+  echo "building FerretDB $FERRETDB_VERSION"
+  src="$CACHE/src/ferretdb-$FERRETDB_VERSION"
+  if [[ ! -f "$src/go.mod" ]]; then
+    modcache=$(cd "$here/ferretdb" && GOFLAGS=-mod=mod go mod download -json github.com/FerretDB/FerretDB | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+    rm -rf "$src"; mkdir -p "$(dirname "$src")"
+    cp -r "$modcache" "$src"; chmod -R u+w "$src"
+  fi
+  echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  (cd "$src" && GOBIN="$CACHE/bin" GOFLAGS=-mod=mod go install ./cmd/ferretdb)
+fi
+
+# buf: from the npm package, pinned.
+if [[ ! -x "$CACHE/buf/node_modules/.bin/buf" ]] || [[ "$("$CACHE/buf/node_modules/.bin/buf" --version)" != "$BUF_VERSION" ]]; then
+  echo "installing buf $BUF_VERSION"
+  mkdir -p "$CACHE/buf"
+  npm install --silent --no-audit --no-fund --prefix "$CACHE/buf" "@bufbuild/buf@$BUF_VERSION" >/dev/null
+fi
+
+"$here/install-helm.sh" >/dev/null

@@ -1,0 +1,45 @@
+"""Helpers of the end-to-end tests: polling, API clients, valid debt bodies."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from cordial_stack.platform import Platform
+
+
+def eventually(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
+    """Polls until probe() returns something truthy; fails naming what never happened."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = probe()
+        if last:
+            return last
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {timeout:.0f}s; last seen: {last!r}")
+
+
+def new_client(platform: Platform, name: str) -> httpx.Client:
+    """An HTTP client authenticated as a newly created creditor client."""
+    admin = {"Authorization": f"Bearer {platform.secrets['CORDIAL_ADMIN_TOKEN']}"}
+    reply = httpx.post(f"{platform.gateway_url}/agency/v1/clients", json={"name": name}, headers=admin, timeout=10)
+    assert reply.status_code == 201, reply.text
+    key = reply.json()["api_key"]
+    return httpx.Client(base_url=platform.gateway_url, headers={"Authorization": f"Bearer {key}"}, timeout=10)
+
+
+def debt_body(reference: str, **overrides: Any) -> dict[str, Any]:
+    """A valid debt; overrides replace top-level fields."""
+    body: dict[str, Any] = {
+        "client_reference": reference,
+        "debtor": {"kind": "person", "document": "529.982.247-25", "name": "Maria Souza"},
+        "principal": {"amount_minor": 15000, "currency": "BRL"},
+        "due_date": "2026-01-10",
+        "contact_points": {"phones": ["+55 11 91234-5678"], "emails": ["maria@example.com"]},
+    }
+    body.update(overrides)
+    return body

@@ -1,0 +1,142 @@
+"""Directory: every supplied value recorded with its event; plans use only valid points."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cordial.events.v1 import contacts_pb2
+from cordial.types.v1 import types_pb2
+from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint
+from cordial_contact_locator.domain.directory import Directory
+from cordial_core.clock import ControllableClock
+from cordial_core.events import Event, unpack_payload
+
+NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
+PHONE, EMAIL, ADDRESS = types_pb2.CONTACT_KIND_PHONE, types_pb2.CONTACT_KIND_EMAIL, types_pb2.CONTACT_KIND_ADDRESS
+SMS, WHATSAPP, MAIL, LETTER, VOICE = (
+    types_pb2.CHANNEL_SMS,
+    types_pb2.CHANNEL_WHATSAPP,
+    types_pb2.CHANNEL_EMAIL,
+    types_pb2.CHANNEL_LETTER,
+    types_pb2.CHANNEL_VOICE,
+)
+
+
+class FakePoints:
+    """In-memory ContactPoints: one point per id, scoped by tenant."""
+
+    def __init__(self) -> None:
+        self.points: dict[str, ContactPoint] = {}
+        self.events: list[Event] = []
+
+    async def record(self, point: ContactPoint, events: list[Event]) -> None:
+        self.points.setdefault(point.id, point)
+        self.events.extend(events)
+
+    async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]:
+        return [p for p in self.points.values() if p.tenant == tenant and p.debtor_id == debtor_id]
+
+
+def fake_hash(plain: str) -> str:
+    return "h:" + plain[::-1]
+
+
+def make() -> tuple[Directory, FakePoints]:
+    points = FakePoints()
+    return Directory(points, ControllableClock(NOW), fake_hash), points
+
+
+async def test_valid_points_are_verified() -> None:
+    directory, points = make()
+    recorded = await directory.record_supplied(
+        "t1", "d1", "p1", [(PHONE, "(11) 98765-4321"), (EMAIL, "Ana@Example.com")], "client"
+    )
+    assert [p.value for p in recorded] == ["+5511987654321", "Ana@example.com"]
+    assert all(p.valid for p in recorded)
+    assert all(p.learned_at == NOW and p.source == "client" and p.tenant == "t1" for p in recorded)
+    assert [e.type for e in points.events] == ["contact.verified", "contact.verified"]
+    phone_event = points.events[0]
+    assert phone_event.envelope.tenant == "t1"
+    assert phone_event.envelope.subject == "d1"
+    assert phone_event.key == "p1"
+    assert phone_event.envelope.source == "contact-locator"
+    payload = unpack_payload(phone_event.envelope)
+    assert isinstance(payload, contacts_pb2.ContactVerified)
+    assert payload.debt_id == "d1"
+    assert payload.debtor_id == "p1"
+    assert payload.contact_point_id == recorded[0].id
+    assert payload.kind == PHONE
+    assert list(payload.channels) == [WHATSAPP, SMS]
+    # The event never carries the value itself.
+    assert b"98765" not in phone_event.encode()
+
+
+async def test_invalid_points_are_rejected_with_reason() -> None:
+    directory, points = make()
+    [bad] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "123")], "client")
+    assert bad.valid is False
+    assert bad.reason
+    [event] = points.events
+    assert event.type == "contact.rejected"
+    payload = unpack_payload(event.envelope)
+    assert isinstance(payload, contacts_pb2.ContactRejected)
+    assert payload.reason == bad.reason
+    assert payload.contact_point_id == bad.id
+    assert payload.kind == PHONE
+
+
+async def test_same_value_in_any_format_is_one_point() -> None:
+    directory, points = make()
+    a = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11987654321")], "client")
+    b = await directory.record_supplied("t1", "d2", "p1", [(PHONE, "+55 (11) 98765-4321")], "client")
+    assert a[0].id == b[0].id
+    assert len(points.points) == 1
+    # Each debt still hears about it.
+    assert [unpack_payload(e.envelope).debt_id for e in points.events] == ["d1", "d2"]  # type: ignore[attr-defined]
+
+
+async def test_point_ids_are_scoped_by_tenant_and_debtor() -> None:
+    directory, _ = make()
+    [a] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11987654321")], "client")
+    [b] = await directory.record_supplied("t2", "d1", "p1", [(PHONE, "11987654321")], "client")
+    [c] = await directory.record_supplied("t1", "d1", "p2", [(PHONE, "11987654321")], "client")
+    assert len({a.id, b.id, c.id}) == 3
+
+
+async def test_plan_orders_by_requested_channels_and_skips_invalid() -> None:
+    directory, _ = make()
+    await directory.record_supplied(
+        "t1",
+        "d1",
+        "p1",
+        [(EMAIL, "ana@example.com"), (PHONE, "123"), (PHONE, "11987654321"), (EMAIL, "broken")],
+        "client",
+    )
+    plan = await directory.plan("t1", "p1", [SMS, MAIL])
+    assert [(c.channel, c.point.value) for c in plan] == [(SMS, "+5511987654321"), (MAIL, "ana@example.com")]
+    assert all(c.point.valid for c in plan)
+    assert all(c.score == PRIOR_SCORE for c in plan)
+    assert all("client" in c.reason for c in plan)
+
+    plan = await directory.plan("t1", "p1", [MAIL, WHATSAPP, SMS])
+    assert [(c.channel, c.point.value) for c in plan] == [
+        (MAIL, "ana@example.com"),
+        (WHATSAPP, "+5511987654321"),
+        (SMS, "+5511987654321"),
+    ]
+
+
+async def test_plan_keeps_point_order_within_a_channel() -> None:
+    directory, _ = make()
+    await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11987654321"), (PHONE, "21987654321")], "client")
+    plan = await directory.plan("t1", "p1", [WHATSAPP])
+    assert [c.point.value for c in plan] == ["+5511987654321", "+5521987654321"]
+
+
+async def test_plan_for_unoffered_channel_or_other_tenant_is_empty() -> None:
+    directory, _ = make()
+    await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11987654321")], "client")
+    assert await directory.plan("t1", "p1", [LETTER, VOICE]) == []
+    assert await directory.plan("t2", "p1", [SMS]) == []
+    assert await directory.plan("t1", "other", [SMS]) == []
+    assert await directory.plan("t1", "p1", []) == []
