@@ -105,6 +105,20 @@ def new_event(
     return Event(envelope.id, event_type, kind.topic, key, envelope)
 
 
+@dataclass(frozen=True)
+class EventSource:
+    """Makes the events of one service: its name and clock stamped on every envelope."""
+
+    service: str
+    clock: Clock
+
+    def event(self, event_type: str, payload: Message, *, tenant: str, subject: str, key: str) -> Event:
+        """An event about a subject (a debt), keyed by the debtor so their events stay in order."""
+        return new_event(
+            event_type, payload, source=self.service, tenant=tenant, subject=subject, key=key, clock=self.clock
+        )
+
+
 def decode_envelope(raw: bytes) -> envelope_pb2.Envelope:
     """Parses an envelope from its wire form."""
     envelope = envelope_pb2.Envelope()

@@ -10,7 +10,7 @@ from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
-from cordial_core.events import Event, new_event
+from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 
@@ -46,6 +46,7 @@ class Ledger:
     def __init__(self, debts: Debts, clock: Clock, debtor_id_of: DebtorIdentity) -> None:
         self._debts = debts
         self._clock = clock
+        self._events = EventSource(SOURCE, clock)
         self._debtor_id_of = debtor_id_of
 
     async def place(self, tenant: str, placement: Placement) -> tuple[Debt, bool]:
@@ -139,15 +140,7 @@ class Ledger:
         return debt, payment, True
 
     def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
-        return new_event(
-            event_type,
-            payload,  # type: ignore[arg-type]
-            source=SOURCE,
-            tenant=debt.tenant,
-            subject=debt.id,
-            key=debt.debtor_id,
-            clock=self._clock,
-        )
+        return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)  # type: ignore[arg-type]
 
 
 class DebtorIdentity(Protocol):

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from cordial.events.v1 import contacts_pb2
 from cordial_core.clock import Clock
-from cordial_core.events import Event, new_event
+from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 
 from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint, normalise
@@ -38,6 +38,7 @@ class Directory:
     def __init__(self, points: ContactPoints, clock: Clock, lookup_hash: LookupHash) -> None:
         self._points = points
         self._clock = clock
+        self._events = EventSource(SOURCE, clock)
         self._hash = lookup_hash
 
     async def record_supplied(
@@ -94,15 +95,7 @@ class Directory:
                 kind=point.kind,  # type: ignore[arg-type]
                 reason=point.reason,
             )
-        return new_event(
-            event_type,
-            payload,
-            source=SOURCE,
-            tenant=point.tenant,
-            subject=debt_id,
-            key=point.debtor_id,
-            clock=self._clock,
-        )
+        return self._events.event(event_type, payload, tenant=point.tenant, subject=debt_id, key=point.debtor_id)  # type: ignore[arg-type]
 
 
 class LookupHash(Protocol):

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from cordial.events.v1 import messages_pb2
 from cordial_core.clock import Clock
-from cordial_core.events import Event, new_event
+from cordial_core.events import Event, EventSource
 from cordial_core.money import Money
 
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
@@ -89,6 +89,7 @@ class Dispatcher:
         self._plan = plan
         self._channels = channels
         self._clock = clock
+        self._events = EventSource(SOURCE, clock)
         self._portal = portal_url.rstrip("/")
 
     async def handle(self, action: ActionToSend) -> None:
@@ -143,12 +144,6 @@ class Dispatcher:
         )
 
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
-        return new_event(
-            event_type,
-            payload,
-            source=SOURCE,
-            tenant=action.tenant,
-            subject=action.debt_id,  # type: ignore[arg-type]
-            key=action.debtor_id,
-            clock=self._clock,
-        )
+        return self._events.event(
+            event_type, payload, tenant=action.tenant, subject=action.debt_id, key=action.debtor_id
+        )  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from cordial.events.v1 import actions_pb2
 from cordial_core.clock import Clock
-from cordial_core.events import Event, new_event
+from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 
@@ -63,6 +63,7 @@ class Ruler:
     def __init__(self, cases: Cases, clock: Clock, first_step: Step = DEFAULT_FIRST_STEP) -> None:
         self._cases = cases
         self._clock = clock
+        self._events = EventSource(SOURCE, clock)
         self._first_step = first_step
 
     async def debt_placed(
@@ -127,12 +128,4 @@ class Ruler:
         return [self._event(case, "action.requested", payload)]
 
     def _event(self, case: Case, event_type: str, payload: object) -> Event:
-        return new_event(
-            event_type,
-            payload,
-            source=SOURCE,
-            tenant=case.tenant,
-            subject=case.debt_id,  # type: ignore[arg-type]
-            key=case.debtor_id,
-            clock=self._clock,
-        )
+        return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)  # type: ignore[arg-type]
