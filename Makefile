@@ -5,7 +5,7 @@ PY := .venv/bin/python
 BUF := $(CACHE)/buf/node_modules/.bin/buf
 export UV_CACHE_DIR ?= $(CACHE)/uv
 
-.PHONY: install run test test-unit test-integration lint proto
+.PHONY: install run test test-unit test-integration lint lint-checks proto
 
 install:
 	@deploy/local/install.sh
@@ -14,8 +14,9 @@ install:
 run: install
 	$(PY) -m cordial_stack run
 
-## Unit tests, then integration and end-to-end tests against real Kafka and FerretDB.
+## Lint, unit tests, then integration and end-to-end tests against real Kafka and FerretDB.
 test: install
+	$(MAKE) --no-print-directory lint-checks
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-integration
 
@@ -27,7 +28,11 @@ test-integration:
 
 ## ruff, mypy, buf lint and breaking, and a check that committed stubs match proto/.
 lint: install
+	$(MAKE) --no-print-directory lint-checks
+
+lint-checks:
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	.venv/bin/mypy libs/core/src services/*/src deploy/local/stack/src deploy/local/sandbox/src
 	cd proto && $(BUF) lint
 	cd proto && $(BUF) breaking --against '../.git#branch=main,subdir=proto'

@@ -14,7 +14,9 @@ def _problem(reply: httpx.Response, status: int) -> dict[str, Any]:
     assert reply.status_code == status, reply.text
     assert reply.headers["content-type"].startswith("application/problem+json")
     body = reply.json()
-    assert body["status"] == status and body["title"] and body["type"]
+    assert body["status"] == status
+    assert body["title"]
+    assert body["type"]
     return body
 
 

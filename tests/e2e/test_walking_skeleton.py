@@ -45,7 +45,8 @@ def test_debt_is_placed_contacted_once_and_settled(platform: Platform, api: http
     inbox = httpx.get(f"{platform.sandbox_url}/sandbox/inbox").json()["messages"]
     assert len(inbox) == 1, inbox
     assert inbox[0]["to"] == phone_digits
-    assert "Banco Exemplo" in inbox[0]["body"] and "R$ 150,00" in inbox[0]["body"]
+    assert "Banco Exemplo" in inbox[0]["body"]
+    assert "R$ 150,00" in inbox[0]["body"]
 
     paid = api.post(
         f"/v1/debts/{debt['id']}/payments",

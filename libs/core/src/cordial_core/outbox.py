@@ -10,6 +10,7 @@ cleared with $unset of each published key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 from collections.abc import Sequence
@@ -109,7 +110,7 @@ class OutboxRelay:
     async def _relay_document(self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]) -> int:
         pending = doc.get("_outbox") or {}
         for key in sorted(pending):
-            await self._publisher.publish(_StoredEvent(pending[key]))  # type: ignore[arg-type]
+            await self._publisher.publish(_StoredEvent(pending[key]))
         async with document_lock(collection.full_name, doc["_id"]):
             if pending:
                 await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
@@ -126,7 +127,5 @@ class OutboxRelay:
             if self._stopping.is_set():
                 return
             self._wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
-            except TimeoutError:
-                pass

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -138,7 +138,7 @@ class ServiceRuntime:
         log.info("%s stopped", self.service)
 
 
-def run_service(main: Callable[[], Awaitable[Any]]) -> None:
+def run_service(main: Callable[[], Coroutine[Any, Any, None]]) -> None:
     """The entry point of a service's app module; bad settings end it with their names."""
     try:
         asyncio.run(main())

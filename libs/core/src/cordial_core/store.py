@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -110,7 +111,5 @@ class MongoProcessedEvents:
 
     async def remember(self, event_id: str) -> None:
         """Records that this group handled the event."""
-        try:
+        with contextlib.suppress(DuplicateKeyError):
             await self._collection.insert_one({"_id": f"{self._group}:{event_id}"})
-        except DuplicateKeyError:
-            pass

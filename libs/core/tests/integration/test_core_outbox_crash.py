@@ -8,13 +8,12 @@ import sys
 import textwrap
 
 from aiokafka import AIOKafkaConsumer
-from pymongo import AsyncMongoClient
-
 from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.events import decode_envelope
 from cordial_core.ids import new_id
 from cordial_core.outbox import OutboxRelay
 from cordial_stack.infra import Infra
+from pymongo import AsyncMongoClient
 
 _WRITER = textwrap.dedent(
     """
@@ -56,7 +55,7 @@ async def _find(bootstrap: str, topic: str, event_id: str) -> int:
 async def test_killed_writer_loses_no_event(infra: Infra, tmp_path) -> None:  # type: ignore[no-untyped-def]
     db_name = f"test_{new_id()[:12]}"
     event_file = tmp_path / "event_id"
-    writer = subprocess.run(
+    writer = subprocess.run(  # noqa: ASYNC221 - the writer must be a separate process to be killed
         [sys.executable, "-c", _WRITER, infra.mongodb_uri, db_name, str(event_file)], capture_output=True, text=True
     )
     assert writer.returncode == -9, writer.stderr
@@ -69,12 +68,15 @@ async def test_killed_writer_loses_no_event(infra: Infra, tmp_path) -> None:  # 
     try:
         collection = client[db_name]["debts"]
         stored = await collection.find_one({"_id": "d1"})
-        assert stored is not None and stored["_outbox_pending"] is True
+        assert stored is not None
+        assert stored["_outbox_pending"] is True
         relay = OutboxRelay([collection], publisher)
         assert await relay.relay_once() == 1
         assert await relay.relay_once() == 0, "a published event is never published again"
         after = await collection.find_one({"_id": "d1"})
-        assert after is not None and after["_outbox"] == {} and "_outbox_pending" not in after
+        assert after is not None
+        assert after["_outbox"] == {}
+        assert "_outbox_pending" not in after
         assert after["status"] == "settled"
     finally:
         await publisher.stop()

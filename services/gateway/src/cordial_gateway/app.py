@@ -61,7 +61,7 @@ async def main() -> None:
 
     async def serve_http() -> None:
         tasks.append(asyncio.create_task(server.serve()))
-        while not server.started:
+        while not server.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.05)
 
     async def stop_http() -> None:

@@ -55,7 +55,7 @@ async def main() -> None:
             token,
         ),
     }
-    dispatcher = Dispatcher(messages, ContactLocatorPlan(locator), channels, runtime.clock, settings.portal_base_url)  # type: ignore[arg-type]
+    dispatcher = Dispatcher(messages, ContactLocatorPlan(locator), channels, runtime.clock, settings.portal_base_url)
     runtime.consume(["actions"], handlers(dispatcher))
     runtime.add_grpc(
         lambda server: pb_grpc.add_MessagingServiceServicer_to_server(MessagingServicer(messages), server),

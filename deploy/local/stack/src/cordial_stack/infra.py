@@ -145,6 +145,7 @@ def mongo_ready(uri: str) -> bool:
     """True when the server answers ping."""
     from pymongo import MongoClient
 
+    client: MongoClient[dict[str, object]]
     with MongoClient(uri, serverSelectionTimeoutMS=1000) as client:
         client.admin.command("ping")
     return True

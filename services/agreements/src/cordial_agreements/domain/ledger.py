@@ -82,7 +82,7 @@ class Ledger:
             else types_pb2.DEBTOR_KIND_PERSON,
             contact_points=[
                 types_pb2.ContactPointInput(kind=kind, value=value) for kind, value in placement.contact_points
-            ],  # type: ignore[arg-type]
+            ],
         )
         created = await self._debts.add(debt, [self._event(debt, "debt.placed", payload)])
         if not created:
@@ -140,7 +140,7 @@ class Ledger:
         return debt, payment, True
 
     def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
-        return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)  # type: ignore[arg-type]
+        return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)
 
 
 class DebtorIdentity(Protocol):

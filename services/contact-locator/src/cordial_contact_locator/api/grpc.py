@@ -28,7 +28,7 @@ class ContactLocatorServicer(pb_grpc.ContactLocatorServiceServicer):
             contacts=[
                 pb.PlannedContact(
                     contact_point_id=item.point.id,
-                    channel=item.channel,  # type: ignore[arg-type]
+                    channel=item.channel,
                     address=item.point.value,
                     score=item.score,
                     reason=item.reason,

@@ -83,8 +83,8 @@ class Directory:
                 debt_id=debt_id,
                 debtor_id=point.debtor_id,
                 contact_point_id=point.id,
-                kind=point.kind,  # type: ignore[arg-type]
-                channels=list(point.channels),  # type: ignore[arg-type]
+                kind=point.kind,
+                channels=list(point.channels),
             )
         else:
             event_type = "contact.rejected"
@@ -92,10 +92,10 @@ class Directory:
                 debt_id=debt_id,
                 debtor_id=point.debtor_id,
                 contact_point_id=point.id,
-                kind=point.kind,  # type: ignore[arg-type]
+                kind=point.kind,
                 reason=point.reason,
             )
-        return self._events.event(event_type, payload, tenant=point.tenant, subject=debt_id, key=point.debtor_id)  # type: ignore[arg-type]
+        return self._events.event(event_type, payload, tenant=point.tenant, subject=debt_id, key=point.debtor_id)
 
 
 class LookupHash(Protocol):

@@ -16,7 +16,8 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, debts_pb2.DebtPlaced):
         return f"debt placed by {payload.creditor_name} for {_money(payload.principal)}"
     if isinstance(payload, debts_pb2.PaymentReceived):
-        return f"payment of {_money(payload.amount)} received from {payload.source}; balance {_money(payload.balance_after)}"
+        balance = _money(payload.balance_after)
+        return f"payment of {_money(payload.amount)} received from {payload.source}; balance {balance}"
     if isinstance(payload, debts_pb2.DebtSettled):
         return f"debt settled; {_money(payload.total_paid)} paid in total"
     if isinstance(payload, contacts_pb2.ContactVerified):

@@ -17,5 +17,5 @@ class ContactLocatorPlan:
 
     async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
         """Usable recipients in order of preference."""
-        reply = await self._stub.GetContactPlan(pb.GetContactPlanRequest(debtor_id=debtor_id, channels=list(channels)))  # type: ignore[arg-type]
+        reply = await self._stub.GetContactPlan(pb.GetContactPlanRequest(debtor_id=debtor_id, channels=list(channels)))
         return [Recipient(c.contact_point_id, c.channel, c.address) for c in reply.contacts]

@@ -116,7 +116,7 @@ class Dispatcher:
                 action_id=action.action_id,
                 debt_id=action.debt_id,
                 debtor_id=action.debtor_id,
-                channel=recipient.channel,  # type: ignore[arg-type]
+                channel=recipient.channel,
                 contact_point_id=recipient.contact_point_id,
                 provider=channel.name,
                 provider_message_id=provider_id,
@@ -146,4 +146,4 @@ class Dispatcher:
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
         return self._events.event(
             event_type, payload, tenant=action.tenant, subject=action.debt_id, key=action.debtor_id
-        )  # type: ignore[arg-type]
+        )

@@ -40,6 +40,6 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
                     step=record.step,
                     channels=list(record.channels),
                     decision=decision,
-                )  # type: ignore[arg-type]
+                )
             )
         return pb.ListActionsResponse(actions=actions, stopped=case.stopped)

@@ -118,7 +118,7 @@ class Ruler:
             debt_id=case.debt_id,
             debtor_id=case.debtor_id,
             step=step.name,
-            channels=list(step.channels),  # type: ignore[arg-type]
+            channels=list(step.channels),
             template=step.template,
             balance=case.balance.to_proto(),
             creditor_name=case.creditor_name,
@@ -128,4 +128,4 @@ class Ruler:
         return [self._event(case, "action.requested", payload)]
 
     def _event(self, case: Case, event_type: str, payload: object) -> Event:
-        return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)  # type: ignore[arg-type]
+        return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)
