@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+
 from cordial_stack.e2e_support import new_client
 from cordial_stack.platform import Platform
 

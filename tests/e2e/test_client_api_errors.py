@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from cordial_stack.e2e_support import debt_body, new_client
 from cordial_stack.platform import Platform
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import httpx
+
 from cordial_stack.e2e_support import debt_body, eventually
 from cordial_stack.platform import Platform
 

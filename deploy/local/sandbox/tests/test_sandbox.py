@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 import uvicorn
+
 from cordial_sandbox.app import create_app
 from cordial_sandbox.sms import num_segments
 

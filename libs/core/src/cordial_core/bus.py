@@ -9,9 +9,9 @@ from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from cordial.events.v1 import envelope_pb2
 from tenacity import AsyncRetrying, RetryError, stop_after_attempt, wait_exponential
 
+from cordial.events.v1 import envelope_pb2
 from cordial_core.context import bound
 from cordial_core.events import DEAD_LETTER_SUFFIX, Event, all_topics, decode_envelope
 from cordial_core.metrics import EVENT_HANDLER_RETRIES, EVENTS_CONSUMED, EVENTS_PUBLISHED

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from cordial.events.v1 import actions_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
 from google.protobuf.message import Message
 
+from cordial.events.v1 import actions_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
 from cordial_core.clock import Clock
 from cordial_core.context import correlation_var
 from cordial_core.ids import new_id

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
-from cordial.events.v1 import debts_pb2, envelope_pb2
 from pymongo.asynchronous.database import AsyncDatabase
 
+from cordial.events.v1 import debts_pb2, envelope_pb2
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import SystemClock
 from cordial_core.events import DEAD_LETTER_SUFFIX, Event, decode_envelope, new_event
@@ -21,11 +21,11 @@ from cordial_core.store import MongoProcessedEvents
 from cordial_stack.infra import Infra
 
 
-async def _until(check: Callable[[], bool], what: str, timeout: float = 30) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _until(check: Callable[[], bool], what: str, within: float = 30) -> None:
+    deadline = asyncio.get_running_loop().time() + within
     while not check():
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout}s")
+            raise AssertionError(f"{what} did not happen within {within}s")
         await asyncio.sleep(0.05)
 
 
@@ -48,19 +48,35 @@ async def publisher(infra: Infra) -> AsyncIterator[EventPublisher]:
 
 def _event(topic: str, debt_id: str = "d1") -> Event:
     event = new_event(
-        "debt.settled", debts_pb2.DebtSettled(debt_id=debt_id, debtor_id="p1"),
-        source="test", tenant="t1", subject=debt_id, key="p1", clock=SystemClock(),
+        "debt.settled",
+        debts_pb2.DebtSettled(debt_id=debt_id, debtor_id="p1"),
+        source="test",
+        tenant="t1",
+        subject=debt_id,
+        key="p1",
+        clock=SystemClock(),
     )
     return dataclasses.replace(event, topic=topic)
 
 
 def _consumer(
-    infra: Infra, topic: str, group: str, handler: Callable[[envelope_pb2.Envelope], Awaitable[None]],
-    db: AsyncDatabase[dict[str, Any]], publisher: EventPublisher, attempts: int = 3,
+    infra: Infra,
+    topic: str,
+    group: str,
+    handler: Callable[[envelope_pb2.Envelope], Awaitable[None]],
+    db: AsyncDatabase[dict[str, Any]],
+    publisher: EventPublisher,
+    attempts: int = 3,
 ) -> EventConsumer:
     return EventConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers, group_id=group, topics=[topic], handler=handler,
-        processed=MongoProcessedEvents(db, group), publisher=publisher, max_attempts=attempts, backoff_seconds=0.01,
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=group,
+        topics=[topic],
+        handler=handler,
+        processed=MongoProcessedEvents(db, group),
+        publisher=publisher,
+        max_attempts=attempts,
+        backoff_seconds=0.01,
     )
 
 
@@ -76,8 +92,10 @@ async def _committed(infra: Infra, group: str) -> int:
 
 async def _dead_letters(infra: Infra, topic: str, expected: int) -> list[Any]:
     consumer = AIOKafkaConsumer(
-        topic + DEAD_LETTER_SUFFIX, bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=new_id(), auto_offset_reset="earliest",
+        topic + DEAD_LETTER_SUFFIX,
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=new_id(),
+        auto_offset_reset="earliest",
     )
     await consumer.start()
     records: list[Any] = []

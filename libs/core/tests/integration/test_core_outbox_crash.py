@@ -8,12 +8,13 @@ import sys
 import textwrap
 
 from aiokafka import AIOKafkaConsumer
+from pymongo import AsyncMongoClient
+
 from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.events import decode_envelope
 from cordial_core.ids import new_id
 from cordial_core.outbox import OutboxRelay
 from cordial_stack.infra import Infra
-from pymongo import AsyncMongoClient
 
 _WRITER = textwrap.dedent(
     """

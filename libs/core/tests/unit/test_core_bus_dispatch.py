@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cordial.events.v1 import envelope_pb2
 from cordial_core.bus import dispatch
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+
 from cordial_core.clock import ControllableClock, OffsetClock, SystemClock
 
 START = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)

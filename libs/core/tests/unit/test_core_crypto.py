@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from cordial_core.crypto import PersonalDataCipher
 from cryptography.fernet import Fernet
+
+from cordial_core.crypto import PersonalDataCipher
 
 
 @pytest.fixture

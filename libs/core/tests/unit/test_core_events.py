@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from cordial.events.v1 import actions_pb2, debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock

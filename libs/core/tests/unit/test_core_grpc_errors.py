@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import grpc
 import pytest
+
 from cordial_core import errors
 from cordial_core.grpc_server import error_details, status_for
 

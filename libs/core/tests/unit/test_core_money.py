@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from cordial.types.v1 import types_pb2
-from cordial_core.money import Money
 from hypothesis import given
 from hypothesis import strategies as st
+
+from cordial.types.v1 import types_pb2
+from cordial_core.money import Money
 
 
 def test_add_and_subtract() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from cordial.events.v1 import debts_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.events import decode_envelope, new_event

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cordial_core.settings import ServiceSettings, SettingsError, load_settings
 
 REQUIRED = ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "CORDIAL_DATA_KEY", "CORDIAL_LOOKUP_KEY")

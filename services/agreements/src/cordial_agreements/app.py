@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
-from cordial_core.runtime import ServiceRuntime, run_service
-from cordial_core.settings import ServiceSettings, load_settings
-
 from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
+from cordial_core.runtime import ServiceRuntime, run_service
+from cordial_core.settings import ServiceSettings, load_settings
 
 SERVICE = "agreements"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment, validate_placement
 from cordial_core.errors import FailedPrecondition, InvalidArgument
 from cordial_core.money import Money
-from hypothesis import given
-from hypothesis import strategies as st
 
 NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
 

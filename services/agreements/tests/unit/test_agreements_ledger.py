@@ -8,6 +8,9 @@ import hashlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus
@@ -16,8 +19,6 @@ from cordial_core.clock import ControllableClock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, unpack_payload
 from cordial_core.money import Money
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
 

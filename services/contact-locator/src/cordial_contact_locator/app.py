@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
-from cordial_core.runtime import ServiceRuntime, run_service
-from cordial_core.settings import ServiceSettings, load_settings
-
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer
 from cordial_contact_locator.domain.directory import Directory
+from cordial_core.runtime import ServiceRuntime, run_service
+from cordial_core.settings import ServiceSettings, load_settings
 
 SERVICE = "contact-locator"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import (
     CHANNELS_BY_KIND,

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import uvicorn
+from pydantic import Field, SecretStr, field_validator
+
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial_core.events import TOPIC_PARTITIONS
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
-from pydantic import Field, SecretStr, field_validator
-
 from cordial_gateway.adapters.clients import ClientRepository
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api.events import timeline_projection

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from cordial_gateway.domain.debt_input import (
     check_amount,
     check_currency,

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from cordial_gateway.api.models import DebtIn, PaymentIn
 from pydantic import ValidationError
+
+from cordial_gateway.api.models import DebtIn, PaymentIn
 
 BODY: dict[str, Any] = {
     "client_reference": "inv-2024/001",

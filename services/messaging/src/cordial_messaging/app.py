@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import httpx
+from pydantic import Field, SecretStr
+
 from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
-from pydantic import Field, SecretStr
-
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud

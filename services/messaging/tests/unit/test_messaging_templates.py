@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from jinja2.exceptions import SecurityError, UndefinedError
+
 from cordial_core.money import Money
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, Template, format_money, render
-from jinja2.exceptions import SecurityError, UndefinedError
 
 
 @pytest.mark.parametrize(

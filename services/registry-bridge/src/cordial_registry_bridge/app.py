@@ -5,7 +5,6 @@ from __future__ import annotations
 from cordial.registry_bridge.v1 import registry_bridge_service_pb2_grpc as pb_grpc
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
-
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
 from cordial_registry_bridge.api.events import handlers
 from cordial_registry_bridge.api.grpc import RegistryBridgeServicer

@@ -10,7 +10,6 @@ from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.errors import FailedPrecondition
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
-
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.api.events import handlers
 from cordial_strategy.api.grpc import StrategyServicer

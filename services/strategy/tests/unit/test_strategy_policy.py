@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from cordial_strategy.domain.policy import SAO_PAULO_HOURS, check_contact_hours, next_window_start
 
 SP = "America/Sao_Paulo"

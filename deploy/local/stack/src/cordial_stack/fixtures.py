@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from cordial_core.ids import new_id
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from cordial_core.ids import new_id
 from cordial_stack.infra import Infra, start_infra
 from cordial_stack.paths import new_run_dir
 from cordial_stack.platform import Platform, start_platform

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import Document, TenantCollection
-
-from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment
 
 
 class DebtRepository:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 import grpc
+
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
+from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus
+from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_core.context import tenant_var
 from cordial_core.errors import InvalidArgument
 from cordial_core.money import Money
-
-from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus
-from cordial_agreements.domain.ledger import Ledger, Placement
 
 _STATUS = {
     DebtStatus.PLACED: pb.DEBT_STATUS_PLACED,

@@ -8,13 +8,12 @@ from typing import Protocol
 
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
+from cordial_agreements.domain.debt import Debt, Debtor, Payment, validate_placement
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
-
-from cordial_agreements.domain.debt import Debt, Debtor, Payment, validate_placement
 
 SOURCE = "agreements"
 

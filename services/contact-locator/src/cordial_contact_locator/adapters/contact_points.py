@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
 from cordial_core.store import TenantCollection
-
-from cordial_contact_locator.domain.contact_point import ContactPoint
 
 
 class ContactPointRepository:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from cordial.events.v1 import debts_pb2, envelope_pb2
+from cordial_contact_locator.domain.directory import Directory
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
-
-from cordial_contact_locator.domain.directory import Directory
 
 
 def handlers(directory: Directory) -> Handler:

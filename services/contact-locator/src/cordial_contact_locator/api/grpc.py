@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import grpc
+
 from cordial.contact_locator.v1 import contact_locator_service_pb2 as pb
 from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
+from cordial_contact_locator.domain.directory import Directory
 from cordial_core.context import tenant_var
 from cordial_core.errors import InvalidArgument
-
-from cordial_contact_locator.domain.directory import Directory
 
 
 class ContactLocatorServicer(pb_grpc.ContactLocatorServiceServicer):

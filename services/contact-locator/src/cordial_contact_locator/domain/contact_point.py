@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import phonenumbers
-from cordial.types.v1 import types_pb2
 from email_validator import EmailNotValidError, validate_email
+
+from cordial.types.v1 import types_pb2
 
 DEFAULT_REGION = "BR"
 # A phone can carry SMS and WhatsApp; an e-mail only e-mail.

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cordial.events.v1 import contacts_pb2
+from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint, normalise
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
-
-from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint, normalise
 
 SOURCE = "contact-locator"
 

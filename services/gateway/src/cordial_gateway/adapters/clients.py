@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from pymongo.asynchronous.database import AsyncDatabase
+
 from cordial_core.clock import Clock
 from cordial_core.ids import new_id
 from cordial_core.store import Document
-from pymongo.asynchronous.database import AsyncDatabase
-
 from cordial_gateway.domain.auth import KeyHash
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from cordial.events.v1 import envelope_pb2
 from cordial_core.events import event_time, unpack_payload
-
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.domain.timeline import summarise
 

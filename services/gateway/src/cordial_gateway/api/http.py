@@ -2,15 +2,15 @@
 
 from typing import Annotated
 
+from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
-from fastapi import Depends, FastAPI, Header, Request, Response
-from fastapi.responses import JSONResponse
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
-
 from cordial_gateway.adapters.clients import Client, ClientRepository
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from google.protobuf.message import Message
+
 from cordial.events.v1 import actions_pb2, contacts_pb2, debts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
-from google.protobuf.message import Message
 
 
 def _money(m: types_pb2.Money) -> str:

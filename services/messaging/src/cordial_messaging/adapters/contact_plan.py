@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import grpc
+
 from cordial.contact_locator.v1 import contact_locator_service_pb2 as pb
 from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
-
 from cordial_messaging.domain.dispatch import Recipient
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from cordial_core.clock import Clock
 from cordial_core.events import Event
 from cordial_core.store import TenantCollection
-
 from cordial_messaging.domain.dispatch import ActionToSend
 
 

@@ -6,7 +6,6 @@ from cordial.events.v1 import actions_pb2, envelope_pb2
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 from cordial_core.money import Money
-
 from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher
 
 

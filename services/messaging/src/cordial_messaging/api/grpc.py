@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import grpc
+
 from cordial.messaging.v1 import messaging_service_pb2 as pb
 from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
 from cordial_core.context import tenant_var
-
 from cordial_messaging.adapters.messages import MessageRepository
 
 _STATES = {"pending": pb.MESSAGE_STATE_PENDING, "sent": pb.MESSAGE_STATE_SENT, "failed": pb.MESSAGE_STATE_FAILED}

@@ -9,7 +9,6 @@ from cordial.events.v1 import messages_pb2
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.money import Money
-
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
 
 SOURCE = "messaging"

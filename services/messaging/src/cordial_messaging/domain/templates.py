@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cordial_core.money import Money
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+
+from cordial_core.money import Money
 
 _SYMBOLS = {"BRL": "R$", "USD": "US$", "EUR": "€"}
 

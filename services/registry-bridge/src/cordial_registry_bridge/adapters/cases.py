@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cordial_core.store import TenantCollection
-
 from cordial_registry_bridge.domain.cases import BureauCase, CaseState
 
 

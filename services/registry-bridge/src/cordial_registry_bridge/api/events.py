@@ -5,7 +5,6 @@ from __future__ import annotations
 from cordial.events.v1 import debts_pb2, envelope_pb2
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
-
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
 from cordial_registry_bridge.domain.cases import close_on_settlement
 

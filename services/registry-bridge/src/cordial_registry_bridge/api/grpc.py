@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import grpc
+
 from cordial.registry_bridge.v1 import registry_bridge_service_pb2 as pb
 from cordial.registry_bridge.v1 import registry_bridge_service_pb2_grpc as pb_grpc
 from cordial_core.context import tenant_var
 from cordial_core.errors import NotFound
-
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
 from cordial_registry_bridge.domain.cases import CaseState
 

@@ -10,7 +10,6 @@ from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
-
 from cordial_strategy.domain.policy import Decision
 from cordial_strategy.domain.ruler import ActionRecord, Case
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import grpc
+
 from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.context import tenant_var
 from cordial_core.errors import NotFound
-
 from cordial_strategy.domain.ruler import Cases
 
 

@@ -11,7 +11,6 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
-
 from cordial_strategy.domain.policy import Decision, check_contact_hours
 from cordial_strategy.domain.treatment import DEFAULT_FIRST_STEP, Step
 
