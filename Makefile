@@ -1,6 +1,6 @@
 # Entry points: run, test, lint, proto. Every target installs what is missing first.
 SHELL := /bin/bash
-CACHE ?= $(HOME)/.cache/cordial
+CACHE ?= $(or $(CORDIAL_CACHE),$(HOME)/.cache/cordial)
 PY := .venv/bin/python
 BUF := $(CACHE)/buf/node_modules/.bin/buf
 export UV_CACHE_DIR ?= $(CACHE)/uv
