@@ -85,7 +85,10 @@ class ContextInterceptor(grpc.aio.ServerInterceptor):
                 code = grpc.StatusCode.DEADLINE_EXCEEDED
                 await context.abort(code, "deadline exceeded")
             except asyncio.CancelledError:
-                code = grpc.StatusCode.CANCELLED
+                # gRPC cancels the handler itself when the caller's deadline passes.
+                remaining = context.time_remaining()
+                expired = remaining is not None and remaining <= 0
+                code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
                 raise
             except Exception as exc:
                 if isinstance(exc, grpc.aio.AbortError):
