@@ -35,7 +35,10 @@ lint-checks:
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy libs/core/src services/*/src deploy/local/stack/src deploy/local/sandbox/src
 	cd proto && $(BUF) lint
-	cd proto && $(BUF) breaking --against '../.git#branch=main,subdir=proto'
+	@# Guards a branch's proto changes against main; on main itself it compares with main.
+	if git rev-parse -q --verify refs/heads/main >/dev/null; then \
+	  cd proto && $(BUF) breaking --against '../.git#branch=main,subdir=proto'; \
+	else echo "buf breaking: no local main branch to compare with"; fi
 	$(PY) -m pytest -q tests/contract
 
 ## Regenerate the Python stubs from proto/ with the pinned grpcio-tools.
