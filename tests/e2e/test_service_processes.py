@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import subprocess
 import sys
 
 import grpc
@@ -64,3 +65,20 @@ def test_a_second_instance_joins_and_stops_cleanly_on_sigterm(platform: Platform
     log = process.log_path.read_text()
     assert '"registry-bridge stopping"' in log
     assert '"registry-bridge stopped"' in log
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_missing_settings_stop_the_start_naming_each_variable(name: str) -> None:
+    env = {"PATH": "/usr/bin:/bin", "CORDIAL_DATA_KEY": "changeme"}
+    started = subprocess.run(
+        [sys.executable, "-m", f"cordial_{name.replace('-', '_')}.app"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 2
+    assert "KAFKA_BOOTSTRAP_SERVERS is required but not set" in started.stderr
+    assert "MONGODB_URI is required but not set" in started.stderr
+    assert "CORDIAL_DATA_KEY must be set to a real value, not a placeholder" in started.stderr
+    assert "Traceback" not in started.stderr

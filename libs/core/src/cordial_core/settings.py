@@ -63,6 +63,8 @@ def load_settings(settings_class: type[S]) -> S:
         problems = []
         for error in exc.errors():
             variable = str(error["loc"][0]) if error["loc"] else "?"
-            reason = "is required but not set" if error["type"] == "missing" else error["msg"]
+            reason = (
+                "is required but not set" if error["type"] == "missing" else error["msg"].removeprefix("Value error, ")
+            )
             problems.append(f"{variable.upper()} {reason}")
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +22,11 @@ def infra() -> Iterator[Infra]:
     """Kafka and MongoDB for the whole test session, started once and always stopped."""
     run_dir = new_run_dir("test")
     started = start_infra(run_dir)
-    print(f"\ninfra: kafka {started.kafka_bootstrap_servers}, mongodb {started.mongodb_uri}, logs {run_dir}/logs")
+    # Past pytest's capture, so the log paths are on screen even when a test fails.
+    print(
+        f"\ninfra: kafka {started.kafka_bootstrap_servers}, mongodb {started.mongodb_uri}, logs {run_dir}/logs",
+        file=sys.__stderr__,
+    )
     try:
         yield started
     finally:
@@ -53,6 +58,7 @@ def platform(infra: Infra) -> Iterator[Platform]:
     """The sandbox and six services as real processes, living on a weekday morning."""
     run_dir = new_run_dir("e2e")
     started = start_platform(infra, run_dir, offset_to_business_hours(datetime.now(UTC)))
+    print(f"\nservices: logs {run_dir}/logs", file=sys.__stderr__)
     try:
         yield started
     finally:
