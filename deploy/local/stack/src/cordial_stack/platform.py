@@ -96,7 +96,7 @@ def start_sandbox(run_dir: Path, token: str) -> tuple[str, ManagedProcess]:
     port = free_port()
     process = ManagedProcess(
         "sandbox",
-        [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), "--token", token],
+        [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"],
         run_dir / "logs" / "sandbox.log",
     ).start()
     url = f"http://127.0.0.1:{port}"
