@@ -14,6 +14,7 @@ from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_gateway.adapters.clients import ClientRepository
 from cordial_gateway.adapters.timeline import TimelineRepository
+from cordial_gateway.api.deps import Backends
 from cordial_gateway.api.events import timeline_projection
 from cordial_gateway.api.http import create_app
 
@@ -46,13 +47,13 @@ async def main() -> None:
     timeline = TimelineRepository(runtime.outbox_collection("timeline"))
     await timeline.ensure_indexes()
     channel = open_channel(settings.agreements_addr)
-    app = create_app(
-        clients,
-        pb_grpc.AgreementsServiceStub(channel),
-        timeline,
-        settings.admin_token.get_secret_value(),
-        settings.max_body_bytes,
+    backends = Backends(
+        clients=clients,
+        agreements=pb_grpc.AgreementsServiceStub(channel),
+        timeline=timeline,
+        admin_token=settings.admin_token.get_secret_value(),
     )
+    app = create_app(backends, settings.max_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)

@@ -1,0 +1,1 @@
+"""Route modules of the gateway, one per area of the API."""
