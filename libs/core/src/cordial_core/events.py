@@ -46,6 +46,9 @@ CATALOGUE: dict[str, EventType] = {
         EventType("treatment.stopped", "actions", actions_pb2.TreatmentStopped),
         EventType("message.sent", "messages", messages_pb2.MessageSent),
         EventType("message.failed", "messages", messages_pb2.MessageFailed),
+        EventType("message.delivery_updated", "messages", messages_pb2.MessageDeliveryUpdated),
+        EventType("reply.received", "messages", messages_pb2.ReplyReceived),
+        EventType("contact.opted_out", "contacts", contacts_pb2.ContactOptedOut),
     )
 }
 

@@ -35,4 +35,14 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"
     if isinstance(payload, messages_pb2.MessageFailed):
         return f"message not sent: {payload.reason}"
+    if isinstance(payload, messages_pb2.MessageDeliveryUpdated):
+        state = messages_pb2.DeliveryState.Name(payload.state).removeprefix("DELIVERY_STATE_").lower()
+        suffix = f" (error {payload.error_code})" if payload.error_code else ""
+        return f"message {payload.message_id} {state}{suffix}"
+    if isinstance(payload, messages_pb2.ReplyReceived):
+        intent = messages_pb2.ReplyIntent.Name(payload.intent).removeprefix("REPLY_INTENT_").lower().replace("_", " ")
+        return f"debtor replied: {intent}"
+    if isinstance(payload, contacts_pb2.ContactOptedOut):
+        channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
+        return f"debtor opted out of {channel} ({payload.source})"
     return event_type

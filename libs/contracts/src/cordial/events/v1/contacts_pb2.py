@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n cordial/events/v1/contacts.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\"\xa9\x01\n\x0f\x43ontactVerified\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x18\n\x10\x63ontact_point_id\x18\x03 \x01(\t\x12+\n\x04kind\x18\x04 \x01(\x0e\x32\x1d.cordial.types.v1.ContactKind\x12+\n\x08\x63hannels\x18\x05 \x03(\x0e\x32\x19.cordial.types.v1.Channel\"\x8c\x01\n\x0f\x43ontactRejected\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x18\n\x10\x63ontact_point_id\x18\x03 \x01(\t\x12+\n\x04kind\x18\x04 \x01(\x0e\x32\x1d.cordial.types.v1.ContactKind\x12\x0e\n\x06reason\x18\x05 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n cordial/events/v1/contacts.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\"\xa9\x01\n\x0f\x43ontactVerified\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x18\n\x10\x63ontact_point_id\x18\x03 \x01(\t\x12+\n\x04kind\x18\x04 \x01(\x0e\x32\x1d.cordial.types.v1.ContactKind\x12+\n\x08\x63hannels\x18\x05 \x03(\x0e\x32\x19.cordial.types.v1.Channel\"\x8c\x01\n\x0f\x43ontactRejected\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x18\n\x10\x63ontact_point_id\x18\x03 \x01(\t\x12+\n\x04kind\x18\x04 \x01(\x0e\x32\x1d.cordial.types.v1.ContactKind\x12\x0e\n\x06reason\x18\x05 \x01(\t\"z\n\x0f\x43ontactOptedOut\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12*\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,4 +36,6 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CONTACTVERIFIED']._serialized_end=255
   _globals['_CONTACTREJECTED']._serialized_start=258
   _globals['_CONTACTREJECTED']._serialized_end=398
+  _globals['_CONTACTOPTEDOUT']._serialized_start=400
+  _globals['_CONTACTOPTEDOUT']._serialized_end=522
 # @@protoc_insertion_point(module_scope)

@@ -34,3 +34,15 @@ class ContactRejected(_message.Message):
     kind: _types_pb2.ContactKind
     reason: str
     def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., contact_point_id: _Optional[str] = ..., kind: _Optional[_Union[_types_pb2.ContactKind, str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ContactOptedOut(_message.Message):
+    __slots__ = ("debtor_id", "channel", "contact_point_id", "source")
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_POINT_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    debtor_id: str
+    channel: _types_pb2.Channel
+    contact_point_id: str
+    source: str
+    def __init__(self, debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...

@@ -51,3 +51,39 @@ class ListActionsResponse(_message.Message):
     actions: _containers.RepeatedCompositeFieldContainer[Action]
     stopped: bool
     def __init__(self, actions: _Optional[_Iterable[_Union[Action, _Mapping]]] = ..., stopped: _Optional[bool] = ...) -> None: ...
+
+class CheckContactRequest(_message.Message):
+    __slots__ = ("debtor_id", "debt_id", "channel", "contact_point_id", "action_id")
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_POINT_ID_FIELD_NUMBER: _ClassVar[int]
+    ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    debtor_id: str
+    debt_id: str
+    channel: _types_pb2.Channel
+    contact_point_id: str
+    action_id: str
+    def __init__(self, debtor_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., action_id: _Optional[str] = ...) -> None: ...
+
+class CheckContactResponse(_message.Message):
+    __slots__ = ("decision", "next_allowed_at")
+    DECISION_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ALLOWED_AT_FIELD_NUMBER: _ClassVar[int]
+    decision: Decision
+    next_allowed_at: _timestamp_pb2.Timestamp
+    def __init__(self, decision: _Optional[_Union[Decision, _Mapping]] = ..., next_allowed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ExplainDecisionRequest(_message.Message):
+    __slots__ = ("action_id",)
+    ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    action_id: str
+    def __init__(self, action_id: _Optional[str] = ...) -> None: ...
+
+class ExplainDecisionResponse(_message.Message):
+    __slots__ = ("action", "decisions")
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    action: Action
+    decisions: _containers.RepeatedCompositeFieldContainer[Decision]
+    def __init__(self, action: _Optional[_Union[Action, _Mapping]] = ..., decisions: _Optional[_Iterable[_Union[Decision, _Mapping]]] = ...) -> None: ...

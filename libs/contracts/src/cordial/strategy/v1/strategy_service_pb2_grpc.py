@@ -40,6 +40,16 @@ class StrategyServiceStub:
                 request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListActionsRequest.SerializeToString,
                 response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListActionsResponse.FromString,
                 _registered_method=True)
+        self.CheckContact = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/CheckContact',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.CheckContactRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.CheckContactResponse.FromString,
+                _registered_method=True)
+        self.ExplainDecision = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/ExplainDecision',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionResponse.FromString,
+                _registered_method=True)
 
 
 class StrategyServiceServicer:
@@ -53,6 +63,20 @@ class StrategyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CheckContact(self, request, context):
+        """Asks the contact policy whether a contact may happen now (messaging asks at send time).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExplainDecision(self, request, context):
+        """Explains a stored allow or deny: the rule, the values and the clock time in the zone.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StrategyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +84,16 @@ def add_StrategyServiceServicer_to_server(servicer, server):
                     servicer.ListActions,
                     request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListActionsRequest.FromString,
                     response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListActionsResponse.SerializeToString,
+            ),
+            'CheckContact': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckContact,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.CheckContactRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.CheckContactResponse.SerializeToString,
+            ),
+            'ExplainDecision': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExplainDecision,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +124,60 @@ class StrategyService:
             '/cordial.strategy.v1.StrategyService/ListActions',
             cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListActionsRequest.SerializeToString,
             cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListActionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckContact(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/CheckContact',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.CheckContactRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.CheckContactResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExplainDecision(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/ExplainDecision',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionResponse.FromString,
             options,
             channel_credentials,
             insecure,
