@@ -384,3 +384,46 @@ def test_cli_serves_over_http() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_sms_list_finds_accepted_messages_newest_first(client: httpx.Client) -> None:
+    send_sms(client, To="+5511900000001", Body="first")
+    send_sms(client, To="+5511900000002", Body="other")
+    send_sms(client, To="+5511900000001", Body="second")
+    listed = client.get(SMS_PATH, params={"To": "+5511900000001"}, auth=(ACCOUNT, TOKEN))
+    assert listed.status_code == 200
+    page = listed.json()
+    assert [m["body"] for m in page["messages"]] == ["second", "first"]
+    assert all(m["sid"].startswith("SM") and m["to"] == "+5511900000001" for m in page["messages"])
+    assert page["page"] == 0
+    assert page["next_page_uri"] is None
+    one = client.get(SMS_PATH, params={"PageSize": "1"}, auth=(ACCOUNT, TOKEN)).json()
+    assert [m["body"] for m in one["messages"]] == ["second"]
+    assert one["next_page_uri"].endswith("Page=1")
+    today = one["messages"][0]["date_created"]
+    assert today
+    assert client.get(SMS_PATH, params={"DateSent>": "2999-01-01"}, auth=(ACCOUNT, TOKEN)).json()["messages"] == []
+
+
+def test_sms_list_needs_the_token(client: httpx.Client) -> None:
+    assert client.get(SMS_PATH, auth=(ACCOUNT, "wrong")).status_code == 401
+
+
+def test_stall_records_the_message_then_answers_late(client: httpx.Client) -> None:
+    armed = client.post("/sandbox/stalls", json={"channel": "sms", "seconds": 1.0, "count": 1})
+    assert armed.status_code == 200
+    assert armed.json()["stalls"] == {"sms": {"seconds": 1.0, "count": 1}}
+    with pytest.raises(httpx.ReadTimeout):
+        client.post(
+            SMS_PATH,
+            data={"To": "+5511900000003", "From": "+15005550006", "Body": "x"},
+            auth=(ACCOUNT, TOKEN),
+            timeout=0.2,
+        )
+    # Accepted though the client never heard so; the next send answers at once.
+    assert len(client.get("/sandbox/inbox", params={"to": "+5511900000003"}).json()["messages"]) == 1
+    assert send_sms(client, To="+5511900000003").status_code == 201
+
+
+def test_stall_refuses_an_unknown_channel(client: httpx.Client) -> None:
+    assert client.post("/sandbox/stalls", json={"channel": "fax", "seconds": 1}).status_code == 422

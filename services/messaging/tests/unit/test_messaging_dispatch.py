@@ -10,14 +10,21 @@ from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
+from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.dispatch import (
     ActionToSend,
+    Attempt,
+    ConcurrentAttempt,
     Dispatcher,
+    MessageRecord,
     OutboundMessage,
     PermanentSendFailure,
     Recipient,
+    Reconciled,
     TransientSendFailure,
+    UncertainSend,
+    with_status,
 )
 
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
@@ -36,17 +43,34 @@ ACTION = ActionToSend(
 
 
 class FakeMessages:
-    """Mirrors the repository: a pending message can be claimed again; a finished one cannot."""
+    """Mirrors the repository: attempts recorded before sending, a version guarding each start."""
 
     def __init__(self) -> None:
         self.state: dict[tuple[str, str], str] = {}
+        self.version: dict[tuple[str, str], int] = {}
+        self.attempts: dict[tuple[str, str], dict[str, Attempt]] = {}
         self.fields: dict[tuple[str, str], dict[str, object]] = {}
         self.events: list[Event] = []
+        self.provider_ids: set[tuple[str, str]] = set()
 
-    async def claim(self, action: ActionToSend) -> bool:
+    async def open(self, action: ActionToSend) -> MessageRecord:
         key = (action.tenant, action.action_id)
         self.state.setdefault(key, "pending")
-        return self.state[key] == "pending"
+        self.version.setdefault(key, 0)
+        self.attempts.setdefault(key, {})
+        return MessageRecord(self.state[key], self.version[key], dict(self.attempts[key]))
+
+    async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
+        key = (action.tenant, action.action_id)
+        if self.state[key] != "pending" or self.version[key] != version:
+            return False
+        self.attempts[key][attempt.id] = attempt
+        self.version[key] = version + 1
+        return True
+
+    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None:
+        key = (action.tenant, action.action_id)
+        self.attempts[key][attempt_id] = with_status(self.attempts[key][attempt_id], status, reason)
 
     async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None:
         key = (action.tenant, action.action_id)
@@ -55,6 +79,11 @@ class FakeMessages:
         self.state[key] = state
         self.fields[key] = fields
         self.events.extend(events)
+        if "provider_message_id" in fields:
+            self.provider_ids.add((str(fields["provider"]), str(fields["provider_message_id"])))
+
+    async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]:
+        return {pid for pid in provider_ids if (provider, pid) in self.provider_ids}
 
 
 class FakePlan:
@@ -68,16 +97,32 @@ class FakePlan:
 
 
 class FakeChannel:
-    def __init__(self, name: str, refuse: dict[str, Exception] | None = None) -> None:
+    """A provider that keeps what it accepted; it can refuse, fail for a while, or lose its answer."""
+
+    def __init__(self, name: str, refuse: dict[str, Exception] | None = None, can_reconcile: bool = True) -> None:
         self.name = name
         self.refuse = refuse or {}
         self.sent: list[OutboundMessage] = []
+        self.transient: list[Exception] = []
+        self.lose_answer = False
+        self.can_reconcile = can_reconcile
 
     async def send(self, message: OutboundMessage) -> str:
         if message.to in self.refuse:
             raise self.refuse[message.to]
+        if self.transient:
+            raise self.transient.pop(0)
         self.sent.append(message)
+        if self.lose_answer:
+            self.lose_answer = False
+            raise UncertainSend("answer lost")
         return f"{self.name}-msg-{len(self.sent)}"
+
+    async def reconcile(self, attempt: Attempt) -> Reconciled:
+        if not self.can_reconcile:
+            return Reconciled(False)
+        ids = tuple(f"{self.name}-msg-{i + 1}" for i, m in enumerate(self.sent) if m.to == attempt.to)
+        return Reconciled(True, ids)
 
 
 PHONE = Recipient("cp-phone", WHATSAPP, "+5511987654321")
@@ -85,9 +130,25 @@ PHONE_SMS = Recipient("cp-phone", SMS, "+5511987654321")
 OTHER_PHONE = Recipient("cp-phone-2", WHATSAPP, "+5521987654321")
 
 
+SLEPT: list[float] = []
+
+
+async def fake_sleep(seconds: float) -> None:
+    SLEPT.append(seconds)
+
+
 def make(recipients: list[Recipient], channels: dict[int, FakeChannel]) -> tuple[Dispatcher, FakeMessages, FakePlan]:
     messages, plan = FakeMessages(), FakePlan(recipients)
-    dispatcher = Dispatcher(messages, plan, channels, ControllableClock(NOW), "https://portal.example/p/")  # type: ignore[arg-type]
+    SLEPT.clear()
+    dispatcher = Dispatcher(
+        messages,
+        plan,
+        channels,  # type: ignore[arg-type]
+        ControllableClock(NOW),
+        "https://portal.example/p/",
+        retry_waits=(0.5, 2.0),
+        sleep=fake_sleep,
+    )
     return dispatcher, messages, plan
 
 
@@ -190,15 +251,110 @@ async def test_recipient_on_a_channel_without_provider_is_skipped() -> None:
     assert [e.type for e in messages.events] == ["message.sent"]
 
 
-async def test_transient_failure_leaves_it_pending_and_a_retry_sends_once() -> None:
-    whatsapp = FakeChannel("whatsapp", refuse={PHONE.address: TransientSendFailure("503")})
+async def test_transient_failure_is_retried_with_backoff_and_sends_once() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    whatsapp.transient = [TransientSendFailure("503"), TransientSendFailure("429")]
     dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp})
-    with pytest.raises(TransientSendFailure):
+    await dispatcher.handle(ACTION)
+    assert SLEPT == [0.5, 2.0]
+    assert len(whatsapp.sent) == 1
+    assert [e.type for e in messages.events] == ["message.sent"]
+
+
+async def test_transient_failure_past_the_backoff_falls_back_to_the_next_point() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    whatsapp.transient = [TransientSendFailure("503")] * 3
+    sms = FakeChannel("sms")
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms})
+    await dispatcher.handle(ACTION)
+    assert whatsapp.sent == []
+    assert len(sms.sent) == 1
+    [attempt] = [a for a in messages.attempts[("t1", "a1")].values() if a.channel == WHATSAPP]
+    assert attempt.status == "not_accepted"
+    assert "503" in attempt.reason
+
+
+async def test_lost_answer_is_reconciled_and_never_sent_twice() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    whatsapp.lose_answer = True
+    dispatcher, messages, _ = make([PHONE, OTHER_PHONE], {WHATSAPP: whatsapp})
+    with pytest.raises(UncertainSend):
         await dispatcher.handle(ACTION)
     assert messages.state[("t1", "a1")] == "pending"
-    assert messages.events == []
-    whatsapp.refuse.clear()
+    [attempt] = messages.attempts[("t1", "a1")].values()
+    assert attempt.status == "started"
+    # Redelivered: the provider has it, so it is recorded as sent without a second send.
     await dispatcher.handle(ACTION)
     await dispatcher.handle(ACTION)
     assert len(whatsapp.sent) == 1
+    assert messages.state[("t1", "a1")] == "sent"
+    assert messages.fields[("t1", "a1")]["provider_message_id"] == "whatsapp-msg-1"
     assert [e.type for e in messages.events] == ["message.sent"]
+
+
+async def test_crash_before_the_provider_took_it_sends_once_after_reconciling() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp})
+    # A previous process recorded the attempt, then died before calling the provider.
+    record = await messages.open(ACTION)
+    started = Attempt("x", "cp-phone", WHATSAPP, "whatsapp", PHONE.address, "t", "started")
+    assert await messages.start_attempt(ACTION, started, record.version)
+    await dispatcher.handle(ACTION)
+    assert len(whatsapp.sent) == 1
+    assert messages.attempts[("t1", "a1")]["x"].status == "not_accepted"
+    assert messages.state[("t1", "a1")] == "sent"
+
+
+async def test_a_provider_id_owned_by_another_message_is_not_this_one() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp})
+    await dispatcher.handle(ACTION)
+    second = ActionToSend(**{**ACTION.__dict__, "action_id": "a2"})
+    record = await messages.open(second)
+    started = Attempt("y", "cp-phone", WHATSAPP, "whatsapp", PHONE.address, "t", "started")
+    assert await messages.start_attempt(second, started, record.version)
+    await dispatcher.handle(second)
+    assert len(whatsapp.sent) == 2
+    assert messages.fields[("t1", "a2")]["provider_message_id"] == "whatsapp-msg-2"
+
+
+async def test_an_attempt_the_provider_cannot_account_for_is_held_not_resent() -> None:
+    whatsapp = FakeChannel("whatsapp", can_reconcile=False)
+    whatsapp.lose_answer = True
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp})
+    with pytest.raises(UncertainSend):
+        await dispatcher.handle(ACTION)
+    await dispatcher.handle(ACTION)
+    await dispatcher.handle(ACTION)
+    assert len(whatsapp.sent) == 1
+    assert messages.state[("t1", "a1")] == "uncertain"
+    assert "cannot tell" in str(messages.fields[("t1", "a1")]["reason"])
+    assert messages.events == []
+
+
+async def test_a_concurrent_worker_that_moved_on_stops_this_one() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp})
+    await messages.open(ACTION)
+    messages.version[("t1", "a1")] = 7  # moved on between our read and our start
+
+    original_open = messages.open
+
+    async def stale_open(action: ActionToSend) -> MessageRecord:
+        record = await original_open(action)
+        return MessageRecord(record.state, 0, record.attempts)
+
+    messages.open = stale_open  # type: ignore[method-assign]
+    with pytest.raises(ConcurrentAttempt):
+        await dispatcher.handle(ACTION)
+    assert whatsapp.sent == []
+
+
+async def test_idempotency_key_is_stable_per_action_and_point() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    whatsapp.transient = [TransientSendFailure("503")]
+    dispatcher, _, _ = make([PHONE], {WHATSAPP: whatsapp})
+    await dispatcher.handle(ACTION)
+    [sent] = whatsapp.sent
+    assert sent.idempotency_key
+    assert sent.idempotency_key == stable_id("a1", "cp-phone", str(WHATSAPP))

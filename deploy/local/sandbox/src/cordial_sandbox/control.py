@@ -6,6 +6,9 @@
 - ``POST /sandbox/faults`` ``{"channel", "status", "count"}`` makes the next
   ``count`` authenticated requests on that channel fail with ``status``
   (``count`` 0 disarms); ``GET /sandbox/faults`` shows what is armed.
+- ``POST /sandbox/stalls`` ``{"channel", "seconds", "count"}`` makes the next
+  ``count`` accepted requests on that channel be recorded, then answered only
+  after ``seconds`` (a client killed meanwhile never learns the provider took it).
 - ``POST /sandbox/reset`` clears inbox, faults and every provider setting.
 
 Provider-specific controls (e.g. ``/sandbox/whatsapp/non-users``) live in the
@@ -28,6 +31,23 @@ class FaultRequest(BaseModel):
     count: int = Field(default=1, ge=0)
 
 
+class StallRequest(BaseModel):
+    """Body of ``POST /sandbox/stalls``."""
+
+    channel: str
+    seconds: float = Field(gt=0, le=600)
+    count: int = Field(default=1, ge=0)
+
+
+def _known_channel(state: State, channel: str) -> None:
+    """Refuse a channel no provider serves."""
+    if channel not in state.channels:
+        raise HTTPException(
+            status_code=422,
+            detail=f"channel must be one of: {', '.join(sorted(state.channels))}",
+        )
+
+
 def read_inbox(state: State, channel: str | None = None, to: str | None = None) -> dict[str, Any]:
     """List recorded messages, optionally filtered by channel and recipient."""
     return {"messages": state.inbox.list(channel=channel, to=to)}
@@ -41,11 +61,7 @@ def clear_inbox(state: State) -> dict[str, Any]:
 
 def arm_fault(body: FaultRequest, state: State) -> dict[str, Any]:
     """Make the next ``count`` requests on a channel fail with ``status``."""
-    if body.channel not in state.channels:
-        raise HTTPException(
-            status_code=422,
-            detail=f"channel must be one of: {', '.join(sorted(state.channels))}",
-        )
+    _known_channel(state, body.channel)
     state.faults.arm(body.channel, body.status, body.count)
     return {"faults": state.faults.pending()}
 
@@ -53,6 +69,13 @@ def arm_fault(body: FaultRequest, state: State) -> dict[str, Any]:
 def read_faults(state: State) -> dict[str, Any]:
     """Show the armed faults per channel."""
     return {"faults": state.faults.pending()}
+
+
+def arm_stall(body: StallRequest, state: State) -> dict[str, Any]:
+    """Make the next ``count`` accepted requests on a channel answer late."""
+    _known_channel(state, body.channel)
+    state.faults.arm_stall(body.channel, body.seconds, body.count)
+    return {"stalls": state.faults.stalls()}
 
 
 def reset(state: State) -> dict[str, str]:
@@ -68,5 +91,6 @@ def build_router() -> APIRouter:
     router.add_api_route("/inbox", clear_inbox, methods=["DELETE"])
     router.add_api_route("/faults", arm_fault, methods=["POST"])
     router.add_api_route("/faults", read_faults, methods=["GET"])
+    router.add_api_route("/stalls", arm_stall, methods=["POST"])
     router.add_api_route("/reset", reset, methods=["POST"])
     return router

@@ -12,13 +12,23 @@ strings as Twilio sends them, and ``status`` is always ``queued`` (Twilio answer
 ``accepted`` when only a MessagingServiceSid is given; the sandbox does not).
 Twilio has no idempotency key, so none is invented: every accepted request is
 recorded in the inbox. Status callbacks are stored in the payload, not delivered.
-Injected faults answer with Twilio code ``20000 + status`` (20429, 20503, ...).
+Injected faults answer with Twilio code ``20000 + status`` (20429, 20503, ...);
+an armed stall records the message, then answers late.
+
+``GET /2010-04-01/Accounts/{account_sid}/Messages.json`` lists accepted messages,
+newest first, in Twilio's page shape ``{messages, page, page_size, start, end, uri,
+first_page_uri, next_page_uri, previous_page_uri}``, filtered by ``To``, ``From``
+and ``DateSent`` (``YYYY-MM-DD``, also ``DateSent>``/``DateSent<``), paged by
+``PageSize`` (default 50, at most 1000) and ``Page``. This is how a client learns
+whether a send it lost track of was accepted.
 """
 
+import asyncio
 import base64
 import binascii
 import re
 import uuid
+from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,7 +37,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from cordial_sandbox.provider import Provider
-from cordial_sandbox.state import SandboxState, State
+from cordial_sandbox.state import State
 
 CHANNEL = "sms"
 API_VERSION = "2010-04-01"
@@ -120,9 +130,9 @@ async def _read_form(request: Request) -> dict[str, str]:
     return {key: values[0] for key, values in parsed.items()}
 
 
-def _message_resource(account_sid: str, sid: str, form: dict[str, str], state: SandboxState) -> dict[str, Any]:
-    """Render the Twilio Message resource for a freshly queued message."""
-    now = format_datetime(state.clock())
+def _message_resource(account_sid: str, sid: str, form: dict[str, str], when: datetime) -> dict[str, Any]:
+    """Render the Twilio Message resource of a message queued at ``when``."""
+    now = format_datetime(when)
     uri = f"/{API_VERSION}/Accounts/{account_sid}/Messages/{sid}"
     return {
         "account_sid": account_sid,
@@ -161,7 +171,60 @@ async def create_message(account_sid: str, request: Request, state: State) -> JS
         return error
     sid = "SM" + uuid.uuid4().hex
     state.inbox.record(id=sid, channel=CHANNEL, to=form["To"], body=form["Body"], payload=form)
-    return JSONResponse(_message_resource(account_sid, sid, form, state), status_code=201)
+    stall = state.faults.take_stall(CHANNEL)
+    if stall is not None:
+        await asyncio.sleep(stall)
+    return JSONResponse(_message_resource(account_sid, sid, form, state.clock()), status_code=201)
+
+
+def _date_filter(params: dict[str, str]) -> tuple[str | None, str | None, str | None]:
+    """The ``DateSent``, ``DateSent>`` and ``DateSent<`` filters (``YYYY-MM-DD``)."""
+    return params.get("DateSent"), params.get("DateSent>"), params.get("DateSent<")
+
+
+def _matches(entry: dict[str, Any], params: dict[str, str]) -> bool:
+    """Tell whether an inbox entry passes the list filters."""
+    if params.get("To") and entry["to"] != params["To"]:
+        return False
+    if params.get("From") and entry["payload"].get("From") != params["From"]:
+        return False
+    day = entry["received_at"][:10]
+    on, after, before = _date_filter(params)
+    return (on is None or day == on) and (after is None or day >= after) and (before is None or day <= before)
+
+
+async def list_messages(account_sid: str, request: Request, state: State) -> JSONResponse:
+    """List accepted messages the way Twilio's Messages.json read does, newest first."""
+    if not state.token_ok(basic_password(request.headers.get("authorization"))):
+        return twilio_error(401, 20003, "Authenticate", "Your AccountSid or AuthToken was incorrect.")
+    params = dict(request.query_params)
+    try:
+        size = min(int(params.get("PageSize", "50")), 1000)
+        page = int(params.get("Page", "0"))
+    except ValueError:
+        return twilio_error(400, 20001, "Invalid PageSize or Page")
+    if size < 1 or page < 0:
+        return twilio_error(400, 20001, "Invalid PageSize or Page")
+    found = [e for e in reversed(state.inbox.list(channel=CHANNEL)) if _matches(e, params)]
+    chunk = found[page * size : (page + 1) * size]
+    messages = [
+        _message_resource(account_sid, e["id"], e["payload"], datetime.fromisoformat(e["received_at"])) for e in chunk
+    ]
+    uri = f"/{API_VERSION}/Accounts/{account_sid}/Messages.json?PageSize={size}"
+    more = (page + 1) * size < len(found)
+    return JSONResponse(
+        {
+            "messages": messages,
+            "page": page,
+            "page_size": size,
+            "start": page * size,
+            "end": page * size + max(len(chunk) - 1, 0),
+            "uri": f"{uri}&Page={page}",
+            "first_page_uri": f"{uri}&Page=0",
+            "next_page_uri": f"{uri}&Page={page + 1}" if more else None,
+            "previous_page_uri": f"{uri}&Page={page - 1}" if page > 0 else None,
+        }
+    )
 
 
 def build_router() -> APIRouter:
@@ -171,6 +234,12 @@ def build_router() -> APIRouter:
         f"/{API_VERSION}/Accounts/{{account_sid}}/Messages.json",
         create_message,
         methods=["POST"],
+        response_class=JSONResponse,
+    )
+    router.add_api_route(
+        f"/{API_VERSION}/Accounts/{{account_sid}}/Messages.json",
+        list_messages,
+        methods=["GET"],
         response_class=JSONResponse,
     )
     return router

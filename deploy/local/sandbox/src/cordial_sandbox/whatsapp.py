@@ -18,9 +18,10 @@ numbers with ``POST /sandbox/whatsapp/non-users``.
 Inbox entries use ``to`` = the wa_id (digits only); ``body`` is the text body, or
 for a template ``template:<name>[<language>]`` followed by its text parameters
 joined by `` | ``. Injected faults answer with Graph code 130429 (429), 2 (503) or
-1 (anything else).
+1 (anything else); an armed stall records the message, then answers late.
 """
 
+import asyncio
 import re
 import secrets
 from typing import Any
@@ -156,6 +157,9 @@ async def send_message(version: str, phone_number_id: str, request: Request, sta
         )
     wamid = "wamid." + secrets.token_urlsafe(36)
     state.inbox.record(id=wamid, channel=CHANNEL, to=wa_id, body=summarize(payload), payload=payload)
+    stall = state.faults.take_stall(CHANNEL)
+    if stall is not None:
+        await asyncio.sleep(stall)
     return JSONResponse(
         {
             "messaging_product": "whatsapp",

@@ -1,49 +1,79 @@
-"""Messages in MongoDB, one document per action, so an action yields at most one message."""
+"""Messages in MongoDB, one document per action, attempts recorded in it before each send."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from cordial_core.clock import Clock
 from cordial_core.events import Event
 from cordial_core.store import TenantCollection
-from cordial_messaging.domain.dispatch import ActionToSend
+from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord
 
 
 class MessageRepository:
-    """The action id is the document id: a second claim of a finished action fails."""
+    """The action id is the document id; a version guards the start of each attempt."""
 
     def __init__(self, collection: TenantCollection, clock: Clock) -> None:
         self.collection = collection
         self._clock = clock
 
     async def ensure_indexes(self) -> None:
-        """Messages are listed by debt."""
+        """Messages are listed by debt and found by the provider's message id."""
         await self.collection.raw.create_index([("tenant", 1), ("debt_id", 1)])
+        await self.collection.raw.create_index([("tenant", 1), ("provider", 1), ("provider_message_id", 1)])
 
-    async def claim(self, action: ActionToSend) -> bool:
-        """True when the action still needs sending (new, or pending after a failed attempt)."""
+    async def open(self, action: ActionToSend) -> MessageRecord:
+        """The action's message, created pending on first sight."""
         doc = {
             "_id": action.action_id,
             "debt_id": action.debt_id,
             "debtor_id": action.debtor_id,
-            "state": "pending",
+            "state": PENDING,
+            "version": 0,
+            "attempts": {},
             "created_at": self._clock.now(),
         }
-        if await self.collection.insert(action.tenant, doc):
-            return True
-        existing = await self.collection.find_one(action.tenant, {"_id": action.action_id})
-        return existing is not None and existing["state"] == "pending"
+        await self.collection.insert(action.tenant, doc)
+        found = await self.collection.find_one(action.tenant, {"_id": action.action_id})
+        assert found is not None
+        attempts = {key: Attempt(**value) for key, value in (found.get("attempts") or {}).items()}
+        return MessageRecord(found["state"], int(found.get("version", 0)), attempts)
+
+    async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
+        """Records an attempt before it is sent; False when another worker moved the message on."""
+        return await self.collection.update(
+            action.tenant,
+            {"_id": action.action_id, "state": PENDING, "version": version},
+            {f"attempts.{attempt.id}": asdict(attempt), "version": version + 1, "updated_at": self._clock.now()},
+        )
+
+    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None:
+        """Records how an attempt ended when it did not send the message."""
+        await self.collection.update(
+            action.tenant,
+            {"_id": action.action_id, "state": PENDING},
+            {f"attempts.{attempt_id}.status": status, f"attempts.{attempt_id}.reason": reason},
+        )
 
     async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None:
         """Records the outcome and its event in one write."""
         await self.collection.update(
             action.tenant,
-            {"_id": action.action_id, "state": "pending"},
+            {"_id": action.action_id, "state": PENDING},
             {"state": state, **fields},
             events,
             self._clock,
         )
+
+    async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]:
+        """Which of these provider message ids already belong to a recorded message."""
+        if not provider_ids:
+            return set()
+        docs = await self.collection.find(
+            tenant, {"provider": provider, "provider_message_id": {"$in": list(provider_ids)}}
+        )
+        return {doc["provider_message_id"] for doc in docs}
 
     async def of_debt(self, tenant: str, debt_id: str) -> list[dict[str, Any]]:
         """The messages of a debt, oldest first."""

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import httpx
 
-from cordial_messaging.domain.dispatch import OutboundMessage, PermanentSendFailure, TransientSendFailure
+from cordial_messaging.domain.dispatch import (
+    Attempt,
+    OutboundMessage,
+    PermanentSendFailure,
+    Reconciled,
+    TransientSendFailure,
+    UncertainSend,
+)
+
+# Twilio statuses of a message that never left.
+_NOT_SENT = {"failed", "undelivered", "canceled"}
 
 
 def _raise_for(response: httpx.Response, provider: str) -> None:
@@ -15,6 +27,18 @@ def _raise_for(response: httpx.Response, provider: str) -> None:
     if response.status_code == 429 or response.status_code >= 500:
         raise TransientSendFailure(f"{provider} answered {response.status_code}: {detail}")
     raise PermanentSendFailure(f"{provider} answered {response.status_code}: {detail}")
+
+
+async def _post(provider: str, request: Awaitable[httpx.Response]) -> httpx.Response:
+    """Sends; a request that never left is transient, one whose answer was lost is uncertain."""
+    try:
+        response = await request
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+        raise TransientSendFailure(f"{provider} unreachable: {exc!r}") from exc
+    except httpx.HTTPError as exc:
+        raise UncertainSend(f"{provider} answer lost: {exc!r}") from exc
+    _raise_for(response, provider)
+    return response
 
 
 class SmsGateway:
@@ -29,15 +53,26 @@ class SmsGateway:
         self._sender = sender
 
     async def send(self, message: OutboundMessage) -> str:
-        """Posts the message; returns the provider's message sid."""
-        try:
-            response = await self._client.post(
-                self._url, data={"To": message.to, "From": self._sender, "Body": message.text}, auth=self._auth
-            )
-        except httpx.HTTPError as exc:
-            raise TransientSendFailure(f"{self.name} unreachable: {exc!r}") from exc
-        _raise_for(response, self.name)
+        """Posts the message; returns the provider's message sid (Twilio takes no idempotency key)."""
+        form = {"To": message.to, "From": self._sender, "Body": message.text}
+        response = await _post(self.name, self._client.post(self._url, data=form, auth=self._auth))
         return str(response.json()["sid"])
+
+    async def reconcile(self, attempt: Attempt) -> Reconciled:
+        """Lists recent messages to the number: those with the attempt's text may be it."""
+        try:
+            response = await self._client.get(
+                self._url, params={"To": attempt.to, "From": self._sender, "PageSize": "50"}, auth=self._auth
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise UncertainSend(f"{self.name} cannot be asked now: {exc!r}") from exc
+        found = tuple(
+            str(m["sid"])
+            for m in response.json().get("messages", [])
+            if m.get("body") == attempt.text and m.get("status") not in _NOT_SENT
+        )
+        return Reconciled(True, found)
 
 
 class WhatsAppCloud:
@@ -66,10 +101,12 @@ class WhatsAppCloud:
                     {"type": "body", "parameters": [{"type": "text", "text": p} for p in message.parameters]}
                 ],
             },
+            # Echoed in every status webhook of this message, so a receipt names our attempt.
+            "biz_opaque_callback_data": message.idempotency_key,
         }
-        try:
-            response = await self._client.post(self._url, json=body, headers=self._headers)
-        except httpx.HTTPError as exc:
-            raise TransientSendFailure(f"{self.name} unreachable: {exc!r}") from exc
-        _raise_for(response, self.name)
+        response = await _post(self.name, self._client.post(self._url, json=body, headers=self._headers))
         return str(response.json()["messages"][0]["id"])
+
+    async def reconcile(self, attempt: Attempt) -> Reconciled:
+        """The Cloud API can neither look a message up nor take an idempotency key: unknown."""
+        return Reconciled(False)

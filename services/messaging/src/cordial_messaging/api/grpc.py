@@ -9,7 +9,13 @@ from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
 from cordial_core.context import tenant_var
 from cordial_messaging.adapters.messages import MessageRepository
 
-_STATES = {"pending": pb.MESSAGE_STATE_PENDING, "sent": pb.MESSAGE_STATE_SENT, "failed": pb.MESSAGE_STATE_FAILED}
+# An uncertain message is one the provider may hold: not failed, not known sent.
+_STATES = {
+    "pending": pb.MESSAGE_STATE_PENDING,
+    "uncertain": pb.MESSAGE_STATE_PENDING,
+    "sent": pb.MESSAGE_STATE_SENT,
+    "failed": pb.MESSAGE_STATE_FAILED,
+}
 
 
 class MessagingServicer(pb_grpc.MessagingServiceServicer):

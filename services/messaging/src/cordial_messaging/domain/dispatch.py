@@ -1,17 +1,33 @@
-"""Dispatch: one requested action becomes at most one message, on the best usable contact."""
+"""Dispatch: one requested action becomes at most one message, on the best usable contact.
+
+Before each send the attempt is recorded with an idempotency key; an attempt found
+still "started" (the process died, or the provider's answer was lost) is reconciled
+with the provider before anything is sent again, and held when the provider cannot tell.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from cordial.events.v1 import messages_pb2
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
+from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
 
 SOURCE = "messaging"
+# Message states.
+PENDING, SENT, FAILED, UNCERTAIN = "pending", "sent", "failed", "uncertain"
+# Attempt states: STARTED is recorded before the provider is called.
+STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
+# Backoff between tries of a send the provider could not take now.
+DEFAULT_RETRY_WAITS = (0.5, 2.0, 8.0)
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -39,12 +55,44 @@ class Recipient:
 
 @dataclass(frozen=True)
 class OutboundMessage:
-    """What a channel sends."""
+    """What a channel sends; the idempotency key is the attempt's id."""
 
     to: str
     text: str
     template: str
     parameters: tuple[str, ...]
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at sending an action's message to one recipient."""
+
+    id: str
+    contact_point_id: str
+    channel: int
+    provider: str
+    to: str
+    text: str
+    status: str
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class MessageRecord:
+    """What is known of an action's message: its state, version and attempts."""
+
+    state: str
+    version: int
+    attempts: dict[str, Attempt]
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """A provider's answer about an attempt whose outcome was lost."""
+
+    known: bool
+    provider_ids: tuple[str, ...] = ()
 
 
 class PermanentSendFailure(Exception):
@@ -52,7 +100,15 @@ class PermanentSendFailure(Exception):
 
 
 class TransientSendFailure(Exception):
-    """The provider could not take it now; retry later."""
+    """The provider did not take it now; trying again may work."""
+
+
+class UncertainSend(Exception):
+    """The request may have reached the provider; reconcile before any resend."""
+
+
+class ConcurrentAttempt(Exception):
+    """Another worker moved the message on; the event is handled again later."""
 
 
 class Channel(Protocol):
@@ -61,15 +117,19 @@ class Channel(Protocol):
     name: str
 
     async def send(self, message: OutboundMessage) -> str: ...
+    async def reconcile(self, attempt: Attempt) -> Reconciled: ...
 
 
 class Messages(Protocol):
     """Where messages are kept; the action id is the message id."""
 
-    async def claim(self, action: ActionToSend) -> bool: ...
+    async def open(self, action: ActionToSend) -> MessageRecord: ...
+    async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool: ...
+    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None: ...
     async def finish(
         self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]
     ) -> None: ...
+    async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]: ...
 
 
 class ContactPlan(Protocol):
@@ -82,7 +142,14 @@ class Dispatcher:
     """Sends each requested action once, falling back along the contact plan."""
 
     def __init__(
-        self, messages: Messages, plan: ContactPlan, channels: dict[int, Channel], clock: Clock, portal_url: str
+        self,
+        messages: Messages,
+        plan: ContactPlan,
+        channels: dict[int, Channel],
+        clock: Clock,
+        portal_url: str,
+        retry_waits: tuple[float, ...] = DEFAULT_RETRY_WAITS,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._messages = messages
         self._plan = plan
@@ -90,47 +157,109 @@ class Dispatcher:
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
         self._portal = portal_url.rstrip("/")
+        self._waits = retry_waits
+        self._sleep = sleep
 
     async def handle(self, action: ActionToSend) -> None:
-        """Sends the action's message unless it was already sent or given up."""
-        if not await self._messages.claim(action):
+        """Sends the action's message unless it was already sent, given up or may have been sent."""
+        record = await self._messages.open(action)
+        if record.state != PENDING:
             return
+        for attempt in record.attempts.values():
+            if attempt.status == STARTED and await self._settled(action, attempt):
+                return
+        record = await self._messages.open(action)
+        template, text, parameters = self._compose(action)
+        failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
+        version = record.version
+        for recipient in await self._plan.plan(action.debtor_id, action.channels):
+            channel = self._channels.get(recipient.channel)
+            attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
+            previous = record.attempts.get(attempt_id)
+            if channel is None or (previous is not None and previous.status == REFUSED):
+                continue
+            attempt = Attempt(
+                attempt_id,
+                recipient.contact_point_id,
+                recipient.channel,
+                channel.name,
+                recipient.address,
+                text,
+                STARTED,
+            )
+            if not await self._messages.start_attempt(action, attempt, version):
+                raise ConcurrentAttempt(f"message {action.action_id} moved on while sending")
+            version += 1
+            outbound = OutboundMessage(recipient.address, text, template, parameters, attempt_id)
+            status, result = await self._send(channel, outbound)
+            if status == ACCEPTED:
+                await self._sent(action, attempt, result)
+                return
+            await self._messages.end_attempt(action, attempt_id, status, result)
+            failures.append(f"{channel.name}: {result}")
+        await self._failed(action, "; ".join(failures) or "no usable contact point")
+
+    async def _settled(self, action: ActionToSend, attempt: Attempt) -> bool:
+        """Reconciles an attempt whose outcome was lost; True when the message is decided."""
+        channel = self._channels.get(attempt.channel)
+        reconciled = await channel.reconcile(attempt) if channel is not None else Reconciled(False)
+        if not reconciled.known:
+            # At most once: a send the provider cannot account for is never repeated.
+            reason = f"{attempt.provider} cannot tell whether attempt {attempt.id} was accepted"
+            await self._messages.finish(action, UNCERTAIN, {"reason": reason}, [])
+            return True
+        taken = await self._messages.taken(action.tenant, attempt.provider, reconciled.provider_ids)
+        free = [pid for pid in reconciled.provider_ids if pid not in taken]
+        if free:
+            await self._sent(action, attempt, free[0])
+            return True
+        await self._messages.end_attempt(action, attempt.id, NOT_ACCEPTED, "provider has no record of it")
+        return False
+
+    async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
+        """Sends with backoff on transient failures: (ACCEPTED, provider id) or (status, reason)."""
+        for wait in (*self._waits, None):
+            try:
+                return ACCEPTED, await channel.send(outbound)
+            except PermanentSendFailure as exc:
+                return REFUSED, str(exc)
+            except TransientSendFailure as exc:
+                if wait is None:
+                    return NOT_ACCEPTED, str(exc)
+                await self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _compose(self, action: ActionToSend) -> tuple[str, str, tuple[str, ...]]:
+        """The template name, the rendered text and the template's parameters."""
         template = DEFAULT_TEMPLATES[(action.template, "pt-BR")]
         link = f"{self._portal}/{action.debt_id}"
         amount = format_money(action.balance)
         text = render(template, {"creditor": action.creditor_name, "amount": amount, "link": link})
-        failures = []
-        for recipient in await self._plan.plan(action.debtor_id, action.channels):
-            channel = self._channels.get(recipient.channel)
-            if channel is None:
-                continue
-            outbound = OutboundMessage(recipient.address, text, template.name, (action.creditor_name, amount, link))
-            try:
-                provider_id = await channel.send(outbound)
-            except PermanentSendFailure as exc:
-                failures.append(f"{channel.name}: {exc}")
-                continue
-            sent = messages_pb2.MessageSent(
-                message_id=action.action_id,
-                action_id=action.action_id,
-                debt_id=action.debt_id,
-                debtor_id=action.debtor_id,
-                channel=recipient.channel,
-                contact_point_id=recipient.contact_point_id,
-                provider=channel.name,
-                provider_message_id=provider_id,
-            )
-            fields = {
-                "channel": recipient.channel,
-                "contact_point_id": recipient.contact_point_id,
-                "provider": channel.name,
-                "provider_message_id": provider_id,
-                "text": text,
-                "sent_at": self._clock.now(),
-            }
-            await self._messages.finish(action, "sent", fields, [self._event(action, "message.sent", sent)])
-            return
-        reason = "; ".join(failures) or "no usable contact point"
+        return template.name, text, (action.creditor_name, amount, link)
+
+    async def _sent(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
+        sent = messages_pb2.MessageSent(
+            message_id=action.action_id,
+            action_id=action.action_id,
+            debt_id=action.debt_id,
+            debtor_id=action.debtor_id,
+            channel=attempt.channel,
+            contact_point_id=attempt.contact_point_id,
+            provider=attempt.provider,
+            provider_message_id=provider_id,
+        )
+        fields: dict[str, object] = {
+            "channel": attempt.channel,
+            "contact_point_id": attempt.contact_point_id,
+            "provider": attempt.provider,
+            "provider_message_id": provider_id,
+            "text": attempt.text,
+            "sent_at": self._clock.now(),
+            f"attempts.{attempt.id}.status": ACCEPTED,
+        }
+        await self._messages.finish(action, SENT, fields, [self._event(action, "message.sent", sent)])
+
+    async def _failed(self, action: ActionToSend, reason: str) -> None:
         failed = messages_pb2.MessageFailed(
             message_id=action.action_id,
             action_id=action.action_id,
@@ -138,11 +267,14 @@ class Dispatcher:
             debtor_id=action.debtor_id,
             reason=reason,
         )
-        await self._messages.finish(
-            action, "failed", {"reason": reason}, [self._event(action, "message.failed", failed)]
-        )
+        await self._messages.finish(action, FAILED, {"reason": reason}, [self._event(action, "message.failed", failed)])
 
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
         return self._events.event(
             event_type, payload, tenant=action.tenant, subject=action.debt_id, key=action.debtor_id
         )
+
+
+def with_status(attempt: Attempt, status: str, reason: str = "") -> Attempt:
+    """The attempt moved to a new status."""
+    return replace(attempt, status=status, reason=reason)

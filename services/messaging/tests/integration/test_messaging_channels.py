@@ -1,0 +1,136 @@
+"""Channels and the message store over real sockets: the sandbox and FerretDB."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from pymongo.asynchronous.database import AsyncDatabase
+
+from cordial.types.v1 import types_pb2
+from cordial_core.clock import ControllableClock
+from cordial_core.money import Money
+from cordial_core.store import TenantCollection
+from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
+from cordial_messaging.domain.dispatch import (
+    ActionToSend,
+    Attempt,
+    OutboundMessage,
+    PermanentSendFailure,
+    TransientSendFailure,
+    UncertainSend,
+)
+from cordial_stack.paths import new_run_dir
+from cordial_stack.platform import start_sandbox
+
+TOKEN = "integration-sandbox-token"
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """The provider sandbox as its own process for this module."""
+    url, process = start_sandbox(new_run_dir("test"), TOKEN)
+    try:
+        yield url
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on a freshly reset sandbox, with a short read timeout to lose answers."""
+    async with httpx.AsyncClient(timeout=httpx.Timeout(5, read=1)) as client:
+        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
+        yield client
+
+
+def _number() -> str:
+    return f"+55119{random.randint(10_000_000, 99_999_999)}"
+
+
+def _message(to: str, text: str = "Olá, lembrete") -> OutboundMessage:
+    return OutboundMessage(to, text, "reminder", ("Loja X", "R$ 1,00", "https://p/d1"), "key-1")
+
+
+def _sms(http: httpx.AsyncClient, url: str) -> SmsGateway:
+    return SmsGateway(http, url, "ACtest", TOKEN, "+5511999990000")
+
+
+def _whatsapp(http: httpx.AsyncClient, url: str) -> WhatsAppCloud:
+    return WhatsAppCloud(http, url, "v21.0", "100000000000001", TOKEN)
+
+
+async def test_sms_send_and_reconcile(http: httpx.AsyncClient, sandbox_url: str) -> None:
+    sms, to = _sms(http, sandbox_url), _number()
+    sid = await sms.send(_message(to))
+    assert sid.startswith("SM")
+    attempt = Attempt("a", "cp", types_pb2.CHANNEL_SMS, sms.name, to, "Olá, lembrete", "started")
+    found = await sms.reconcile(attempt)
+    assert found.known
+    assert found.provider_ids == (sid,)
+    other = await sms.reconcile(Attempt("b", "cp", types_pb2.CHANNEL_SMS, sms.name, to, "other text", "started"))
+    assert other.provider_ids == ()
+
+
+async def test_sms_lost_answer_is_uncertain_and_reconciles(http: httpx.AsyncClient, sandbox_url: str) -> None:
+    sms, to = _sms(http, sandbox_url), _number()
+    await http.post(f"{sandbox_url}/sandbox/stalls", json={"channel": "sms", "seconds": 3, "count": 1})
+    with pytest.raises(UncertainSend):
+        await sms.send(_message(to))
+    found = await sms.reconcile(Attempt("a", "cp", types_pb2.CHANNEL_SMS, sms.name, to, "Olá, lembrete", "started"))
+    assert len(found.provider_ids) == 1
+
+
+async def test_sms_provider_faults_are_transient(http: httpx.AsyncClient, sandbox_url: str) -> None:
+    await http.post(f"{sandbox_url}/sandbox/faults", json={"channel": "sms", "status": 503, "count": 1})
+    with pytest.raises(TransientSendFailure):
+        await _sms(http, sandbox_url).send(_message(_number()))
+
+
+async def test_sms_unreachable_provider_is_transient(http: httpx.AsyncClient) -> None:
+    with pytest.raises(TransientSendFailure):
+        await _sms(http, "http://127.0.0.1:9").send(_message(_number()))
+
+
+async def test_whatsapp_template_message_and_not_a_user(http: httpx.AsyncClient, sandbox_url: str) -> None:
+    whatsapp, to = _whatsapp(http, sandbox_url), _number()
+    wamid = await whatsapp.send(_message(to))
+    assert wamid.startswith("wamid.")
+    inbox = (await http.get(f"{sandbox_url}/sandbox/inbox", params={"to": to})).json()["messages"]
+    [entry] = inbox
+    assert entry["payload"]["type"] == "template"
+    assert entry["payload"]["template"]["name"] == "cordial_reminder"
+    assert entry["payload"]["biz_opaque_callback_data"] == "key-1"
+    assert not (await whatsapp.reconcile(Attempt("a", "cp", 2, whatsapp.name, to, "", "started"))).known
+    other = _number()
+    await http.post(f"{sandbox_url}/sandbox/whatsapp/non-users", json={"numbers": [other]})
+    with pytest.raises(PermanentSendFailure, match="131026"):
+        await whatsapp.send(_message(other))
+
+
+ACTION = ActionToSend("act-1", "t1", "d1", "p1", (2, 1), "reminder", Money(100, "BRL"), "Loja X")
+
+
+async def test_repository_guards_each_attempt_with_a_version(mongo_db: AsyncDatabase[dict]) -> None:
+    clock = ControllableClock(datetime(2024, 3, 4, 13, 0, tzinfo=UTC))
+    repo = MessageRepository(TenantCollection(mongo_db["messages"]), clock)
+    await repo.ensure_indexes()
+    record = await repo.open(ACTION)
+    assert (record.state, record.version, record.attempts) == ("pending", 0, {})
+    attempt = Attempt("k1", "cp", 2, "whatsapp-cloud", "+5511", "text", "started")
+    assert await repo.start_attempt(ACTION, attempt, 0)
+    assert not await repo.start_attempt(ACTION, attempt, 0)  # a second worker with a stale read loses
+    again = await repo.open(ACTION)
+    assert again.version == 1
+    assert again.attempts == {"k1": attempt}
+    await repo.end_attempt(ACTION, "k1", "refused", "131026")
+    assert (await repo.open(ACTION)).attempts["k1"].status == "refused"
+    await repo.finish(ACTION, "sent", {"provider": "sms-gateway", "provider_message_id": "SM1"}, [])
+    assert await repo.taken("t1", "sms-gateway", ("SM1", "SM2")) == {"SM1"}
+    assert await repo.taken("t2", "sms-gateway", ("SM1",)) == set()
+    assert (await repo.open(ACTION)).state == "sent"
+    assert not await repo.start_attempt(ACTION, attempt, 1)  # finished: nothing more starts
