@@ -23,7 +23,7 @@ async def main() -> None:
     points = ContactPointRepository(runtime.outbox_collection("contact_points"), runtime.cipher, runtime.clock)
     await points.ensure_indexes()
     directory = Directory(points, runtime.clock, runtime.cipher.lookup_hash)
-    runtime.consume(["debts"], handlers(directory))
+    runtime.consume(["debts", "contacts", "messages"], handlers(directory))
     runtime.add_grpc(
         lambda server: pb_grpc.add_ContactLocatorServiceServicer_to_server(ContactLocatorServicer(directory), server),
         "cordial.contact_locator.v1.ContactLocatorService",

@@ -8,6 +8,7 @@ from cordial.events.v1 import contacts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint
 from cordial_contact_locator.domain.directory import Directory
+from cordial_contact_locator.domain.reachability import Beta
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
 
@@ -35,6 +36,19 @@ class FakePoints:
 
     async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]:
         return [p for p in self.points.values() if p.tenant == tenant and p.debtor_id == debtor_id]
+
+    async def get(self, tenant: str, point_id: str) -> ContactPoint | None:
+        point = self.points.get(point_id)
+        return point if point is not None and point.tenant == tenant else None
+
+    async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None:
+        self.points[point_id].blocked[channel] = reason
+
+    async def remove(self, tenant: str, point_id: str, reason: str) -> None:
+        self.points[point_id].removed = reason
+
+    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
+        self.points[point_id].reach[channel] = (belief.alpha, belief.beta)
 
 
 def fake_hash(plain: str) -> str:
@@ -140,3 +154,55 @@ async def test_plan_for_unoffered_channel_or_other_tenant_is_empty() -> None:
     assert await directory.plan("t2", "p1", [SMS]) == []
     assert await directory.plan("t1", "other", [SMS]) == []
     assert await directory.plan("t1", "p1", []) == []
+
+
+async def _two_phones() -> tuple[Directory, FakePoints, ContactPoint, ContactPoint]:
+    directory, points = make()
+    first, second = await directory.record_supplied(
+        "t1", "d1", "p1", [(PHONE, "(11) 98765-4321"), (PHONE, "(21) 98765-4321")], "client"
+    )
+    return directory, points, first, second
+
+
+async def test_plan_ranks_by_learned_reachability_and_says_why() -> None:
+    directory, _, first, second = await _two_phones()
+    await directory.learn("t1", second.id, WHATSAPP, "read")
+    await directory.learn("t1", second.id, WHATSAPP, "replied")
+    await directory.learn("t1", first.id, WHATSAPP, "failed")
+    plan = await directory.plan("t1", "p1", [WHATSAPP])
+    assert [c.point.id for c in plan] == [second.id, first.id]
+    assert plan[0].score == 4 / 5
+    assert plan[1].score == 1 / 3
+    assert "Beta(4, 1) after 3 outcome(s)" in plan[0].reason
+    assert "client supplied" in plan[0].reason
+
+
+async def test_opted_out_channel_is_excluded_others_stay() -> None:
+    directory, _, first, second = await _two_phones()
+    await directory.opt_out("t1", first.id, WHATSAPP, "keyword")
+    plan = await directory.plan("t1", "p1", [WHATSAPP, SMS])
+    assert [(c.point.id, c.channel) for c in plan] == [(second.id, WHATSAPP), (first.id, SMS), (second.id, SMS)]
+    assert first.exclusion(WHATSAPP) == "opted out (keyword)"
+
+
+async def test_not_me_removes_the_point_for_good() -> None:
+    directory, _, first, second = await _two_phones()
+    await directory.not_me("t1", first.id)
+    await directory.learn("t1", first.id, WHATSAPP, "read")
+    plan = await directory.plan("t1", "p1", [WHATSAPP, SMS])
+    assert {c.point.id for c in plan} == {second.id}
+    assert first.exclusion(SMS).startswith("removed:")
+
+
+async def test_not_on_whatsapp_blocks_only_whatsapp() -> None:
+    directory, _, first, _ = await _two_phones()
+    await directory.not_on_whatsapp("t1", first.id, WHATSAPP)
+    plan = await directory.plan("t1", "p1", [WHATSAPP, SMS])
+    assert (first.id, WHATSAPP) not in [(c.point.id, c.channel) for c in plan]
+    assert (first.id, SMS) in [(c.point.id, c.channel) for c in plan]
+    assert "131026" in first.exclusion(WHATSAPP)
+
+
+async def test_outcomes_of_unknown_points_are_ignored() -> None:
+    directory, _ = make()
+    await directory.learn("t1", "nope", WHATSAPP, "read")

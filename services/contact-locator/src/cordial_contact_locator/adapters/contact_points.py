@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cordial_contact_locator.domain.contact_point import ContactPoint
+from cordial_contact_locator.domain.reachability import Beta
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
@@ -47,6 +48,23 @@ class ContactPointRepository:
         docs = await self.collection.find(tenant, {"debtor_id": debtor_id}, sort=[("learned_at", 1)])
         return [self._from_doc(doc) for doc in docs]
 
+    async def get(self, tenant: str, point_id: str) -> ContactPoint | None:
+        """One point of this tenant, or None."""
+        doc = await self.collection.find_one(tenant, {"_id": point_id})
+        return self._from_doc(doc) if doc else None
+
+    async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None:
+        """Marks the point unusable on one channel, with why (a map: no conditional $pull)."""
+        await self.collection.update(tenant, {"_id": point_id}, {f"blocked.{channel}": reason})
+
+    async def remove(self, tenant: str, point_id: str, reason: str) -> None:
+        """Marks the point as never to be used for its debtor again."""
+        await self.collection.update(tenant, {"_id": point_id}, {"removed": reason})
+
+    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
+        """Stores the reachability belief of the point on a channel."""
+        await self.collection.update(tenant, {"_id": point_id}, {f"reach.{channel}": [belief.alpha, belief.beta]})
+
     def _from_doc(self, doc: dict[str, Any]) -> ContactPoint:
         return ContactPoint(
             id=doc["_id"],
@@ -59,4 +77,7 @@ class ContactPointRepository:
             source=doc["source"],
             learned_at=doc["learned_at"],
             line_type=doc.get("line_type", ""),
+            blocked={int(k): v for k, v in (doc.get("blocked") or {}).items()},
+            removed=doc.get("removed", ""),
+            reach={int(k): (float(v[0]), float(v[1])) for k, v in (doc.get("reach") or {}).items()},
         )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cordial.events.v1 import debts_pb2, envelope_pb2
+from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
 from cordial_contact_locator.domain.directory import Directory
+from cordial_contact_locator.domain.reachability import delivery_outcome, says_not_on_whatsapp
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 
@@ -17,4 +18,34 @@ def handlers(directory: Directory) -> Handler:
         supplied = [(c.kind, c.value) for c in placed.contact_points]
         await directory.record_supplied(envelope.tenant, placed.debt_id, placed.debtor_id, supplied, source="client")
 
-    return dispatch({"debt.placed": on_debt_placed})
+    async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
+        opted = unpack_payload(envelope)
+        assert isinstance(opted, contacts_pb2.ContactOptedOut)
+        await directory.opt_out(envelope.tenant, opted.contact_point_id, opted.channel, opted.source)
+
+    async def on_delivery(envelope: envelope_pb2.Envelope) -> None:
+        update = unpack_payload(envelope)
+        assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
+        if says_not_on_whatsapp(update.channel, update.state, update.error_code):
+            await directory.not_on_whatsapp(envelope.tenant, update.contact_point_id, update.channel)
+            return
+        outcome = delivery_outcome(update.state)
+        if outcome is not None:
+            await directory.learn(envelope.tenant, update.contact_point_id, update.channel, outcome)
+
+    async def on_reply(envelope: envelope_pb2.Envelope) -> None:
+        reply = unpack_payload(envelope)
+        assert isinstance(reply, messages_pb2.ReplyReceived)
+        if reply.intent == messages_pb2.REPLY_INTENT_NOT_ME:
+            await directory.not_me(envelope.tenant, reply.contact_point_id)
+        else:
+            await directory.learn(envelope.tenant, reply.contact_point_id, reply.channel, "replied")
+
+    return dispatch(
+        {
+            "debt.placed": on_debt_placed,
+            "contact.opted_out": on_opted_out,
+            "message.delivery_updated": on_delivery,
+            "reply.received": on_reply,
+        }
+    )

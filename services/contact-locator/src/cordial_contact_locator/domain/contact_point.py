@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import phonenumbers
@@ -45,11 +45,27 @@ class ContactPoint:
     source: str
     learned_at: datetime
     line_type: str = ""
+    # Channel -> why it may not be used (opted out, not on WhatsApp); the point stays.
+    blocked: dict[int, str] = field(default_factory=dict)
+    # Set when the point proved not to be the debtor's ("not me"): never used again.
+    removed: str = ""
+    # Channel -> (alpha, beta) of its reachability.
+    reach: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def channels(self) -> tuple[int, ...]:
         """The channels this point can be used on, when valid."""
         return CHANNELS_BY_KIND.get(self.kind, ()) if self.valid else ()
+
+    def exclusion(self, channel: int) -> str:
+        """Why the point may not be used on the channel, or "" when it may."""
+        if not self.valid:
+            return f"invalid: {self.reason}"
+        if self.removed:
+            return f"removed: {self.removed}"
+        if channel not in self.channels:
+            return "not a channel of this kind of point"
+        return self.blocked.get(channel, "")
 
 
 def normalise_phone(raw: str, region: str = DEFAULT_REGION) -> Normalised:

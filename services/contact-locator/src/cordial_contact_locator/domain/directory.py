@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cordial.events.v1 import contacts_pb2
-from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint, normalise
+from cordial_contact_locator.domain.contact_point import ContactPoint, normalise
+from cordial_contact_locator.domain.reachability import Beta
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
@@ -19,6 +20,10 @@ class ContactPoints(Protocol):
 
     async def record(self, point: ContactPoint, events: list[Event]) -> None: ...
     async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]: ...
+    async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None: ...
+    async def remove(self, tenant: str, point_id: str, reason: str) -> None: ...
+    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None: ...
+    async def get(self, tenant: str, point_id: str) -> ContactPoint | None: ...
 
 
 @dataclass(frozen=True)
@@ -64,15 +69,43 @@ class Directory:
         return recorded
 
     async def plan(self, tenant: str, debtor_id: str, channels: list[int]) -> list[PlannedContact]:
-        """Usable points for the channels, in the order of the channels asked for."""
-        points = [p for p in await self._points.of_debtor(tenant, debtor_id) if p.valid]
+        """Usable points per channel, channels in the order asked, points by score, each with why."""
+        points = await self._points.of_debtor(tenant, debtor_id)
         plan = []
         for channel in channels:
+            usable = []
             for point in points:
-                if channel in point.channels:
-                    reason = f"{point.source} supplied; no outcome yet, prior score"
-                    plan.append(PlannedContact(point, channel, PRIOR_SCORE, reason))
+                if point.exclusion(channel):
+                    continue
+                belief = Beta(*point.reach.get(channel, (1.0, 1.0)))
+                reason = (
+                    f"{point.source} supplied; reach Beta({belief.alpha:g}, {belief.beta:g}) "
+                    f"after {belief.outcomes:g} outcome(s)"
+                )
+                usable.append(PlannedContact(point, channel, belief.score, reason))
+            plan.extend(sorted(usable, key=lambda c: -c.score))
         return plan
+
+    async def opt_out(self, tenant: str, point_id: str, channel: int, source: str) -> None:
+        """The debtor asked not to be contacted on this channel through this point."""
+        await self._points.block(tenant, point_id, channel, f"opted out ({source})")
+
+    async def learn(self, tenant: str, point_id: str, channel: int, outcome: str) -> None:
+        """One more outcome of contacting through this point on this channel."""
+        point = await self._points.get(tenant, point_id)
+        if point is None:
+            return
+        belief = Beta(*point.reach.get(channel, (1.0, 1.0))).updated(outcome)
+        await self._points.set_reach(tenant, point_id, channel, belief)
+
+    async def not_on_whatsapp(self, tenant: str, point_id: str, channel: int) -> None:
+        """The provider said the number has no WhatsApp (131026)."""
+        await self._points.block(tenant, point_id, channel, "not on WhatsApp (131026)")
+        await self.learn(tenant, point_id, channel, "failed")
+
+    async def not_me(self, tenant: str, point_id: str) -> None:
+        """Whoever answered is not the debtor: the point is never used for them again."""
+        await self._points.remove(tenant, point_id, "the person reached said it is not them")
 
     def _event(self, point: ContactPoint, debt_id: str) -> Event:
         payload: contacts_pb2.ContactVerified | contacts_pb2.ContactRejected
