@@ -11,8 +11,10 @@ from cordial_core.errors import FailedPrecondition
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_strategy.adapters.cases import CaseRepository
-from cordial_strategy.api.events import handlers
+from cordial_strategy.adapters.debtors import DebtorRepository
+from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
+from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Ruler
 
 SERVICE = "strategy"
@@ -44,10 +46,11 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     cases = CaseRepository(runtime.outbox_collection("cases"), runtime.clock)
     await cases.ensure_indexes()
-    ruler = Ruler(cases, runtime.clock)
-    runtime.consume(["debts", "contacts"], handlers(ruler))
+    guard = ContactGuard(DebtorRepository(runtime.outbox_collection("debtors")), runtime.clock)
+    ruler = Ruler(cases, guard, runtime.clock)
+    runtime.consume(TOPICS, handlers(ruler, guard))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases), server),
+        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler), server),
         "cordial.strategy.v1.StrategyService",
     )
     stop = asyncio.Event()

@@ -24,6 +24,7 @@ class CaseRepository:
     async def ensure_indexes(self) -> None:
         """Due cases are found by time."""
         await self.collection.raw.create_index([("next_due_at", 1)], sparse=True)
+        await self.collection.raw.create_index([("action_ids", 1)])
 
     async def load(self, tenant: str, debt_id: str) -> Case | None:
         """The case of a debt of this tenant, or None."""
@@ -48,6 +49,11 @@ class CaseRepository:
             raise FailedPrecondition("the case changed meanwhile; retry")
         case.version += 1
 
+    async def with_action(self, tenant: str, action_id: str) -> Case | None:
+        """The case holding an action of this tenant, or None."""
+        doc = await self.collection.find_one(tenant, {"action_ids": action_id})
+        return _from_doc(doc) if doc else None
+
     async def due(self, now: datetime, limit: int) -> list[Case]:
         """Open cases with a deferred action due, across tenants (the scheduler is agency-wide)."""
         cursor = self.collection.raw.find({"next_due_at": {"$lte": now}, "stopped": False}, limit=limit)
@@ -62,6 +68,7 @@ def _decision_doc(d: Decision) -> dict[str, Any]:
         "decided_at": d.decided_at,
         "time_zone": d.time_zone,
         "next_allowed_at": d.next_allowed_at,
+        "values": d.values,
     }
 
 
@@ -74,6 +81,8 @@ def _to_doc(case: Case) -> dict[str, Any]:
         "creditor_name": case.creditor_name,
         "balance": case.balance.to_doc() if case.balance else None,
         "time_zone": case.time_zone,
+        "country": case.country,
+        "state": case.state,
         "contact_ready": case.contact_ready,
         "stopped": case.stopped,
         "stop_reason": case.stop_reason,
@@ -81,11 +90,14 @@ def _to_doc(case: Case) -> dict[str, Any]:
             step: {
                 "action_id": a.action_id,
                 "channels": list(a.channels),
+                "step": a.step,
                 "state": a.state,
                 "decision": _decision_doc(a.decision),
+                "history": [_decision_doc(h) for h in a.history],
             }
             for step, a in case.actions.items()
         },
+        "action_ids": sorted(a.action_id for a in case.actions.values()),
         "next_due_at": case.next_due_at,
         "version": case.version,
     }
@@ -100,12 +112,21 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         creditor_name=doc["creditor_name"],
         balance=Money.from_doc(doc["balance"]) if doc.get("balance") else None,
         time_zone=doc["time_zone"],
+        country=doc.get("country", ""),
+        state=doc.get("state", ""),
         contact_ready=doc["contact_ready"],
         stopped=doc["stopped"],
         stop_reason=doc["stop_reason"],
         actions={
-            step: ActionRecord(a["action_id"], step, tuple(a["channels"]), a["state"], Decision(**a["decision"]))
-            for step, a in doc.get("actions", {}).items()
+            key: ActionRecord(
+                a["action_id"],
+                a.get("step", key),
+                tuple(a["channels"]),
+                a["state"],
+                Decision(**a["decision"]),
+                [Decision(**h) for h in a.get("history", [])],
+            )
+            for key, a in doc.get("actions", {}).items()
         },
         next_due_at=doc.get("next_due_at"),
         version=doc.get("version", 0),

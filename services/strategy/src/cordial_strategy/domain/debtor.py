@@ -63,7 +63,6 @@ class DebtorState:
     holds: dict[str, Hold] = field(default_factory=dict)
     opted_out_channels: dict[str, str] = field(default_factory=dict)  # channel number -> source
     blocked_points: dict[str, str] = field(default_factory=dict)  # contact point id -> reason
-    hardship_ended: bool = False  # a hardship pause ran out: offers are gentler from now on
     version: int = 0
 
     def record(self, key: str, contact: Contact, now: datetime) -> None:

@@ -75,6 +75,8 @@ class ContactRequest:
     time_zone: str = ""
     country: str = ""
     state: str = ""
+    # The action the contact is for: its own reservation never counts against it (a retried check).
+    action_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ class ContactPolicy:
     def _caps(self, now: datetime, request: ContactRequest, debtor: DebtorState, hours: Decision) -> Decision | None:
         tz = zone(request.time_zone)
         today = now.astimezone(tz).date()
-        outbound = [c for c in debtor.contacts.values() if c.kind in OUTBOUND]
+        outbound = [c for c in _others(debtor, request) if c.kind in OUTBOUND]
         caps: list[tuple[str, str, list[Contact], int, int]] = [
             ("cap_per_day", "contacts today across all debts and clients", outbound, self.per_day, 1),
             ("cap_per_week", "contacts in 7 days across all debts and clients", outbound, self.per_week, 7),
@@ -146,7 +148,7 @@ class ContactPolicy:
             caps.append(("channel_cap_per_week", f"{name} contacts in 7 days", mine, cap.per_week, 7))
         if request.channel == VOICE:
             key = debt_key(request.tenant, request.debt_id)
-            calls = [c for c in debtor.contacts.values() if c.kind == "call" and c.debt_key == key]
+            calls = [c for c in _others(debtor, request) if c.kind == "call" and c.debt_key == key]
             caps.append(
                 ("regf_calls_7_in_7", "calls about this debt in 7 days", calls, self.calls_per_week_per_debt, 7)
             )
@@ -185,7 +187,7 @@ class ContactPolicy:
     def _counts(self, now: datetime, request: ContactRequest, debtor: DebtorState) -> dict[str, str]:
         tz = zone(request.time_zone)
         today = now.astimezone(tz).date()
-        days_used = [c.at.astimezone(tz).date() for c in debtor.contacts.values() if c.kind in OUTBOUND]
+        days_used = [c.at.astimezone(tz).date() for c in _others(debtor, request) if c.kind in OUTBOUND]
         return {
             "contacts_today": f"{_in_window(days_used, today, 1)}/{self.per_day}",
             "contacts_7_days": f"{_in_window(days_used, today, 7)}/{self.per_week}",
@@ -206,6 +208,11 @@ class ContactPolicy:
             "jurisdiction": hours.values.get("jurisdiction", ""),
         }
         return Decision(False, rule, text, hours.decided_at, hours.time_zone, next_at, {**merged, **values})
+
+
+def _others(debtor: DebtorState, request: ContactRequest) -> list[Contact]:
+    """The debtor's contacts other than the one this request is for."""
+    return [c for key, c in debtor.contacts.items() if not request.action_id or key != request.action_id]
 
 
 def _in_window(days: list[date], today: date, window: int) -> int:
