@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+
+from pydantic import Field
 
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.errors import FailedPrecondition
@@ -22,16 +26,22 @@ log = logging.getLogger(__name__)
 
 
 class StrategySettings(ServiceSettings):
-    """Strategy needs only the shared settings for now."""
+    """The scheduler's pace and this instance's share of the daily sweep."""
 
     scheduler_interval_seconds: float = 1.0
+    # Instance i of n sweeps the cases whose hash bucket is i modulo n (e.g. a StatefulSet ordinal).
+    sweep_partition: int = Field(default=0, ge=0, validation_alias="STRATEGY_SWEEP_PARTITION")
+    sweep_partitions: int = Field(default=1, ge=1, validation_alias="STRATEGY_SWEEP_PARTITIONS")
 
 
-async def _schedule(ruler: Ruler, interval: float, stop: asyncio.Event) -> None:
-    """Re-evaluates deferred actions when they fall due."""
+async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Event) -> None:
+    """Re-evaluates deferred actions when they fall due, and every open case once a day."""
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    interval = settings.scheduler_interval_seconds
     while not stop.is_set():
         try:
-            await ruler.run_due()
+            await ruler.run_due(owner)
+            await ruler.sweep(settings.sweep_partition, settings.sweep_partitions, owner)
         except FailedPrecondition:
             pass  # another instance took the case; it will be seen again
         except Exception:
@@ -57,7 +67,7 @@ async def main() -> None:
     scheduler: list[asyncio.Task[None]] = []
 
     async def start_scheduler() -> None:
-        scheduler.append(asyncio.create_task(_schedule(ruler, settings.scheduler_interval_seconds, stop)))
+        scheduler.append(asyncio.create_task(_schedule(ruler, settings, stop)))
 
     async def stop_scheduler() -> None:
         stop.set()

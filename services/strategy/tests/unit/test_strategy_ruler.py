@@ -49,9 +49,14 @@ class FakeCases:
         self.cases[(case.tenant, case.debt_id)] = copy.deepcopy(case)
         self.events.extend(events)
 
-    async def due(self, now: datetime, limit: int) -> list[Case]:
+    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
         due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
         return [copy.deepcopy(c) for c in due[:limit]]
+
+    async def claim_sweep(
+        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
+    ) -> list[Case]:
+        return [copy.deepcopy(c) for c in self.cases.values() if not c.stopped][:limit]
 
     async def with_action(self, tenant: str, action_id: str) -> Case | None:
         for (t, _), case in self.cases.items():

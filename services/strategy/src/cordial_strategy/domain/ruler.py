@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.events.v1 import actions_pb2
@@ -19,6 +19,7 @@ from cordial_strategy.domain.policy import ContactRequest, Decision
 from cordial_strategy.domain.treatment import DEFAULT_FIRST_STEP, Step
 
 SOURCE = "strategy"
+LEASE = timedelta(minutes=2)
 MAX_HISTORY = 30
 
 
@@ -67,7 +68,10 @@ class Cases(Protocol):
     async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case: ...
     async def load(self, tenant: str, debt_id: str) -> Case | None: ...
     async def save(self, case: Case, events: list[Event]) -> None: ...
-    async def due(self, now: datetime, limit: int) -> list[Case]: ...
+    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]: ...
+    async def claim_sweep(
+        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
+    ) -> list[Case]: ...
     async def with_action(self, tenant: str, action_id: str) -> Case | None: ...
 
 
@@ -99,12 +103,24 @@ class Ruler:
         """Stops all contact for a settled debt."""
         await self._stop(tenant, debt_id, debtor_id, "debt settled")
 
-    async def run_due(self, limit: int = 100) -> int:
-        """Re-evaluates the cases whose deferred actions are due; returns how many."""
-        due = await self._cases.due(self._clock.now(), limit)
-        for case in due:
-            await self._cases.save(case, await self._evaluate(case))
-        return len(due)
+    async def run_due(self, owner: str = "local", limit: int = 100) -> int:
+        """Claims the cases whose deferred actions are due and re-evaluates them; returns how many."""
+        due = await self._cases.claim_due(self._clock.now(), owner, LEASE, limit)
+        return await self._evaluate_all(due)
+
+    async def sweep(self, partition: int = 0, partitions: int = 1, owner: str = "local", limit: int = 100) -> int:
+        """Re-evaluates open cases of one partition not yet swept today (agency time, UTC day); returns how many."""
+        now = self._clock.now()
+        batch = await self._cases.claim_sweep(now, f"{now:%Y-%m-%d}", partition, partitions, owner, LEASE, limit)
+        return await self._evaluate_all(batch)
+
+    async def _evaluate_all(self, cases: list[Case]) -> int:
+        for case in cases:
+            try:
+                await self._cases.save(case, await self._evaluate(case))
+            except FailedPrecondition:
+                continue  # an event changed it meanwhile and evaluated it; its lease is gone
+        return len(cases)
 
     async def reevaluate(self, tenant: str, debt_id: str) -> None:
         """Looks at a debt again (after a reply, a hold, or in the daily sweep)."""
