@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
+
+from pydantic import Field
 
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.errors import FailedPrecondition
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_strategy.adapters.cases import CaseRepository
-from cordial_strategy.api.events import handlers
+from cordial_strategy.adapters.debtors import DebtorRepository
+from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
+from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Ruler
 
 SERVICE = "strategy"
@@ -20,16 +26,22 @@ log = logging.getLogger(__name__)
 
 
 class StrategySettings(ServiceSettings):
-    """Strategy needs only the shared settings for now."""
+    """The scheduler's pace and this instance's share of the daily sweep."""
 
     scheduler_interval_seconds: float = 1.0
+    # Instance i of n sweeps the cases whose hash bucket is i modulo n (e.g. a StatefulSet ordinal).
+    sweep_partition: int = Field(default=0, ge=0, validation_alias="STRATEGY_SWEEP_PARTITION")
+    sweep_partitions: int = Field(default=1, ge=1, validation_alias="STRATEGY_SWEEP_PARTITIONS")
 
 
-async def _schedule(ruler: Ruler, interval: float, stop: asyncio.Event) -> None:
-    """Re-evaluates deferred actions when they fall due."""
+async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Event) -> None:
+    """Re-evaluates deferred actions when they fall due, and every open case once a day."""
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    interval = settings.scheduler_interval_seconds
     while not stop.is_set():
         try:
-            await ruler.run_due()
+            await ruler.run_due(owner)
+            await ruler.sweep(settings.sweep_partition, settings.sweep_partitions, owner)
         except FailedPrecondition:
             pass  # another instance took the case; it will be seen again
         except Exception:
@@ -44,17 +56,18 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     cases = CaseRepository(runtime.outbox_collection("cases"), runtime.clock)
     await cases.ensure_indexes()
-    ruler = Ruler(cases, runtime.clock)
-    runtime.consume(["debts", "contacts"], handlers(ruler))
+    guard = ContactGuard(DebtorRepository(runtime.outbox_collection("debtors")), runtime.clock)
+    ruler = Ruler(cases, guard, runtime.clock)
+    runtime.consume(TOPICS, handlers(ruler, guard))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases), server),
+        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler), server),
         "cordial.strategy.v1.StrategyService",
     )
     stop = asyncio.Event()
     scheduler: list[asyncio.Task[None]] = []
 
     async def start_scheduler() -> None:
-        scheduler.append(asyncio.create_task(_schedule(ruler, settings.scheduler_interval_seconds, stop)))
+        scheduler.append(asyncio.create_task(_schedule(ruler, settings, stop)))
 
     async def stop_scheduler() -> None:
         stop.set()

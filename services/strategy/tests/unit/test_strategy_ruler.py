@@ -1,17 +1,21 @@
-"""The ruler: one action per step, at a decent hour, and none after settlement."""
+"""The ruler: one action per step, at a decent hour, none after settlement, and the full contact policy."""
 
 from __future__ import annotations
 
 import copy
 from datetime import UTC, datetime, timedelta
 
-from cordial.events.v1 import actions_pb2
+import pytest
+
+from cordial.events.v1 import actions_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
-from cordial_core.errors import FailedPrecondition
+from cordial_core.errors import FailedPrecondition, NotFound
 from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_strategy.domain.debtor import DebtorState
+from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Case, Ruler
 
 SP = "America/Sao_Paulo"
@@ -45,18 +49,46 @@ class FakeCases:
         self.cases[(case.tenant, case.debt_id)] = copy.deepcopy(case)
         self.events.extend(events)
 
-    async def due(self, now: datetime, limit: int) -> list[Case]:
+    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
         due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
         return [copy.deepcopy(c) for c in due[:limit]]
+
+    async def claim_sweep(
+        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
+    ) -> list[Case]:
+        return [copy.deepcopy(c) for c in self.cases.values() if not c.stopped][:limit]
+
+    async def with_action(self, tenant: str, action_id: str) -> Case | None:
+        for (t, _), case in self.cases.items():
+            if t == tenant and any(a.action_id == action_id for a in case.actions.values()):
+                return copy.deepcopy(case)
+        return None
 
     def types(self) -> list[str]:
         return [e.type for e in self.events]
 
 
+class FakeDebtors:
+    """In-memory Debtors with optimistic versions."""
+
+    def __init__(self) -> None:
+        self.debtors: dict[str, DebtorState] = {}
+
+    async def load(self, debtor_id: str) -> DebtorState:
+        return copy.deepcopy(self.debtors.get(debtor_id, DebtorState(debtor_id)))
+
+    async def save(self, debtor: DebtorState) -> None:
+        stored = self.debtors.get(debtor.debtor_id, DebtorState(debtor.debtor_id))
+        if stored.version != debtor.version:
+            raise FailedPrecondition("the debtor changed meanwhile; retry")
+        debtor.version += 1
+        self.debtors[debtor.debtor_id] = copy.deepcopy(debtor)
+
+
 def make(start: datetime = INSIDE) -> tuple[Ruler, FakeCases, ControllableClock]:
     cases = FakeCases()
     clock = ControllableClock(start)
-    return Ruler(cases, clock), cases, clock
+    return Ruler(cases, ContactGuard(FakeDebtors(), clock), clock), cases, clock
 
 
 async def placed(ruler: Ruler, debt_id: str = "d1") -> None:
@@ -92,7 +124,7 @@ async def test_debt_then_contact_requests_once_with_full_payload() -> None:
     assert payload.balance.currency == "BRL"
     assert payload.creditor_name == "Loja"
     assert payload.time_zone == SP
-    assert payload.policy_rule == "contact_hours"
+    assert payload.policy_rule == "contact_policy"
     record = cases.cases[("t1", "d1")].actions["reminder-1"]
     assert record.state == "requested"
     assert record.decision.allowed is True
@@ -134,8 +166,8 @@ async def test_outside_hours_defers_then_run_due_requests_in_the_window() -> Non
     record = case.actions["reminder-1"]
     assert record.state == "deferred"
     assert record.decision.allowed is False
-    # Tuesday 08:00 in São Paulo.
-    window = datetime(2024, 3, 5, 11, 0, tzinfo=UTC)
+    # Tuesday 09:00 in São Paulo's zone: the debtor's state is unknown, so the strictest state (RJ) rules.
+    window = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
     assert case.next_due_at == window
     assert record.decision.next_allowed_at == window
 
@@ -202,3 +234,121 @@ async def test_settlement_cancels_a_deferred_action() -> None:
     clock.advance(timedelta(days=2))
     assert await ruler.run_due() == 0
     assert cases.types() == ["treatment.stopped"]
+
+
+SMS = types_pb2.CHANNEL_SMS
+WA = types_pb2.CHANNEL_WHATSAPP
+
+
+def make_guarded() -> tuple[Ruler, ContactGuard, FakeCases, ControllableClock]:
+    cases, clock = FakeCases(), ControllableClock(INSIDE)
+    guard = ContactGuard(FakeDebtors(), clock)
+    return Ruler(cases, guard, clock), guard, cases, clock
+
+
+async def ready(ruler: Ruler, debt: str, tenant: str = "t1", debtor: str = "p1") -> None:
+    await ruler.debt_placed(tenant, debt, debtor, "Loja", BALANCE, SP)
+    await ruler.contact_verified(tenant, debt, debtor)
+
+
+def sent(debt: str, action: str = "a0", channel: int = SMS) -> messages_pb2.MessageSent:
+    return messages_pb2.MessageSent(
+        message_id="m-" + action, action_id=action, debt_id=debt, debtor_id="p1", channel=channel
+    )
+
+
+async def test_a_message_sent_for_another_clients_debt_defers_to_the_next_day() -> None:
+    ruler, guard, cases, _ = make_guarded()
+    await guard.message_sent("t2", sent("other"))
+    await ready(ruler, "d1")
+    assert cases.events == []
+    record = cases.cases[("t1", "d1")].actions["reminder-1"]
+    assert record.state == "deferred"
+    assert record.decision.rule == "cap_per_day"
+    assert cases.cases[("t1", "d1")].next_due_at == record.decision.next_allowed_at
+
+
+async def test_failed_message_frees_its_reservation() -> None:
+    ruler, guard, _, _ = make_guarded()
+    await ready(ruler, "d1")
+    action = stable_id("t1", "d1", "reminder-1")
+    allowed = await ruler.check_contact("t1", "d1", SMS, "cp1", action)
+    assert allowed.allowed is True
+    # A second send for another debt the same day is refused: the reservation counts.
+    await ready(ruler, "d2")
+    other = stable_id("t1", "d2", "reminder-1")
+    assert (await ruler.check_contact("t1", "d2", SMS, "cp1", other)).rule == "cap_per_day"
+    # Retrying the first check is not refused by its own reservation.
+    assert (await ruler.check_contact("t1", "d1", SMS, "cp1", action)).allowed is True
+    await guard.message_failed(messages_pb2.MessageFailed(action_id=action, debt_id="d1", debtor_id="p1"))
+    assert (await ruler.check_contact("t1", "d2", SMS, "cp1", other)).allowed is True
+
+
+async def test_check_contact_is_stored_and_explained() -> None:
+    ruler, _, _, _ = make_guarded()
+    await ready(ruler, "d1")
+    action = stable_id("t1", "d1", "reminder-1")
+    await ruler.check_contact("t1", "d1", SMS, "cp1", action)
+    case, record = await ruler.explain("t1", action)
+    assert case.debt_id == "d1"
+    assert [d.rule for d in record.history] == ["contact_policy", "contact_policy"]
+    assert record.history[-1].values["contacts_today"] == "0/1"
+    with pytest.raises(NotFound):
+        await ruler.explain("t2", action)
+    with pytest.raises(NotFound):
+        await ruler.check_contact("t1", "nope", SMS, "", action)
+
+
+@pytest.mark.parametrize(
+    ("intent", "rule"),
+    [
+        (messages_pb2.REPLY_INTENT_DISPUTE, "hold_dispute"),
+        (messages_pb2.REPLY_INTENT_CANNOT_PAY_NOW, "hold_hardship"),
+        (messages_pb2.REPLY_INTENT_ALREADY_PAID, "hold_dispute"),
+    ],
+)
+async def test_replies_place_holds(intent: int, rule: str) -> None:
+    ruler, guard, cases, _ = make_guarded()
+    await guard.reply("t1", messages_pb2.ReplyReceived(debtor_id="p1", debt_id="d1", channel=SMS, intent=intent))
+    await ready(ruler, "d1")
+    assert cases.events == []
+    assert cases.cases[("t1", "d1")].actions["reminder-1"].decision.rule == rule
+
+
+async def test_hardship_pause_comes_back_after_30_days() -> None:
+    ruler, guard, cases, clock = make_guarded()
+    reply = messages_pb2.ReplyReceived(debtor_id="p1", intent=messages_pb2.REPLY_INTENT_CANNOT_PAY_NOW)
+    await guard.reply("t1", reply)
+    await ready(ruler, "d1")
+    case = cases.cases[("t1", "d1")]
+    assert case.actions["reminder-1"].state == "deferred"
+    assert case.next_due_at == INSIDE + timedelta(days=30)
+    clock.set(INSIDE + timedelta(days=30))
+    assert await ruler.run_due() == 1
+    assert cases.types() == ["action.requested"]
+
+
+async def test_not_me_blocks_the_point_and_opt_out_drops_the_channel() -> None:
+    ruler, guard, cases, _ = make_guarded()
+    not_me = messages_pb2.ReplyReceived(debtor_id="p1", contact_point_id="cp1", intent=messages_pb2.REPLY_INTENT_NOT_ME)
+    await guard.reply("t1", not_me)
+    await guard.opted_out("p1", WA, "keyword")
+    await ready(ruler, "d1")
+    payload = unpack_payload(cases.events[0].envelope)
+    assert isinstance(payload, actions_pb2.ActionRequested)
+    assert list(payload.channels) == [SMS]
+    action = payload.action_id
+    assert (await ruler.check_contact("t1", "d1", SMS, "cp1", action)).rule == "contact_point_blocked"
+    assert (await ruler.check_contact("t1", "d1", WA, "cp2", action)).rule == "opted_out"
+    assert (await ruler.check_contact("t1", "d1", SMS, "cp2", action)).allowed is True
+
+
+async def test_every_channel_opted_out_holds_the_action() -> None:
+    ruler, guard, cases, _ = make_guarded()
+    await guard.opted_out("p1", WA, "portal")
+    await guard.opted_out("p1", SMS, "keyword")
+    await ready(ruler, "d1")
+    assert cases.events == []
+    record = cases.cases[("t1", "d1")].actions["reminder-1"]
+    assert record.state == "held"
+    assert record.decision.rule == "opted_out"

@@ -1,8 +1,21 @@
-"""Cases in MongoDB: one document per debt with its actions, decisions and pending events."""
+"""Cases in MongoDB: one document per debt with its actions, decisions and pending events.
+
+The scheduler claims due cases with a lease (a conditional update sets `lease_until`), so instances
+share the work and a crashed claimant's cases come back when its lease expires. On MongoDB the claim
+is atomic: one claimant per lease. FerretDB v1 does not apply an update atomically across processes,
+so there two instances may both claim one case; what still holds is (1) the optimistic `version` on
+save (checked inside the per-process document lock: exact within a process, best effort across
+processes on FerretDB) and (2) the action id is stable per debt and step, so a step evaluated twice
+produces the same id, which messaging and every consumer de-duplicate. A crash after the claim and
+before the save loses nothing: the case stays due and its lease expires. The daily sweep marks a
+case swept when it claims it, so a sweeper's crash skips its claimed cases until the next day's sweep
+(their due actions are still picked up by the due scheduler).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import zlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from cordial_core.clock import Clock
@@ -24,6 +37,7 @@ class CaseRepository:
     async def ensure_indexes(self) -> None:
         """Due cases are found by time."""
         await self.collection.raw.create_index([("next_due_at", 1)], sparse=True)
+        await self.collection.raw.create_index([("action_ids", 1)])
 
     async def load(self, tenant: str, debt_id: str) -> Case | None:
         """The case of a debt of this tenant, or None."""
@@ -48,10 +62,52 @@ class CaseRepository:
             raise FailedPrecondition("the case changed meanwhile; retry")
         case.version += 1
 
-    async def due(self, now: datetime, limit: int) -> list[Case]:
-        """Open cases with a deferred action due, across tenants (the scheduler is agency-wide)."""
-        cursor = self.collection.raw.find({"next_due_at": {"$lte": now}, "stopped": False}, limit=limit)
-        return [_from_doc(doc) async for doc in cursor]
+    async def with_action(self, tenant: str, action_id: str) -> Case | None:
+        """The case holding an action of this tenant, or None."""
+        doc = await self.collection.find_one(tenant, {"action_ids": action_id})
+        return _from_doc(doc) if doc else None
+
+    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
+        """Claims open cases whose action is due and whose lease is free or expired, across tenants."""
+        query = {"next_due_at": {"$lte": now}, "stopped": False, **_free(now)}
+        return await self._claim(query, {"lease_until": now + lease, "lease_owner": owner}, limit)
+
+    async def claim_sweep(
+        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
+    ) -> list[Case]:
+        """Claims open cases of one hash partition not yet swept on a day."""
+        query = {
+            "stopped": False,
+            "sweep_bucket": {"$mod": [partitions, partition]},
+            "swept_on": {"$ne": day},
+            **_free(now),
+        }
+        return await self._claim(query, {"swept_on": day, "lease_until": now + lease, "lease_owner": owner}, limit)
+
+    async def _claim(self, query: dict[str, Any], claim: dict[str, Any], limit: int) -> list[Case]:
+        """Finds candidates, then claims each with a conditional update under the document's lock.
+
+        Not one find_one_and_update: FerretDB rewrites the whole document, so a claim racing a save of
+        the same case could undo the save; the lock (taken by TenantCollection.update) prevents that
+        within a process, and the repeated condition makes the claim exclusive on MongoDB.
+        """
+        candidates = self.collection.raw.find(query, projection={"tenant": 1}, limit=limit)
+        claimed = []
+        async for doc in candidates:
+            if await self.collection.update(doc["tenant"], {"_id": doc["_id"], **query}, claim):
+                found = await self.collection.find_one(doc["tenant"], {"_id": doc["_id"]})
+                if found is not None:
+                    claimed.append(_from_doc(found))
+        return claimed
+
+
+def _free(now: datetime) -> dict[str, Any]:
+    return {"$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}]}
+
+
+def sweep_bucket(debt_id: str) -> int:
+    """A stable hash of the debt, so sweep partitions split the cases evenly and never overlap."""
+    return zlib.crc32(debt_id.encode()) % 1024
 
 
 def _decision_doc(d: Decision) -> dict[str, Any]:
@@ -62,6 +118,7 @@ def _decision_doc(d: Decision) -> dict[str, Any]:
         "decided_at": d.decided_at,
         "time_zone": d.time_zone,
         "next_allowed_at": d.next_allowed_at,
+        "values": d.values,
     }
 
 
@@ -74,6 +131,8 @@ def _to_doc(case: Case) -> dict[str, Any]:
         "creditor_name": case.creditor_name,
         "balance": case.balance.to_doc() if case.balance else None,
         "time_zone": case.time_zone,
+        "country": case.country,
+        "state": case.state,
         "contact_ready": case.contact_ready,
         "stopped": case.stopped,
         "stop_reason": case.stop_reason,
@@ -81,13 +140,19 @@ def _to_doc(case: Case) -> dict[str, Any]:
             step: {
                 "action_id": a.action_id,
                 "channels": list(a.channels),
+                "step": a.step,
                 "state": a.state,
                 "decision": _decision_doc(a.decision),
+                "history": [_decision_doc(h) for h in a.history],
             }
             for step, a in case.actions.items()
         },
+        "action_ids": sorted(a.action_id for a in case.actions.values()),
         "next_due_at": case.next_due_at,
         "version": case.version,
+        "sweep_bucket": sweep_bucket(case.debt_id),
+        # Every save ends the claimant's lease: the case has been looked at.
+        "lease_until": None,
     }
 
 
@@ -100,12 +165,21 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         creditor_name=doc["creditor_name"],
         balance=Money.from_doc(doc["balance"]) if doc.get("balance") else None,
         time_zone=doc["time_zone"],
+        country=doc.get("country", ""),
+        state=doc.get("state", ""),
         contact_ready=doc["contact_ready"],
         stopped=doc["stopped"],
         stop_reason=doc["stop_reason"],
         actions={
-            step: ActionRecord(a["action_id"], step, tuple(a["channels"]), a["state"], Decision(**a["decision"]))
-            for step, a in doc.get("actions", {}).items()
+            key: ActionRecord(
+                a["action_id"],
+                a.get("step", key),
+                tuple(a["channels"]),
+                a["state"],
+                Decision(**a["decision"]),
+                [Decision(**h) for h in a.get("history", [])],
+            )
+            for key, a in doc.get("actions", {}).items()
         },
         next_due_at=doc.get("next_due_at"),
         version=doc.get("version", 0),

@@ -1,15 +1,18 @@
-"""Event handlers of strategy: turn events into ruler calls."""
+"""Event handlers of strategy: turn events into ruler and contact-guard calls."""
 
 from __future__ import annotations
 
-from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2
+from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 from cordial_core.money import Money
+from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Ruler
 
+TOPICS = ["debts", "contacts", "messages"]
 
-def handlers(ruler: Ruler) -> Handler:
+
+def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
     """The handler for the topics strategy listens to."""
 
     async def on_debt_placed(envelope: envelope_pb2.Envelope) -> None:
@@ -34,6 +37,34 @@ def handlers(ruler: Ruler) -> Handler:
         assert isinstance(settled, debts_pb2.DebtSettled)
         await ruler.debt_settled(envelope.tenant, settled.debt_id, settled.debtor_id)
 
+    async def on_message_sent(envelope: envelope_pb2.Envelope) -> None:
+        sent = unpack_payload(envelope)
+        assert isinstance(sent, messages_pb2.MessageSent)
+        await guard.message_sent(envelope.tenant, sent)
+
+    async def on_message_failed(envelope: envelope_pb2.Envelope) -> None:
+        failed = unpack_payload(envelope)
+        assert isinstance(failed, messages_pb2.MessageFailed)
+        await guard.message_failed(failed)
+
+    async def on_reply(envelope: envelope_pb2.Envelope) -> None:
+        reply = unpack_payload(envelope)
+        assert isinstance(reply, messages_pb2.ReplyReceived)
+        await guard.reply(envelope.tenant, reply)
+
+    async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
+        opted = unpack_payload(envelope)
+        assert isinstance(opted, contacts_pb2.ContactOptedOut)
+        await guard.opted_out(opted.debtor_id, opted.channel, opted.source)
+
     return dispatch(
-        {"debt.placed": on_debt_placed, "contact.verified": on_contact_verified, "debt.settled": on_debt_settled}
+        {
+            "debt.placed": on_debt_placed,
+            "contact.verified": on_contact_verified,
+            "debt.settled": on_debt_settled,
+            "message.sent": on_message_sent,
+            "message.failed": on_message_failed,
+            "reply.received": on_reply,
+            "contact.opted_out": on_opted_out,
+        }
     )

@@ -26,29 +26,33 @@ from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*cordial/strategy/v1/strategy_service.proto\x12\x13\x63ordial.strategy.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"%\n\x12ListActionsRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"\x81\x01\n\x08\x44\x65\x63ision\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\x12.\n\ndecided_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\x05 \x01(\t\"\x98\x01\n\x06\x41\x63tion\x12\x11\n\taction_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\t\x12+\n\x08\x63hannels\x18\x04 \x03(\x0e\x32\x19.cordial.types.v1.Channel\x12/\n\x08\x64\x65\x63ision\x18\x05 \x01(\x0b\x32\x1d.cordial.strategy.v1.Decision\"T\n\x13ListActionsResponse\x12,\n\x07\x61\x63tions\x18\x01 \x03(\x0b\x32\x1b.cordial.strategy.v1.Action\x12\x0f\n\x07stopped\x18\x02 \x01(\x08\"\x92\x01\n\x13\x43heckContactRequest\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12*\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x04 \x01(\t\x12\x11\n\taction_id\x18\x05 \x01(\t\"|\n\x14\x43heckContactResponse\x12/\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1d.cordial.strategy.v1.Decision\x12\x33\n\x0fnext_allowed_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"+\n\x16\x45xplainDecisionRequest\x12\x11\n\taction_id\x18\x01 \x01(\t\"x\n\x17\x45xplainDecisionResponse\x12+\n\x06\x61\x63tion\x18\x01 \x01(\x0b\x32\x1b.cordial.strategy.v1.Action\x12\x30\n\tdecisions\x18\x02 \x03(\x0b\x32\x1d.cordial.strategy.v1.Decision2\xc6\x02\n\x0fStrategyService\x12`\n\x0bListActions\x12\'.cordial.strategy.v1.ListActionsRequest\x1a(.cordial.strategy.v1.ListActionsResponse\x12\x63\n\x0c\x43heckContact\x12(.cordial.strategy.v1.CheckContactRequest\x1a).cordial.strategy.v1.CheckContactResponse\x12l\n\x0f\x45xplainDecision\x12+.cordial.strategy.v1.ExplainDecisionRequest\x1a,.cordial.strategy.v1.ExplainDecisionResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*cordial/strategy/v1/strategy_service.proto\x12\x13\x63ordial.strategy.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"%\n\x12ListActionsRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"\xeb\x01\n\x08\x44\x65\x63ision\x12\x0f\n\x07\x61llowed\x18\x01 \x01(\x08\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\x12.\n\ndecided_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\ttime_zone\x18\x05 \x01(\t\x12\x39\n\x06values\x18\x06 \x03(\x0b\x32).cordial.strategy.v1.Decision.ValuesEntry\x1a-\n\x0bValuesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\x98\x01\n\x06\x41\x63tion\x12\x11\n\taction_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\t\x12+\n\x08\x63hannels\x18\x04 \x03(\x0e\x32\x19.cordial.types.v1.Channel\x12/\n\x08\x64\x65\x63ision\x18\x05 \x01(\x0b\x32\x1d.cordial.strategy.v1.Decision\"T\n\x13ListActionsResponse\x12,\n\x07\x61\x63tions\x18\x01 \x03(\x0b\x32\x1b.cordial.strategy.v1.Action\x12\x0f\n\x07stopped\x18\x02 \x01(\x08\"\x92\x01\n\x13\x43heckContactRequest\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12*\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x04 \x01(\t\x12\x11\n\taction_id\x18\x05 \x01(\t\"|\n\x14\x43heckContactResponse\x12/\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0b\x32\x1d.cordial.strategy.v1.Decision\x12\x33\n\x0fnext_allowed_at\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"+\n\x16\x45xplainDecisionRequest\x12\x11\n\taction_id\x18\x01 \x01(\t\"x\n\x17\x45xplainDecisionResponse\x12+\n\x06\x61\x63tion\x18\x01 \x01(\x0b\x32\x1b.cordial.strategy.v1.Action\x12\x30\n\tdecisions\x18\x02 \x03(\x0b\x32\x1d.cordial.strategy.v1.Decision2\xc6\x02\n\x0fStrategyService\x12`\n\x0bListActions\x12\'.cordial.strategy.v1.ListActionsRequest\x1a(.cordial.strategy.v1.ListActionsResponse\x12\x63\n\x0c\x43heckContact\x12(.cordial.strategy.v1.CheckContactRequest\x1a).cordial.strategy.v1.CheckContactResponse\x12l\n\x0f\x45xplainDecision\x12+.cordial.strategy.v1.ExplainDecisionRequest\x1a,.cordial.strategy.v1.ExplainDecisionResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.strategy.v1.strategy_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_DECISION_VALUESENTRY']._loaded_options = None
+  _globals['_DECISION_VALUESENTRY']._serialized_options = b'8\001'
   _globals['_LISTACTIONSREQUEST']._serialized_start=130
   _globals['_LISTACTIONSREQUEST']._serialized_end=167
   _globals['_DECISION']._serialized_start=170
-  _globals['_DECISION']._serialized_end=299
-  _globals['_ACTION']._serialized_start=302
-  _globals['_ACTION']._serialized_end=454
-  _globals['_LISTACTIONSRESPONSE']._serialized_start=456
-  _globals['_LISTACTIONSRESPONSE']._serialized_end=540
-  _globals['_CHECKCONTACTREQUEST']._serialized_start=543
-  _globals['_CHECKCONTACTREQUEST']._serialized_end=689
-  _globals['_CHECKCONTACTRESPONSE']._serialized_start=691
-  _globals['_CHECKCONTACTRESPONSE']._serialized_end=815
-  _globals['_EXPLAINDECISIONREQUEST']._serialized_start=817
-  _globals['_EXPLAINDECISIONREQUEST']._serialized_end=860
-  _globals['_EXPLAINDECISIONRESPONSE']._serialized_start=862
-  _globals['_EXPLAINDECISIONRESPONSE']._serialized_end=982
-  _globals['_STRATEGYSERVICE']._serialized_start=985
-  _globals['_STRATEGYSERVICE']._serialized_end=1311
+  _globals['_DECISION']._serialized_end=405
+  _globals['_DECISION_VALUESENTRY']._serialized_start=360
+  _globals['_DECISION_VALUESENTRY']._serialized_end=405
+  _globals['_ACTION']._serialized_start=408
+  _globals['_ACTION']._serialized_end=560
+  _globals['_LISTACTIONSRESPONSE']._serialized_start=562
+  _globals['_LISTACTIONSRESPONSE']._serialized_end=646
+  _globals['_CHECKCONTACTREQUEST']._serialized_start=649
+  _globals['_CHECKCONTACTREQUEST']._serialized_end=795
+  _globals['_CHECKCONTACTRESPONSE']._serialized_start=797
+  _globals['_CHECKCONTACTRESPONSE']._serialized_end=921
+  _globals['_EXPLAINDECISIONREQUEST']._serialized_start=923
+  _globals['_EXPLAINDECISIONREQUEST']._serialized_end=966
+  _globals['_EXPLAINDECISIONRESPONSE']._serialized_start=968
+  _globals['_EXPLAINDECISIONRESPONSE']._serialized_end=1088
+  _globals['_STRATEGYSERVICE']._serialized_start=1091
+  _globals['_STRATEGYSERVICE']._serialized_end=1417
 # @@protoc_insertion_point(module_scope)

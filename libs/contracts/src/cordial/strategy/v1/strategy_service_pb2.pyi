@@ -17,18 +17,27 @@ class ListActionsRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
 
 class Decision(_message.Message):
-    __slots__ = ("allowed", "rule", "explanation", "decided_at", "time_zone")
+    __slots__ = ("allowed", "rule", "explanation", "decided_at", "time_zone", "values")
+    class ValuesEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     EXPLANATION_FIELD_NUMBER: _ClassVar[int]
     DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
     TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     rule: str
     explanation: str
     decided_at: _timestamp_pb2.Timestamp
     time_zone: str
-    def __init__(self, allowed: _Optional[bool] = ..., rule: _Optional[str] = ..., explanation: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ...) -> None: ...
+    values: _containers.ScalarMap[str, str]
+    def __init__(self, allowed: _Optional[bool] = ..., rule: _Optional[str] = ..., explanation: _Optional[str] = ..., decided_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., time_zone: _Optional[str] = ..., values: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class Action(_message.Message):
     __slots__ = ("action_id", "debt_id", "step", "channels", "decision")

@@ -1,0 +1,102 @@
+"""What the contact policy knows about one person across all debts and clients: contacts, holds, opt-outs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# Contacts older than this never count towards a cap again (the longest window is 7 local days).
+HISTORY = timedelta(days=9)
+
+
+class HoldKind(StrEnum):
+    """Why contact is paused; a hold names a debt or, with debt "", the whole person."""
+
+    DISPUTE = "dispute"
+    CEASE = "cease_contact"
+    DECEASED = "deceased"
+    INSOLVENCY = "insolvency"  # bankruptcy or Lei 14.181/2021 over-indebtedness conciliation
+    HARDSHIP = "hardship"
+    AGREEMENT = "agreement"  # in good standing: only next-installment reminders
+    NOT_ME = "not_me"  # a wrong-person reply with no contact point to mark
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A pause of contact: its kind, the debt it covers ("" for all), since when and until when."""
+
+    kind: HoldKind
+    debt_key: str  # "tenant/debt_id", or "" for every debt of the person
+    since: datetime
+    until: datetime | None = None
+    reason: str = ""
+
+    @property
+    def key(self) -> str:
+        """Unique per kind and debt, so repeating a hold replaces it."""
+        return f"{self.kind}:{self.debt_key}"
+
+    def covers(self, debt_key: str, now: datetime) -> bool:
+        """True when the hold is in force for this debt now."""
+        active = self.until is None or now < self.until
+        return active and self.debt_key in ("", debt_key)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One outbound contact (or a reservation for one), or a conversation with the person."""
+
+    at: datetime
+    channel: int
+    debt_key: str
+    kind: str = "message"  # message | call | conversation
+    state: str = "sent"  # reserved | sent
+
+
+@dataclass
+class DebtorState:
+    """One person's contact history and holds, agency-wide; saved with an optimistic version."""
+
+    debtor_id: str
+    contacts: dict[str, Contact] = field(default_factory=dict)  # by action or message id
+    holds: dict[str, Hold] = field(default_factory=dict)
+    opted_out_channels: dict[str, str] = field(default_factory=dict)  # channel number -> source
+    blocked_points: dict[str, str] = field(default_factory=dict)  # contact point id -> reason
+    version: int = 0
+
+    def record(self, key: str, contact: Contact, now: datetime) -> None:
+        """Records a contact (a later 'sent' replaces its reservation) and forgets the stale ones."""
+        self.contacts[key] = contact
+        self.contacts = {k: c for k, c in self.contacts.items() if now - c.at < HISTORY}
+
+    def release(self, key: str) -> None:
+        """Drops a reservation whose message was never sent."""
+        found = self.contacts.get(key)
+        if found is not None and found.state == "reserved":
+            del self.contacts[key]
+
+    def hold(self, hold: Hold) -> None:
+        """Places (or replaces) a hold."""
+        self.holds[hold.key] = hold
+
+    def lift(self, kind: HoldKind, debt_key: str = "") -> None:
+        """Lifts a hold."""
+        self.holds.pop(f"{kind}:{debt_key}", None)
+
+    def opt_out(self, channel: int, source: str) -> None:
+        """The person asked not to be contacted on a channel."""
+        self.opted_out_channels[str(channel)] = source or "debtor"
+
+    def block_point(self, contact_point_id: str, reason: str) -> None:
+        """A contact point is never used again for this person (e.g. someone else answered it)."""
+        self.blocked_points[contact_point_id] = reason
+
+    def active_holds(self, debt_key: str, now: datetime) -> list[Hold]:
+        """Holds in force for a debt now, oldest first."""
+        return sorted((h for h in self.holds.values() if h.covers(debt_key, now)), key=lambda h: h.since)
+
+
+def debt_key(tenant: str, debt_id: str) -> str:
+    """A debt named across clients: debt ids are only unique within a client."""
+    return f"{tenant}/{debt_id}"

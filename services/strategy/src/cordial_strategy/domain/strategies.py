@@ -1,0 +1,138 @@
+"""Segments over a debtor's profile and a strategy's validation (pure; not yet wired to storage or the API)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cordial_core.errors import InvalidArgument
+
+TRIGGER_EVENTS = frozenset({"debt.placed", "contact.verified", "message.failed", "reply.received", "agreement.broken"})
+ESCALATION_ORDER = ("prior_notice", "bureau_inscription", "protest", "small_claims")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the platform knows about a debtor, across all debts and clients."""
+
+    days_past_due: int
+    balance_minor: int
+    open_debts: int = 1
+    agreements_kept: int = 0
+    agreements_broken: int = 0
+    stated_reason: str = ""  # lost_job | already_paid | not_me | ...
+    company: bool = False
+
+
+@dataclass(frozen=True)
+class SegmentRule:
+    """A segment and its conditions; an unset bound matches anything."""
+
+    segment: str
+    min_days: int | None = None
+    max_days: int | None = None
+    min_balance_minor: int | None = None
+    max_broken: int | None = None
+    reasons: tuple[str, ...] = ()
+    company: bool | None = None
+
+    def matches(self, p: Profile) -> bool:
+        """True when every set condition holds for the profile."""
+        return all(
+            (
+                self.min_days is None or p.days_past_due >= self.min_days,
+                self.max_days is None or p.days_past_due <= self.max_days,
+                self.min_balance_minor is None or p.balance_minor >= self.min_balance_minor,
+                self.max_broken is None or p.agreements_broken <= self.max_broken,
+                not self.reasons or p.stated_reason in self.reasons,
+                self.company is None or p.company == self.company,
+            )
+        )
+
+    @property
+    def catch_all(self) -> bool:
+        """True when the rule matches every profile."""
+        return self.matches(Profile(0, 0)) and SegmentRule(self.segment) == self
+
+
+def assign(profile: Profile, rules: list[SegmentRule]) -> tuple[str, int]:
+    """The one segment of a profile: the first rule that matches, and its index (recorded with the decision)."""
+    for index, rule in enumerate(rules):
+        if rule.matches(profile):
+            return rule.segment, index
+    raise InvalidArgument("no segment matches; a strategy ends with a catch-all segment", field="segments")
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A treatment step: triggered by a day offset or an event."""
+
+    name: str
+    channels: tuple[str, ...]
+    template: str
+    day_offset: int | None = None
+    on_event: str = ""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A client's versioned strategy: segments, a treatment path per segment, and an escalation path."""
+
+    segments: list[SegmentRule]
+    paths: dict[str, list[StepSpec]]
+    escalation: list[str] = field(default_factory=list)
+
+
+def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[str]) -> list[InvalidArgument]:
+    """Every problem of a strategy, each naming its field and the reason; empty when valid."""
+    errors: list[InvalidArgument] = []
+    names = [r.segment for r in strategy.segments]
+    if not strategy.segments or not strategy.segments[-1].catch_all:
+        errors.append(InvalidArgument("the last segment must match every debtor (no conditions)", field="segments"))
+    for index, rule in enumerate(strategy.segments[:-1]):
+        if rule.catch_all:
+            errors.append(
+                InvalidArgument("a catch-all before the end hides the segments after it", field=f"segments[{index}]")
+            )
+    for segment in names:
+        if segment not in strategy.paths:
+            errors.append(InvalidArgument(f"segment {segment!r} has no treatment path", field=f"paths.{segment}"))
+    for segment, steps in strategy.paths.items():
+        if segment not in names:
+            errors.append(InvalidArgument(f"no segment {segment!r}: the path is unreachable", field=f"paths.{segment}"))
+        for i, step in enumerate(steps):
+            errors.extend(_step_errors(step, f"paths.{segment}[{i}]", templates, channels))
+    errors.extend(_escalation_errors(strategy.escalation))
+    return errors
+
+
+def _step_errors(
+    step: StepSpec, where: str, templates: frozenset[str], channels: frozenset[str]
+) -> list[InvalidArgument]:
+    errors = []
+    if step.template not in templates:
+        errors.append(InvalidArgument(f"unknown template {step.template!r}", field=f"{where}.template"))
+    for channel in step.channels:
+        if channel not in channels:
+            errors.append(InvalidArgument(f"unknown channel {channel!r}", field=f"{where}.channels"))
+    if step.day_offset is None and step.on_event not in TRIGGER_EVENTS:
+        errors.append(
+            InvalidArgument("the step has no day offset and no known trigger event: unreachable", field=where)
+        )
+    if step.day_offset is not None and step.day_offset < 0:
+        errors.append(InvalidArgument("a day offset cannot be negative", field=f"{where}.day_offset"))
+    return errors
+
+
+def _escalation_errors(escalation: list[str]) -> list[InvalidArgument]:
+    errors = []
+    for i, stage in enumerate(escalation):
+        if stage not in ESCALATION_ORDER:
+            errors.append(InvalidArgument(f"unknown escalation stage {stage!r}", field=f"escalation[{i}]"))
+    if any(s in escalation for s in ESCALATION_ORDER[1:]) and (not escalation or escalation[0] != "prior_notice"):
+        errors.append(InvalidArgument("escalation must start with the prior notice", field="escalation[0]"))
+    known = [s for s in escalation if s in ESCALATION_ORDER]
+    if known != sorted(known, key=ESCALATION_ORDER.index):
+        errors.append(
+            InvalidArgument("escalation stages out of order: " + " -> ".join(ESCALATION_ORDER), field="escalation")
+        )
+    return errors

@@ -1,0 +1,107 @@
+"""The durable scheduler on real FerretDB: leases, a crashed claimant, no double fire, the partitioned sweep."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from cordial_core.clock import ControllableClock
+from cordial_core.money import Money
+from cordial_core.store import TenantCollection
+from cordial_strategy.adapters.cases import CaseRepository, sweep_bucket
+from cordial_strategy.adapters.debtors import DebtorRepository
+from cordial_strategy.domain.debtor import Hold, HoldKind
+from cordial_strategy.domain.guard import ContactGuard
+from cordial_strategy.domain.ruler import LEASE, Ruler
+
+SP = "America/Sao_Paulo"
+# Monday 2024-03-04 21:00 in São Paulo: after hours; the window opens Tuesday 09:00 (12:00 UTC).
+OUTSIDE = datetime(2024, 3, 5, 0, 0, tzinfo=UTC)
+WINDOW = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
+
+
+def _rig(db: AsyncDatabase[dict[str, Any]], clock: ControllableClock) -> tuple[Ruler, CaseRepository, ContactGuard]:
+    cases = CaseRepository(TenantCollection(db["cases"]), clock)
+    guard = ContactGuard(DebtorRepository(TenantCollection(db["debtors"])), clock)
+    return Ruler(cases, guard, clock), cases, guard
+
+
+async def _deferred(ruler: Ruler, debt_id: str, debtor_id: str = "p1") -> None:
+    await ruler.debt_placed("t1", debt_id, debtor_id, "Loja", Money(5_000, "BRL"), SP)
+    await ruler.contact_verified("t1", debt_id, debtor_id)
+
+
+async def _requested(db: AsyncDatabase[dict[str, Any]]) -> list[str]:
+    return [
+        event["type"]
+        async for doc in db["cases"].find({})
+        for event in (doc.get("_outbox") or {}).values()
+        if event["type"] == "action.requested"
+    ]
+
+
+async def test_due_case_is_claimed_once_and_fires_once(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
+    clock = ControllableClock(OUTSIDE)
+    ruler, cases, _ = _rig(mongo_db, clock)
+    await _deferred(ruler, "d1")
+    assert await cases.claim_due(clock.now(), "a", LEASE, 10) == []
+    clock.set(WINDOW)
+    # Two instances in one process: the first claim wins, the second sees nothing while the lease runs.
+    first = await cases.claim_due(clock.now(), "a", LEASE, 10)
+    second = await cases.claim_due(clock.now(), "b", LEASE, 10)
+    assert [c.debt_id for c in first] == ["d1"]
+    assert second == []
+    assert await ruler.run_due("b") == 0
+    assert await _requested(mongo_db) == []
+
+
+async def test_a_crashed_claimant_loses_nothing_and_nothing_fires_twice(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    clock = ControllableClock(OUTSIDE)
+    ruler, cases, _ = _rig(mongo_db, clock)
+    await _deferred(ruler, "d1")
+    clock.set(WINDOW)
+    crashed = await cases.claim_due(clock.now(), "crashed", LEASE, 10)  # claims, then dies before saving
+    assert len(crashed) == 1
+    clock.advance(LEASE - timedelta(seconds=1))
+    assert await ruler.run_due("survivor") == 0
+    clock.advance(timedelta(seconds=1))
+    assert await ruler.run_due("survivor") == 1
+    assert await _requested(mongo_db) == ["action.requested"]
+    doc = await mongo_db["cases"].find_one({"_id": "d1"})
+    assert doc is not None
+    assert doc["lease_until"] is None
+    assert doc["next_due_at"] is None
+    # The crashed instance comes back with its stale copy: its save is refused, nothing fires again.
+    stale = crashed[0]
+    ruler_again, _, _ = _rig(mongo_db, clock)
+    assert await ruler_again._evaluate_all([stale]) == 1
+    assert await _requested(mongo_db) == ["action.requested"]
+    assert await ruler.run_due("survivor") == 0
+
+
+async def test_daily_sweep_partitions_split_the_cases_and_lift_released_holds(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    clock = ControllableClock(WINDOW)
+    ruler, _, guard = _rig(mongo_db, clock)
+    debts = [f"d{i}" for i in range(12)]
+    for i, debt in enumerate(debts):
+        await guard.place_hold(f"p{i}", Hold(HoldKind.CEASE, "", clock.now()))
+        await _deferred(ruler, debt, f"p{i}")
+    assert await _requested(mongo_db) == []
+    for i in range(12):
+        await guard.lift_hold(f"p{i}", HoldKind.CEASE)
+    swept = [await ruler.sweep(p, 3, f"i{p}") for p in range(3)]
+    expected = [sum(1 for d in debts if sweep_bucket(d) % 3 == p) for p in range(3)]
+    assert swept == expected
+    assert sum(swept) == 12
+    assert len(await _requested(mongo_db)) == 12
+    # Once a day: the same day sweeps nothing again; the next day sweeps every open case again.
+    assert [await ruler.sweep(p, 3, f"i{p}") for p in range(3)] == [0, 0, 0]
+    clock.advance(timedelta(days=1))
+    assert sum([await ruler.sweep(p, 3, f"i{p}") for p in range(3)]) == 12
+    assert len(await _requested(mongo_db)) == 12
