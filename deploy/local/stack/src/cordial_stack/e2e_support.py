@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+from validate_docbr import CPF
 
 from cordial_stack.platform import Platform
 
@@ -33,10 +34,10 @@ def new_client(platform: Platform, name: str) -> httpx.Client:
 
 
 def debt_body(reference: str, **overrides: Any) -> dict[str, Any]:
-    """A valid debt; overrides replace top-level fields."""
+    """A valid debt of a debtor of its own (contact caps count per debtor); overrides replace top-level fields."""
     body: dict[str, Any] = {
         "client_reference": reference,
-        "debtor": {"kind": "person", "document": "529.982.247-25", "name": "Maria Souza"},
+        "debtor": {"kind": "person", "document": CPF().generate(mask=True), "name": "Maria Souza"},
         "principal": {"amount_minor": 15000, "currency": "BRL"},
         "due_date": "2026-01-10",
         "contact_points": {"phones": ["+55 11 91234-5678"], "emails": ["maria@example.com"]},
