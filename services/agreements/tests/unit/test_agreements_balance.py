@@ -107,7 +107,7 @@ CASES: list[tuple[str, dict[str, Any], tuple[int, int, int, int, int, int]]] = [
     (
         "paid-early",
         {"fee": 200, "interest": 100, "payments": ((date(2024, 1, 1), 10_000),), "as_of": date(2024, 6, 1)},
-        (0, 200, 0, 10_000, 200, 0),
+        (0, 0, 0, 10_000, 0, 0),
     ),
     # More than owed: the balance is zero and the rest is a credit.
     (
@@ -125,11 +125,10 @@ def test_balance_table(kwargs: dict[str, Any], expected: tuple[int, int, int, in
     assert b.total - b.overpaid == sum(amount for _, amount in b.lines())
 
 
-def test_paid_early_still_owes_the_fee_of_a_late_day_only_if_late() -> None:
-    # Fee applies from the first late day on the original principal, even if it was already paid:
-    # the case above shows it; here nothing is late because as_of is the due date.
-    b = balance(fee=200, payments=((date(2024, 1, 1), 10_000),), as_of=DUE)
-    assert (b.late_fee, b.total) == (0, 0)
+def test_fee_is_on_what_was_late_on_the_first_late_day() -> None:
+    # 40.00 paid in time, 60.00 late: fee 2% of 60.00 = 1.20.
+    b = balance(fee=200, payments=((DUE, 4_000),), as_of=date(2024, 2, 1))
+    assert (b.late_fee, b.total) == (120, 6_120)
 
 
 def test_breakdown_explains_itself() -> None:

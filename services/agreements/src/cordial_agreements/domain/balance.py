@@ -7,7 +7,7 @@ one place where rounding happens. The model, in the order the law and the trade 
   month elapsed since the due date (factors supplied as data, e.g. IPCA). Negative months (deflation)
   are applied, but the cumulative factor never goes below 1: the nominal value is preserved
   (STJ, REsp 1.265.580/RS).
-- Late fee (multa): a one-off percentage of the principal from the first day late; for a consumer
+- Late fee (multa): a one-off percentage of the principal still unpaid on the first day late; for a consumer
   (B2C) debt it is capped at 2% (CDC, Lei 8.078/1990, art. 52 §1).
 - Late interest (juros de mora): simple interest (no interest on interest), a monthly rate pro rata
   die over a 30-day commercial month, on the corrected outstanding principal.
@@ -196,6 +196,7 @@ def compute_balance(
         rate_bps = Decimal(policy.monthly_interest_bps)
         cumulative, factor, months = _ONE, _ONE, 0
         next_month = add_months(due_date, 1)
+        fee_total = Decimal(0)
         pending = iter(counted)
         upcoming = next(pending, None)
         while upcoming is not None and upcoming[0] <= due_date:
@@ -205,7 +206,8 @@ def compute_balance(
         while day < as_of:
             day += timedelta(days=1)
             if day == due_date + timedelta(days=1):
-                state.fee = Decimal(principal_minor) * fee_bps / _BPS
+                # The fee is on what was late on the first late day, not on what was paid in time.
+                state.fee = fee_total = state.nominal * fee_bps / _BPS
             while policy.correction is not None and day >= next_month:
                 cumulative *= policy.correction.factor(add_months(due_date, months))
                 months += 1
@@ -215,7 +217,6 @@ def compute_balance(
             while upcoming is not None and upcoming[0] == day:
                 state.pay(Decimal(upcoming[1]), factor)
                 upcoming = next(pending, None)
-        fee_total = Decimal(principal_minor) * fee_bps / _BPS if as_of > due_date else Decimal(0)
         paid_minor = sum(amount for _, amount in counted)
         correction = state.base * factor - state.nominal + state.paid_to_correction
         interest_total = state.interest_accrued
