@@ -34,6 +34,22 @@ def handlers(ruler: Ruler) -> Handler:
         assert isinstance(settled, debts_pb2.DebtSettled)
         await ruler.debt_settled(envelope.tenant, settled.debt_id, settled.debtor_id)
 
+    async def on_debt_recalled(envelope: envelope_pb2.Envelope) -> None:
+        recalled = unpack_payload(envelope)
+        assert isinstance(recalled, debts_pb2.DebtRecalled)
+        await ruler.debt_closed(envelope.tenant, recalled.debt_id, recalled.debtor_id, "debt recalled by the client")
+
+    async def on_debt_written_off(envelope: envelope_pb2.Envelope) -> None:
+        written_off = unpack_payload(envelope)
+        assert isinstance(written_off, debts_pb2.DebtWrittenOff)
+        await ruler.debt_closed(envelope.tenant, written_off.debt_id, written_off.debtor_id, "debt written off")
+
     return dispatch(
-        {"debt.placed": on_debt_placed, "contact.verified": on_contact_verified, "debt.settled": on_debt_settled}
+        {
+            "debt.placed": on_debt_placed,
+            "contact.verified": on_contact_verified,
+            "debt.settled": on_debt_settled,
+            "debt.recalled": on_debt_recalled,
+            "debt.written_off": on_debt_written_off,
+        }
     )
