@@ -8,9 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cordial_agreements.domain.balance import BalancePolicy
 from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment, validate_placement
 from cordial_core.errors import FailedPrecondition, InvalidArgument
 from cordial_core.money import Money
+
+NO_CHARGES = BalancePolicy()
 
 NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
 
@@ -29,6 +32,10 @@ def debt(principal: int = 10_000, currency: str = "BRL") -> Debt:
     )
 
 
+def owed(d: Debt) -> Money:
+    return Money(d.breakdown(NO_CHARGES, date(2024, 6, 1)).total, d.principal.currency)
+
+
 def payment(amount: int, currency: str = "BRL", ref: str = "pay-1", at: datetime = NOW) -> Payment:
     return Payment(f"id-{ref}", ref, Money(amount, currency), "client", at)
 
@@ -37,24 +44,24 @@ def test_new_debt_owes_its_principal() -> None:
     d = debt()
     assert d.status == DebtStatus.PLACED
     assert d.paid == Money(0, "BRL")
-    assert d.balance == Money(10_000, "BRL")
+    assert owed(d) == Money(10_000, "BRL")
 
 
 def test_partial_payment_reduces_balance() -> None:
     d = debt()
-    assert d.receive(payment(3_000)) is False
+    assert d.receive(payment(3_000), NO_CHARGES) is False
     assert d.paid == Money(3_000, "BRL")
-    assert d.balance == Money(7_000, "BRL")
+    assert owed(d) == Money(7_000, "BRL")
     assert d.status == DebtStatus.PLACED
     assert d.settled_at is None
 
 
 def test_exact_payment_settles() -> None:
     d = debt()
-    d.receive(payment(4_000, ref="a"))
+    d.receive(payment(4_000, ref="a"), NO_CHARGES)
     later = NOW + timedelta(days=2)
-    assert d.receive(payment(6_000, ref="b", at=later)) is True
-    assert d.balance == Money(0, "BRL")
+    assert d.receive(payment(6_000, ref="b", at=later), NO_CHARGES) is True
+    assert owed(d) == Money(0, "BRL")
     assert d.paid == Money(10_000, "BRL")
     assert d.status == DebtStatus.SETTLED
     assert d.settled_at == later
@@ -62,8 +69,8 @@ def test_exact_payment_settles() -> None:
 
 def test_over_payment_keeps_balance_at_zero_and_settles() -> None:
     d = debt()
-    assert d.receive(payment(12_500)) is True
-    assert d.balance == Money(0, "BRL")
+    assert d.receive(payment(12_500), NO_CHARGES) is True
+    assert owed(d) == Money(0, "BRL")
     assert d.paid == Money(12_500, "BRL")
     assert d.status == DebtStatus.SETTLED
 
@@ -71,7 +78,7 @@ def test_over_payment_keeps_balance_at_zero_and_settles() -> None:
 def test_currency_mismatch_names_the_field() -> None:
     d = debt()
     with pytest.raises(InvalidArgument) as caught:
-        d.receive(payment(1_000, currency="USD"))
+        d.receive(payment(1_000, currency="USD"), NO_CHARGES)
     assert caught.value.field == "amount.currency"
     assert "USD" in caught.value.message
     assert d.payments == []
@@ -81,10 +88,10 @@ def test_currency_mismatch_names_the_field() -> None:
 def test_non_positive_payment_is_refused(amount: int) -> None:
     d = debt()
     with pytest.raises(InvalidArgument) as caught:
-        d.receive(payment(amount))
+        d.receive(payment(amount), NO_CHARGES)
     assert caught.value.field == "amount.amount_minor"
     assert d.payments == []
-    assert d.balance == Money(10_000, "BRL")
+    assert owed(d) == Money(10_000, "BRL")
 
 
 @pytest.mark.parametrize("status", [DebtStatus.SETTLED, DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF])
@@ -92,22 +99,22 @@ def test_payment_on_closed_debt_is_refused(status: DebtStatus) -> None:
     d = debt()
     d.status = status
     with pytest.raises(FailedPrecondition):
-        d.receive(payment(100))
+        d.receive(payment(100), NO_CHARGES)
     assert d.payments == []
 
 
 def test_payment_after_settlement_is_refused() -> None:
     d = debt()
-    d.receive(payment(10_000, ref="a"))
+    d.receive(payment(10_000, ref="a"), NO_CHARGES)
     with pytest.raises(FailedPrecondition, match="settled"):
-        d.receive(payment(1, ref="b"))
+        d.receive(payment(1, ref="b"), NO_CHARGES)
     assert d.paid == Money(10_000, "BRL")
 
 
 def test_payment_by_reference() -> None:
     d = debt()
     first = payment(100, ref="a")
-    d.receive(first)
+    d.receive(first, NO_CHARGES)
     assert d.payment_by_reference("a") == first
     assert d.payment_by_reference("b") is None
 
@@ -140,11 +147,11 @@ def test_receive_conserves_money(principal: int, payments: list[int]) -> None:
     for i, amount in enumerate(payments):
         if paid >= principal:
             with pytest.raises(FailedPrecondition):
-                d.receive(payment(amount, ref=str(i)))
+                d.receive(payment(amount, ref=str(i)), NO_CHARGES)
             continue
-        settled = d.receive(payment(amount, ref=str(i)))
+        settled = d.receive(payment(amount, ref=str(i)), NO_CHARGES)
         paid += amount
         assert settled == (paid >= principal)
     assert d.paid.amount_minor == paid
-    assert d.balance.amount_minor == max(principal - paid, 0)
+    assert owed(d).amount_minor == max(principal - paid, 0)
     assert (d.status == DebtStatus.SETTLED) == (paid >= principal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
+from cordial_agreements.domain.balance import BalancePolicy, IndexTable
 from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_core.clock import ControllableClock
@@ -21,6 +23,19 @@ from cordial_core.events import Event, unpack_payload
 from cordial_core.money import Money
 
 NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
+
+
+class FakePolicies:
+    """In-memory balance policies by tenant."""
+
+    def __init__(self) -> None:
+        self.by_tenant: dict[str, BalancePolicy] = {}
+
+    async def get(self, tenant: str) -> BalancePolicy | None:
+        return self.by_tenant.get(tenant)
+
+    async def put(self, tenant: str, policy: BalancePolicy) -> None:
+        self.by_tenant[tenant] = policy
 
 
 class FakeDebts:
@@ -74,10 +89,15 @@ def placement(reference: str = "ref-1", principal: int = 10_000, due: date = dat
     )
 
 
+async def owed(ledger: Ledger, debt: Debt) -> Money:
+    _, breakdown = await ledger.balance(debt.tenant, debt.id)
+    return Money(breakdown.total, breakdown.currency)
+
+
 def make_ledger() -> tuple[Ledger, FakeDebts, ControllableClock]:
     debts = FakeDebts()
     clock = ControllableClock(NOW)
-    return Ledger(debts, clock, debtor_id_of), debts, clock
+    return Ledger(debts, clock, debtor_id_of, FakePolicies()), debts, clock
 
 
 def debtor_id_of(document: str) -> str:
@@ -91,7 +111,7 @@ async def test_place_creates_the_debt_and_queues_debt_placed() -> None:
     assert debt.tenant == "t1"
     assert debt.debtor_id == debtor_id_of("52998224725")
     assert debt.placed_at == NOW
-    assert debt.balance == Money(10_000, "BRL")
+    assert await owed(ledger, debt) == Money(10_000, "BRL")
     assert debts.types() == ["debt.placed"]
     [event] = debts.events
     assert event.envelope.tenant == "t1"
@@ -190,7 +210,7 @@ async def test_partial_payment_queues_payment_received_only() -> None:
     assert created is True
     assert paid.source == "client"
     assert paid.received_at == NOW + timedelta(days=1)
-    assert updated.balance == Money(6_000, "BRL")
+    assert await owed(ledger, updated) == Money(6_000, "BRL")
     assert updated.status == DebtStatus.PLACED
     assert debts.types() == ["debt.placed", "payment.received"]
     received = unpack_payload(debts.events[-1].envelope)
@@ -199,7 +219,7 @@ async def test_partial_payment_queues_payment_received_only() -> None:
     assert received.amount.amount_minor == 4_000
     assert received.balance_after.amount_minor == 6_000
     stored = await ledger.get("t1", debt.id)
-    assert stored.balance == Money(6_000, "BRL")
+    assert await owed(ledger, stored) == Money(6_000, "BRL")
 
 
 async def test_full_payment_queues_payment_received_and_debt_settled() -> None:
@@ -285,9 +305,119 @@ def test_ledger_conserves_money(principal: int, payments: list[int]) -> None:
             paid += amount
         stored = await ledger.get("t1", debt.id)
         assert stored.paid.amount_minor == paid == sum(p.amount.amount_minor for p in stored.payments)
-        assert stored.balance.amount_minor == max(principal - paid, 0)
+        assert (await owed(ledger, stored)).amount_minor == max(principal - paid, 0)
         assert (stored.status == DebtStatus.SETTLED) == (paid >= principal)
         assert debts.types().count("debt.settled") == (1 if paid >= principal else 0)
         assert debts.types().count("payment.received") == len(stored.payments)
 
     asyncio.run(scenario())
+
+
+async def test_balance_follows_the_clients_policy_and_only_theirs() -> None:
+    ledger, _, _ = make_ledger()
+    debt, _ = await ledger.place("t1", placement(due=date(2024, 2, 1)))
+    other, _ = await ledger.place("t2", placement(due=date(2024, 2, 1)))
+    index = IndexTable.parse("IPCA", {"2024-02": "1.0083"})
+    await ledger.set_balance_policy("t1", BalancePolicy(late_fee_bps=200, monthly_interest_bps=100, correction=index))
+    # As of 2024-03-02: 2 to 29 Feb is 28 days at 1%/30 on 100.00 = 0.9333..; 1 and 2 Mar on 100.83
+    # (a full month of 0.83% from 1 Mar) = 0.06722; interest 1.00055.. -> 1.00; fee 2.00; correction 0.83.
+    # Total 100.00 + 0.83 + 2.00 + 1.00 = 103.83.
+    _, b = await ledger.balance("t1", debt.id, date(2024, 3, 2))
+    assert (b.principal, b.correction, b.late_fee, b.interest, b.total) == (10_000, 83, 200, 100, 10_383)
+    _, untouched = await ledger.balance("t2", other.id, date(2024, 3, 2))
+    assert untouched.total == 10_000
+
+
+async def test_today_is_the_debtors_day() -> None:
+    ledger, _, _ = make_ledger()
+    debt, _ = await ledger.place("t1", placement())
+    _, b = await ledger.balance("t1", debt.id)
+    assert b.as_of == date(2024, 3, 4)
+
+
+async def test_a_payment_settles_only_when_every_charge_is_paid() -> None:
+    ledger, debts, _ = make_ledger()
+    await ledger.set_balance_policy("t1", BalancePolicy(late_fee_bps=200))
+    debt, _ = await ledger.place("t1", placement())
+    updated, _, _ = await ledger.record_payment("t1", debt.id, Money(10_000, "BRL"), "p1", "client")
+    assert updated.status == DebtStatus.PLACED
+    assert unpack_payload(debts.events[-1].envelope).balance_after.amount_minor == 200  # type: ignore[attr-defined]
+    updated, _, _ = await ledger.record_payment("t1", debt.id, Money(200, "BRL"), "p2", "client")
+    assert updated.status == DebtStatus.SETTLED
+    assert debts.types()[-1] == "debt.settled"
+
+
+async def test_collection_starts_once_and_only_from_placed() -> None:
+    ledger, debts, _ = make_ledger()
+    debt, _ = await ledger.place("t1", placement())
+    assert await ledger.start_collection("t1", debt.id) is True
+    assert await ledger.start_collection("t1", debt.id) is False
+    assert await ledger.start_collection("t1", "missing") is False
+    assert (await ledger.get("t1", debt.id)).status == DebtStatus.IN_COLLECTION
+    assert debts.types() == ["debt.placed", "debt.collection_started"]
+
+
+async def test_recall_stops_the_debt_once_and_refuses_payments() -> None:
+    ledger, debts, _ = make_ledger()
+    debt, _ = await ledger.place("t1", placement())
+    recalled, changed = await ledger.recall("t1", debt.id, "paid at the branch")
+    assert changed is True
+    assert recalled.status == DebtStatus.RECALLED
+    _, again = await ledger.recall("t1", debt.id, "again")
+    assert again is False
+    assert debts.types() == ["debt.placed", "debt.recalled"]
+    event = unpack_payload(debts.events[-1].envelope)
+    assert isinstance(event, debts_pb2.DebtRecalled)
+    assert event.reason == "paid at the branch"
+    with pytest.raises(FailedPrecondition):
+        await ledger.record_payment("t1", debt.id, Money(1, "BRL"), "p", "client")
+    with pytest.raises(FailedPrecondition):
+        await ledger.write_off("t1", debt.id, "x")
+    with pytest.raises(NotFound):
+        await ledger.recall("t2", debt.id, "not mine")
+
+
+async def test_write_off_records_what_was_owed() -> None:
+    ledger, debts, _ = make_ledger()
+    debt, _ = await ledger.place("t1", placement())
+    await ledger.record_payment("t1", debt.id, Money(2_500, "BRL"), "p1", "client")
+    written, changed = await ledger.write_off("t1", debt.id, "uncollectable")
+    assert changed is True
+    assert written.status == DebtStatus.WRITTEN_OFF
+    event = unpack_payload(debts.events[-1].envelope)
+    assert isinstance(event, debts_pb2.DebtWrittenOff)
+    assert event.balance.amount_minor == 7_500
+
+
+async def test_settled_debt_cannot_be_recalled() -> None:
+    ledger, _, _ = make_ledger()
+    debt, _ = await ledger.place("t1", placement())
+    await ledger.record_payment("t1", debt.id, Money(10_000, "BRL"), "p1", "client")
+    with pytest.raises(FailedPrecondition, match="settled"):
+        await ledger.recall("t1", debt.id, "too late")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"origin_date": date(2024, 3, 5)}, "origin_date"),
+        ({"origin_date": date(2024, 2, 2)}, "origin_date"),
+        ({"debtor": Debtor("person", "52998224725", "M", "UTC", birth_date=date(2030, 1, 1))}, "debtor.birth_date"),
+        ({"debtor": Debtor("company", "11222333000181", "A", "UTC", birth_date=date(1990, 1, 1))}, "debtor.birth_date"),
+    ],
+)
+async def test_placement_refuses_impossible_dates(change: dict[str, object], field: str) -> None:
+    ledger, debts, _ = make_ledger()
+    with pytest.raises(InvalidArgument) as caught:
+        await ledger.place("t1", replace(placement(), **change))  # type: ignore[arg-type]
+    assert caught.value.field == field
+    assert debts.events == []
+
+
+async def test_placement_keeps_contract_and_portfolio() -> None:
+    ledger, _, _ = make_ledger()
+    debt, _ = await ledger.place(
+        "t1", replace(placement(), portfolio="cards-2024", product="credit card", origin_date=date(2023, 5, 1))
+    )
+    stored = await ledger.get("t1", debt.id)
+    assert (stored.portfolio, stored.product, stored.origin_date) == ("cards-2024", "credit card", date(2023, 5, 1))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment
+from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus, Payment
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.errors import FailedPrecondition
@@ -53,6 +55,12 @@ class DebtRepository:
             raise FailedPrecondition("the debt changed meanwhile; retry")
         debt.version += 1
 
+    def _optional(self, plain: str | None) -> bytes | None:
+        return self._cipher.encrypt(plain) if plain is not None else None
+
+    def _reveal(self, token: bytes | None) -> str | None:
+        return self._cipher.decrypt(token) if token is not None else None
+
     def _to_doc(self, debt: Debt) -> Document:
         return {
             "_id": debt.id,
@@ -64,7 +72,14 @@ class DebtRepository:
                 "document_enc": self._cipher.encrypt(debt.debtor.document),
                 "name_enc": self._cipher.encrypt(debt.debtor.name),
                 "time_zone": debt.debtor.time_zone,
+                "birth_date_enc": self._optional(
+                    debt.debtor.birth_date.isoformat() if debt.debtor.birth_date else None
+                ),
+                "address_enc": self._optional(json.dumps(asdict(debt.debtor.address)) if debt.debtor.address else None),
             },
+            "portfolio": debt.portfolio,
+            "product": debt.product,
+            "origin_date": debt.origin_date.isoformat() if debt.origin_date else None,
             "principal": debt.principal.to_doc(),
             "due_date": debt.due_date.isoformat(),
             "creditor_name": debt.creditor_name,
@@ -96,7 +111,12 @@ class DebtRepository:
                 document=self._cipher.decrypt(debtor["document_enc"]),
                 name=self._cipher.decrypt(debtor["name_enc"]),
                 time_zone=debtor["time_zone"],
+                birth_date=date.fromisoformat(b) if (b := self._reveal(debtor.get("birth_date_enc"))) else None,
+                address=Address(**json.loads(a)) if (a := self._reveal(debtor.get("address_enc"))) else None,
             ),
+            portfolio=doc.get("portfolio", "default"),
+            product=doc.get("product", ""),
+            origin_date=date.fromisoformat(doc["origin_date"]) if doc.get("origin_date") else None,
             principal=Money.from_doc(doc["principal"]),
             due_date=date.fromisoformat(doc["due_date"]),
             creditor_name=doc["creditor_name"],

@@ -9,7 +9,8 @@ import grpc
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
-from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus
+from cordial_agreements.domain.balance import BalancePolicy, Breakdown, IndexTable
+from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_core.context import tenant_var
 from cordial_core.errors import InvalidArgument
@@ -45,17 +46,95 @@ def _date(value: str, field: str) -> date:
         raise InvalidArgument("must be an ISO date (YYYY-MM-DD)", field=field) from None
 
 
-def debt_to_proto(debt: Debt) -> pb.Debt:
-    """The tenant's view of a debt, without personal data."""
+def _optional_date(value: str, field: str) -> date | None:
+    return _date(value, field) if value else None
+
+
+def _address(message: pb.Address) -> Address | None:
+    if not message.ByteSize():
+        return None
+    return Address(
+        street=message.street,
+        number=message.number,
+        complement=message.complement,
+        district=message.district,
+        city=message.city,
+        state=message.state,
+        postal_code=message.postal_code,
+        country=message.country or "BR",
+    )
+
+
+def debtor_from_proto(message: pb.Debtor) -> Debtor:
+    """The debtor of a placement request."""
+    kind = "company" if message.kind == types_pb2.DEBTOR_KIND_COMPANY else "person"
+    return Debtor(
+        kind,
+        message.document,
+        message.name,
+        message.time_zone,
+        birth_date=_optional_date(message.birth_date, "debtor.birth_date"),
+        address=_address(message.address),
+    )
+
+
+def breakdown_to_proto(b: Breakdown) -> pb.Balance:
+    """A balance line by line."""
+
+    def money(amount: int) -> types_pb2.Money:
+        return types_pb2.Money(amount_minor=amount, currency=b.currency)
+
+    return pb.Balance(
+        as_of=b.as_of.isoformat(),
+        principal=money(b.principal),
+        correction=money(b.correction),
+        late_fee=money(b.late_fee),
+        interest=money(b.interest),
+        paid=money(b.paid),
+        total=money(b.total),
+        overpaid=money(b.overpaid),
+        days_late=b.days_late,
+        months_corrected=b.months_corrected,
+        late_fee_bps=b.late_fee_bps,
+        monthly_interest_bps=b.monthly_interest_bps,
+        index_name=b.index_name,
+    )
+
+
+def policy_to_proto(policy: BalancePolicy) -> pb.BalancePolicy:
+    """The wire form of a balance policy; factors as exact decimal strings."""
+    index = policy.correction
+    return pb.BalancePolicy(
+        late_fee_bps=policy.late_fee_bps,
+        monthly_interest_bps=policy.monthly_interest_bps,
+        index_name=index.name if index else "",
+        monthly_factors={k: str(v) for k, v in index.monthly_factors.items()} if index else {},
+    )
+
+
+def policy_from_proto(message: pb.BalancePolicy) -> BalancePolicy:
+    """A balance policy from the wire, validated."""
+    factors = dict(message.monthly_factors)
+    if factors and not message.index_name:
+        raise InvalidArgument("names the index the factors belong to, e.g. IPCA", field="index_name")
+    index = IndexTable.parse(message.index_name, factors) if message.index_name else None
+    return BalancePolicy(message.late_fee_bps, message.monthly_interest_bps, index)
+
+
+def debt_to_proto(debt: Debt, balance: Breakdown) -> pb.Debt:
+    """The tenant's view of a debt, without personal data, with its balance as of a day."""
     message = pb.Debt(
         id=debt.id,
         client_reference=debt.client_reference,
         debtor_id=debt.debtor_id,
         status=_STATUS[debt.status],
         principal=debt.principal.to_proto(),
-        balance=debt.balance.to_proto(),
+        balance=Money(balance.total, balance.currency).to_proto(),
         paid=debt.paid.to_proto(),
         due_date=debt.due_date.isoformat(),
+        portfolio=debt.portfolio,
+        product=debt.product,
+        origin_date=debt.origin_date.isoformat() if debt.origin_date else "",
     )
     message.placed_at.FromDatetime(debt.placed_at)
     if debt.settled_at is not None:
@@ -71,21 +150,62 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
 
     async def PlaceDebt(self, request: pb.PlaceDebtRequest, context: grpc.aio.ServicerContext) -> pb.PlaceDebtResponse:
         """Places a debt, once per client reference."""
-        kind = "company" if request.debtor.kind == types_pb2.DEBTOR_KIND_COMPANY else "person"
         placement = Placement(
             client_reference=request.client_reference,
-            debtor=Debtor(kind, request.debtor.document, request.debtor.name, request.debtor.time_zone),
+            debtor=debtor_from_proto(request.debtor),
             principal=_money(request.principal, "principal"),
             due_date=_date(request.due_date, "due_date"),
             creditor_name=request.creditor_name,
             contact_points=[(c.kind, c.value) for c in request.contact_points],
+            portfolio=request.portfolio,
+            product=request.product,
+            origin_date=_optional_date(request.origin_date, "origin_date"),
         )
         debt, created = await self._ledger.place(_tenant(), placement)
-        return pb.PlaceDebtResponse(debt=debt_to_proto(debt), created=created)
+        return pb.PlaceDebtResponse(debt=await self._view(debt), created=created)
 
     async def GetDebt(self, request: pb.GetDebtRequest, context: grpc.aio.ServicerContext) -> pb.GetDebtResponse:
         """One debt of the calling tenant."""
-        return pb.GetDebtResponse(debt=debt_to_proto(await self._ledger.get(_tenant(), request.debt_id)))
+        return pb.GetDebtResponse(debt=await self._view(await self._ledger.get(_tenant(), request.debt_id)))
+
+    async def GetBalance(
+        self, request: pb.GetBalanceRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetBalanceResponse:
+        """The balance of a debt as of a date, line by line."""
+        as_of = _optional_date(request.as_of, "as_of")
+        _, balance = await self._ledger.balance(_tenant(), request.debt_id, as_of)
+        return pb.GetBalanceResponse(balance=breakdown_to_proto(balance))
+
+    async def SetBalancePolicy(
+        self, request: pb.SetBalancePolicyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetBalancePolicyResponse:
+        """Replaces the calling client's balance policy."""
+        policy = await self._ledger.set_balance_policy(_tenant(), policy_from_proto(request.policy))
+        return pb.SetBalancePolicyResponse(policy=policy_to_proto(policy))
+
+    async def GetBalancePolicy(
+        self, request: pb.GetBalancePolicyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetBalancePolicyResponse:
+        """The calling client's balance policy."""
+        return pb.GetBalancePolicyResponse(policy=policy_to_proto(await self._ledger.balance_policy(_tenant())))
+
+    async def RecallDebt(
+        self, request: pb.RecallDebtRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RecallDebtResponse:
+        """The client takes a debt back."""
+        debt, changed = await self._ledger.recall(_tenant(), request.debt_id, request.reason)
+        return pb.RecallDebtResponse(debt=await self._view(debt), changed=changed)
+
+    async def WriteOffDebt(
+        self, request: pb.WriteOffDebtRequest, context: grpc.aio.ServicerContext
+    ) -> pb.WriteOffDebtResponse:
+        """The agency stops collecting a debt."""
+        debt, changed = await self._ledger.write_off(_tenant(), request.debt_id, request.reason)
+        return pb.WriteOffDebtResponse(debt=await self._view(debt), changed=changed)
+
+    async def _view(self, debt: Debt) -> pb.Debt:
+        policy = await self._ledger.balance_policy(debt.tenant)
+        return debt_to_proto(debt, debt.breakdown(policy, self._ledger.today(debt)))
 
     async def RecordPayment(
         self, request: pb.RecordPaymentRequest, context: grpc.aio.ServicerContext
@@ -94,4 +214,4 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         debt, payment, created = await self._ledger.record_payment(
             _tenant(), request.debt_id, _money(request.amount, "amount"), request.payment_reference, request.source
         )
-        return pb.RecordPaymentResponse(debt=debt_to_proto(debt), payment_id=payment.id, created=created)
+        return pb.RecordPaymentResponse(debt=await self._view(debt), payment_id=payment.id, created=created)

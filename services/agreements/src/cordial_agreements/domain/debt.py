@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from cordial_agreements.domain.balance import BalancePolicy, Breakdown, compute_balance
 from cordial_core.errors import FailedPrecondition, InvalidArgument
 from cordial_core.money import Money
 
@@ -22,16 +24,46 @@ class DebtStatus(StrEnum):
 
 
 CLOSED = {DebtStatus.SETTLED, DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF}
+# The lifecycle: placed -> in collection -> in agreement -> settled; recalled or written off from any open state.
+TRANSITIONS: dict[DebtStatus, set[DebtStatus]] = {
+    DebtStatus.PLACED: {DebtStatus.IN_COLLECTION, DebtStatus.IN_AGREEMENT, *CLOSED},
+    DebtStatus.IN_COLLECTION: {DebtStatus.IN_AGREEMENT, *CLOSED},
+    DebtStatus.IN_AGREEMENT: {DebtStatus.IN_COLLECTION, *CLOSED},
+    DebtStatus.SETTLED: set(),
+    DebtStatus.RECALLED: set(),
+    DebtStatus.WRITTEN_OFF: set(),
+}
+
+
+@dataclass(frozen=True)
+class Address:
+    """A postal address; personal data, stored encrypted."""
+
+    street: str = ""
+    number: str = ""
+    complement: str = ""
+    district: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = "BR"
 
 
 @dataclass(frozen=True)
 class Debtor:
-    """Who owes; the document and name are personal data and stored encrypted."""
+    """Who owes; document, name, birth date and address are personal data and stored encrypted."""
 
     kind: str
     document: str
     name: str
     time_zone: str
+    birth_date: date | None = None
+    address: Address | None = None
+
+    @property
+    def consumer(self) -> bool:
+        """A person's debt is a consumer (B2C) debt; a company's is B2B."""
+        return self.kind != "company"
 
 
 @dataclass(frozen=True)
@@ -58,6 +90,9 @@ class Debt:
     due_date: date
     creditor_name: str
     placed_at: datetime
+    portfolio: str = "default"
+    product: str = ""
+    origin_date: date | None = None
     status: DebtStatus = DebtStatus.PLACED
     payments: list[Payment] = field(default_factory=list)
     settled_at: datetime | None = None
@@ -71,18 +106,37 @@ class Debt:
             total = total + payment.amount
         return total
 
-    @property
-    def balance(self) -> Money:
-        """What is still owed; never below zero (over-payment is kept as paid)."""
-        remaining = self.principal - self.paid
-        return remaining if remaining.amount_minor > 0 else Money(0, self.principal.currency)
+    def local_date(self, moment: datetime) -> date:
+        """The calendar day of a moment in the debtor's time zone."""
+        return moment.astimezone(ZoneInfo(self.debtor.time_zone)).date()
+
+    def breakdown(self, policy: BalancePolicy, as_of: date) -> Breakdown:
+        """The balance as of a date under the client's policy."""
+        return compute_balance(
+            principal_minor=self.principal.amount_minor,
+            currency=self.principal.currency,
+            due_date=self.due_date,
+            consumer=self.debtor.consumer,
+            policy=policy,
+            payments=[(self.local_date(p.received_at), p.amount.amount_minor) for p in self.payments],
+            as_of=as_of,
+        )
+
+    def move_to(self, status: DebtStatus) -> bool:
+        """Moves along the lifecycle; False when already there, FailedPrecondition when not allowed."""
+        if status == self.status:
+            return False
+        if status not in TRANSITIONS[self.status]:
+            raise FailedPrecondition(f"debt is {self.status.value}; it cannot become {status.value}")
+        self.status = status
+        return True
 
     def payment_by_reference(self, reference: str) -> Payment | None:
         """The payment already recorded under a reference, if any."""
         return next((p for p in self.payments if p.reference == reference), None)
 
-    def receive(self, payment: Payment) -> bool:
-        """Applies a payment; returns True when it settles the debt."""
+    def receive(self, payment: Payment, policy: BalancePolicy) -> bool:
+        """Applies a payment; returns True when it settles the debt (nothing owed on its day)."""
         if payment.amount.currency != self.principal.currency:
             raise InvalidArgument(
                 f"currency {payment.amount.currency} differs from the debt's {self.principal.currency}",
@@ -93,16 +147,31 @@ class Debt:
         if self.status in CLOSED:
             raise FailedPrecondition(f"debt is {self.status.value}; no payment can be recorded")
         self.payments.append(payment)
-        if self.balance.amount_minor == 0:
+        if self.breakdown(policy, self.local_date(payment.received_at)).total == 0:
             self.status = DebtStatus.SETTLED
             self.settled_at = payment.received_at
             return True
         return False
 
 
-def validate_placement(principal: Money, due_date: date, today: date) -> None:
+def validate_placement(
+    principal: Money,
+    due_date: date,
+    today: date,
+    origin_date: date | None = None,
+    debtor: Debtor | None = None,
+) -> None:
     """Rules every new debt obeys, whatever the edge already checked."""
     if principal.amount_minor <= 0:
         raise InvalidArgument("must be greater than zero", field="principal.amount_minor")
     if due_date > today:
         raise InvalidArgument("cannot be in the future", field="due_date")
+    if origin_date is not None and origin_date > today:
+        raise InvalidArgument("cannot be in the future", field="origin_date")
+    if origin_date is not None and origin_date > due_date:
+        raise InvalidArgument("cannot be after the due date", field="origin_date")
+    if debtor is not None and debtor.birth_date is not None:
+        if debtor.kind == "company":
+            raise InvalidArgument("only a person has a birth date", field="debtor.birth_date")
+        if debtor.birth_date > today:
+            raise InvalidArgument("cannot be in the future", field="debtor.birth_date")

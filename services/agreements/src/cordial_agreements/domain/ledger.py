@@ -1,4 +1,4 @@
-"""The use cases of agreements: place a debt, read it, record a payment."""
+"""The use cases of agreements: place a debt, read it and its balance, record a payment, move its lifecycle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Protocol
 
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
-from cordial_agreements.domain.debt import Debt, Debtor, Payment, validate_placement
+from cordial_agreements.domain.balance import BalancePolicy, Breakdown
+from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment, validate_placement
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
@@ -27,6 +28,17 @@ class Debts(Protocol):
     async def save(self, debt: Debt, events: list[Event]) -> None: ...
 
 
+class BalancePolicies(Protocol):
+    """Each client's balance policy (a port)."""
+
+    async def get(self, tenant: str) -> BalancePolicy | None: ...
+    async def put(self, tenant: str, policy: BalancePolicy) -> None: ...
+
+
+# Without a policy nothing is charged beyond the principal.
+NO_CHARGES = BalancePolicy()
+
+
 @dataclass(frozen=True)
 class Placement:
     """What a client sends to place a debt."""
@@ -37,13 +49,19 @@ class Placement:
     due_date: date
     creditor_name: str
     contact_points: list[tuple[int, str]]
+    portfolio: str = "default"
+    product: str = ""
+    origin_date: date | None = None
 
 
 class Ledger:
     """Debts and payments of every tenant, with the events each change causes."""
 
-    def __init__(self, debts: Debts, clock: Clock, debtor_id_of: DebtorIdentity) -> None:
+    def __init__(
+        self, debts: Debts, clock: Clock, debtor_id_of: DebtorIdentity, policies: BalancePolicies | None = None
+    ) -> None:
         self._debts = debts
+        self._policies = policies
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
         self._debtor_id_of = debtor_id_of
@@ -56,7 +74,7 @@ class Ledger:
         if existing is not None:
             return existing, False
         now = self._clock.now()
-        validate_placement(placement.principal, placement.due_date, now.date())
+        validate_placement(placement.principal, placement.due_date, now.date(), placement.origin_date, placement.debtor)
         debt = Debt(
             id=stable_id(tenant, "debt", placement.client_reference),
             tenant=tenant,
@@ -67,13 +85,16 @@ class Ledger:
             due_date=placement.due_date,
             creditor_name=placement.creditor_name,
             placed_at=now,
+            portfolio=placement.portfolio or "default",
+            product=placement.product,
+            origin_date=placement.origin_date,
         )
         payload = debts_pb2.DebtPlaced(
             debt_id=debt.id,
             debtor_id=debt.debtor_id,
             client_reference=debt.client_reference,
             principal=debt.principal.to_proto(),
-            balance=debt.balance.to_proto(),
+            balance=debt.principal.to_proto(),
             creditor_name=debt.creditor_name,
             time_zone=debt.debtor.time_zone,
             debtor_kind=types_pb2.DEBTOR_KIND_COMPANY
@@ -112,7 +133,9 @@ class Ledger:
         payment = Payment(
             stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now()
         )
-        settled = debt.receive(payment)
+        policy = await self.balance_policy(tenant)
+        settled = debt.receive(payment, policy)
+        after = debt.breakdown(policy, debt.local_date(payment.received_at))
         events = [
             self._event(
                 debt,
@@ -122,7 +145,7 @@ class Ledger:
                     debtor_id=debt.debtor_id,
                     payment_id=payment.id,
                     amount=amount.to_proto(),
-                    balance_after=debt.balance.to_proto(),
+                    balance_after=Money(after.total, after.currency).to_proto(),
                     source=payment.source,
                 ),
             )
@@ -137,6 +160,69 @@ class Ledger:
             )
         await self._debts.save(debt, events)
         return debt, payment, True
+
+    async def balance_policy(self, tenant: str) -> BalancePolicy:
+        """The client's balance policy; no charges when none was set."""
+        found = await self._policies.get(tenant) if self._policies is not None else None
+        return found or NO_CHARGES
+
+    async def set_balance_policy(self, tenant: str, policy: BalancePolicy) -> BalancePolicy:
+        """Replaces the client's balance policy (validated when built)."""
+        if self._policies is None:
+            raise FailedPrecondition("balance policies are not configured")
+        await self._policies.put(tenant, policy)
+        return policy
+
+    def today(self, debt: Debt) -> date:
+        """Today in the debtor's time zone."""
+        return debt.local_date(self._clock.now())
+
+    async def balance(self, tenant: str, debt_id: str, as_of: date | None = None) -> tuple[Debt, Breakdown]:
+        """A debt and its balance as of a date (today in the debtor's time zone when None)."""
+        debt = await self.get(tenant, debt_id)
+        day = as_of or self.today(debt)
+        return debt, debt.breakdown(await self.balance_policy(tenant), day)
+
+    async def start_collection(self, tenant: str, debt_id: str) -> bool:
+        """A placed debt enters collection when its first step is requested; once."""
+        for _ in range(3):
+            try:
+                return await self._start_collection(tenant, debt_id)
+            except FailedPrecondition:
+                continue  # a payment changed the debt meanwhile: look again
+        return False
+
+    async def _start_collection(self, tenant: str, debt_id: str) -> bool:
+        debt = await self._debts.get(tenant, debt_id)
+        if debt is None or debt.status != DebtStatus.PLACED:
+            return False
+        debt.move_to(DebtStatus.IN_COLLECTION)
+        payload = debts_pb2.DebtCollectionStarted(debt_id=debt.id, debtor_id=debt.debtor_id)
+        await self._debts.save(debt, [self._event(debt, "debt.collection_started", payload)])
+        return True
+
+    async def recall(self, tenant: str, debt_id: str, reason: str) -> tuple[Debt, bool]:
+        """The client takes the debt back; recalling twice changes nothing."""
+        debt = await self.get(tenant, debt_id)
+        if not debt.move_to(DebtStatus.RECALLED):
+            return debt, False
+        payload = debts_pb2.DebtRecalled(debt_id=debt.id, debtor_id=debt.debtor_id, reason=reason)
+        await self._debts.save(debt, [self._event(debt, "debt.recalled", payload)])
+        return debt, True
+
+    async def write_off(self, tenant: str, debt_id: str, reason: str) -> tuple[Debt, bool]:
+        """The agency stops collecting; what is still owed is recorded in the event."""
+        debt, owed = await self.balance(tenant, debt_id)
+        if not debt.move_to(DebtStatus.WRITTEN_OFF):
+            return debt, False
+        payload = debts_pb2.DebtWrittenOff(
+            debt_id=debt.id,
+            debtor_id=debt.debtor_id,
+            reason=reason,
+            balance=Money(owed.total, owed.currency).to_proto(),
+        )
+        await self._debts.save(debt, [self._event(debt, "debt.written_off", payload)])
+        return debt, True
 
     def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
         return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)

@@ -27,6 +27,19 @@ class MoneyIn(Strict):
     currency: Currency
 
 
+class AddressIn(Strict):
+    """A postal address."""
+
+    street: str = Field(min_length=1, max_length=200)
+    number: str = Field(default="", max_length=20)
+    complement: str = Field(default="", max_length=100)
+    district: str = Field(default="", max_length=100)
+    city: str = Field(min_length=1, max_length=100)
+    state: str = Field(default="", max_length=2, description="UF, e.g. SP")
+    postal_code: str = Field(default="", max_length=16)
+    country: str = Field(default="BR", pattern=r"^[A-Z]{2}$")
+
+
 class DebtorIn(Strict):
     """The person or company who owes."""
 
@@ -34,6 +47,8 @@ class DebtorIn(Strict):
     document: str = Field(max_length=32, description="CPF for a person, CNPJ for a company")
     name: str = Field(min_length=1, max_length=200)
     time_zone: Annotated[str, AfterValidator(rules.check_time_zone)] = "America/Sao_Paulo"
+    birth_date: date | None = Field(default=None, description="persons only")
+    address: AddressIn | None = None
 
     @field_validator("document")
     @classmethod
@@ -57,6 +72,9 @@ class DebtIn(Strict):
     principal: MoneyIn
     due_date: date
     contact_points: ContactPointsIn = Field(default_factory=ContactPointsIn)
+    portfolio: str = Field(default="default", min_length=1, max_length=100, pattern=r"^[\w.\-:/]+$")
+    product: str = Field(default="", max_length=100, description="e.g. credit card")
+    origin_date: date | None = Field(default=None, description="when the contract was made")
 
 
 class PaymentIn(Strict):
@@ -85,6 +103,65 @@ class DebtOut(BaseModel):
     due_date: str
     placed_at: str
     settled_at: str | None = None
+    portfolio: str = "default"
+    product: str = ""
+    origin_date: str | None = None
+
+
+class BalanceLine(BaseModel):
+    """One line of a balance, signed: payments are negative."""
+
+    label: str
+    amount_minor: int
+
+
+class BalanceOut(BaseModel):
+    """What a debt owes as of a day, and why: total = sum of the lines, never below zero."""
+
+    debt_id: str
+    as_of: str
+    currency: str
+    lines: list[BalanceLine]
+    total: MoneyOut
+    overpaid: MoneyOut
+    days_late: int
+    months_corrected: int
+    late_fee_bps: int
+    monthly_interest_bps: int
+    index_name: str
+    explanation: str
+
+
+class RecallIn(Strict):
+    """Why the client takes the debt back."""
+
+    reason: str = Field(default="", max_length=500)
+
+
+class BalancePolicyIn(Strict):
+    """A client's charges on late debts, in basis points (1 bp = 0.01%)."""
+
+    late_fee_bps: int = Field(ge=0, le=10_000, description="consumer debts are capped at 200 (2%)")
+    monthly_interest_bps: int = Field(ge=0, le=1_000, description="pro rata die over a 30-day month")
+    index_name: str = Field(default="", max_length=40, description="e.g. IPCA")
+    monthly_factors: dict[str, str] = Field(
+        default_factory=dict, description='"YYYY-MM" -> exact decimal factor, e.g. "1.0042"'
+    )
+
+
+class BalancePolicyOut(BaseModel):
+    """The client's balance policy."""
+
+    late_fee_bps: int
+    monthly_interest_bps: int
+    index_name: str
+    monthly_factors: dict[str, str]
+
+
+class WriteOffIn(Strict):
+    """Why the agency stops collecting."""
+
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class PaymentOut(BaseModel):
@@ -123,3 +200,10 @@ class ClientOut(BaseModel):
     client_id: str
     name: str
     api_key: str
+
+
+class MeOut(BaseModel):
+    """The calling client."""
+
+    client_id: str
+    name: str

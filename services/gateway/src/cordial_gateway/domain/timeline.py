@@ -21,6 +21,13 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"payment of {_money(payload.amount)} received from {payload.source}; balance {balance}"
     if isinstance(payload, debts_pb2.DebtSettled):
         return f"debt settled; {_money(payload.total_paid)} paid in total"
+    if isinstance(payload, debts_pb2.DebtCollectionStarted):
+        return "collection started"
+    if isinstance(payload, debts_pb2.DebtRecalled):
+        return f"debt recalled by the client{': ' + payload.reason if payload.reason else ''}"
+    if isinstance(payload, debts_pb2.DebtWrittenOff):
+        reason = f": {payload.reason}" if payload.reason else ""
+        return f"debt written off with {_money(payload.balance)} outstanding{reason}"
     if isinstance(payload, contacts_pb2.ContactVerified):
         channels = ", ".join(types_pb2.Channel.Name(c).removeprefix("CHANNEL_").lower() for c in payload.channels)
         return f"contact point verified for {channels}"

@@ -57,6 +57,16 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         assert isinstance(opted, contacts_pb2.ContactOptedOut)
         await guard.opted_out(opted.debtor_id, opted.channel, opted.source)
 
+    async def on_debt_recalled(envelope: envelope_pb2.Envelope) -> None:
+        recalled = unpack_payload(envelope)
+        assert isinstance(recalled, debts_pb2.DebtRecalled)
+        await ruler.debt_closed(envelope.tenant, recalled.debt_id, recalled.debtor_id, "debt recalled by the client")
+
+    async def on_debt_written_off(envelope: envelope_pb2.Envelope) -> None:
+        written_off = unpack_payload(envelope)
+        assert isinstance(written_off, debts_pb2.DebtWrittenOff)
+        await ruler.debt_closed(envelope.tenant, written_off.debt_id, written_off.debtor_id, "debt written off")
+
     return dispatch(
         {
             "debt.placed": on_debt_placed,
@@ -66,5 +76,7 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
             "message.failed": on_message_failed,
             "reply.received": on_reply,
             "contact.opted_out": on_opted_out,
+            "debt.recalled": on_debt_recalled,
+            "debt.written_off": on_debt_written_off,
         }
     )

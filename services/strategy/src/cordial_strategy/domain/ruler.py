@@ -103,6 +103,10 @@ class Ruler:
         """Stops all contact for a settled debt."""
         await self._stop(tenant, debt_id, debtor_id, "debt settled")
 
+    async def debt_closed(self, tenant: str, debt_id: str, debtor_id: str, reason: str) -> None:
+        """Stops all contact for a debt the client recalled or the agency wrote off."""
+        await self._stop(tenant, debt_id, debtor_id, reason)
+
     async def run_due(self, owner: str = "local", limit: int = 100) -> int:
         """Claims the cases whose deferred actions are due and re-evaluates them; returns how many."""
         due = await self._cases.claim_due(self._clock.now(), owner, LEASE, limit)

@@ -26,31 +26,61 @@ from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n.cordial/agreements/v1/agreements_service.proto\x12\x15\x63ordial.agreements.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"g\n\x06\x44\x65\x62tor\x12*\n\x04kind\x18\x01 \x01(\x0e\x32\x1c.cordial.types.v1.DebtorKind\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\"\xed\x01\n\x10PlaceDebtRequest\x12\x18\n\x10\x63lient_reference\x18\x01 \x01(\t\x12-\n\x06\x64\x65\x62tor\x18\x02 \x01(\x0b\x32\x1d.cordial.agreements.v1.Debtor\x12*\n\tprincipal\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x10\n\x08\x64ue_date\x18\x04 \x01(\t\x12\x15\n\rcreditor_name\x18\x05 \x01(\t\x12;\n\x0e\x63ontact_points\x18\x06 \x03(\x0b\x32#.cordial.types.v1.ContactPointInput\"O\n\x11PlaceDebtResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"\xe0\x02\n\x04\x44\x65\x62t\x12\n\n\x02id\x18\x01 \x01(\t\x12\x18\n\x10\x63lient_reference\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12\x31\n\x06status\x18\x04 \x01(\x0e\x32!.cordial.agreements.v1.DebtStatus\x12*\n\tprincipal\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12(\n\x07\x62\x61lance\x18\x06 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12%\n\x04paid\x18\x07 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x10\n\x08\x64ue_date\x18\x08 \x01(\t\x12-\n\tplaced_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nsettled_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"!\n\x0eGetDebtRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"<\n\x0fGetDebtResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\"{\n\x14RecordPaymentRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\'\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x19\n\x11payment_reference\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\"g\n\x15RecordPaymentResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\x12\x12\n\npayment_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x08*\xce\x01\n\nDebtStatus\x12\x1b\n\x17\x44\x45\x42T_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x44\x45\x42T_STATUS_PLACED\x10\x01\x12\x1d\n\x19\x44\x45\x42T_STATUS_IN_COLLECTION\x10\x02\x12\x1c\n\x18\x44\x45\x42T_STATUS_IN_AGREEMENT\x10\x03\x12\x17\n\x13\x44\x45\x42T_STATUS_SETTLED\x10\x04\x12\x18\n\x14\x44\x45\x42T_STATUS_RECALLED\x10\x05\x12\x1b\n\x17\x44\x45\x42T_STATUS_WRITTEN_OFF\x10\x06\x32\xb9\x02\n\x11\x41greementsService\x12^\n\tPlaceDebt\x12\'.cordial.agreements.v1.PlaceDebtRequest\x1a(.cordial.agreements.v1.PlaceDebtResponse\x12X\n\x07GetDebt\x12%.cordial.agreements.v1.GetDebtRequest\x1a&.cordial.agreements.v1.GetDebtResponse\x12j\n\rRecordPayment\x12+.cordial.agreements.v1.RecordPaymentRequest\x1a,.cordial.agreements.v1.RecordPaymentResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n.cordial/agreements/v1/agreements_service.proto\x12\x15\x63ordial.agreements.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xac\x01\n\x06\x44\x65\x62tor\x12*\n\x04kind\x18\x01 \x01(\x0e\x32\x1c.cordial.types.v1.DebtorKind\x12\x10\n\x08\x64ocument\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x11\n\ttime_zone\x18\x04 \x01(\t\x12\x12\n\nbirth_date\x18\x05 \x01(\t\x12/\n\x07\x61\x64\x64ress\x18\x06 \x01(\x0b\x32\x1e.cordial.agreements.v1.Address\"\x92\x01\n\x07\x41\x64\x64ress\x12\x0e\n\x06street\x18\x01 \x01(\t\x12\x0e\n\x06number\x18\x02 \x01(\t\x12\x12\n\ncomplement\x18\x03 \x01(\t\x12\x10\n\x08\x64istrict\x18\x04 \x01(\t\x12\x0c\n\x04\x63ity\x18\x05 \x01(\t\x12\r\n\x05state\x18\x06 \x01(\t\x12\x13\n\x0bpostal_code\x18\x07 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x08 \x01(\t\"\xa6\x02\n\x10PlaceDebtRequest\x12\x18\n\x10\x63lient_reference\x18\x01 \x01(\t\x12-\n\x06\x64\x65\x62tor\x18\x02 \x01(\x0b\x32\x1d.cordial.agreements.v1.Debtor\x12*\n\tprincipal\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x10\n\x08\x64ue_date\x18\x04 \x01(\t\x12\x15\n\rcreditor_name\x18\x05 \x01(\t\x12;\n\x0e\x63ontact_points\x18\x06 \x03(\x0b\x32#.cordial.types.v1.ContactPointInput\x12\x11\n\tportfolio\x18\x07 \x01(\t\x12\x0f\n\x07product\x18\x08 \x01(\t\x12\x13\n\x0borigin_date\x18\t \x01(\t\"O\n\x11PlaceDebtResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\"\x99\x03\n\x04\x44\x65\x62t\x12\n\n\x02id\x18\x01 \x01(\t\x12\x18\n\x10\x63lient_reference\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12\x31\n\x06status\x18\x04 \x01(\x0e\x32!.cordial.agreements.v1.DebtStatus\x12*\n\tprincipal\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12(\n\x07\x62\x61lance\x18\x06 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12%\n\x04paid\x18\x07 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x10\n\x08\x64ue_date\x18\x08 \x01(\t\x12-\n\tplaced_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nsettled_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\tportfolio\x18\x0b \x01(\t\x12\x0f\n\x07product\x18\x0c \x01(\t\x12\x13\n\x0borigin_date\x18\r \x01(\t\"!\n\x0eGetDebtRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"<\n\x0fGetDebtResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\"{\n\x14RecordPaymentRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\'\n\x06\x61mount\x18\x02 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x19\n\x11payment_reference\x18\x03 \x01(\t\x12\x0e\n\x06source\x18\x04 \x01(\t\"g\n\x15RecordPaymentResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\x12\x12\n\npayment_id\x18\x02 \x01(\t\x12\x0f\n\x07\x63reated\x18\x03 \x01(\x08\"3\n\x11GetBalanceRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\r\n\x05\x61s_of\x18\x02 \x01(\t\"\xb6\x03\n\x07\x42\x61lance\x12\r\n\x05\x61s_of\x18\x01 \x01(\t\x12*\n\tprincipal\x18\x02 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12+\n\ncorrection\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12)\n\x08late_fee\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12)\n\x08interest\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12%\n\x04paid\x18\x06 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12&\n\x05total\x18\x07 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12)\n\x08overpaid\x18\x08 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x11\n\tdays_late\x18\t \x01(\r\x12\x18\n\x10months_corrected\x18\n \x01(\r\x12\x14\n\x0clate_fee_bps\x18\x0b \x01(\r\x12\x1c\n\x14monthly_interest_bps\x18\x0c \x01(\r\x12\x12\n\nindex_name\x18\r \x01(\t\"E\n\x12GetBalanceResponse\x12/\n\x07\x62\x61lance\x18\x01 \x01(\x0b\x32\x1e.cordial.agreements.v1.Balance\"\xe1\x01\n\rBalancePolicy\x12\x14\n\x0clate_fee_bps\x18\x01 \x01(\r\x12\x1c\n\x14monthly_interest_bps\x18\x02 \x01(\r\x12\x12\n\nindex_name\x18\x03 \x01(\t\x12Q\n\x0fmonthly_factors\x18\x04 \x03(\x0b\x32\x38.cordial.agreements.v1.BalancePolicy.MonthlyFactorsEntry\x1a\x35\n\x13MonthlyFactorsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"O\n\x17SetBalancePolicyRequest\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.cordial.agreements.v1.BalancePolicy\"P\n\x18SetBalancePolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.cordial.agreements.v1.BalancePolicy\"\x19\n\x17GetBalancePolicyRequest\"P\n\x18GetBalancePolicyResponse\x12\x34\n\x06policy\x18\x01 \x01(\x0b\x32$.cordial.agreements.v1.BalancePolicy\"4\n\x11RecallDebtRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"P\n\x12RecallDebtResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08\"6\n\x13WriteOffDebtRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\"R\n\x14WriteOffDebtResponse\x12)\n\x04\x64\x65\x62t\x18\x01 \x01(\x0b\x32\x1b.cordial.agreements.v1.Debt\x12\x0f\n\x07\x63hanged\x18\x02 \x01(\x08*\xce\x01\n\nDebtStatus\x12\x1b\n\x17\x44\x45\x42T_STATUS_UNSPECIFIED\x10\x00\x12\x16\n\x12\x44\x45\x42T_STATUS_PLACED\x10\x01\x12\x1d\n\x19\x44\x45\x42T_STATUS_IN_COLLECTION\x10\x02\x12\x1c\n\x18\x44\x45\x42T_STATUS_IN_AGREEMENT\x10\x03\x12\x17\n\x13\x44\x45\x42T_STATUS_SETTLED\x10\x04\x12\x18\n\x14\x44\x45\x42T_STATUS_RECALLED\x10\x05\x12\x1b\n\x17\x44\x45\x42T_STATUS_WRITTEN_OFF\x10\x06\x32\xd2\x06\n\x11\x41greementsService\x12^\n\tPlaceDebt\x12\'.cordial.agreements.v1.PlaceDebtRequest\x1a(.cordial.agreements.v1.PlaceDebtResponse\x12X\n\x07GetDebt\x12%.cordial.agreements.v1.GetDebtRequest\x1a&.cordial.agreements.v1.GetDebtResponse\x12j\n\rRecordPayment\x12+.cordial.agreements.v1.RecordPaymentRequest\x1a,.cordial.agreements.v1.RecordPaymentResponse\x12\x61\n\nGetBalance\x12(.cordial.agreements.v1.GetBalanceRequest\x1a).cordial.agreements.v1.GetBalanceResponse\x12s\n\x10SetBalancePolicy\x12..cordial.agreements.v1.SetBalancePolicyRequest\x1a/.cordial.agreements.v1.SetBalancePolicyResponse\x12s\n\x10GetBalancePolicy\x12..cordial.agreements.v1.GetBalancePolicyRequest\x1a/.cordial.agreements.v1.GetBalancePolicyResponse\x12\x61\n\nRecallDebt\x12(.cordial.agreements.v1.RecallDebtRequest\x1a).cordial.agreements.v1.RecallDebtResponse\x12g\n\x0cWriteOffDebt\x12*.cordial.agreements.v1.WriteOffDebtRequest\x1a+.cordial.agreements.v1.WriteOffDebtResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.agreements.v1.agreements_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DEBTSTATUS']._serialized_start=1245
-  _globals['_DEBTSTATUS']._serialized_end=1451
-  _globals['_DEBTOR']._serialized_start=136
-  _globals['_DEBTOR']._serialized_end=239
-  _globals['_PLACEDEBTREQUEST']._serialized_start=242
-  _globals['_PLACEDEBTREQUEST']._serialized_end=479
-  _globals['_PLACEDEBTRESPONSE']._serialized_start=481
-  _globals['_PLACEDEBTRESPONSE']._serialized_end=560
-  _globals['_DEBT']._serialized_start=563
-  _globals['_DEBT']._serialized_end=915
-  _globals['_GETDEBTREQUEST']._serialized_start=917
-  _globals['_GETDEBTREQUEST']._serialized_end=950
-  _globals['_GETDEBTRESPONSE']._serialized_start=952
-  _globals['_GETDEBTRESPONSE']._serialized_end=1012
-  _globals['_RECORDPAYMENTREQUEST']._serialized_start=1014
-  _globals['_RECORDPAYMENTREQUEST']._serialized_end=1137
-  _globals['_RECORDPAYMENTRESPONSE']._serialized_start=1139
-  _globals['_RECORDPAYMENTRESPONSE']._serialized_end=1242
-  _globals['_AGREEMENTSSERVICE']._serialized_start=1454
-  _globals['_AGREEMENTSSERVICE']._serialized_end=1767
+  _globals['_BALANCEPOLICY_MONTHLYFACTORSENTRY']._loaded_options = None
+  _globals['_BALANCEPOLICY_MONTHLYFACTORSENTRY']._serialized_options = b'8\001'
+  _globals['_DEBTSTATUS']._serialized_start=2919
+  _globals['_DEBTSTATUS']._serialized_end=3125
+  _globals['_DEBTOR']._serialized_start=137
+  _globals['_DEBTOR']._serialized_end=309
+  _globals['_ADDRESS']._serialized_start=312
+  _globals['_ADDRESS']._serialized_end=458
+  _globals['_PLACEDEBTREQUEST']._serialized_start=461
+  _globals['_PLACEDEBTREQUEST']._serialized_end=755
+  _globals['_PLACEDEBTRESPONSE']._serialized_start=757
+  _globals['_PLACEDEBTRESPONSE']._serialized_end=836
+  _globals['_DEBT']._serialized_start=839
+  _globals['_DEBT']._serialized_end=1248
+  _globals['_GETDEBTREQUEST']._serialized_start=1250
+  _globals['_GETDEBTREQUEST']._serialized_end=1283
+  _globals['_GETDEBTRESPONSE']._serialized_start=1285
+  _globals['_GETDEBTRESPONSE']._serialized_end=1345
+  _globals['_RECORDPAYMENTREQUEST']._serialized_start=1347
+  _globals['_RECORDPAYMENTREQUEST']._serialized_end=1470
+  _globals['_RECORDPAYMENTRESPONSE']._serialized_start=1472
+  _globals['_RECORDPAYMENTRESPONSE']._serialized_end=1575
+  _globals['_GETBALANCEREQUEST']._serialized_start=1577
+  _globals['_GETBALANCEREQUEST']._serialized_end=1628
+  _globals['_BALANCE']._serialized_start=1631
+  _globals['_BALANCE']._serialized_end=2069
+  _globals['_GETBALANCERESPONSE']._serialized_start=2071
+  _globals['_GETBALANCERESPONSE']._serialized_end=2140
+  _globals['_BALANCEPOLICY']._serialized_start=2143
+  _globals['_BALANCEPOLICY']._serialized_end=2368
+  _globals['_BALANCEPOLICY_MONTHLYFACTORSENTRY']._serialized_start=2315
+  _globals['_BALANCEPOLICY_MONTHLYFACTORSENTRY']._serialized_end=2368
+  _globals['_SETBALANCEPOLICYREQUEST']._serialized_start=2370
+  _globals['_SETBALANCEPOLICYREQUEST']._serialized_end=2449
+  _globals['_SETBALANCEPOLICYRESPONSE']._serialized_start=2451
+  _globals['_SETBALANCEPOLICYRESPONSE']._serialized_end=2531
+  _globals['_GETBALANCEPOLICYREQUEST']._serialized_start=2533
+  _globals['_GETBALANCEPOLICYREQUEST']._serialized_end=2558
+  _globals['_GETBALANCEPOLICYRESPONSE']._serialized_start=2560
+  _globals['_GETBALANCEPOLICYRESPONSE']._serialized_end=2640
+  _globals['_RECALLDEBTREQUEST']._serialized_start=2642
+  _globals['_RECALLDEBTREQUEST']._serialized_end=2694
+  _globals['_RECALLDEBTRESPONSE']._serialized_start=2696
+  _globals['_RECALLDEBTRESPONSE']._serialized_end=2776
+  _globals['_WRITEOFFDEBTREQUEST']._serialized_start=2778
+  _globals['_WRITEOFFDEBTREQUEST']._serialized_end=2832
+  _globals['_WRITEOFFDEBTRESPONSE']._serialized_start=2834
+  _globals['_WRITEOFFDEBTRESPONSE']._serialized_end=2916
+  _globals['_AGREEMENTSSERVICE']._serialized_start=3128
+  _globals['_AGREEMENTSSERVICE']._serialized_end=3978
 # @@protoc_insertion_point(module_scope)

@@ -29,32 +29,62 @@ DEBT_STATUS_RECALLED: DebtStatus
 DEBT_STATUS_WRITTEN_OFF: DebtStatus
 
 class Debtor(_message.Message):
-    __slots__ = ("kind", "document", "name", "time_zone")
+    __slots__ = ("kind", "document", "name", "time_zone", "birth_date", "address")
     KIND_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
+    BIRTH_DATE_FIELD_NUMBER: _ClassVar[int]
+    ADDRESS_FIELD_NUMBER: _ClassVar[int]
     kind: _types_pb2.DebtorKind
     document: str
     name: str
     time_zone: str
-    def __init__(self, kind: _Optional[_Union[_types_pb2.DebtorKind, str]] = ..., document: _Optional[str] = ..., name: _Optional[str] = ..., time_zone: _Optional[str] = ...) -> None: ...
+    birth_date: str
+    address: Address
+    def __init__(self, kind: _Optional[_Union[_types_pb2.DebtorKind, str]] = ..., document: _Optional[str] = ..., name: _Optional[str] = ..., time_zone: _Optional[str] = ..., birth_date: _Optional[str] = ..., address: _Optional[_Union[Address, _Mapping]] = ...) -> None: ...
+
+class Address(_message.Message):
+    __slots__ = ("street", "number", "complement", "district", "city", "state", "postal_code", "country")
+    STREET_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    COMPLEMENT_FIELD_NUMBER: _ClassVar[int]
+    DISTRICT_FIELD_NUMBER: _ClassVar[int]
+    CITY_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    POSTAL_CODE_FIELD_NUMBER: _ClassVar[int]
+    COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    street: str
+    number: str
+    complement: str
+    district: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+    def __init__(self, street: _Optional[str] = ..., number: _Optional[str] = ..., complement: _Optional[str] = ..., district: _Optional[str] = ..., city: _Optional[str] = ..., state: _Optional[str] = ..., postal_code: _Optional[str] = ..., country: _Optional[str] = ...) -> None: ...
 
 class PlaceDebtRequest(_message.Message):
-    __slots__ = ("client_reference", "debtor", "principal", "due_date", "creditor_name", "contact_points")
+    __slots__ = ("client_reference", "debtor", "principal", "due_date", "creditor_name", "contact_points", "portfolio", "product", "origin_date")
     CLIENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_FIELD_NUMBER: _ClassVar[int]
     PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
     DUE_DATE_FIELD_NUMBER: _ClassVar[int]
     CREDITOR_NAME_FIELD_NUMBER: _ClassVar[int]
     CONTACT_POINTS_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_DATE_FIELD_NUMBER: _ClassVar[int]
     client_reference: str
     debtor: Debtor
     principal: _types_pb2.Money
     due_date: str
     creditor_name: str
     contact_points: _containers.RepeatedCompositeFieldContainer[_types_pb2.ContactPointInput]
-    def __init__(self, client_reference: _Optional[str] = ..., debtor: _Optional[_Union[Debtor, _Mapping]] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., due_date: _Optional[str] = ..., creditor_name: _Optional[str] = ..., contact_points: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ...) -> None: ...
+    portfolio: str
+    product: str
+    origin_date: str
+    def __init__(self, client_reference: _Optional[str] = ..., debtor: _Optional[_Union[Debtor, _Mapping]] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., due_date: _Optional[str] = ..., creditor_name: _Optional[str] = ..., contact_points: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ..., portfolio: _Optional[str] = ..., product: _Optional[str] = ..., origin_date: _Optional[str] = ...) -> None: ...
 
 class PlaceDebtResponse(_message.Message):
     __slots__ = ("debt", "created")
@@ -65,7 +95,7 @@ class PlaceDebtResponse(_message.Message):
     def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
 
 class Debt(_message.Message):
-    __slots__ = ("id", "client_reference", "debtor_id", "status", "principal", "balance", "paid", "due_date", "placed_at", "settled_at")
+    __slots__ = ("id", "client_reference", "debtor_id", "status", "principal", "balance", "paid", "due_date", "placed_at", "settled_at", "portfolio", "product", "origin_date")
     ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +106,9 @@ class Debt(_message.Message):
     DUE_DATE_FIELD_NUMBER: _ClassVar[int]
     PLACED_AT_FIELD_NUMBER: _ClassVar[int]
     SETTLED_AT_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    PRODUCT_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_DATE_FIELD_NUMBER: _ClassVar[int]
     id: str
     client_reference: str
     debtor_id: str
@@ -86,7 +119,10 @@ class Debt(_message.Message):
     due_date: str
     placed_at: _timestamp_pb2.Timestamp
     settled_at: _timestamp_pb2.Timestamp
-    def __init__(self, id: _Optional[str] = ..., client_reference: _Optional[str] = ..., debtor_id: _Optional[str] = ..., status: _Optional[_Union[DebtStatus, str]] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., due_date: _Optional[str] = ..., placed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    portfolio: str
+    product: str
+    origin_date: str
+    def __init__(self, id: _Optional[str] = ..., client_reference: _Optional[str] = ..., debtor_id: _Optional[str] = ..., status: _Optional[_Union[DebtStatus, str]] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., due_date: _Optional[str] = ..., placed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., portfolio: _Optional[str] = ..., product: _Optional[str] = ..., origin_date: _Optional[str] = ...) -> None: ...
 
 class GetDebtRequest(_message.Message):
     __slots__ = ("debt_id",)
@@ -121,3 +157,120 @@ class RecordPaymentResponse(_message.Message):
     payment_id: str
     created: bool
     def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., payment_id: _Optional[str] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class GetBalanceRequest(_message.Message):
+    __slots__ = ("debt_id", "as_of")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    as_of: str
+    def __init__(self, debt_id: _Optional[str] = ..., as_of: _Optional[str] = ...) -> None: ...
+
+class Balance(_message.Message):
+    __slots__ = ("as_of", "principal", "correction", "late_fee", "interest", "paid", "total", "overpaid", "days_late", "months_corrected", "late_fee_bps", "monthly_interest_bps", "index_name")
+    AS_OF_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    CORRECTION_FIELD_NUMBER: _ClassVar[int]
+    LATE_FEE_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_FIELD_NUMBER: _ClassVar[int]
+    PAID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    OVERPAID_FIELD_NUMBER: _ClassVar[int]
+    DAYS_LATE_FIELD_NUMBER: _ClassVar[int]
+    MONTHS_CORRECTED_FIELD_NUMBER: _ClassVar[int]
+    LATE_FEE_BPS_FIELD_NUMBER: _ClassVar[int]
+    MONTHLY_INTEREST_BPS_FIELD_NUMBER: _ClassVar[int]
+    INDEX_NAME_FIELD_NUMBER: _ClassVar[int]
+    as_of: str
+    principal: _types_pb2.Money
+    correction: _types_pb2.Money
+    late_fee: _types_pb2.Money
+    interest: _types_pb2.Money
+    paid: _types_pb2.Money
+    total: _types_pb2.Money
+    overpaid: _types_pb2.Money
+    days_late: int
+    months_corrected: int
+    late_fee_bps: int
+    monthly_interest_bps: int
+    index_name: str
+    def __init__(self, as_of: _Optional[str] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., correction: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., late_fee: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., interest: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., overpaid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., days_late: _Optional[int] = ..., months_corrected: _Optional[int] = ..., late_fee_bps: _Optional[int] = ..., monthly_interest_bps: _Optional[int] = ..., index_name: _Optional[str] = ...) -> None: ...
+
+class GetBalanceResponse(_message.Message):
+    __slots__ = ("balance",)
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    balance: Balance
+    def __init__(self, balance: _Optional[_Union[Balance, _Mapping]] = ...) -> None: ...
+
+class BalancePolicy(_message.Message):
+    __slots__ = ("late_fee_bps", "monthly_interest_bps", "index_name", "monthly_factors")
+    class MonthlyFactorsEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    LATE_FEE_BPS_FIELD_NUMBER: _ClassVar[int]
+    MONTHLY_INTEREST_BPS_FIELD_NUMBER: _ClassVar[int]
+    INDEX_NAME_FIELD_NUMBER: _ClassVar[int]
+    MONTHLY_FACTORS_FIELD_NUMBER: _ClassVar[int]
+    late_fee_bps: int
+    monthly_interest_bps: int
+    index_name: str
+    monthly_factors: _containers.ScalarMap[str, str]
+    def __init__(self, late_fee_bps: _Optional[int] = ..., monthly_interest_bps: _Optional[int] = ..., index_name: _Optional[str] = ..., monthly_factors: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class SetBalancePolicyRequest(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: BalancePolicy
+    def __init__(self, policy: _Optional[_Union[BalancePolicy, _Mapping]] = ...) -> None: ...
+
+class SetBalancePolicyResponse(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: BalancePolicy
+    def __init__(self, policy: _Optional[_Union[BalancePolicy, _Mapping]] = ...) -> None: ...
+
+class GetBalancePolicyRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetBalancePolicyResponse(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: BalancePolicy
+    def __init__(self, policy: _Optional[_Union[BalancePolicy, _Mapping]] = ...) -> None: ...
+
+class RecallDebtRequest(_message.Message):
+    __slots__ = ("debt_id", "reason")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class RecallDebtResponse(_message.Message):
+    __slots__ = ("debt", "changed")
+    DEBT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    debt: Debt
+    changed: bool
+    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
+
+class WriteOffDebtRequest(_message.Message):
+    __slots__ = ("debt_id", "reason")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class WriteOffDebtResponse(_message.Message):
+    __slots__ = ("debt", "changed")
+    DEBT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    debt: Debt
+    changed: bool
+    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...

@@ -50,6 +50,31 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentResponse.FromString,
                 _registered_method=True)
+        self.GetBalance = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/GetBalance',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalanceRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalanceResponse.FromString,
+                _registered_method=True)
+        self.SetBalancePolicy = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/SetBalancePolicy',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetBalancePolicyRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetBalancePolicyResponse.FromString,
+                _registered_method=True)
+        self.GetBalancePolicy = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/GetBalancePolicy',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalancePolicyRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalancePolicyResponse.FromString,
+                _registered_method=True)
+        self.RecallDebt = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/RecallDebt',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecallDebtRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecallDebtResponse.FromString,
+                _registered_method=True)
+        self.WriteOffDebt = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/WriteOffDebt',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtResponse.FromString,
+                _registered_method=True)
 
 
 class AgreementsServiceServicer:
@@ -77,6 +102,41 @@ class AgreementsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetBalance(self, request, context):
+        """The balance of a debt as of a date, line by line.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetBalancePolicy(self, request, context):
+        """Sets the calling client's balance policy (late fee, interest, correction index).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetBalancePolicy(self, request, context):
+        """Returns the calling client's balance policy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecallDebt(self, request, context):
+        """The client takes a debt back: all collection on it stops.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def WriteOffDebt(self, request, context):
+        """The agency gives up collecting a debt.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgreementsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +154,31 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     servicer.RecordPayment,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentResponse.SerializeToString,
+            ),
+            'GetBalance': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBalance,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalanceRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalanceResponse.SerializeToString,
+            ),
+            'SetBalancePolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetBalancePolicy,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetBalancePolicyRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetBalancePolicyResponse.SerializeToString,
+            ),
+            'GetBalancePolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetBalancePolicy,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalancePolicyRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalancePolicyResponse.SerializeToString,
+            ),
+            'RecallDebt': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecallDebt,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecallDebtRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecallDebtResponse.SerializeToString,
+            ),
+            'WriteOffDebt': grpc.unary_unary_rpc_method_handler(
+                    servicer.WriteOffDebt,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -178,6 +263,141 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/RecordPayment',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBalance(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/GetBalance',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalanceRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalanceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetBalancePolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/SetBalancePolicy',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetBalancePolicyRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetBalancePolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetBalancePolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/GetBalancePolicy',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalancePolicyRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetBalancePolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecallDebt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/RecallDebt',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecallDebtRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecallDebtResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WriteOffDebt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/WriteOffDebt',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -54,3 +54,33 @@ class DebtSettled(_message.Message):
     debtor_id: str
     total_paid: _types_pb2.Money
     def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., total_paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class DebtCollectionStarted(_message.Message):
+    __slots__ = ("debt_id", "debtor_id")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ...) -> None: ...
+
+class DebtRecalled(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "reason")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DebtWrittenOff(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "reason", "balance")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    reason: str
+    balance: _types_pb2.Money
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...

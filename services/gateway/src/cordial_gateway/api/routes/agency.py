@@ -2,8 +2,11 @@
 
 from fastapi import APIRouter, Depends
 
-from cordial_gateway.api.deps import BackendsDep, require_admin
-from cordial_gateway.api.models import ClientIn, ClientOut
+from cordial.agreements.v1 import agreements_service_pb2 as pb
+from cordial_gateway.adapters.clients import Client
+from cordial_gateway.api.deps import BackendsDep, Correlation, call_metadata, require_admin
+from cordial_gateway.api.models import BalancePolicyIn, BalancePolicyOut, ClientIn, ClientOut, DebtOut, WriteOffIn
+from cordial_gateway.api.routes.debts import debt_out
 
 router = APIRouter(prefix="/agency/v1", tags=["agency"], dependencies=[Depends(require_admin)])
 
@@ -13,3 +16,39 @@ async def create_client(body: ClientIn, wired: BackendsDep) -> ClientOut:
     """Creates a creditor client and returns its API key once."""
     client, key = await wired.clients.create(body.name)
     return ClientOut(client_id=client.id, name=client.name, api_key=key)
+
+
+def _policy_out(policy: pb.BalancePolicy) -> BalancePolicyOut:
+    return BalancePolicyOut(
+        late_fee_bps=policy.late_fee_bps,
+        monthly_interest_bps=policy.monthly_interest_bps,
+        index_name=policy.index_name,
+        monthly_factors=dict(policy.monthly_factors),
+    )
+
+
+@router.put("/clients/{client_id}/balance-policy")
+async def set_balance_policy(client_id: str, body: BalancePolicyIn, wired: BackendsDep) -> BalancePolicyOut:
+    """Sets a client's late fee, interest and correction index (factors as exact decimal strings)."""
+    request = pb.SetBalancePolicyRequest(policy=pb.BalancePolicy(**body.model_dump()))
+    reply = await wired.agreements.SetBalancePolicy(request, metadata=call_metadata(Client(client_id, "")))
+    return _policy_out(reply.policy)
+
+
+@router.get("/clients/{client_id}/balance-policy")
+async def get_balance_policy(client_id: str, wired: BackendsDep) -> BalancePolicyOut:
+    """A client's balance policy; no charges until one is set."""
+    reply = await wired.agreements.GetBalancePolicy(
+        pb.GetBalancePolicyRequest(), metadata=call_metadata(Client(client_id, ""))
+    )
+    return _policy_out(reply.policy)
+
+
+@router.post("/clients/{client_id}/debts/{debt_id}/write-off")
+async def write_off_debt(
+    client_id: str, debt_id: str, body: WriteOffIn, wired: BackendsDep, correlation: Correlation = None
+) -> DebtOut:
+    """Stops collecting a debt; what was owed is kept in the event."""
+    request = pb.WriteOffDebtRequest(debt_id=debt_id, reason=body.reason)
+    reply = await wired.agreements.WriteOffDebt(request, metadata=call_metadata(Client(client_id, ""), correlation))
+    return debt_out(reply.debt)

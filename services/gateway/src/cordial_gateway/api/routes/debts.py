@@ -1,11 +1,25 @@
-"""Client API for debts: place, read, pay, and the timeline."""
+"""Client API for debts: place, read, balance, pay, recall, and the timeline."""
+
+from datetime import date
 
 from fastapi import APIRouter, Response
 
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.types.v1 import types_pb2
 from cordial_gateway.api.deps import BackendsDep, Correlation, CurrentClient, call_metadata
-from cordial_gateway.api.models import DebtIn, DebtOut, MoneyOut, PaymentIn, PaymentOut, TimelineEntry, TimelineOut
+from cordial_gateway.api.models import (
+    AddressIn,
+    BalanceLine,
+    BalanceOut,
+    DebtIn,
+    DebtOut,
+    MoneyOut,
+    PaymentIn,
+    PaymentOut,
+    RecallIn,
+    TimelineEntry,
+    TimelineOut,
+)
 
 router = APIRouter(tags=["debts"])
 
@@ -28,6 +42,56 @@ def debt_out(debt: pb.Debt) -> DebtOut:
         due_date=debt.due_date,
         placed_at=debt.placed_at.ToDatetime().isoformat() + "Z",
         settled_at=debt.settled_at.ToDatetime().isoformat() + "Z" if debt.HasField("settled_at") else None,
+        portfolio=debt.portfolio or "default",
+        product=debt.product,
+        origin_date=debt.origin_date or None,
+    )
+
+
+def _address(address: AddressIn | None) -> pb.Address | None:
+    return pb.Address(**address.model_dump()) if address else None
+
+
+def _cents(amount: int) -> str:
+    return f"{amount // 100}.{amount % 100:02d}"
+
+
+def balance_out(debt_id: str, b: pb.Balance) -> BalanceOut:
+    """A balance as a debtor reads it: each line, the total, and one sentence of why."""
+    lines = [
+        BalanceLine(label="principal", amount_minor=b.principal.amount_minor),
+        BalanceLine(label="monetary correction", amount_minor=b.correction.amount_minor),
+        BalanceLine(label="late fee", amount_minor=b.late_fee.amount_minor),
+        BalanceLine(label="late interest", amount_minor=b.interest.amount_minor),
+        BalanceLine(label="paid", amount_minor=-b.paid.amount_minor),
+    ]
+    currency = b.total.currency
+    terms = [
+        f"{'-' if line.amount_minor < 0 else '+'} {line.label} {_cents(abs(line.amount_minor))}"
+        for line in lines
+        if line.amount_minor or line.label == "principal"
+    ]
+    explanation = (
+        f"As of {b.as_of} ({b.days_late} days late): "
+        + " ".join(terms).removeprefix("+ ")
+        + f" = {_cents(b.total.amount_minor)} {currency}."
+        + (f" Late fee {b.late_fee_bps / 100:g}%." if b.late_fee_bps else "")
+        + (f" Interest {b.monthly_interest_bps / 100:g}% a month, pro rata die." if b.monthly_interest_bps else "")
+        + (f" Corrected by {b.index_name} over {b.months_corrected} full months." if b.index_name else "")
+    )
+    return BalanceOut(
+        debt_id=debt_id,
+        as_of=b.as_of,
+        currency=currency,
+        lines=lines,
+        total=_money(b.total),
+        overpaid=_money(b.overpaid),
+        days_late=b.days_late,
+        months_corrected=b.months_corrected,
+        late_fee_bps=b.late_fee_bps,
+        monthly_interest_bps=b.monthly_interest_bps,
+        index_name=b.index_name,
+        explanation=explanation,
     )
 
 
@@ -43,6 +107,8 @@ async def place_debt(
             document=body.debtor.document,
             name=body.debtor.name,
             time_zone=body.debtor.time_zone,
+            birth_date=body.debtor.birth_date.isoformat() if body.debtor.birth_date else "",
+            address=_address(body.debtor.address),
         ),
         principal=types_pb2.Money(amount_minor=body.principal.amount_minor, currency=body.principal.currency),
         due_date=body.due_date.isoformat(),
@@ -51,6 +117,9 @@ async def place_debt(
             types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p) for p in body.contact_points.phones
         ]
         + [types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e) for e in body.contact_points.emails],
+        portfolio=body.portfolio,
+        product=body.product,
+        origin_date=body.origin_date.isoformat() if body.origin_date else "",
     )
     reply = await wired.agreements.PlaceDebt(request, metadata=call_metadata(client, correlation))
     if not reply.created:
@@ -62,6 +131,30 @@ async def place_debt(
 async def get_debt(debt_id: str, client: CurrentClient, wired: BackendsDep) -> DebtOut:
     """One of the client's debts with its balance."""
     reply = await wired.agreements.GetDebt(pb.GetDebtRequest(debt_id=debt_id), metadata=call_metadata(client))
+    return debt_out(reply.debt)
+
+
+@router.get("/v1/debts/{debt_id}/balance")
+async def debt_balance(
+    debt_id: str, client: CurrentClient, wired: BackendsDep, as_of: date | None = None
+) -> BalanceOut:
+    """What the debt owes as of a day (today in the debtor's time zone by default), line by line."""
+    request = pb.GetBalanceRequest(debt_id=debt_id, as_of=as_of.isoformat() if as_of else "")
+    reply = await wired.agreements.GetBalance(request, metadata=call_metadata(client))
+    return balance_out(debt_id, reply.balance)
+
+
+@router.post("/v1/debts/{debt_id}/recall")
+async def recall_debt(
+    debt_id: str,
+    client: CurrentClient,
+    wired: BackendsDep,
+    body: RecallIn | None = None,
+    correlation: Correlation = None,
+) -> DebtOut:
+    """Takes the debt back: every contact, offer and bureau action for it stops. Repeating it changes nothing."""
+    request = pb.RecallDebtRequest(debt_id=debt_id, reason=body.reason if body else "")
+    reply = await wired.agreements.RecallDebt(request, metadata=call_metadata(client, correlation))
     return debt_out(reply.debt)
 
 

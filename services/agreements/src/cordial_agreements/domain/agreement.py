@@ -1,0 +1,112 @@
+"""An agreement: one debtor, one client, one or more debts, paid by installments.
+
+States: proposed -> accepted -> active (down payment received) -> settled; broken when an installment
+is overdue past the policy's grace days; cancelled before it is active. A payment is allocated to the
+oldest unpaid installment first, then the next; what exceeds the whole agreement is a credit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from cordial_agreements.domain.offers import Installment
+from cordial_core.errors import FailedPrecondition, InvalidArgument
+
+
+class AgreementState(StrEnum):
+    """Where an agreement is in its life."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    ACTIVE = "active"
+    SETTLED = "settled"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+LIVE = {AgreementState.PROPOSED, AgreementState.ACCEPTED, AgreementState.ACTIVE}
+
+
+@dataclass
+class Agreement:
+    """Installments over debts of one debtor with one client, and what has been paid against each."""
+
+    id: str
+    tenant: str
+    debtor_id: str
+    debt_ids: tuple[str, ...]
+    installments: tuple[Installment, ...]
+    grace_days: int
+    state: AgreementState = AgreementState.PROPOSED
+    paid: dict[int, int] = field(default_factory=dict)
+    credit: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.debt_ids:
+            raise InvalidArgument("an agreement covers at least one debt", field="debt_ids")
+        if len(set(self.debt_ids)) != len(self.debt_ids):
+            raise InvalidArgument("a debt appears twice", field="debt_ids")
+
+    @property
+    def total(self) -> int:
+        """What the agreement asks for in all."""
+        return sum(i.amount_minor for i in self.installments)
+
+    def outstanding(self, number: int) -> int:
+        """What is still due on an installment."""
+        installment = self.installments[number - 1]
+        return installment.amount_minor - self.paid.get(number, 0)
+
+    def accept(self) -> None:
+        """The debtor accepted the offer."""
+        self._require({AgreementState.PROPOSED}, "accepted")
+        self.state = AgreementState.ACCEPTED
+
+    def cancel(self) -> None:
+        """Called off before any money arrived."""
+        self._require({AgreementState.PROPOSED, AgreementState.ACCEPTED}, "cancelled")
+        self.state = AgreementState.CANCELLED
+
+    def receive(self, amount: int) -> dict[int, int]:
+        """Allocates a payment to the oldest unpaid installments; returns what went to each."""
+        if amount <= 0:
+            raise InvalidArgument("must be greater than zero", field="amount.amount_minor")
+        self._require({AgreementState.ACCEPTED, AgreementState.ACTIVE}, "paid")
+        allocation: dict[int, int] = {}
+        for installment in self.installments:
+            take = min(amount, self.outstanding(installment.number))
+            if take:
+                self.paid[installment.number] = self.paid.get(installment.number, 0) + take
+                allocation[installment.number] = take
+                amount -= take
+        self.credit += amount
+        if self.outstanding(1) == 0 and self.state == AgreementState.ACCEPTED:
+            self.state = AgreementState.ACTIVE
+        if all(self.outstanding(i.number) == 0 for i in self.installments):
+            self.state = AgreementState.SETTLED
+        return allocation
+
+    def check_overdue(self, today: date) -> bool:
+        """Breaks the agreement when an installment is unpaid past its due date plus the grace days."""
+        if self.state not in (AgreementState.ACCEPTED, AgreementState.ACTIVE):
+            return False
+        late = any(
+            self.outstanding(i.number) > 0 and today > i.due_date + timedelta(days=self.grace_days)
+            for i in self.installments
+        )
+        if late:
+            self.state = AgreementState.BROKEN
+        return late
+
+    def _require(self, allowed: set[AgreementState], action: str) -> None:
+        if self.state not in allowed:
+            raise FailedPrecondition(f"agreement is {self.state.value}; it cannot be {action}")
+
+
+def one_live_per_debt(existing: list[Agreement], debt_ids: tuple[str, ...]) -> None:
+    """Refuses a new agreement over a debt that already has a live one."""
+    for agreement in existing:
+        if agreement.state in LIVE and (shared := set(agreement.debt_ids) & set(debt_ids)):
+            raise FailedPrecondition(f"debt {sorted(shared)[0]} already has a live agreement ({agreement.id})")

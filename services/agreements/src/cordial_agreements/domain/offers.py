@@ -1,0 +1,181 @@
+"""Negotiation: a client's policy, the deterministic menu of offers it allows, and exact installments.
+
+Rules the menu follows, so every offer can be explained line by line:
+- The discount band is the one with the largest `min_days_past_due` not above the debt's days past due.
+- Paying in full gets the band's whole discount on late fee, interest and principal (correction counts as
+  principal: it is the principal's value kept up to date).
+- Installment plans (3, 6, 12 where the policy allows) get the band's discount on late fee and interest
+  only; the principal is never discounted for paying later.
+- Installment 1 is the down payment: at least `min_down_payment_bps` of the total. The rest is split in
+  equal parts; the remainder cents go on the down payment (the first), so later installments are equal.
+- Due dates are monthly from the first; one that falls on a weekend or a Brazilian national holiday
+  moves to the next business day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+import holidays
+
+from cordial_agreements.domain.balance import Breakdown, add_months, to_minor
+from cordial_core.errors import InvalidArgument
+
+MENU_INSTALLMENTS = (3, 6, 12)
+_FULL = 10_000
+_BPS = Decimal(_FULL)
+
+
+@dataclass(frozen=True)
+class DiscountBand:
+    """Discounts (basis points) allowed from a number of days past due."""
+
+    min_days_past_due: int
+    fees_discount_bps: int = 0
+    interest_discount_bps: int = 0
+    principal_discount_bps: int = 0
+
+
+@dataclass(frozen=True)
+class NegotiationPolicy:
+    """What a client lets the agency offer; validated when built, contradictions named by field."""
+
+    bands: tuple[DiscountBand, ...] = (DiscountBand(0),)
+    min_down_payment_bps: int = 0
+    max_installments: int = 1
+    min_installment_minor: int = 0
+    offer_validity_days: int = 5
+    grace_days: int = 5
+
+    def __post_init__(self) -> None:
+        _within(self.min_down_payment_bps, 0, _FULL, "min_down_payment_bps")
+        _within(self.max_installments, 1, 120, "max_installments")
+        _within(self.min_installment_minor, 0, 10**12, "min_installment_minor")
+        _within(self.offer_validity_days, 1, 90, "offer_validity_days")
+        _within(self.grace_days, 0, 90, "grace_days")
+        if not self.bands:
+            raise InvalidArgument("needs at least one band (from 0 days past due)", field="bands")
+        if self.bands[0].min_days_past_due != 0:
+            raise InvalidArgument("the first band must start at 0 days past due", field="bands[0].min_days_past_due")
+        for i, band in enumerate(self.bands):
+            where = f"bands[{i}]"
+            if i and band.min_days_past_due <= self.bands[i - 1].min_days_past_due:
+                raise InvalidArgument("bands must be in increasing days past due", field=f"{where}.min_days_past_due")
+            for name in ("fees_discount_bps", "interest_discount_bps", "principal_discount_bps"):
+                _within(getattr(band, name), 0, _FULL, f"{where}.{name}")
+            if band.principal_discount_bps and (band.fees_discount_bps < _FULL or band.interest_discount_bps < _FULL):
+                raise InvalidArgument(
+                    "principal can be discounted only when late fee and interest are waived in full",
+                    field=f"{where}.principal_discount_bps",
+                )
+        if self.max_installments > 1 and self.min_down_payment_bps == _FULL:
+            raise InvalidArgument(
+                "a 100% down payment leaves nothing to pay in installments; lower it or set max_installments to 1",
+                field="min_down_payment_bps",
+            )
+
+    def band_for(self, days_past_due: int) -> DiscountBand:
+        """The band that applies to a debt this late."""
+        return [b for b in self.bands if b.min_days_past_due <= max(days_past_due, 0)][-1]
+
+
+def _within(value: int, low: int, high: int, field: str) -> None:
+    if not low <= value <= high:
+        raise InvalidArgument(f"must be between {low} and {high}", field=field)
+
+
+@dataclass(frozen=True)
+class Installment:
+    """One payment of a plan."""
+
+    number: int
+    due_date: date
+    amount_minor: int
+
+
+@dataclass(frozen=True)
+class Offer:
+    """One choice of the menu, with the lines that explain its total."""
+
+    id: str
+    installments: tuple[Installment, ...]
+    lines: tuple[tuple[str, int], ...]
+    total_minor: int
+    currency: str
+    valid_until: date
+
+
+def next_business_day(day: date) -> date:
+    """The day itself, or the next that is neither a weekend nor a Brazilian national holiday."""
+    calendar = holidays.country_holidays("BR", years=range(day.year, day.year + 2))
+    while day.weekday() >= 5 or day in calendar:
+        day += timedelta(days=1)
+    return day
+
+
+def split(total_minor: int, count: int, down_payment_minor: int = 0) -> list[int]:
+    """Amounts that sum exactly to the total: the first at least the down payment, the rest equal.
+
+    The remainder cents of the equal split go on the first installment, so the debtor meets any
+    odd amount once, up front, and every later installment is the same.
+    """
+    if count < 1:
+        raise InvalidArgument("must be at least 1", field="installments")
+    if count == 1:
+        return [total_minor]
+    share, remainder = divmod(total_minor, count)
+    first = share + remainder
+    if first >= down_payment_minor:
+        return [first] + [share] * (count - 1)
+    rest, rest_remainder = divmod(total_minor - down_payment_minor, count - 1)
+    return [down_payment_minor + rest_remainder] + [rest] * (count - 1)
+
+
+def schedule(amounts: Sequence[int], first_due: date) -> tuple[Installment, ...]:
+    """Monthly due dates from the first, each moved off weekends and national holidays."""
+    return tuple(
+        Installment(i + 1, next_business_day(add_months(first_due, i)), amount) for i, amount in enumerate(amounts)
+    )
+
+
+def menu(policy: NegotiationPolicy, balance: Breakdown, today: date) -> list[Offer]:
+    """The offers a debtor can choose from, in a fixed order: in full, then 3, 6, 12 installments."""
+    band = policy.band_for(balance.days_late)
+    valid_until = today + timedelta(days=policy.offer_validity_days)
+    offers = [_offer("full", 1, band, balance, policy, today, valid_until, discount_principal=True)]
+    for count in MENU_INSTALLMENTS:
+        if count <= policy.max_installments:
+            offer = _offer(f"installments-{count}", count, band, balance, policy, today, valid_until, False)
+            if all(i.amount_minor >= policy.min_installment_minor for i in offer.installments):
+                offers.append(offer)
+    return offers
+
+
+def _offer(
+    offer_id: str,
+    count: int,
+    band: DiscountBand,
+    balance: Breakdown,
+    policy: NegotiationPolicy,
+    today: date,
+    valid_until: date,
+    discount_principal: bool,
+) -> Offer:
+    principal = balance.principal + balance.correction
+    principal_bps = band.principal_discount_bps if discount_principal else 0
+    lines = [
+        ("principal and correction", principal),
+        ("late fee", balance.late_fee),
+        ("late interest", balance.interest),
+        ("discount on late fee", -to_minor(balance.late_fee * band.fees_discount_bps / _BPS)),
+        ("discount on interest", -to_minor(balance.interest * band.interest_discount_bps / _BPS)),
+        ("discount on principal", -to_minor(principal * principal_bps / _BPS)),
+        ("already paid", -balance.paid),
+    ]
+    total = max(sum(amount for _, amount in lines), 0)
+    down = -(-total * policy.min_down_payment_bps // _FULL)  # rounded up: the minimum is never undercut
+    installments = schedule(split(total, count, down), today)
+    return Offer(offer_id, installments, tuple(lines), total, balance.currency, valid_until)
