@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.balance import BalancePolicy, IndexTable
-from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus
+from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -129,6 +129,24 @@ async def test_place_creates_the_debt_and_queues_debt_placed() -> None:
     assert [(c.kind, c.value) for c in payload.contact_points] == [(types_pb2.CONTACT_KIND_PHONE, "+5511987654321")]
     # Personal data never travels in the event.
     assert b"52998224725" not in payload.SerializeToString()
+
+
+async def test_debt_placed_carries_the_debtors_country_and_state_from_the_address() -> None:
+    ledger, debts, _ = make_ledger()
+    with_address = replace(
+        placement("ref-rj"),
+        debtor=Debtor(
+            "person", "52998224725", "Maria", "America/Sao_Paulo", address=Address(city="Niterói", state=" rj ")
+        ),
+    )
+    await ledger.place("t1", with_address)
+    await ledger.place("t1", placement("ref-none"))
+    first, second = (unpack_payload(e.envelope) for e in debts.events)
+    assert isinstance(first, debts_pb2.DebtPlaced)
+    assert isinstance(second, debts_pb2.DebtPlaced)
+    assert (first.debtor_country, first.debtor_state) == ("BR", "RJ")
+    # No address: nothing is guessed here; strategy decides what an unknown state means.
+    assert (second.debtor_country, second.debtor_state) == ("", "")
 
 
 async def test_place_is_idempotent_by_client_reference() -> None:

@@ -42,6 +42,7 @@ class Rig:
     cases: CaseRepository
     debtors: DebtorRepository
     publish: Callable[[str, Message, str, str], Awaitable[None]]
+    clock: ControllableClock
 
 
 async def _until(check: Callable[[], Awaitable[bool]], what: str, within: float = 30) -> None:
@@ -82,7 +83,7 @@ async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]]) -> AsyncIte
         await publisher.publish(dataclasses.replace(event, topic=topic))
 
     try:
-        yield Rig(ruler, cases, debtors, publish)
+        yield Rig(ruler, cases, debtors, publish, clock)
     finally:
         await consumer.stop()
         await publisher.stop()
@@ -165,3 +166,35 @@ async def test_ruler_requests_then_caps_holds_and_opt_outs_follow_the_events(
     _, record = await rig.ruler.explain("t1", action)
     assert [d.rule for d in record.history] == ["contact_policy", "opted_out"]
     assert record.history[-1].values["channel"] == "CHANNEL_WHATSAPP"
+
+
+async def test_the_debtors_state_travels_with_debt_placed_into_the_stored_decision(rig: Rig) -> None:
+    # Wednesday 08:30 in São Paulo: SP's law allows it, RJ's (from 09:00) does not.
+    rig.clock.set(datetime(2024, 3, 6, 11, 30, tzinfo=UTC))
+    for debt_id, state in (("d-sp", "SP"), ("d-rj", "RJ")):
+        placed = debts_pb2.DebtPlaced(
+            debt_id=debt_id,
+            debtor_id="p1",
+            creditor_name="Loja",
+            balance=Money(9_900, "BRL").to_proto(),
+            time_zone=SP,
+            debtor_country="BR",
+            debtor_state=state,
+        )
+        await rig.publish("debt.placed", placed, "t1", debt_id)
+        verified = contacts_pb2.ContactVerified(debt_id=debt_id, debtor_id="p1", contact_point_id="cp1")
+        await rig.publish("contact.verified", verified, "t1", debt_id)
+
+    async def decided() -> bool:
+        return all([await _action_state(rig, "t1", d) is not None for d in ("d-sp", "d-rj")])
+
+    await _until(decided, "both decisions")
+    sp, rj = await rig.cases.load("t1", "d-sp"), await rig.cases.load("t1", "d-rj")
+    assert sp is not None
+    assert rj is not None
+    assert (sp.state, rj.state) == ("SP", "RJ")
+    assert sp.actions["reminder-1"].state == "requested"
+    assert sp.actions["reminder-1"].decision.values["jurisdiction"] == "BR-SP"
+    assert rj.actions["reminder-1"].state == "deferred"
+    assert rj.actions["reminder-1"].decision.rule == "contact_hours"
+    assert rj.next_due_at == datetime(2024, 3, 6, 12, 0, tzinfo=UTC)

@@ -147,3 +147,36 @@ def test_decision_carries_its_values() -> None:
     assert decision.values["window"] == "08:00-20:00"
     assert decision.values["verified"] == "true"
     assert check_contact_hours(at(SP, 2024, 3, 5, 10, 0), SP, state="RJ").values["verified"] == "false"
+
+
+def test_a_known_state_replaces_the_strictest_guess_of_its_zone() -> None:
+    # Tuesday 08:30 in the São Paulo zone: RJ's 09:00 start decides while the state is unknown.
+    moment = at(SP, 2024, 3, 5, 8, 30)
+    assert check_contact_hours(moment, SP).allowed is False
+    assert check_contact_hours(moment, SP, "BR", "SP").allowed is True
+    assert check_contact_hours(moment, SP, "BR", "RJ").allowed is False
+    # Saturday 10:00: closed while RJ or ES may apply, open for a debtor known to live in Minas Gerais.
+    saturday = at(SP, 2024, 3, 9, 10, 0)
+    assert check_contact_hours(saturday, SP).allowed is False
+    minas = check_contact_hours(saturday, SP, "BR", "MG")
+    assert minas.allowed is True
+    assert "no state law found" in minas.values["citation"]
+
+
+def test_a_state_without_a_law_gets_sao_paulos_hours_and_its_own_holidays() -> None:
+    bahia = "America/Bahia"
+    assert check_contact_hours(at(bahia, 2024, 3, 9, 13, 59), bahia, "BR", "BA").allowed is True
+    assert check_contact_hours(at(bahia, 2024, 3, 9, 14, 0), bahia, "BR", "BA").allowed is False
+    # 2 July, Bahia's Independence Day, a Tuesday: closed in Bahia, open for a debtor in Minas.
+    assert check_contact_hours(at(SP, 2024, 7, 2, 10, 0), SP, "BR", "BA").values.get("holiday")
+    assert check_contact_hours(at(SP, 2024, 7, 2, 10, 0), SP, "BR", "MG").allowed is True
+
+
+@pytest.mark.parametrize(("country", "state"), [("br", " sp "), ("", "sp"), ("BR", "Sp")])
+def test_the_state_is_read_however_it_was_written(country: str, state: str) -> None:
+    assert jurisdiction(SP, country, state) == Jurisdiction("BR", ("SP",))
+
+
+def test_an_invalid_state_counts_as_unknown() -> None:
+    assert jurisdiction("America/Manaus", "BR", "XX") == Jurisdiction("BR", ("AM",))
+    assert set(jurisdiction(SP, "BR", "São Paulo").states) >= {"RJ", "SP", "ES"}

@@ -189,6 +189,28 @@ async def test_outside_hours_defers_then_run_due_requests_in_the_window() -> Non
     assert cases.types() == ["action.requested"]
 
 
+async def test_the_debtors_state_from_the_placement_decides_the_hours() -> None:
+    # Tuesday 08:30 in São Paulo: open in SP, closed in RJ (09:00), closed when the state is unknown.
+    early = datetime(2024, 3, 5, 11, 30, tzinfo=UTC)
+    ruler, cases, _ = make(early)
+    for debt_id, debtor_id, state in (("d-sp", "p-sp", "sp"), ("d-rj", "p-rj", "RJ"), ("d-x", "p-x", "")):
+        await ruler.debt_placed("t1", debt_id, debtor_id, "Loja", BALANCE, SP, country="BR", state=state)
+        await ruler.contact_verified("t1", debt_id, debtor_id)
+    sp, rj, unknown = (cases.cases[("t1", d)] for d in ("d-sp", "d-rj", "d-x"))
+    assert (sp.country, sp.state) == ("BR", "SP")
+    assert sp.actions["reminder-1"].state == "requested"
+    assert sp.actions["reminder-1"].decision.values["jurisdiction"] == "BR-SP"
+    assert rj.actions["reminder-1"].state == "deferred"
+    assert rj.actions["reminder-1"].decision.values["jurisdiction"] == "BR-RJ"
+    assert "Lei 7.868/2018" in rj.actions["reminder-1"].decision.explanation
+    assert unknown.actions["reminder-1"].state == "deferred"
+    assert unknown.actions["reminder-1"].decision.values["jurisdiction"].startswith("BR-{")
+    # Messaging's send-time check reads the same state from the case.
+    decision = await ruler.check_contact("t1", "d-rj", types_pb2.CHANNEL_SMS, "cp", "a-rj")
+    assert decision.rule == "contact_hours"
+    assert decision.values["jurisdiction"] == "BR-RJ"
+
+
 async def test_repeated_event_while_deferred_keeps_it_deferred() -> None:
     ruler, cases, clock = make(OUTSIDE)
     await placed(ruler)

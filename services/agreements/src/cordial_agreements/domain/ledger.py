@@ -103,6 +103,8 @@ class Ledger:
             contact_points=[
                 types_pb2.ContactPointInput(kind=kind, value=value) for kind, value in placement.contact_points
             ],
+            debtor_country=debt.debtor.address.country.strip().upper() if debt.debtor.address else "",
+            debtor_state=debt.debtor.address.state.strip().upper() if debt.debtor.address else "",
         )
         created = await self._debts.add(debt, [self._event(debt, "debt.placed", payload)])
         if not created:

@@ -25,6 +25,8 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
             placed.creditor_name,
             Money.from_proto(placed.balance),
             placed.time_zone,
+            country=placed.debtor_country,
+            state=placed.debtor_state,
         )
 
     async def on_contact_verified(envelope: envelope_pb2.Envelope) -> None:

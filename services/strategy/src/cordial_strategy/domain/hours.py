@@ -14,6 +14,12 @@ Sources, and how far each was verified (searched while writing this module, 2025
   (CDC art. 42 forbids collection that interferes with work, rest or leisure).
 - US: FDCPA 15 U.S.C. 1692c(a)(1) (§805(a)(1)) and Reg F 12 CFR 1006.6(b)(1)(i): before 08:00 or
   after 21:00 local time is presumed inconvenient. Federal law names no weekday or holiday ban.
+
+Where the debtor lives: the state (UF) comes from the debtor's address (DebtPlaced.debtor_state).
+A known state uses its own law, or São Paulo's hours when it has none, and its own holidays. When
+the state is truly unknown (no address, or not a valid UF), the zone narrows it to the states it
+covers and the strictest of their hours and the union of their holidays apply: a documented choice,
+because applying SP's default to a debtor who may live in RJ or ES could break a state law.
 """
 
 from __future__ import annotations
@@ -152,14 +158,48 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
+BRAZIL_STATES = frozenset(
+    [
+        "AC",
+        "AL",
+        "AP",
+        "AM",
+        "BA",
+        "CE",
+        "DF",
+        "ES",
+        "GO",
+        "MA",
+        "MT",
+        "MS",
+        "MG",
+        "PA",
+        "PB",
+        "PR",
+        "PE",
+        "PI",
+        "RJ",
+        "RN",
+        "RS",
+        "RO",
+        "RR",
+        "SC",
+        "SP",
+        "SE",
+        "TO",
+    ]
+)
+
+
 def jurisdiction(time_zone: str, country: str = "", state: str = "") -> Jurisdiction:
-    """The debtor's jurisdiction: as given, else inferred from the zone; unknown places count as Brazil."""
+    """The debtor's jurisdiction: the address's state when valid, else inferred from the zone (Brazil if unknown)."""
     key = zone(time_zone).key
-    country = country.upper() or ("US" if key in US_ZONES else "BR")
+    country, state = country.strip().upper(), state.strip().upper()
+    country = country or ("US" if key in US_ZONES else "BR")
     if country == "US":
-        return Jurisdiction("US", (state.upper(),) if state else ())
-    if state:
-        return Jurisdiction("BR", (state.upper(),))
+        return Jurisdiction("US", (state,) if state else ())
+    if state in BRAZIL_STATES:
+        return Jurisdiction("BR", (state,))
     return Jurisdiction("BR", BRAZIL_ZONE_STATES.get(key, ("SP",)))
 
 

@@ -53,7 +53,7 @@ class Case:
     balance: Money | None = None
     time_zone: str = ""
     country: str = ""  # ISO 3166 alpha-2 when the client said; else inferred from the zone
-    state: str = ""  # the debtor's state (BR) when known; else the strictest state of the zone applies
+    state: str = ""  # the debtor's state (a UF) from the address; when unknown, see hours.jurisdiction
     contact_ready: bool = False
     stopped: bool = False
     stop_reason: str = ""
@@ -86,11 +86,20 @@ class Ruler:
         self._first_step = first_step
 
     async def debt_placed(
-        self, tenant: str, debt_id: str, debtor_id: str, creditor_name: str, balance: Money, time_zone: str
+        self,
+        tenant: str,
+        debt_id: str,
+        debtor_id: str,
+        creditor_name: str,
+        balance: Money,
+        time_zone: str,
+        country: str = "",
+        state: str = "",
     ) -> None:
-        """Records the debt and acts if a contact point is already known."""
+        """Records the debt and where the debtor lives, and acts if a contact point is already known."""
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
         case.has_debt, case.creditor_name, case.balance, case.time_zone = True, creditor_name, balance, time_zone
+        case.country, case.state = country.strip().upper(), state.strip().upper()
         await self._cases.save(case, await self._evaluate(case))
 
     async def contact_verified(self, tenant: str, debt_id: str, debtor_id: str) -> None:
