@@ -147,6 +147,7 @@ async def test_debt_placed_carries_the_debtors_country_and_state_from_the_addres
     assert (first.debtor_country, first.debtor_state) == ("BR", "RJ")
     # No address: nothing is guessed here; strategy decides what an unknown state means.
     assert (second.debtor_country, second.debtor_state) == ("", "")
+    assert first.due_date == "2024-02-01"
 
 
 async def test_place_is_idempotent_by_client_reference() -> None:

@@ -8,6 +8,7 @@ import uvicorn
 from pydantic import Field, SecretStr, field_validator
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
+from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.events import TOPIC_PARTITIONS
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
@@ -22,11 +23,12 @@ SERVICE = "gateway"
 
 
 class GatewaySettings(ServiceSettings):
-    """Where the HTTP edge listens, where agreements is, and the agency admin token."""
+    """Where the HTTP edge listens, where agreements and strategy are, and the agency admin token."""
 
     http_host: str = Field(default="0.0.0.0", validation_alias="HTTP_HOST")
     http_port: int = Field(default=8080, validation_alias="HTTP_PORT")
     agreements_addr: str = Field(validation_alias="AGREEMENTS_ADDR")
+    strategy_addr: str = Field(validation_alias="STRATEGY_ADDR")
     admin_token: SecretStr = Field(validation_alias="CORDIAL_ADMIN_TOKEN")
     max_body_bytes: int = Field(default=1_048_576, validation_alias="MAX_BODY_BYTES", gt=0)
 
@@ -52,6 +54,7 @@ async def main() -> None:
         agreements=pb_grpc.AgreementsServiceStub(channel),
         timeline=timeline,
         admin_token=settings.admin_token.get_secret_value(),
+        strategy=strategy_grpc.StrategyServiceStub(open_channel(settings.strategy_addr)),
     )
     app = create_app(backends, settings.max_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")

@@ -14,10 +14,13 @@ from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.errors import FailedPrecondition
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
+from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
+from cordial_strategy.domain.book import StrategyBook
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Ruler
 
@@ -32,6 +35,8 @@ class StrategySettings(ServiceSettings):
     # Instance i of n sweeps the cases whose hash bucket is i modulo n (e.g. a StatefulSet ordinal).
     sweep_partition: int = Field(default=0, ge=0, validation_alias="STRATEGY_SWEEP_PARTITION")
     sweep_partitions: int = Field(default=1, ge=1, validation_alias="STRATEGY_SWEEP_PARTITIONS")
+    # Templates a strategy may name (messaging's catalogue); a strategy naming another is rejected on save.
+    known_templates: str = Field(default="reminder", validation_alias="STRATEGY_KNOWN_TEMPLATES")
 
 
 async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Event) -> None:
@@ -57,10 +62,13 @@ async def main() -> None:
     cases = CaseRepository(runtime.outbox_collection("cases"), runtime.clock)
     await cases.ensure_indexes()
     guard = ContactGuard(DebtorRepository(runtime.outbox_collection("debtors")), runtime.clock)
-    ruler = Ruler(cases, guard, runtime.clock)
+    store = StrategyRepository(TenantCollection(runtime.db["strategies"]), TenantCollection(runtime.db["activations"]))
+    templates = frozenset(t.strip() for t in settings.known_templates.split(",") if t.strip())
+    book = StrategyBook(store, runtime.clock, templates)
+    ruler = Ruler(cases, guard, runtime.clock, book=book)
     runtime.consume(TOPICS, handlers(ruler, guard))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler), server),
+        lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler, book), server),
         "cordial.strategy.v1.StrategyService",
     )
     stop = asyncio.Event()

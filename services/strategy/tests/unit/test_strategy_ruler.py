@@ -64,6 +64,9 @@ class FakeCases:
                 return copy.deepcopy(case)
         return None
 
+    async def of_tenant(self, tenant: str) -> list[Case]:
+        return [copy.deepcopy(c) for (t, _), c in self.cases.items() if t == tenant]
+
     def types(self) -> list[str]:
         return [e.type for e in self.events]
 

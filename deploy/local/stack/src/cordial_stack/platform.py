@@ -126,6 +126,7 @@ def service_env(
         env.update(
             HTTP_PORT=str(http_port),
             AGREEMENTS_ADDR=platform.services["agreements"].grpc_address,
+            STRATEGY_ADDR=platform.services["strategy"].grpc_address,
             CORDIAL_ADMIN_TOKEN=platform.secrets["CORDIAL_ADMIN_TOKEN"],
         )
     if name == "messaging":

@@ -105,6 +105,7 @@ class Ledger:
             ],
             debtor_country=debt.debtor.address.country.strip().upper() if debt.debtor.address else "",
             debtor_state=debt.debtor.address.state.strip().upper() if debt.debtor.address else "",
+            due_date=debt.due_date.isoformat(),
         )
         created = await self._debts.add(debt, [self._event(debt, "debt.placed", payload)])
         if not created:

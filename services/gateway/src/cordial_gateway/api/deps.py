@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as agreements_grpc
+from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
 from cordial_gateway.adapters.clients import Client, ClientRepository
@@ -23,6 +24,7 @@ class Backends:
     agreements: agreements_grpc.AgreementsServiceStub
     timeline: TimelineRepository
     admin_token: str
+    strategy: strategy_grpc.StrategyServiceStub
 
 
 class Unauthorized(Exception):

@@ -15,6 +15,7 @@ case swept when it claims it, so a sweeper's crash skips its claimed cases until
 from __future__ import annotations
 
 import zlib
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +25,7 @@ from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_strategy.domain.policy import Decision
-from cordial_strategy.domain.ruler import ActionRecord, Case
+from cordial_strategy.domain.ruler import ActionRecord, Case, Results
 
 
 class CaseRepository:
@@ -66,6 +67,10 @@ class CaseRepository:
         """The case holding an action of this tenant, or None."""
         doc = await self.collection.find_one(tenant, {"action_ids": action_id})
         return _from_doc(doc) if doc else None
+
+    async def of_tenant(self, tenant: str) -> list[Case]:
+        """Every case of a tenant (for per-variant results)."""
+        return [_from_doc(doc) for doc in await self.collection.find(tenant, {})]
 
     async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
         """Claims open cases whose action is due and whose lease is free or expired, across tenants."""
@@ -149,6 +154,15 @@ def _to_doc(case: Case) -> dict[str, Any]:
         },
         "action_ids": sorted(a.action_id for a in case.actions.values()),
         "next_due_at": case.next_due_at,
+        "company": case.company,
+        "due_date": case.due_date,
+        "strategy": {
+            "scope": case.strategy_scope,
+            "version": case.strategy_version,
+            "variant": case.variant,
+            "segment": case.segment,
+        },
+        "results": asdict(case.results),
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -182,5 +196,12 @@ def _from_doc(doc: dict[str, Any]) -> Case:
             for key, a in doc.get("actions", {}).items()
         },
         next_due_at=doc.get("next_due_at"),
+        company=doc.get("company", False),
+        due_date=doc.get("due_date", ""),
+        strategy_scope=doc.get("strategy", {}).get("scope", ""),
+        strategy_version=doc.get("strategy", {}).get("version", 0),
+        variant=doc.get("strategy", {}).get("variant", ""),
+        segment=doc.get("strategy", {}).get("segment", ""),
+        results=Results(**doc.get("results", {})),
         version=doc.get("version", 0),
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from cordial_core.errors import FailedPrecondition
 from cordial_core.store import TenantCollection
-from cordial_strategy.domain.debtor import Contact, DebtorState, Hold, HoldKind
+from cordial_strategy.domain.debtor import Contact, DebtorState, Hold, HoldKind, OpenDebt
 
 # A person's contacts and holds span every client of the agency (caps hold across clients), so these
 # documents belong to the agency itself rather than to one client's tenant.
@@ -51,6 +51,8 @@ def _to_doc(d: DebtorState) -> dict[str, Any]:
         },
         "opted_out": d.opted_out_channels,
         "blocked_points": d.blocked_points,
+        "open_debts": {k: {"balance": o.balance_minor, "due": o.due_date} for k, o in d.open_debts.items()},
+        "stated_reasons": d.stated_reasons,
         "version": d.version,
     }
 
@@ -68,5 +70,7 @@ def _from_doc(doc: dict[str, Any]) -> DebtorState:
         },
         opted_out_channels=dict(doc.get("opted_out", {})),
         blocked_points=dict(doc.get("blocked_points", {})),
+        open_debts={k: OpenDebt(o["balance"], o["due"]) for k, o in doc.get("open_debts", {}).items()},
+        stated_reasons=dict(doc.get("stated_reasons", {})),
         version=doc.get("version", 0),
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 from cordial_core.money import Money
+from cordial_strategy.adapters import metrics
 from cordial_strategy.domain.guard import ContactGuard
-from cordial_strategy.domain.ruler import Ruler
+from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Ruler
+
+_NO_CASE = Case("", "", "")
 
 TOPICS = ["debts", "contacts", "messages"]
 
@@ -27,6 +31,8 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
             placed.time_zone,
             country=placed.debtor_country,
             state=placed.debtor_state,
+            due_date=placed.due_date,
+            company=placed.debtor_kind == types_pb2.DEBTOR_KIND_COMPANY,
         )
 
     async def on_contact_verified(envelope: envelope_pb2.Envelope) -> None:
@@ -43,6 +49,13 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         sent = unpack_payload(envelope)
         assert isinstance(sent, messages_pb2.MessageSent)
         await guard.message_sent(envelope.tenant, sent)
+        cost = COST_PER_CHANNEL.get(sent.channel, 0)
+        first = not (await ruler.case(envelope.tenant, sent.debt_id) or _NO_CASE).results.contacted
+        case = await ruler.count(envelope.tenant, sent.debt_id, lambda r: r.message_sent(cost))
+        metrics.count(case, "messages_sent")
+        metrics.count(case, "cost", cost)
+        if first:
+            metrics.count(case, "contacted")
 
     async def on_message_failed(envelope: envelope_pb2.Envelope) -> None:
         failed = unpack_payload(envelope)
@@ -53,6 +66,18 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         reply = unpack_payload(envelope)
         assert isinstance(reply, messages_pb2.ReplyReceived)
         await guard.reply(envelope.tenant, reply)
+        if reply.debt_id and reply.intent != messages_pb2.REPLY_INTENT_NOT_ME:
+            before = await ruler.case(envelope.tenant, reply.debt_id)
+            case = await ruler.count(envelope.tenant, reply.debt_id, lambda r: setattr(r, "right_party", True))
+            if before is not None and not before.results.right_party:
+                metrics.count(case, "right_party")
+
+    async def on_payment(envelope: envelope_pb2.Envelope) -> None:
+        payment = unpack_payload(envelope)
+        assert isinstance(payment, debts_pb2.PaymentReceived)
+        amount = payment.amount.amount_minor
+        case = await ruler.count(envelope.tenant, payment.debt_id, lambda r: r.recovered(amount))
+        metrics.count(case, "recovered", amount)
 
     async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
         opted = unpack_payload(envelope)
@@ -74,6 +99,7 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
             "debt.placed": on_debt_placed,
             "contact.verified": on_contact_verified,
             "debt.settled": on_debt_settled,
+            "payment.received": on_payment,
             "message.sent": on_message_sent,
             "message.failed": on_message_failed,
             "reply.received": on_reply,

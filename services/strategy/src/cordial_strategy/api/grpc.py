@@ -8,16 +8,22 @@ from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.context import tenant_var
 from cordial_core.errors import InvalidArgument, NotFound
+from cordial_core.money import Money
+from cordial_strategy.api.documents import strategy_from_proto, version_to_proto
+from cordial_strategy.domain.book import AGENCY, Share, StrategyBook
 from cordial_strategy.domain.decision import Decision
-from cordial_strategy.domain.ruler import ActionRecord, Case, Cases, Ruler
+from cordial_strategy.domain.ruler import ActionRecord, Case, Cases, Ruler, VariantResults
+
+COST_CURRENCY = "BRL"
 
 
 class StrategyServicer(pb_grpc.StrategyServiceServicer):
     """Actions, contact checks and their decisions over gRPC."""
 
-    def __init__(self, cases: Cases, ruler: Ruler) -> None:
+    def __init__(self, cases: Cases, ruler: Ruler, book: StrategyBook) -> None:
         self._cases = cases
         self._ruler = ruler
+        self._book = book
 
     async def ListActions(
         self, request: pb.ListActionsRequest, context: grpc.aio.ServicerContext
@@ -54,6 +60,77 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
         return pb.ExplainDecisionResponse(
             action=_action(case, record), decisions=[_decision(d) for d in record.history or [record.decision]]
         )
+
+    async def ValidateStrategy(
+        self, request: pb.ValidateStrategyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ValidateStrategyResponse:
+        """Every problem of a strategy, without saving it."""
+        problems = self._book.problems(strategy_from_proto(request.document))
+        return pb.ValidateStrategyResponse(
+            problems=[pb.StrategyProblem(field=p.field or "", reason=str(p)) for p in problems]
+        )
+
+    async def SaveStrategy(
+        self, request: pb.SaveStrategyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SaveStrategyResponse:
+        """Saves the next version of the scope's strategy; InvalidArgument names the first problem."""
+        saved = await self._book.save(_scope(request.agency_default), strategy_from_proto(request.document))
+        return pb.SaveStrategyResponse(saved=version_to_proto(saved))
+
+    async def ActivateStrategy(
+        self, request: pb.ActivateStrategyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ActivateStrategyResponse:
+        """Makes a split of saved versions active."""
+        shares = [Share(s.version, s.percent) for s in request.shares]
+        activation = await self._book.activate(_scope(request.agency_default), shares)
+        response = pb.ActivateStrategyResponse(shares=request.shares)
+        response.activated_at.FromDatetime(activation.activated_at)
+        return response
+
+    async def ListStrategies(
+        self, request: pb.ListStrategiesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListStrategiesResponse:
+        """The scope's versions and its active split."""
+        versions, activation = await self._book.versions(_scope(request.agency_default))
+        active = (
+            [pb.VariantShare(version=s.version, percent=s.percent) for s in activation.shares] if activation else []
+        )
+        return pb.ListStrategiesResponse(versions=[version_to_proto(v) for v in versions], active=active)
+
+    async def MoveDebtStrategy(
+        self, request: pb.MoveDebtStrategyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.MoveDebtStrategyResponse:
+        """Moves a debt to another version explicitly."""
+        if request.version <= 0:
+            raise InvalidArgument("must be a saved version number", field="version")
+        case = await self._ruler.move(str(tenant_var.get()), request.debt_id, request.version)
+        return pb.MoveDebtStrategyResponse(version=case.strategy_version)
+
+    async def GetVariantResults(
+        self, request: pb.GetVariantResultsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetVariantResultsResponse:
+        """Results per version and variant of the caller's debts."""
+        results = await self._ruler.variant_results(str(tenant_var.get()))
+        return pb.GetVariantResultsResponse(results=[_result(r) for r in results])
+
+
+def _scope(agency_default: bool) -> str:
+    return AGENCY if agency_default else str(tenant_var.get())
+
+
+def _result(r: VariantResults) -> pb.VariantResult:
+    return pb.VariantResult(
+        scope=r.scope,
+        version=r.version,
+        variant=r.variant,
+        debts=r.debts,
+        contacted=r.contacted,
+        right_party_contacts=r.right_party,
+        agreements=r.agreements,
+        recovered=Money(r.recovered_minor, COST_CURRENCY).to_proto(),
+        messages_sent=r.messages_sent,
+        cost=Money(r.cost_minor, COST_CURRENCY).to_proto(),
+    )
 
 
 def _decision(d: Decision) -> pb.Decision:

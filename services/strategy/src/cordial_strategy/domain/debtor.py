@@ -54,6 +54,14 @@ class Contact:
     state: str = "sent"  # reserved | sent
 
 
+@dataclass(frozen=True)
+class OpenDebt:
+    """A debt still being collected, as the profile sees it."""
+
+    balance_minor: int
+    due_date: str  # ISO date, "" when unknown
+
+
 @dataclass
 class DebtorState:
     """One person's contact history and holds, agency-wide; saved with an optimistic version."""
@@ -63,6 +71,9 @@ class DebtorState:
     holds: dict[str, Hold] = field(default_factory=dict)
     opted_out_channels: dict[str, str] = field(default_factory=dict)  # channel number -> source
     blocked_points: dict[str, str] = field(default_factory=dict)  # contact point id -> reason
+    # Open debts across every client (debt key -> balance in minor units and due date), for the profile.
+    open_debts: dict[str, OpenDebt] = field(default_factory=dict)
+    stated_reasons: dict[str, datetime] = field(default_factory=dict)  # reason -> when last stated
     version: int = 0
 
     def record(self, key: str, contact: Contact, now: datetime) -> None:
@@ -91,6 +102,18 @@ class DebtorState:
     def block_point(self, contact_point_id: str, reason: str) -> None:
         """A contact point is never used again for this person (e.g. someone else answered it)."""
         self.blocked_points[contact_point_id] = reason
+
+    def debt_opened(self, key: str, debt: OpenDebt) -> None:
+        """Counts a debt as open for the profile."""
+        self.open_debts[key] = debt
+
+    def debt_closed(self, key: str) -> None:
+        """A settled, recalled or written-off debt leaves the profile."""
+        self.open_debts.pop(key, None)
+
+    def stated(self, reason: str, now: datetime) -> None:
+        """Remembers a reason the person gave (lost_job, already_paid, not_me, dispute)."""
+        self.stated_reasons[reason] = now
 
     def active_holds(self, debt_key: str, now: datetime) -> list[Hold]:
         """Holds in force for a debt now, oldest first."""

@@ -10,11 +10,18 @@ from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
-from cordial_strategy.domain.debtor import Contact, DebtorState, Hold, HoldKind, debt_key
+from cordial_strategy.domain.debtor import Contact, DebtorState, Hold, HoldKind, OpenDebt, debt_key
 from cordial_strategy.domain.decision import Decision
 from cordial_strategy.domain.policy import ContactPolicy, ContactRequest
 
 HARDSHIP_PAUSE = timedelta(days=30)
+# What a reply says about the person's situation, kept for the profile's segments.
+STATED_REASONS = {
+    messages_pb2.REPLY_INTENT_CANNOT_PAY_NOW: "lost_job",
+    messages_pb2.REPLY_INTENT_ALREADY_PAID: "already_paid",
+    messages_pb2.REPLY_INTENT_NOT_ME: "not_me",
+    messages_pb2.REPLY_INTENT_DISPUTE: "dispute",
+}
 ATTEMPTS = 5
 
 
@@ -96,8 +103,19 @@ class ContactGuard:
             intents.REPLY_INTENT_OPT_OUT: lambda d: d.opt_out(reply.channel, "reply"),
         }
         change = changes.get(reply.intent)
+        reason = STATED_REASONS.get(reply.intent)
         if change is not None:
-            await self._update(reply.debtor_id, lambda d: _changed(change(d)))
+            await self._update(
+                reply.debtor_id, lambda d: _changed((change(d), d.stated(reason, now) if reason else None))
+            )
+
+    async def debt_opened(self, debtor_id: str, key: str, debt: OpenDebt) -> None:
+        """Counts an open debt in the person's profile."""
+        await self._update(debtor_id, lambda d: _changed(d.debt_opened(key, debt)))
+
+    async def debt_closed(self, debtor_id: str, key: str) -> None:
+        """Drops a settled, recalled or written-off debt from the person's profile."""
+        await self._update(debtor_id, lambda d: _changed(d.debt_closed(key)))
 
     async def place_hold(self, debtor_id: str, hold: Hold) -> None:
         """Places a hold reported by an operator or another service (deceased, insolvency, cease, agreement)."""

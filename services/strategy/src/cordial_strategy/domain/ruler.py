@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -13,13 +14,24 @@ from cordial_core.errors import FailedPrecondition, NotFound
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
-from cordial_strategy.domain.debtor import DebtorState
+from cordial_strategy.domain.book import Assignment, StrategyBook
+from cordial_strategy.domain.debtor import DebtorState, OpenDebt, debt_key
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.policy import ContactRequest, Decision
-from cordial_strategy.domain.treatment import DEFAULT_FIRST_STEP, Step
+from cordial_strategy.domain.profile import build_profile
+from cordial_strategy.domain.strategies import assign
+from cordial_strategy.domain.treatment import DEFAULT_FIRST_STEP, Step, first_step
 
 SOURCE = "strategy"
 LEASE = timedelta(minutes=2)
+# Estimated cost of one message per channel, in minor units of BRL, until providers report their prices.
+COST_PER_CHANNEL = {
+    types_pb2.CHANNEL_SMS: 9,
+    types_pb2.CHANNEL_WHATSAPP: 5,
+    types_pb2.CHANNEL_EMAIL: 0,
+    types_pb2.CHANNEL_VOICE: 40,
+    types_pb2.CHANNEL_LETTER: 250,
+}
 MAX_HISTORY = 30
 
 
@@ -59,7 +71,63 @@ class Case:
     stop_reason: str = ""
     actions: dict[str, ActionRecord] = field(default_factory=dict)
     next_due_at: datetime | None = None
+    company: bool = False
+    due_date: str = ""
+    # The strategy the debt follows, pinned when it is first evaluated; moved only explicitly.
+    strategy_scope: str = ""
+    strategy_version: int = 0
+    variant: str = ""
+    segment: str = ""
+    results: Results = field(default_factory=lambda: Results())
     version: int = 0
+
+
+@dataclass
+class VariantResults:
+    """A variant's results summed over its debts."""
+
+    scope: str
+    version: int
+    variant: str
+    debts: int = 0
+    contacted: int = 0
+    right_party: int = 0
+    agreements: int = 0
+    recovered_minor: int = 0
+    messages_sent: int = 0
+    cost_minor: int = 0
+
+    def add(self, r: Results) -> None:
+        """Adds one debt's results."""
+        self.debts += 1
+        self.contacted += r.contacted
+        self.right_party += r.right_party
+        self.agreements += r.agreements
+        self.recovered_minor += r.recovered_minor
+        self.messages_sent += r.messages_sent
+        self.cost_minor += r.cost_minor
+
+
+@dataclass
+class Results:
+    """What happened to one debt, counted from events, for its strategy variant's results."""
+
+    contacted: bool = False
+    right_party: bool = False
+    messages_sent: int = 0
+    cost_minor: int = 0
+    recovered_minor: int = 0
+    agreements: int = 0
+
+    def message_sent(self, cost_minor: int) -> None:
+        """A message went out for the debt."""
+        self.contacted = True
+        self.messages_sent += 1
+        self.cost_minor += cost_minor
+
+    def recovered(self, amount_minor: int) -> None:
+        """Money arrived for the debt."""
+        self.recovered_minor += amount_minor
 
 
 class Cases(Protocol):
@@ -73,17 +141,26 @@ class Cases(Protocol):
         self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
     ) -> list[Case]: ...
     async def with_action(self, tenant: str, action_id: str) -> Case | None: ...
+    async def of_tenant(self, tenant: str) -> list[Case]: ...
 
 
 class Ruler:
     """Turns what happened to a debt into the next action, once, at a decent hour."""
 
-    def __init__(self, cases: Cases, guard: ContactGuard, clock: Clock, first_step: Step = DEFAULT_FIRST_STEP) -> None:
+    def __init__(
+        self,
+        cases: Cases,
+        guard: ContactGuard,
+        clock: Clock,
+        first_step: Step = DEFAULT_FIRST_STEP,
+        book: StrategyBook | None = None,
+    ) -> None:
         self._cases = cases
         self._guard = guard
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
         self._first_step = first_step
+        self._book = book
 
     async def debt_placed(
         self,
@@ -95,11 +172,15 @@ class Ruler:
         time_zone: str,
         country: str = "",
         state: str = "",
+        due_date: str = "",
+        company: bool = False,
     ) -> None:
         """Records the debt and where the debtor lives, and acts if a contact point is already known."""
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
         case.has_debt, case.creditor_name, case.balance, case.time_zone = True, creditor_name, balance, time_zone
         case.country, case.state = country.strip().upper(), state.strip().upper()
+        case.due_date, case.company = due_date, company
+        await self._guard.debt_opened(debtor_id, debt_key(tenant, debt_id), OpenDebt(balance.amount_minor, due_date))
         await self._cases.save(case, await self._evaluate(case))
 
     async def contact_verified(self, tenant: str, debt_id: str, debtor_id: str) -> None:
@@ -171,7 +252,49 @@ class Ruler:
             raise NotFound(f"no action {action_id}", field="action_id")
         return case, record
 
+    async def case(self, tenant: str, debt_id: str) -> Case | None:
+        """The case of a debt, or None."""
+        return await self._cases.load(tenant, debt_id)
+
+    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None]) -> Case | None:
+        """Counts something that happened to a debt towards its variant's results; the case, or None if unknown."""
+        for _ in range(5):
+            case = await self._cases.load(tenant, debt_id)
+            if case is None:
+                return None
+            change(case.results)
+            try:
+                await self._cases.save(case, [])
+                return case
+            except FailedPrecondition:
+                continue
+        raise FailedPrecondition("the case kept changing; retry")
+
+    async def variant_results(self, tenant: str) -> list[VariantResults]:
+        """Results per strategy version and variant of a client's debts."""
+        totals: dict[tuple[str, int, str], VariantResults] = {}
+        for case in await self._cases.of_tenant(tenant):
+            if not case.strategy_version:
+                continue
+            key = (case.strategy_scope, case.strategy_version, case.variant)
+            totals.setdefault(key, VariantResults(*key)).add(case.results)
+        return sorted(totals.values(), key=lambda r: (r.scope, r.version, r.variant))
+
+    async def move(self, tenant: str, debt_id: str, version: int) -> Case:
+        """Moves a debt explicitly to another saved version of its strategy's scope."""
+        if self._book is None:
+            raise FailedPrecondition("no strategy book")
+        case = await self._cases.load(tenant, debt_id)
+        if case is None:
+            raise NotFound(f"no case for debt {debt_id}", field="debt_id")
+        scope = case.strategy_scope or tenant
+        await self._book.pinned(scope, version, "moved")
+        case.strategy_scope, case.strategy_version, case.variant = scope, version, "moved"
+        await self._cases.save(case, [])
+        return case
+
     async def _stop(self, tenant: str, debt_id: str, debtor_id: str, reason: str) -> None:
+        await self._guard.debt_closed(debtor_id, debt_key(tenant, debt_id))
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
         if case.stopped:
             return
@@ -191,13 +314,44 @@ class Ruler:
             action_id=action_id,
         )
 
+    async def _strategy_step(self, case: Case, debtor: DebtorState) -> tuple[Step, dict[str, str]]:
+        """The step the debt's strategy gives its segment now, pinning the strategy the first time."""
+        if self._book is None:
+            return self._first_step, {}
+        assignment: Assignment | None
+        if case.strategy_version:
+            assignment = await self._book.pinned(case.strategy_scope, case.strategy_version, case.variant)
+        else:
+            assignment = await self._book.assign(case.tenant, case.debtor_id)
+            if assignment is not None:
+                case.strategy_scope, case.strategy_version = assignment.scope, assignment.version
+                case.variant = assignment.variant
+        if assignment is None or assignment.strategy is None:
+            return self._first_step, {"strategy": "none (built-in reminder)"}
+        profile = build_profile(debtor, self._clock.now(), case.company)
+        segment, index = assign(profile, assignment.strategy.segments)
+        case.segment = segment
+        step = first_step(assignment.strategy.paths[segment]) or self._first_step
+        return step, {
+            "strategy": f"{assignment.scope} v{assignment.version}",
+            "variant": assignment.variant,
+            "segment": segment,
+            "segment_rule": f"segments[{index}]",
+            "profile": f"{profile.days_past_due} days past due, {profile.open_debts} open, "
+            f"balance {profile.balance_minor}, reason {profile.stated_reason or '-'}",
+        }
+
     async def _evaluate(self, case: Case) -> list[Event]:
-        step = self._first_step
-        known = case.actions.get(step.name)
-        if case.stopped or not case.has_debt or not case.contact_ready or (known and known.state == "requested"):
+        if case.stopped or not case.has_debt or not case.contact_ready:
+            return []
+        if any(a.state == "requested" for a in case.actions.values()):
             return []
         debtor = await self._guard.state(case.debtor_id)
+        step, why = await self._strategy_step(case, debtor)
+        known = case.actions.get(step.name)
         decision, channels = self._decide(case, debtor, step)
+        if why:
+            decision = replace(decision, values={**decision.values, **why})
         action_id = stable_id(case.tenant, case.debt_id, step.name)
         record = known or ActionRecord(action_id, step.name, step.channels, "deferred", decision)
         record.decided(decision)

@@ -1,4 +1,4 @@
-"""Segments over a debtor's profile and a strategy's validation (pure; not yet wired to storage or the API)."""
+"""Segments over a debtor's profile, and a strategy's shape and validation (pure)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from cordial_core.errors import InvalidArgument
 
 TRIGGER_EVENTS = frozenset({"debt.placed", "contact.verified", "message.failed", "reply.received", "agreement.broken"})
+CHANNELS = frozenset({"sms", "whatsapp", "email", "voice", "letter"})
+TONES = frozenset({"", "friendly", "neutral", "formal", "gentle"})
 ESCALATION_ORDER = ("prior_notice", "bureau_inscription", "protest", "small_claims")
 
 
@@ -21,6 +23,8 @@ class Profile:
     agreements_broken: int = 0
     stated_reason: str = ""  # lost_job | already_paid | not_me | ...
     company: bool = False
+    contacts: int = 0  # outbound contacts in the last days, across clients
+    flags: tuple[str, ...] = ()  # from public-data enrichment, e.g. unemployment_benefit
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class StepSpec:
     template: str
     day_offset: int | None = None
     on_event: str = ""
+    tone: str = ""
+    offer_set: str = ""
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,7 @@ class Strategy:
     segments: list[SegmentRule]
     paths: dict[str, list[StepSpec]]
     escalation: list[str] = field(default_factory=list)
+    name: str = ""
 
 
 def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[str]) -> list[InvalidArgument]:
@@ -118,6 +125,10 @@ def _step_errors(
         errors.append(
             InvalidArgument("the step has no day offset and no known trigger event: unreachable", field=where)
         )
+    if step.tone not in TONES:
+        errors.append(InvalidArgument(f"unknown tone {step.tone!r}", field=f"{where}.tone"))
+    if not step.channels:
+        errors.append(InvalidArgument("a step needs at least one channel", field=f"{where}.channels"))
     if step.day_offset is not None and step.day_offset < 0:
         errors.append(InvalidArgument("a day offset cannot be negative", field=f"{where}.day_offset"))
     return errors

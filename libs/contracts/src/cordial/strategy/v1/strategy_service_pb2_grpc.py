@@ -50,6 +50,36 @@ class StrategyServiceStub:
                 request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionRequest.SerializeToString,
                 response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionResponse.FromString,
                 _registered_method=True)
+        self.ValidateStrategy = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/ValidateStrategy',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ValidateStrategyRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ValidateStrategyResponse.FromString,
+                _registered_method=True)
+        self.SaveStrategy = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/SaveStrategy',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.SaveStrategyRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.SaveStrategyResponse.FromString,
+                _registered_method=True)
+        self.ActivateStrategy = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/ActivateStrategy',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ActivateStrategyRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ActivateStrategyResponse.FromString,
+                _registered_method=True)
+        self.ListStrategies = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/ListStrategies',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListStrategiesRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListStrategiesResponse.FromString,
+                _registered_method=True)
+        self.MoveDebtStrategy = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/MoveDebtStrategy',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.MoveDebtStrategyRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.MoveDebtStrategyResponse.FromString,
+                _registered_method=True)
+        self.GetVariantResults = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/GetVariantResults',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsResponse.FromString,
+                _registered_method=True)
 
 
 class StrategyServiceServicer:
@@ -77,6 +107,48 @@ class StrategyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ValidateStrategy(self, request, context):
+        """Checks a strategy without saving it: every problem, each naming its field.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveStrategy(self, request, context):
+        """Saves a valid strategy as the next version of the caller's scope (the client, or the agency default).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ActivateStrategy(self, request, context):
+        """Makes saved versions active: the champion first, then any challengers, percentages summing to 100.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListStrategies(self, request, context):
+        """Lists a scope's versions and what is active.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def MoveDebtStrategy(self, request, context):
+        """Moves one debt explicitly to another version of its strategy.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVariantResults(self, request, context):
+        """Results per strategy version and variant of the caller's debts.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StrategyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +166,36 @@ def add_StrategyServiceServicer_to_server(servicer, server):
                     servicer.ExplainDecision,
                     request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionRequest.FromString,
                     response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionResponse.SerializeToString,
+            ),
+            'ValidateStrategy': grpc.unary_unary_rpc_method_handler(
+                    servicer.ValidateStrategy,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ValidateStrategyRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ValidateStrategyResponse.SerializeToString,
+            ),
+            'SaveStrategy': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveStrategy,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.SaveStrategyRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.SaveStrategyResponse.SerializeToString,
+            ),
+            'ActivateStrategy': grpc.unary_unary_rpc_method_handler(
+                    servicer.ActivateStrategy,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ActivateStrategyRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ActivateStrategyResponse.SerializeToString,
+            ),
+            'ListStrategies': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListStrategies,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListStrategiesRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListStrategiesResponse.SerializeToString,
+            ),
+            'MoveDebtStrategy': grpc.unary_unary_rpc_method_handler(
+                    servicer.MoveDebtStrategy,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.MoveDebtStrategyRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.MoveDebtStrategyResponse.SerializeToString,
+            ),
+            'GetVariantResults': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVariantResults,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -178,6 +280,168 @@ class StrategyService:
             '/cordial.strategy.v1.StrategyService/ExplainDecision',
             cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionRequest.SerializeToString,
             cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ExplainDecisionResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ValidateStrategy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/ValidateStrategy',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ValidateStrategyRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ValidateStrategyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveStrategy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/SaveStrategy',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.SaveStrategyRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.SaveStrategyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ActivateStrategy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/ActivateStrategy',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ActivateStrategyRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ActivateStrategyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListStrategies(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/ListStrategies',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListStrategiesRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.ListStrategiesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MoveDebtStrategy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/MoveDebtStrategy',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.MoveDebtStrategyRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.MoveDebtStrategyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVariantResults(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/GetVariantResults',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsResponse.FromString,
             options,
             channel_credentials,
             insecure,
