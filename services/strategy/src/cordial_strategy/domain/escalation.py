@@ -1,0 +1,105 @@
+"""Escalation under the law: which stage a debt may take now, and why not otherwise (pure rules).
+
+- Credit-bureau inscription: only after the bureau's prior notice to the debtor is confirmed (CDC art. 43 §2;
+  STJ Súmula 359 puts the notice on the bureau) and its waiting period has run: 10 days by default (the
+  bureaus' practice), configurable per jurisdiction.
+- Protest: only after the registry's protest notice period has run (Lei 9.492/1997 art. 12: the protest is
+  registered within three business days of the presentation; we wait a configurable number of days).
+- Suit or threat of suit: never on a time-barred debt; Código Civil art. 206 §5 I bars claims on debts in a
+  public or private written instrument after 5 years from the due date.
+- Never for a debt in an agreement in good standing, in dispute or recalled; removal is requested as soon
+  as the debt is settled (CDC art. 43 §3 and the STJ's five business days for the creditor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+BUREAU = "bureau_inscription"
+PROTEST = "protest"
+SUIT = "small_claims"
+PRESCRIPTION_YEARS = 5  # Código Civil art. 206 §5 I
+
+
+@dataclass(frozen=True)
+class EscalationLaw:
+    """The waiting periods of a jurisdiction."""
+
+    bureau_wait_days: int = 10
+    protest_wait_days: int = 3
+    prescription_years: int = PRESCRIPTION_YEARS
+
+
+@dataclass(frozen=True)
+class DebtStanding:
+    """What escalation needs to know about a debt."""
+
+    due_date: date
+    balance_minor: int
+    days_past_due: int
+    in_good_agreement: bool = False
+    disputed: bool = False
+    recalled: bool = False
+    settled: bool = False
+    inscribed: bool = False
+    notice_confirmed_at: datetime | None = None
+    protest_notice_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EscalationVerdict:
+    """Allowed or not, the rule that decided and a readable reason."""
+
+    allowed: bool
+    rule: str
+    reason: str
+    not_before: datetime | None = None
+
+
+def may_escalate(stage: str, debt: DebtStanding, now: datetime, law: EscalationLaw | None = None) -> EscalationVerdict:
+    """Whether a debt may take an escalation stage now."""
+    law = law or EscalationLaw()
+    for blocked, rule, reason in (
+        (debt.settled, "settled", "the debt is settled"),
+        (debt.recalled, "recalled", "the client recalled the debt"),
+        (debt.disputed, "disputed", "the debt is in dispute"),
+        (debt.in_good_agreement, "agreement_in_good_standing", "an agreement is in good standing"),
+    ):
+        if blocked:
+            return EscalationVerdict(False, rule, reason)
+    if stage == BUREAU:
+        return _after(debt.notice_confirmed_at, law.bureau_wait_days, now, "bureau_prior_notice", "prior notice")
+    if stage == PROTEST:
+        return _after(debt.protest_notice_at, law.protest_wait_days, now, "protest_notice", "protest notice")
+    if stage == SUIT:
+        barred_on = time_barred_on(debt.due_date, law.prescription_years)
+        if now.date() >= barred_on:
+            return EscalationVerdict(
+                False, "time_barred", f"time-barred since {barred_on} (Código Civil art. 206 §5 I); no suit or threat"
+            )
+    return EscalationVerdict(True, "allowed", f"{stage} allowed")
+
+
+def _after(notice: datetime | None, days: int, now: datetime, rule: str, what: str) -> EscalationVerdict:
+    if notice is None:
+        return EscalationVerdict(False, rule, f"the {what} has not been confirmed")
+    ready = notice + timedelta(days=days)
+    if now < ready:
+        return EscalationVerdict(
+            False, rule, f"the {what}'s {days}-day waiting period runs until {ready:%Y-%m-%d %H:%M} UTC", ready
+        )
+    return EscalationVerdict(True, rule, f"the {what} was confirmed {days} or more days ago")
+
+
+def time_barred_on(due_date: date, years: int = PRESCRIPTION_YEARS) -> date:
+    """The day a debt becomes time-barred (29 February counts as 28 February in a common year)."""
+    try:
+        return due_date.replace(year=due_date.year + years)
+    except ValueError:
+        return due_date.replace(year=due_date.year + years, day=28)
+
+
+def must_request_removal(debt: DebtStanding) -> bool:
+    """A settled debt's inscription is removed at once."""
+    return debt.settled and debt.inscribed
