@@ -7,7 +7,7 @@ from datetime import datetime
 
 from google.protobuf.message import Message
 
-from cordial.events.v1 import actions_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
+from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
 from cordial_core.clock import Clock
 from cordial_core.context import correlation_var
 from cordial_core.ids import new_id
@@ -43,6 +43,10 @@ CATALOGUE: dict[str, EventType] = {
         EventType("debt.collection_started", "debts", debts_pb2.DebtCollectionStarted),
         EventType("debt.recalled", "debts", debts_pb2.DebtRecalled),
         EventType("debt.written_off", "debts", debts_pb2.DebtWrittenOff),
+        EventType("agreement.accepted", "debts", agreements_pb2.AgreementAccepted),
+        EventType("agreement.activated", "debts", agreements_pb2.AgreementActivated),
+        EventType("agreement.broken", "debts", agreements_pb2.AgreementBroken),
+        EventType("agreement.settled", "debts", agreements_pb2.AgreementSettled),
         EventType("contact.verified", "contacts", contacts_pb2.ContactVerified),
         EventType("contact.rejected", "contacts", contacts_pb2.ContactRejected),
         EventType("action.requested", "actions", actions_pb2.ActionRequested),

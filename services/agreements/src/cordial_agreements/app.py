@@ -2,36 +2,75 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+
+from pydantic import Field
+
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
+from cordial_agreements.adapters.agreements import AgreementRepository, QuoteRepository
 from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.policies import BalancePolicyRepository
 from cordial_agreements.api.events import handlers
 from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
+from cordial_agreements.domain.negotiation import Negotiation
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 
 SERVICE = "agreements"
+log = logging.getLogger(__name__)
 
 
 class AgreementsSettings(ServiceSettings):
-    """Agreements needs only the shared settings for now."""
+    """Agreements' own settings on top of the shared ones."""
+
+    check_interval_seconds: float = Field(default=600.0, gt=0, validation_alias="AGREEMENTS_CHECK_INTERVAL_SECONDS")
+
+
+async def check_periodically(negotiation: Negotiation, agreements: AgreementRepository, interval: float) -> None:
+    """Breaks agreements overdue past their grace days, every interval, for every tenant that has live ones."""
+    while True:
+        for tenant in await agreements.tenants_with_live():
+            try:
+                await negotiation.check(tenant)
+            except Exception:  # one tenant's failure must not stop the others; the next round retries
+                log.exception("agreement check failed", extra={"tenant": tenant})
+        await asyncio.sleep(interval)
 
 
 async def main() -> None:
     """Starts the service and runs until SIGTERM."""
-    runtime = ServiceRuntime(SERVICE, load_settings(AgreementsSettings))
+    settings = load_settings(AgreementsSettings)
+    runtime = ServiceRuntime(SERVICE, settings)
     debts = DebtRepository(runtime.outbox_collection("debts"), runtime.cipher, runtime.clock)
     await debts.ensure_indexes()
+    agreements = AgreementRepository(runtime.outbox_collection("agreements"), runtime.clock)
+    await agreements.ensure_indexes()
     policies = BalancePolicyRepository(TenantCollection(runtime.db["policies"]))
     ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies)
+    quotes = QuoteRepository(TenantCollection(runtime.db["quotes"]))
+    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock)
     runtime.consume(["actions"], handlers(ledger))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(AgreementsServicer(ledger), server),
+        lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(AgreementsServicer(ledger, negotiation), server),
         "cordial.agreements.v1.AgreementsService",
     )
-    await runtime.run()
+    tasks: list[asyncio.Task[None]] = []
+
+    async def start_checks() -> None:
+        tasks.append(asyncio.create_task(check_periodically(negotiation, agreements, settings.check_interval_seconds)))
+
+    async def stop_checks() -> None:
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    runtime.on_stop(stop_checks)
+    await runtime.run(ready=start_checks)
 
 
 if __name__ == "__main__":

@@ -1,15 +1,19 @@
-"""Each client's balance policy in MongoDB, one document per tenant; factors kept as exact strings."""
+"""Each client's balance and negotiation policies in MongoDB, one document each; factors kept as exact strings."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from cordial_agreements.domain.balance import BalancePolicy, IndexTable
+from cordial_agreements.domain.offers import DiscountBand, NegotiationPolicy
 from cordial_core.store import TenantCollection
 
 _BALANCE = "balance"
+_NEGOTIATION = "negotiation"
 
 
 class BalancePolicyRepository:
-    """Stores and loads the balance policy of one tenant at a time."""
+    """Stores and loads the policies of one tenant at a time."""
 
     def __init__(self, collection: TenantCollection) -> None:
         self.collection = collection
@@ -39,5 +43,22 @@ class BalancePolicyRepository:
                 if index
                 else None,
             },
+            upsert=True,
+        )
+
+    async def get_negotiation(self, tenant: str, portfolio: str = "") -> NegotiationPolicy | None:
+        """The tenant's (or one portfolio's) negotiation policy, or None."""
+        doc = await self.collection.find_one(tenant, {"_id": f"{tenant}:{_NEGOTIATION}:{portfolio}"})
+        if doc is None:
+            return None
+        fields = dict(doc["policy"])
+        fields["bands"] = tuple(DiscountBand(**band) for band in fields["bands"])
+        return NegotiationPolicy(**fields)
+
+    async def put_negotiation(self, tenant: str, policy: NegotiationPolicy, portfolio: str = "") -> None:
+        """Replaces the tenant's (or one portfolio's) negotiation policy."""
+        await self.collection.raw.replace_one(
+            {"_id": f"{tenant}:{_NEGOTIATION}:{portfolio}", "tenant": tenant},
+            {"tenant": tenant, "portfolio": portfolio, "policy": asdict(policy)},
             upsert=True,
         )

@@ -9,9 +9,16 @@ import grpc
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
+from cordial_agreements.api.wire import (
+    agreement_to_proto,
+    negotiation_from_proto,
+    negotiation_to_proto,
+    quote_to_proto,
+)
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown, IndexTable
 from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
+from cordial_agreements.domain.negotiation import Negotiation
 from cordial_core.context import tenant_var
 from cordial_core.errors import InvalidArgument
 from cordial_core.money import Money
@@ -143,10 +150,11 @@ def debt_to_proto(debt: Debt, balance: Breakdown) -> pb.Debt:
 
 
 class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
-    """Debts and payments over gRPC."""
+    """Debts, payments, offers and agreements over gRPC."""
 
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, negotiation: Negotiation) -> None:
         self._ledger = ledger
+        self._negotiation = negotiation
 
     async def PlaceDebt(self, request: pb.PlaceDebtRequest, context: grpc.aio.ServicerContext) -> pb.PlaceDebtResponse:
         """Places a debt, once per client reference."""
@@ -211,7 +219,49 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         self, request: pb.RecordPaymentRequest, context: grpc.aio.ServicerContext
     ) -> pb.RecordPaymentResponse:
         """Records a payment, once per payment reference."""
-        debt, payment, created = await self._ledger.record_payment(
+        debt, payment, created = await self._negotiation.record_payment(
             _tenant(), request.debt_id, _money(request.amount, "amount"), request.payment_reference, request.source
         )
         return pb.RecordPaymentResponse(debt=await self._view(debt), payment_id=payment.id, created=created)
+
+    async def SetNegotiationPolicy(
+        self, request: pb.SetNegotiationPolicyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetNegotiationPolicyResponse:
+        """Replaces the calling client's (or one portfolio's) negotiation policy."""
+        policy = negotiation_from_proto(request.policy)
+        saved = await self._negotiation.set_policy(_tenant(), policy, request.portfolio)
+        return pb.SetNegotiationPolicyResponse(policy=negotiation_to_proto(saved))
+
+    async def GetNegotiationPolicy(
+        self, request: pb.GetNegotiationPolicyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetNegotiationPolicyResponse:
+        """The calling client's negotiation policy for a portfolio."""
+        policy, configured = await self._negotiation.policy(_tenant(), request.portfolio)
+        return pb.GetNegotiationPolicyResponse(policy=negotiation_to_proto(policy), configured=configured)
+
+    async def ListOffers(
+        self, request: pb.ListOffersRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListOffersResponse:
+        """Today's menu for a debt."""
+        quotes = await self._negotiation.offers(_tenant(), request.debt_id)
+        return pb.ListOffersResponse(offers=[quote_to_proto(q) for q in quotes])
+
+    async def AcceptOffer(
+        self, request: pb.AcceptOfferRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AcceptOfferResponse:
+        """Accepts an offer shown for a debt."""
+        agreement, created = await self._negotiation.accept(_tenant(), request.debt_id, request.offer_id)
+        return pb.AcceptOfferResponse(agreement=agreement_to_proto(agreement), created=created)
+
+    async def GetAgreement(
+        self, request: pb.GetAgreementRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetAgreementResponse:
+        """One agreement of the calling tenant."""
+        agreement = await self._negotiation.get(_tenant(), request.agreement_id)
+        return pb.GetAgreementResponse(agreement=agreement_to_proto(agreement))
+
+    async def CheckAgreements(
+        self, request: pb.CheckAgreementsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CheckAgreementsResponse:
+        """Breaks the calling tenant's agreements overdue past their grace days."""
+        return pb.CheckAgreementsResponse(broken=await self._negotiation.check(_tenant()))

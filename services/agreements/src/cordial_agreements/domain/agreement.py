@@ -42,6 +42,11 @@ class Agreement:
     state: AgreementState = AgreementState.PROPOSED
     paid: dict[int, int] = field(default_factory=dict)
     credit: int = 0
+    offer_id: str = ""
+    currency: str = "BRL"
+    # Payment id -> amount applied, so the same payment reported twice counts once.
+    payments: dict[str, int] = field(default_factory=dict)
+    version: int = 0
 
     def __post_init__(self) -> None:
         if not self.debt_ids:
@@ -87,6 +92,21 @@ class Agreement:
         if all(self.outstanding(i.number) == 0 for i in self.installments):
             self.state = AgreementState.SETTLED
         return allocation
+
+    def receive_once(self, payment_id: str, amount: int) -> dict[int, int] | None:
+        """Allocates a payment unless it was applied before (then None)."""
+        if payment_id in self.payments:
+            return None
+        allocation = self.receive(amount)
+        self.payments[payment_id] = amount
+        return allocation
+
+    def first_overdue(self, today: date) -> Installment | None:
+        """The first installment unpaid past its due date plus the grace days, if any."""
+        grace = timedelta(days=self.grace_days)
+        return next(
+            (i for i in self.installments if self.outstanding(i.number) > 0 and today > i.due_date + grace), None
+        )
 
     def check_overdue(self, today: date) -> bool:
         """Breaks the agreement when an installment is unpaid past its due date plus the grace days."""

@@ -9,7 +9,7 @@ from typing import Protocol
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown
-from cordial_agreements.domain.debt import Debt, Debtor, DebtStatus, Payment, validate_placement
+from cordial_agreements.domain.debt import CLOSED, Debt, Debtor, DebtStatus, Payment, validate_placement
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
@@ -226,6 +226,37 @@ class Ledger:
         )
         await self._debts.save(debt, [self._event(debt, "debt.written_off", payload)])
         return debt, True
+
+    async def enter_agreement(self, tenant: str, debt_id: str) -> Debt:
+        """The debt is now covered by a live agreement."""
+        return await self._move(tenant, debt_id, DebtStatus.IN_AGREEMENT)
+
+    async def leave_agreement(self, tenant: str, debt_id: str) -> Debt:
+        """The debt's agreement broke: back to collection."""
+        return await self._move(tenant, debt_id, DebtStatus.IN_COLLECTION)
+
+    async def settle_by_agreement(self, tenant: str, debt_id: str) -> Debt:
+        """The debt's agreement was paid in full: the debt is settled, whatever discount it granted."""
+        return await self._move(tenant, debt_id, DebtStatus.SETTLED)
+
+    async def _move(self, tenant: str, debt_id: str, status: DebtStatus) -> Debt:
+        for _ in range(5):
+            debt = await self.get(tenant, debt_id)
+            if debt.status in CLOSED or not debt.move_to(status):
+                return debt
+            events = []
+            if status == DebtStatus.SETTLED:
+                debt.settled_at = self._clock.now()
+                payload = debts_pb2.DebtSettled(
+                    debt_id=debt.id, debtor_id=debt.debtor_id, total_paid=debt.paid.to_proto()
+                )
+                events.append(self._event(debt, "debt.settled", payload))
+            try:
+                await self._debts.save(debt, events)
+            except FailedPrecondition:
+                continue  # changed meanwhile (a payment): look again
+            return debt
+        raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
 
     def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
         return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)

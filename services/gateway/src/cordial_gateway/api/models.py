@@ -207,3 +207,90 @@ class MeOut(BaseModel):
 
     client_id: str
     name: str
+
+
+class DiscountBandIn(Strict):
+    """Discounts (basis points) allowed from a number of days past due."""
+
+    min_days_past_due: int = Field(ge=0, le=100_000)
+    fees_discount_bps: int = Field(default=0, ge=0, le=10_000)
+    interest_discount_bps: int = Field(default=0, ge=0, le=10_000)
+    principal_discount_bps: int = Field(default=0, ge=0, le=10_000)
+
+
+class NegotiationPolicyIn(Strict):
+    """What a client lets the agency offer; a policy that contradicts itself is refused naming the field."""
+
+    bands: list[DiscountBandIn] = Field(min_length=1, max_length=20, description="the first starts at 0 days")
+    min_down_payment_bps: int = Field(default=0, ge=0, le=10_000)
+    max_installments: int = Field(default=1, ge=1, le=120)
+    min_installment_minor: int = Field(default=0, ge=0)
+    offer_validity_days: int = Field(default=5, ge=1, le=90)
+    grace_days: int = Field(default=5, ge=0, le=90)
+
+
+class NegotiationPolicyOut(NegotiationPolicyIn):
+    """A client's negotiation policy; `configured` is false while the default (pay in full) applies."""
+
+    configured: bool = True
+
+
+class InstallmentOut(BaseModel):
+    """One payment of a plan and what was paid against it."""
+
+    number: int
+    due_date: str
+    amount: MoneyOut
+    paid: MoneyOut
+
+
+class OfferLineOut(BaseModel):
+    """One signed line that explains an offer's total."""
+
+    label: str
+    amount_minor: int
+
+
+class OfferOut(BaseModel):
+    """One choice of the menu, valid until a day."""
+
+    id: str
+    kind: str
+    debt_id: str
+    total: MoneyOut
+    valid_until: str
+    lines: list[OfferLineOut]
+    installments: list[InstallmentOut]
+
+
+class OffersOut(BaseModel):
+    """Today's menu for a debt."""
+
+    debt_id: str
+    offers: list[OfferOut]
+
+
+class AcceptIn(Strict):
+    """The offer the debtor accepts, by the id it was shown with."""
+
+    offer_id: str = Field(min_length=1, max_length=64)
+
+
+class AgreementOut(BaseModel):
+    """An agreement, its installments and what was paid."""
+
+    id: str
+    state: str
+    debt_ids: list[str]
+    offer_id: str
+    total: MoneyOut
+    paid: MoneyOut
+    credit: MoneyOut
+    grace_days: int
+    installments: list[InstallmentOut]
+
+
+class CheckOut(BaseModel):
+    """Agreements a check broke."""
+
+    broken: list[str]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from google.protobuf.message import Message
 
-from cordial.events.v1 import actions_pb2, contacts_pb2, debts_pb2, messages_pb2
+from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 
 
@@ -28,6 +28,16 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, debts_pb2.DebtWrittenOff):
         reason = f": {payload.reason}" if payload.reason else ""
         return f"debt written off with {_money(payload.balance)} outstanding{reason}"
+    if isinstance(payload, agreements_pb2.AgreementAccepted):
+        plan = f"{payload.installments} installment{'s' if payload.installments > 1 else ''}"
+        total = _money(payload.total)
+        return f"offer {payload.offer_id} accepted: {total} in {plan}, first due {payload.first_due_date}"
+    if isinstance(payload, agreements_pb2.AgreementActivated):
+        return f"agreement {payload.agreement_id} active: down payment received"
+    if isinstance(payload, agreements_pb2.AgreementBroken):
+        return f"agreement broken: installment {payload.overdue_installment} due {payload.due_date} unpaid past grace"
+    if isinstance(payload, agreements_pb2.AgreementSettled):
+        return f"agreement settled; {_money(payload.total_paid)} paid in total"
     if isinstance(payload, contacts_pb2.ContactVerified):
         channels = ", ".join(types_pb2.Channel.Name(c).removeprefix("CHANNEL_").lower() for c in payload.channels)
         return f"contact point verified for {channels}"

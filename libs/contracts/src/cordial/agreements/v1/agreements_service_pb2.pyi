@@ -20,6 +20,16 @@ class DebtStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DEBT_STATUS_SETTLED: _ClassVar[DebtStatus]
     DEBT_STATUS_RECALLED: _ClassVar[DebtStatus]
     DEBT_STATUS_WRITTEN_OFF: _ClassVar[DebtStatus]
+
+class AgreementState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    AGREEMENT_STATE_UNSPECIFIED: _ClassVar[AgreementState]
+    AGREEMENT_STATE_PROPOSED: _ClassVar[AgreementState]
+    AGREEMENT_STATE_ACCEPTED: _ClassVar[AgreementState]
+    AGREEMENT_STATE_ACTIVE: _ClassVar[AgreementState]
+    AGREEMENT_STATE_SETTLED: _ClassVar[AgreementState]
+    AGREEMENT_STATE_BROKEN: _ClassVar[AgreementState]
+    AGREEMENT_STATE_CANCELLED: _ClassVar[AgreementState]
 DEBT_STATUS_UNSPECIFIED: DebtStatus
 DEBT_STATUS_PLACED: DebtStatus
 DEBT_STATUS_IN_COLLECTION: DebtStatus
@@ -27,6 +37,13 @@ DEBT_STATUS_IN_AGREEMENT: DebtStatus
 DEBT_STATUS_SETTLED: DebtStatus
 DEBT_STATUS_RECALLED: DebtStatus
 DEBT_STATUS_WRITTEN_OFF: DebtStatus
+AGREEMENT_STATE_UNSPECIFIED: AgreementState
+AGREEMENT_STATE_PROPOSED: AgreementState
+AGREEMENT_STATE_ACCEPTED: AgreementState
+AGREEMENT_STATE_ACTIVE: AgreementState
+AGREEMENT_STATE_SETTLED: AgreementState
+AGREEMENT_STATE_BROKEN: AgreementState
+AGREEMENT_STATE_CANCELLED: AgreementState
 
 class Debtor(_message.Message):
     __slots__ = ("kind", "document", "name", "time_zone", "birth_date", "address")
@@ -274,3 +291,171 @@ class WriteOffDebtResponse(_message.Message):
     debt: Debt
     changed: bool
     def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
+
+class DiscountBand(_message.Message):
+    __slots__ = ("min_days_past_due", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps")
+    MIN_DAYS_PAST_DUE_FIELD_NUMBER: _ClassVar[int]
+    FEES_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    min_days_past_due: int
+    fees_discount_bps: int
+    interest_discount_bps: int
+    principal_discount_bps: int
+    def __init__(self, min_days_past_due: _Optional[int] = ..., fees_discount_bps: _Optional[int] = ..., interest_discount_bps: _Optional[int] = ..., principal_discount_bps: _Optional[int] = ...) -> None: ...
+
+class NegotiationPolicy(_message.Message):
+    __slots__ = ("bands", "min_down_payment_bps", "max_installments", "min_installment_minor", "offer_validity_days", "grace_days")
+    BANDS_FIELD_NUMBER: _ClassVar[int]
+    MIN_DOWN_PAYMENT_BPS_FIELD_NUMBER: _ClassVar[int]
+    MAX_INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    MIN_INSTALLMENT_MINOR_FIELD_NUMBER: _ClassVar[int]
+    OFFER_VALIDITY_DAYS_FIELD_NUMBER: _ClassVar[int]
+    GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    bands: _containers.RepeatedCompositeFieldContainer[DiscountBand]
+    min_down_payment_bps: int
+    max_installments: int
+    min_installment_minor: int
+    offer_validity_days: int
+    grace_days: int
+    def __init__(self, bands: _Optional[_Iterable[_Union[DiscountBand, _Mapping]]] = ..., min_down_payment_bps: _Optional[int] = ..., max_installments: _Optional[int] = ..., min_installment_minor: _Optional[int] = ..., offer_validity_days: _Optional[int] = ..., grace_days: _Optional[int] = ...) -> None: ...
+
+class SetNegotiationPolicyRequest(_message.Message):
+    __slots__ = ("policy", "portfolio")
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    policy: NegotiationPolicy
+    portfolio: str
+    def __init__(self, policy: _Optional[_Union[NegotiationPolicy, _Mapping]] = ..., portfolio: _Optional[str] = ...) -> None: ...
+
+class SetNegotiationPolicyResponse(_message.Message):
+    __slots__ = ("policy",)
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    policy: NegotiationPolicy
+    def __init__(self, policy: _Optional[_Union[NegotiationPolicy, _Mapping]] = ...) -> None: ...
+
+class GetNegotiationPolicyRequest(_message.Message):
+    __slots__ = ("portfolio",)
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    portfolio: str
+    def __init__(self, portfolio: _Optional[str] = ...) -> None: ...
+
+class GetNegotiationPolicyResponse(_message.Message):
+    __slots__ = ("policy", "configured")
+    POLICY_FIELD_NUMBER: _ClassVar[int]
+    CONFIGURED_FIELD_NUMBER: _ClassVar[int]
+    policy: NegotiationPolicy
+    configured: bool
+    def __init__(self, policy: _Optional[_Union[NegotiationPolicy, _Mapping]] = ..., configured: _Optional[bool] = ...) -> None: ...
+
+class Installment(_message.Message):
+    __slots__ = ("number", "due_date", "amount", "paid")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PAID_FIELD_NUMBER: _ClassVar[int]
+    number: int
+    due_date: str
+    amount: _types_pb2.Money
+    paid: _types_pb2.Money
+    def __init__(self, number: _Optional[int] = ..., due_date: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class OfferLine(_message.Message):
+    __slots__ = ("label", "amount_minor")
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_MINOR_FIELD_NUMBER: _ClassVar[int]
+    label: str
+    amount_minor: int
+    def __init__(self, label: _Optional[str] = ..., amount_minor: _Optional[int] = ...) -> None: ...
+
+class Offer(_message.Message):
+    __slots__ = ("id", "kind", "debt_id", "installments", "lines", "total", "valid_until")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    kind: str
+    debt_id: str
+    installments: _containers.RepeatedCompositeFieldContainer[Installment]
+    lines: _containers.RepeatedCompositeFieldContainer[OfferLine]
+    total: _types_pb2.Money
+    valid_until: str
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., debt_id: _Optional[str] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., lines: _Optional[_Iterable[_Union[OfferLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class ListOffersRequest(_message.Message):
+    __slots__ = ("debt_id",)
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
+
+class ListOffersResponse(_message.Message):
+    __slots__ = ("offers",)
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
+    offers: _containers.RepeatedCompositeFieldContainer[Offer]
+    def __init__(self, offers: _Optional[_Iterable[_Union[Offer, _Mapping]]] = ...) -> None: ...
+
+class AcceptOfferRequest(_message.Message):
+    __slots__ = ("debt_id", "offer_id")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    offer_id: str
+    def __init__(self, debt_id: _Optional[str] = ..., offer_id: _Optional[str] = ...) -> None: ...
+
+class Agreement(_message.Message):
+    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    PAID_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    debtor_id: str
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    state: AgreementState
+    installments: _containers.RepeatedCompositeFieldContainer[Installment]
+    total: _types_pb2.Money
+    paid: _types_pb2.Money
+    credit: _types_pb2.Money
+    offer_id: str
+    grace_days: int
+    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ...) -> None: ...
+
+class AcceptOfferResponse(_message.Message):
+    __slots__ = ("agreement", "created")
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    created: bool
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class GetAgreementRequest(_message.Message):
+    __slots__ = ("agreement_id",)
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    def __init__(self, agreement_id: _Optional[str] = ...) -> None: ...
+
+class GetAgreementResponse(_message.Message):
+    __slots__ = ("agreement",)
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ...) -> None: ...
+
+class CheckAgreementsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class CheckAgreementsResponse(_message.Message):
+    __slots__ = ("broken",)
+    BROKEN_FIELD_NUMBER: _ClassVar[int]
+    broken: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, broken: _Optional[_Iterable[str]] = ...) -> None: ...

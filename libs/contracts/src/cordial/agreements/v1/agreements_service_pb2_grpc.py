@@ -75,6 +75,36 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtResponse.FromString,
                 _registered_method=True)
+        self.SetNegotiationPolicy = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/SetNegotiationPolicy',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetNegotiationPolicyRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetNegotiationPolicyResponse.FromString,
+                _registered_method=True)
+        self.GetNegotiationPolicy = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/GetNegotiationPolicy',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetNegotiationPolicyRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetNegotiationPolicyResponse.FromString,
+                _registered_method=True)
+        self.ListOffers = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/ListOffers',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListOffersRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListOffersResponse.FromString,
+                _registered_method=True)
+        self.AcceptOffer = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/AcceptOffer',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptOfferRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptOfferResponse.FromString,
+                _registered_method=True)
+        self.GetAgreement = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/GetAgreement',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetAgreementRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetAgreementResponse.FromString,
+                _registered_method=True)
+        self.CheckAgreements = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/CheckAgreements',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.FromString,
+                _registered_method=True)
 
 
 class AgreementsServiceServicer:
@@ -137,6 +167,48 @@ class AgreementsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetNegotiationPolicy(self, request, context):
+        """Sets the calling client's negotiation policy (for all portfolios, or one).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetNegotiationPolicy(self, request, context):
+        """Returns the calling client's negotiation policy (a portfolio's own, else the client's).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListOffers(self, request, context):
+        """The menu of offers for a debt today, each explained line by line and valid until a date.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptOffer(self, request, context):
+        """Accepts an offer by id; an expired or unknown offer is refused naming offer_id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetAgreement(self, request, context):
+        """Returns one agreement of the calling tenant.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CheckAgreements(self, request, context):
+        """Breaks the calling tenant's agreements with an installment overdue past the grace days.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgreementsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -179,6 +251,36 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     servicer.WriteOffDebt,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtResponse.SerializeToString,
+            ),
+            'SetNegotiationPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetNegotiationPolicy,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetNegotiationPolicyRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetNegotiationPolicyResponse.SerializeToString,
+            ),
+            'GetNegotiationPolicy': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetNegotiationPolicy,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetNegotiationPolicyRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetNegotiationPolicyResponse.SerializeToString,
+            ),
+            'ListOffers': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListOffers,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListOffersRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListOffersResponse.SerializeToString,
+            ),
+            'AcceptOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptOffer,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptOfferRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptOfferResponse.SerializeToString,
+            ),
+            'GetAgreement': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetAgreement,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetAgreementRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetAgreementResponse.SerializeToString,
+            ),
+            'CheckAgreements': grpc.unary_unary_rpc_method_handler(
+                    servicer.CheckAgreements,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -398,6 +500,168 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/WriteOffDebt',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.WriteOffDebtResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetNegotiationPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/SetNegotiationPolicy',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetNegotiationPolicyRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.SetNegotiationPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetNegotiationPolicy(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/GetNegotiationPolicy',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetNegotiationPolicyRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetNegotiationPolicyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListOffers(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/ListOffers',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListOffersRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListOffersResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/AcceptOffer',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptOfferRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetAgreement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/GetAgreement',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetAgreementRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetAgreementResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CheckAgreements(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/CheckAgreements',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.FromString,
             options,
             channel_credentials,
             insecure,

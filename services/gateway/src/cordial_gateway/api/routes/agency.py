@@ -5,7 +5,17 @@ from fastapi import APIRouter, Depends
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial_gateway.adapters.clients import Client
 from cordial_gateway.api.deps import BackendsDep, Correlation, call_metadata, require_admin
-from cordial_gateway.api.models import BalancePolicyIn, BalancePolicyOut, ClientIn, ClientOut, DebtOut, WriteOffIn
+from cordial_gateway.api.models import (
+    BalancePolicyIn,
+    BalancePolicyOut,
+    CheckOut,
+    ClientIn,
+    ClientOut,
+    DebtOut,
+    NegotiationPolicyIn,
+    NegotiationPolicyOut,
+    WriteOffIn,
+)
 from cordial_gateway.api.routes.debts import debt_out
 
 router = APIRouter(prefix="/agency/v1", tags=["agency"], dependencies=[Depends(require_admin)])
@@ -52,3 +62,56 @@ async def write_off_debt(
     request = pb.WriteOffDebtRequest(debt_id=debt_id, reason=body.reason)
     reply = await wired.agreements.WriteOffDebt(request, metadata=call_metadata(Client(client_id, ""), correlation))
     return debt_out(reply.debt)
+
+
+def _negotiation_out(policy: pb.NegotiationPolicy, configured: bool = True) -> NegotiationPolicyOut:
+    return NegotiationPolicyOut.model_validate(
+        {
+            "bands": [
+                {
+                    "min_days_past_due": b.min_days_past_due,
+                    "fees_discount_bps": b.fees_discount_bps,
+                    "interest_discount_bps": b.interest_discount_bps,
+                    "principal_discount_bps": b.principal_discount_bps,
+                }
+                for b in policy.bands
+            ],
+            "min_down_payment_bps": policy.min_down_payment_bps,
+            "max_installments": policy.max_installments,
+            "min_installment_minor": policy.min_installment_minor,
+            "offer_validity_days": policy.offer_validity_days,
+            "grace_days": policy.grace_days,
+            "configured": configured,
+        }
+    )
+
+
+@router.put("/clients/{client_id}/negotiation-policy")
+async def set_negotiation_policy(
+    client_id: str, body: NegotiationPolicyIn, wired: BackendsDep, portfolio: str = ""
+) -> NegotiationPolicyOut:
+    """Sets what a client lets the agency offer (for one portfolio with ?portfolio=); contradictions are 422."""
+    policy = pb.NegotiationPolicy(
+        bands=[pb.DiscountBand(**band.model_dump()) for band in body.bands],
+        **body.model_dump(exclude={"bands"}),
+    )
+    request = pb.SetNegotiationPolicyRequest(policy=policy, portfolio=portfolio)
+    reply = await wired.agreements.SetNegotiationPolicy(request, metadata=call_metadata(Client(client_id, "")))
+    return _negotiation_out(reply.policy)
+
+
+@router.get("/clients/{client_id}/negotiation-policy")
+async def get_negotiation_policy(client_id: str, wired: BackendsDep, portfolio: str = "") -> NegotiationPolicyOut:
+    """A client's negotiation policy (a portfolio's own, else the client's); pay in full until one is set."""
+    request = pb.GetNegotiationPolicyRequest(portfolio=portfolio)
+    reply = await wired.agreements.GetNegotiationPolicy(request, metadata=call_metadata(Client(client_id, "")))
+    return _negotiation_out(reply.policy, reply.configured)
+
+
+@router.post("/clients/{client_id}/agreements/check")
+async def check_agreements(client_id: str, wired: BackendsDep) -> CheckOut:
+    """Breaks the client's agreements with an installment overdue past the grace days (also done periodically)."""
+    reply = await wired.agreements.CheckAgreements(
+        pb.CheckAgreementsRequest(), metadata=call_metadata(Client(client_id, ""))
+    )
+    return CheckOut(broken=list(reply.broken))

@@ -1,0 +1,90 @@
+"""Wire forms of negotiation policies, offers and agreements."""
+
+from __future__ import annotations
+
+from cordial.agreements.v1 import agreements_service_pb2 as pb
+from cordial.types.v1 import types_pb2
+from cordial_agreements.domain.agreement import Agreement, AgreementState
+from cordial_agreements.domain.negotiation import Quote
+from cordial_agreements.domain.offers import DiscountBand, Installment, NegotiationPolicy
+
+_STATES = {state: getattr(pb, f"AGREEMENT_STATE_{state.name}") for state in AgreementState}
+
+
+def negotiation_from_proto(message: pb.NegotiationPolicy) -> NegotiationPolicy:
+    """A negotiation policy from the wire, validated field by field when built."""
+    return NegotiationPolicy(
+        bands=tuple(
+            DiscountBand(b.min_days_past_due, b.fees_discount_bps, b.interest_discount_bps, b.principal_discount_bps)
+            for b in message.bands
+        ),
+        min_down_payment_bps=message.min_down_payment_bps,
+        max_installments=message.max_installments,
+        min_installment_minor=message.min_installment_minor,
+        offer_validity_days=message.offer_validity_days,
+        grace_days=message.grace_days,
+    )
+
+
+def negotiation_to_proto(policy: NegotiationPolicy) -> pb.NegotiationPolicy:
+    """The wire form of a negotiation policy."""
+    return pb.NegotiationPolicy(
+        bands=[
+            pb.DiscountBand(
+                min_days_past_due=b.min_days_past_due,
+                fees_discount_bps=b.fees_discount_bps,
+                interest_discount_bps=b.interest_discount_bps,
+                principal_discount_bps=b.principal_discount_bps,
+            )
+            for b in policy.bands
+        ],
+        min_down_payment_bps=policy.min_down_payment_bps,
+        max_installments=policy.max_installments,
+        min_installment_minor=policy.min_installment_minor,
+        offer_validity_days=policy.offer_validity_days,
+        grace_days=policy.grace_days,
+    )
+
+
+def _installment(i: Installment, currency: str, paid: int = 0) -> pb.Installment:
+    return pb.Installment(
+        number=i.number,
+        due_date=i.due_date.isoformat(),
+        amount=types_pb2.Money(amount_minor=i.amount_minor, currency=currency),
+        paid=types_pb2.Money(amount_minor=paid, currency=currency),
+    )
+
+
+def quote_to_proto(quote: Quote) -> pb.Offer:
+    """An offer as shown, with its explaining lines."""
+    offer = quote.offer
+    return pb.Offer(
+        id=quote.id,
+        kind=quote.kind,
+        debt_id=quote.debt_id,
+        installments=[_installment(i, offer.currency) for i in offer.installments],
+        lines=[pb.OfferLine(label=label, amount_minor=amount) for label, amount in offer.lines],
+        total=types_pb2.Money(amount_minor=offer.total_minor, currency=offer.currency),
+        valid_until=offer.valid_until.isoformat(),
+    )
+
+
+def agreement_to_proto(agreement: Agreement) -> pb.Agreement:
+    """An agreement and what was paid against each installment."""
+    currency = agreement.currency
+
+    def money(amount: int) -> types_pb2.Money:
+        return types_pb2.Money(amount_minor=amount, currency=currency)
+
+    return pb.Agreement(
+        id=agreement.id,
+        debtor_id=agreement.debtor_id,
+        debt_ids=list(agreement.debt_ids),
+        state=_STATES[agreement.state],
+        installments=[_installment(i, currency, agreement.paid.get(i.number, 0)) for i in agreement.installments],
+        total=money(agreement.total),
+        paid=money(sum(agreement.paid.values())),
+        credit=money(agreement.credit),
+        offer_id=agreement.offer_id,
+        grace_days=agreement.grace_days,
+    )

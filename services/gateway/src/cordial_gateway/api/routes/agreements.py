@@ -1,0 +1,89 @@
+"""Client API for offers and agreements: the menu for a debt, accepting an offer, reading an agreement."""
+
+from fastapi import APIRouter, Response
+
+from cordial.agreements.v1 import agreements_service_pb2 as pb
+from cordial.types.v1 import types_pb2
+from cordial_gateway.api.deps import BackendsDep, Correlation, CurrentClient, call_metadata
+from cordial_gateway.api.models import (
+    AcceptIn,
+    AgreementOut,
+    InstallmentOut,
+    MoneyOut,
+    OfferLineOut,
+    OfferOut,
+    OffersOut,
+)
+
+router = APIRouter(tags=["agreements"])
+
+
+def _money(m: types_pb2.Money) -> MoneyOut:
+    return MoneyOut(amount_minor=m.amount_minor, currency=m.currency)
+
+
+def _installments(items: list[pb.Installment]) -> list[InstallmentOut]:
+    return [
+        InstallmentOut(number=i.number, due_date=i.due_date, amount=_money(i.amount), paid=_money(i.paid))
+        for i in items
+    ]
+
+
+def offer_out(offer: pb.Offer) -> OfferOut:
+    """The JSON view of an offer."""
+    return OfferOut(
+        id=offer.id,
+        kind=offer.kind,
+        debt_id=offer.debt_id,
+        total=_money(offer.total),
+        valid_until=offer.valid_until,
+        lines=[OfferLineOut(label=line.label, amount_minor=line.amount_minor) for line in offer.lines],
+        installments=_installments(list(offer.installments)),
+    )
+
+
+def agreement_out(agreement: pb.Agreement) -> AgreementOut:
+    """The JSON view of an agreement."""
+    return AgreementOut(
+        id=agreement.id,
+        state=pb.AgreementState.Name(agreement.state).removeprefix("AGREEMENT_STATE_").lower(),
+        debt_ids=list(agreement.debt_ids),
+        offer_id=agreement.offer_id,
+        total=_money(agreement.total),
+        paid=_money(agreement.paid),
+        credit=_money(agreement.credit),
+        grace_days=agreement.grace_days,
+        installments=_installments(list(agreement.installments)),
+    )
+
+
+@router.get("/v1/debts/{debt_id}/offers")
+async def list_offers(debt_id: str, client: CurrentClient, wired: BackendsDep) -> OffersOut:
+    """Today's menu for a debt: in full with the best discount, then installment plans the policy allows."""
+    reply = await wired.agreements.ListOffers(pb.ListOffersRequest(debt_id=debt_id), metadata=call_metadata(client))
+    return OffersOut(debt_id=debt_id, offers=[offer_out(o) for o in reply.offers])
+
+
+@router.post("/v1/debts/{debt_id}/agreements", status_code=201)
+async def accept_offer(
+    debt_id: str,
+    body: AcceptIn,
+    client: CurrentClient,
+    wired: BackendsDep,
+    response: Response,
+    correlation: Correlation = None,
+) -> AgreementOut:
+    """Accepts an offer by id; the same offer again returns the same agreement with 200; an expired one is 422."""
+    request = pb.AcceptOfferRequest(debt_id=debt_id, offer_id=body.offer_id)
+    reply = await wired.agreements.AcceptOffer(request, metadata=call_metadata(client, correlation))
+    if not reply.created:
+        response.status_code = 200
+    return agreement_out(reply.agreement)
+
+
+@router.get("/v1/agreements/{agreement_id}")
+async def get_agreement(agreement_id: str, client: CurrentClient, wired: BackendsDep) -> AgreementOut:
+    """One of the client's agreements with each installment and what was paid against it."""
+    request = pb.GetAgreementRequest(agreement_id=agreement_id)
+    reply = await wired.agreements.GetAgreement(request, metadata=call_metadata(client))
+    return agreement_out(reply.agreement)
