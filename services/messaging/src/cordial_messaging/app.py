@@ -38,7 +38,7 @@ async def main() -> None:
     """Starts the service and runs until SIGTERM."""
     settings = load_settings(MessagingSettings)
     runtime = ServiceRuntime(SERVICE, settings)
-    messages = MessageRepository(runtime.outbox_collection("messages"), runtime.clock)
+    messages = MessageRepository(runtime.outbox_collection("messages"), runtime.cipher, runtime.clock)
     await messages.ensure_indexes()
     http = httpx.AsyncClient(timeout=10)
     locator = open_channel(settings.contact_locator_addr)

@@ -38,7 +38,7 @@ class MessagingServicer(pb_grpc.MessagingServiceServicer):
                 channel=doc.get("channel", 0),
                 state=_STATES[doc["state"]],
                 provider_message_id=doc.get("provider_message_id", ""),
-                text=doc.get("text", ""),
+                text=self._messages.text_of(doc),
             )
             if doc.get("sent_at"):
                 message.sent_at.FromDatetime(doc["sent_at"])

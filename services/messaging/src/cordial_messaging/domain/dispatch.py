@@ -253,6 +253,7 @@ class Dispatcher:
             "contact_point_id": attempt.contact_point_id,
             "provider": attempt.provider,
             "provider_message_id": provider_id,
+            "to": attempt.to,
             "text": attempt.text,
             "sent_at": self._clock.now(),
             f"attempts.{attempt.id}.status": ACCEPTED,
