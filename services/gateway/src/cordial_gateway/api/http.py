@@ -6,7 +6,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from cordial_gateway.api import problems
 from cordial_gateway.api.deps import Backends, install_auth
-from cordial_gateway.api.routes import agency, debts
+from cordial_gateway.api.routes import agency, debts, hooks
 
 
 class BodyLimit(BaseHTTPMiddleware):
@@ -47,6 +47,6 @@ def create_app(backends: Backends, max_body_bytes: int) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for router in (debts.router, agency.router):
+    for router in (debts.router, agency.router, hooks.router):
         app.include_router(router)
     return app

@@ -49,7 +49,7 @@ class MessageRepository:
         """Messages are listed by debt and found by the provider's message id."""
         await self.collection.raw.create_index([("tenant", 1), ("debt_id", 1)])
         await self.collection.raw.create_index([("tenant", 1), ("provider", 1), ("provider_message_id", 1)])
-        await self.collection.raw.create_index([("tenant", 1), ("to_hash", 1), ("sent_at", -1)])
+        await self.collection.raw.create_index([("tenant", 1), ("to_hash", 1), ("channel", 1), ("sent_at", -1)])
 
     async def open(self, action: ActionToSend) -> MessageRecord:
         """The action's message, created pending on first sight."""
@@ -57,6 +57,7 @@ class MessageRepository:
             "_id": action.action_id,
             "debt_id": action.debt_id,
             "debtor_id": action.debtor_id,
+            "creditor": action.creditor_name,
             "state": PENDING,
             "version": 0,
             "attempts": {},
