@@ -150,9 +150,16 @@ def service_env(
 
 
 def start_service(platform: Platform, name: str) -> ServiceProcess:
-    """Starts one service and waits until its gRPC health says SERVING."""
-    grpc_port, metrics_port = free_port(), free_port()
-    http_port = free_port() if name == "gateway" else None
+    """Starts one service and waits until its gRPC health says SERVING; a restart keeps its ports.
+
+    Keeping them means the services that call it (e.g. the gateway calling messaging) find it again.
+    """
+    previous = platform.services.get(name)
+    if previous is not None:
+        grpc_port, metrics_port, http_port = previous.grpc_port, previous.metrics_port, previous.http_port
+    else:
+        grpc_port, metrics_port = free_port(), free_port()
+        http_port = free_port() if name == "gateway" else None
     module = f"cordial_{name.replace('-', '_')}.app"
     process = ManagedProcess(
         name,
