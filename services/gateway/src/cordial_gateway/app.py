@@ -8,16 +8,19 @@ import uvicorn
 from pydantic import Field, SecretStr, field_validator
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
+from cordial.messaging.v1 import messaging_service_pb2_grpc as messaging_grpc
 from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.events import TOPIC_PARTITIONS
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_gateway.adapters.clients import ClientRepository
+from cordial_gateway.adapters.messaging_hooks import MessagingHooks
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api.deps import Backends
 from cordial_gateway.api.events import timeline_projection
 from cordial_gateway.api.http import create_app
+from cordial_gateway.domain.webhooks import HookSecrets
 
 SERVICE = "gateway"
 
@@ -31,6 +34,12 @@ class GatewaySettings(ServiceSettings):
     strategy_addr: str = Field(validation_alias="STRATEGY_ADDR")
     admin_token: SecretStr = Field(validation_alias="CORDIAL_ADMIN_TOKEN")
     max_body_bytes: int = Field(default=1_048_576, validation_alias="MAX_BODY_BYTES", gt=0)
+    messaging_addr: str = Field(validation_alias="MESSAGING_ADDR")
+    # Unset webhook secrets refuse every notification of that provider.
+    whatsapp_app_secret: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_VERIFY_TOKEN")
+    twilio_auth_token: SecretStr = Field(default=SecretStr(""), validation_alias="TWILIO_AUTH_TOKEN")
+    hooks_public_url: str = Field(default="", validation_alias="HOOKS_PUBLIC_URL")
 
     @field_validator("admin_token")
     @classmethod
@@ -49,12 +58,20 @@ async def main() -> None:
     timeline = TimelineRepository(runtime.outbox_collection("timeline"))
     await timeline.ensure_indexes()
     channel = open_channel(settings.agreements_addr)
+    messaging = open_channel(settings.messaging_addr)
     backends = Backends(
         clients=clients,
         agreements=pb_grpc.AgreementsServiceStub(channel),
         timeline=timeline,
         admin_token=settings.admin_token.get_secret_value(),
         strategy=strategy_grpc.StrategyServiceStub(open_channel(settings.strategy_addr)),
+        hooks=MessagingHooks(messaging_grpc.MessagingServiceStub(messaging)),
+        hook_secrets=HookSecrets(
+            settings.whatsapp_app_secret.get_secret_value(),
+            settings.whatsapp_verify_token.get_secret_value(),
+            settings.twilio_auth_token.get_secret_value(),
+            settings.hooks_public_url,
+        ),
     )
     app = create_app(backends, settings.max_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
@@ -72,6 +89,7 @@ async def main() -> None:
         server.should_exit = True
         await asyncio.gather(*tasks)
         await channel.close()
+        await messaging.close()
 
     runtime.on_stop(stop_http)
     await runtime.run(ready=serve_http)

@@ -32,7 +32,9 @@ class FakeStrategy:
 
 def client() -> tuple[TestClient, FakeStrategy]:
     stub = FakeStrategy()
-    backends = Backends(clients=None, agreements=None, timeline=None, admin_token=ADMIN, strategy=stub)  # type: ignore[arg-type]
+    backends = Backends(
+        clients=None, agreements=None, timeline=None, admin_token=ADMIN, strategy=stub, hooks=None, hook_secrets=None
+    )  # type: ignore[arg-type]
     return TestClient(create_app(backends, 1_000_000)), stub
 
 

@@ -9,11 +9,14 @@ import json
 
 from cordial.events.v1 import messages_pb2 as m
 from cordial_gateway.domain.webhooks import (
+    HookSecrets,
     InboundReply,
     Receipt,
     twilio_receipt,
     twilio_reply,
+    twilio_signature,
     twilio_signature_ok,
+    whatsapp_challenge,
     whatsapp_receipts,
     whatsapp_replies,
     whatsapp_signature_ok,
@@ -103,3 +106,12 @@ def test_twilio_status_and_inbound() -> None:
         "SM9", "+5511", "PARAR"
     )
     assert twilio_reply({"Body": "x"}) is None
+
+
+def test_empty_secrets_refuse_everything_and_the_handshake_echoes_only_our_token() -> None:
+    assert not whatsapp_signature_ok("", b"{}", "sha256=" + hmac.new(b"", b"{}", hashlib.sha256).hexdigest())
+    assert not twilio_signature_ok("", "https://x/hooks", {}, twilio_signature("", "https://x/hooks", {}))
+    secrets = HookSecrets("app", "verify-me", "tok")
+    assert whatsapp_challenge(secrets, "subscribe", "verify-me", "42") == "42"
+    assert whatsapp_challenge(secrets, "subscribe", "other", "42") is None
+    assert whatsapp_challenge(HookSecrets("app", "", "tok"), "subscribe", "", "42") is None

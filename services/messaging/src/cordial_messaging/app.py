@@ -11,11 +11,13 @@ from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
+from cordial_messaging.adapters.inbound import InboundRepository
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
 from cordial_messaging.api.events import handlers
 from cordial_messaging.api.grpc import MessagingServicer
 from cordial_messaging.domain.dispatch import Dispatcher
+from cordial_messaging.domain.inbound import Inbound
 
 SERVICE = "messaging"
 
@@ -38,7 +40,7 @@ async def main() -> None:
     """Starts the service and runs until SIGTERM."""
     settings = load_settings(MessagingSettings)
     runtime = ServiceRuntime(SERVICE, settings)
-    messages = MessageRepository(runtime.outbox_collection("messages"), runtime.clock)
+    messages = MessageRepository(runtime.outbox_collection("messages"), runtime.cipher, runtime.clock)
     await messages.ensure_indexes()
     http = httpx.AsyncClient(timeout=10)
     locator = open_channel(settings.contact_locator_addr)
@@ -55,10 +57,25 @@ async def main() -> None:
             token,
         ),
     }
-    dispatcher = Dispatcher(messages, ContactLocatorPlan(locator), channels, runtime.clock, settings.portal_base_url)
+    inbound_store = InboundRepository(
+        messages.collection,
+        runtime.outbox_collection("replies"),
+        runtime.outbox_collection("opt_outs"),
+        runtime.cipher,
+        runtime.clock,
+    )
+    dispatcher = Dispatcher(
+        messages,
+        ContactLocatorPlan(locator),
+        channels,
+        runtime.clock,
+        settings.portal_base_url,
+        opt_outs=inbound_store,
+    )
+    inbound = Inbound(inbound_store, channels, runtime.clock)
     runtime.consume(["actions"], handlers(dispatcher))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_MessagingServiceServicer_to_server(MessagingServicer(messages), server),
+        lambda server: pb_grpc.add_MessagingServiceServicer_to_server(MessagingServicer(messages, inbound), server),
         "cordial.messaging.v1.MessagingService",
     )
 

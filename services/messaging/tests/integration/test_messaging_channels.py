@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
+from cordial_core.crypto import PersonalDataCipher
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.messages import MessageRepository
@@ -112,12 +114,13 @@ async def test_whatsapp_template_message_and_not_a_user(http: httpx.AsyncClient,
         await whatsapp.send(_message(other))
 
 
+CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
 ACTION = ActionToSend("act-1", "t1", "d1", "p1", (2, 1), "reminder", Money(100, "BRL"), "Loja X")
 
 
 async def test_repository_guards_each_attempt_with_a_version(mongo_db: AsyncDatabase[dict]) -> None:
     clock = ControllableClock(datetime(2024, 3, 4, 13, 0, tzinfo=UTC))
-    repo = MessageRepository(TenantCollection(mongo_db["messages"]), clock)
+    repo = MessageRepository(TenantCollection(mongo_db["messages"]), CIPHER, clock)
     await repo.ensure_indexes()
     record = await repo.open(ACTION)
     assert (record.state, record.version, record.attempts) == ("pending", 0, {})
@@ -134,3 +137,21 @@ async def test_repository_guards_each_attempt_with_a_version(mongo_db: AsyncData
     assert await repo.taken("t2", "sms-gateway", ("SM1",)) == set()
     assert (await repo.open(ACTION)).state == "sent"
     assert not await repo.start_attempt(ACTION, attempt, 1)  # finished: nothing more starts
+
+
+async def test_repository_keeps_destination_and_text_encrypted(mongo_db: AsyncDatabase[dict]) -> None:
+    clock = ControllableClock(datetime(2024, 3, 4, 13, 0, tzinfo=UTC))
+    repo = MessageRepository(TenantCollection(mongo_db["messages"]), CIPHER, clock)
+    await repo.open(ACTION)
+    to, text = "+5511987654321", "Olá Maria, R$ 1,00 em aberto"
+    assert await repo.start_attempt(ACTION, Attempt("k1", "cp", 2, "whatsapp-cloud", to, text, "started"), 0)
+    await repo.finish(
+        ACTION, "sent", {"provider": "whatsapp-cloud", "provider_message_id": "w1", "to": to, "text": text}, []
+    )
+    raw = await mongo_db["messages"].find_one({"_id": "act-1"})
+    assert raw is not None
+    assert "5511987654321" not in repr(raw)
+    assert "Maria" not in repr(raw)
+    assert raw["to_hash"] == CIPHER.lookup_hash(to)
+    assert repo.text_of(raw) == text
+    assert (await repo.open(ACTION)).attempts["k1"].to == to

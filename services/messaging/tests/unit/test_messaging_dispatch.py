@@ -358,3 +358,27 @@ async def test_idempotency_key_is_stable_per_action_and_point() -> None:
     [sent] = whatsapp.sent
     assert sent.idempotency_key
     assert sent.idempotency_key == stable_id("a1", "cp-phone", str(WHATSAPP))
+
+
+class FakeOptOuts:
+    def __init__(self, opted: set[tuple[str, str, int]]) -> None:
+        self.opted = opted
+
+    async def opted_out(self, tenant: str, contact_point_id: str, channel: int) -> bool:
+        return (tenant, contact_point_id, channel) in self.opted
+
+
+async def test_a_point_opted_out_by_reply_is_skipped_for_the_next_one() -> None:
+    whatsapp, sms = FakeChannel("whatsapp"), FakeChannel("sms")
+    messages, plan = FakeMessages(), FakePlan([PHONE, PHONE_SMS])
+    dispatcher = Dispatcher(
+        messages,
+        plan,
+        {WHATSAPP: whatsapp, SMS: sms},  # type: ignore[dict-item]
+        ControllableClock(NOW),
+        "https://portal.example/p/",
+        opt_outs=FakeOptOuts({("t1", "cp-phone", WHATSAPP)}),
+    )
+    await dispatcher.handle(ACTION)
+    assert whatsapp.sent == []
+    assert [m.to for m in sms.sent] == [PHONE_SMS.address]

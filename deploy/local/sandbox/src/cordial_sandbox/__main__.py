@@ -13,6 +13,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind")
     parser.add_argument("--port", type=int, default=8099, help="port to bind")
     parser.add_argument("--token", required=True, help="secret every provider accepts")
+    parser.add_argument("--app-secret", default="", help="signs WhatsApp webhooks (defaults to the token)")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser.parse_args(argv)
 
@@ -20,7 +21,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Start uvicorn serving a fresh sandbox app."""
     args = parse_args(argv)
-    uvicorn.run(create_app(args.token), host=args.host, port=args.port, log_level=args.log_level)
+    uvicorn.run(
+        create_app(args.token, app_secret=args.app_secret), host=args.host, port=args.port, log_level=args.log_level
+    )
 
 
 if __name__ == "__main__":

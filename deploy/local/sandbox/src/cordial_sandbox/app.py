@@ -9,7 +9,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import control, sms, whatsapp
+from cordial_sandbox import control, sms, webhooks, whatsapp
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
@@ -21,14 +21,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(token: str, *, clock: Callable[[], datetime] = utc_now) -> FastAPI:
-    """Create an independent sandbox app whose providers accept ``token`` as their secret."""
+def create_app(token: str, *, clock: Callable[[], datetime] = utc_now, app_secret: str = "") -> FastAPI:
+    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret."""
     if not token:
         raise ValueError("token must not be empty")
     app = FastAPI(title="Cordial provider sandbox", docs_url="/sandbox/docs")
-    app.state.sandbox = SandboxState(token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock)
+    app.state.sandbox = SandboxState(
+        token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock, app_secret=app_secret
+    )
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.include_router(control.build_router())
+    app.include_router(webhooks.build_router())
     for provider in PROVIDERS:
         app.include_router(provider.build_router())
     return app

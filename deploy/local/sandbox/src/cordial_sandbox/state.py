@@ -56,6 +56,9 @@ class SandboxState:
     token: str
     channels: frozenset[str]
     clock: Callable[[], datetime] = utc_now
+    # Signs WhatsApp webhooks (Meta's app secret); Twilio's are signed with the token.
+    app_secret: str = ""
+    webhooks: dict[str, str] = field(default_factory=dict)
     faults: FaultInjector = field(default_factory=FaultInjector)
     whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
     inbox: Inbox = field(init=False)
@@ -63,6 +66,7 @@ class SandboxState:
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
         self.inbox = Inbox(self.clock)
+        self.app_secret = self.app_secret or self.token
 
     def token_ok(self, candidate: str | None) -> bool:
         """Compare a presented secret with the sandbox token in constant time."""

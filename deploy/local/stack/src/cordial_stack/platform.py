@@ -76,6 +76,8 @@ def new_secrets() -> dict[str, str]:
         "CORDIAL_LOOKUP_KEY": secrets.token_urlsafe(32),
         "CORDIAL_ADMIN_TOKEN": secrets.token_urlsafe(24),
         "PROVIDER_TOKEN": secrets.token_urlsafe(24),
+        "WHATSAPP_APP_SECRET": secrets.token_urlsafe(24),
+        "WHATSAPP_VERIFY_TOKEN": secrets.token_urlsafe(24),
     }
 
 
@@ -91,12 +93,15 @@ def http_ok(url: str) -> bool:
     return httpx.get(url, timeout=1).status_code == 200
 
 
-def start_sandbox(run_dir: Path, token: str) -> tuple[str, ManagedProcess]:
-    """Starts the provider sandbox on a free port."""
+def start_sandbox(run_dir: Path, token: str, app_secret: str = "") -> tuple[str, ManagedProcess]:
+    """Starts the provider sandbox on a free port; WhatsApp webhooks are signed with app_secret."""
     port = free_port()
+    command = [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"]
+    if app_secret:
+        command.append(f"--app-secret={app_secret}")
     process = ManagedProcess(
         "sandbox",
-        [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"],
+        command,
         run_dir / "logs" / "sandbox.log",
     ).start()
     url = f"http://127.0.0.1:{port}"
@@ -128,6 +133,11 @@ def service_env(
             AGREEMENTS_ADDR=platform.services["agreements"].grpc_address,
             STRATEGY_ADDR=platform.services["strategy"].grpc_address,
             CORDIAL_ADMIN_TOKEN=platform.secrets["CORDIAL_ADMIN_TOKEN"],
+            MESSAGING_ADDR=platform.services["messaging"].grpc_address,
+            WHATSAPP_APP_SECRET=platform.secrets["WHATSAPP_APP_SECRET"],
+            WHATSAPP_VERIFY_TOKEN=platform.secrets["WHATSAPP_VERIFY_TOKEN"],
+            # The sandbox's SMS gateway signs callbacks with its auth token, as Twilio does.
+            TWILIO_AUTH_TOKEN=platform.secrets["PROVIDER_TOKEN"],
         )
     if name == "messaging":
         env.update(
@@ -141,9 +151,16 @@ def service_env(
 
 
 def start_service(platform: Platform, name: str) -> ServiceProcess:
-    """Starts one service and waits until its gRPC health says SERVING."""
-    grpc_port, metrics_port = free_port(), free_port()
-    http_port = free_port() if name == "gateway" else None
+    """Starts one service and waits until its gRPC health says SERVING; a restart keeps its ports.
+
+    Keeping them means the services that call it (e.g. the gateway calling messaging) find it again.
+    """
+    previous = platform.services.get(name)
+    if previous is not None:
+        grpc_port, metrics_port, http_port = previous.grpc_port, previous.metrics_port, previous.http_port
+    else:
+        grpc_port, metrics_port = free_port(), free_port()
+        http_port = free_port() if name == "gateway" else None
     module = f"cordial_{name.replace('-', '_')}.app"
     process = ManagedProcess(
         name,
@@ -162,7 +179,7 @@ def start_service(platform: Platform, name: str) -> ServiceProcess:
 def start_platform(infra: Infra, run_dir: Path, clock_offset_seconds: float = 0.0) -> Platform:
     """Starts the sandbox and the six services; all share one clock offset (0 in real runs)."""
     keys = new_secrets()
-    sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"])
+    sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"], keys["WHATSAPP_APP_SECRET"])
     platform = Platform(infra, run_dir, keys, sandbox_url, sandbox, clock_offset_seconds)
     try:
         for name in SERVICES:

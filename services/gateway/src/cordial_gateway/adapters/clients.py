@@ -46,3 +46,7 @@ class ClientRepository:
         """The client an API key belongs to, or None."""
         doc = await self._collection.find_one({"api_key_hashes": self._hash(key)})
         return Client(doc["_id"], doc["name"]) if doc else None
+
+    async def exists(self, client_id: str) -> bool:
+        """True when a client has this id."""
+        return await self._collection.find_one({"_id": client_id}, {"_id": 1}) is not None

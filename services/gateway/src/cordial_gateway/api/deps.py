@@ -11,9 +11,11 @@ from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
 from cordial_gateway.adapters.clients import Client, ClientRepository
+from cordial_gateway.adapters.messaging_hooks import MessagingHooks
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems
 from cordial_gateway.domain.auth import bearer_token, is_admin
+from cordial_gateway.domain.webhooks import HookSecrets
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Backends:
     timeline: TimelineRepository
     admin_token: str
     strategy: strategy_grpc.StrategyServiceStub
+    hooks: MessagingHooks
+    hook_secrets: HookSecrets
 
 
 class Unauthorized(Exception):

@@ -17,6 +17,10 @@ from typing import Any
 
 from cordial.events.v1 import messages_pb2
 
+# The names messaging's channel adapters record as each message's provider.
+WHATSAPP_PROVIDER = "whatsapp-cloud"
+SMS_PROVIDER = "sms-gateway"
+
 _WHATSAPP_STATES = {
     "delivered": messages_pb2.DELIVERY_STATE_DELIVERED,
     "read": messages_pb2.DELIVERY_STATE_READ,
@@ -52,7 +56,7 @@ class InboundReply:
 
 def whatsapp_signature_ok(app_secret: str, body: bytes, header: str | None) -> bool:
     """True when ``X-Hub-Signature-256`` is the HMAC-SHA256 of the body with the app secret."""
-    if not header or not header.startswith("sha256="):
+    if not app_secret or not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, header.removeprefix("sha256="))
@@ -66,7 +70,7 @@ def twilio_signature(auth_token: str, url: str, params: Mapping[str, str]) -> st
 
 def twilio_signature_ok(auth_token: str, url: str, params: Mapping[str, str], header: str | None) -> bool:
     """True when ``X-Twilio-Signature`` signs this URL and these parameters."""
-    return bool(header) and hmac.compare_digest(twilio_signature(auth_token, url, params), header or "")
+    return bool(auth_token and header) and hmac.compare_digest(twilio_signature(auth_token, url, params), header or "")
 
 
 def _values(payload: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -125,3 +129,27 @@ def twilio_reply(form: Mapping[str, str]) -> InboundReply | None:
     if not form.get("MessageSid") or not form.get("From"):
         return None
     return InboundReply(form["MessageSid"], form["From"], form.get("Body", ""))
+
+
+@dataclass(frozen=True)
+class HookSecrets:
+    """What proves a webhook came from the provider."""
+
+    # An empty secret refuses every notification: an HMAC with an empty key proves nothing.
+    whatsapp_app_secret: str
+    whatsapp_verify_token: str
+    twilio_auth_token: str
+    # Twilio signs the URL it called; behind a proxy that is the public one, not the one the app sees.
+    public_base_url: str = ""
+
+
+def whatsapp_challenge(secrets: HookSecrets, mode: str, token: str, challenge: str) -> str | None:
+    """The challenge to echo when Meta's verification request carries our verify token, else None."""
+    if mode != "subscribe" or not token or not challenge or not secrets.whatsapp_verify_token:
+        return None
+    return challenge if hmac.compare_digest(token, secrets.whatsapp_verify_token) else None
+
+
+def signed_url(secrets: HookSecrets, seen_url: str, path_and_query: str) -> str:
+    """The URL Twilio signed: the public base plus the path when one is configured."""
+    return secrets.public_base_url.rstrip("/") + path_and_query if secrets.public_base_url else seen_url

@@ -1,4 +1,8 @@
-"""Messages in MongoDB, one document per action, attempts recorded in it before each send."""
+"""Messages in MongoDB, one document per action, attempts recorded in it before each send.
+
+The destination and the rendered text are personal data: stored encrypted, the destination
+also as a keyed hash so a reply from that number finds the message it answers.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from cordial_core.clock import Clock
+from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
 from cordial_core.store import TenantCollection
 from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord
@@ -14,14 +19,37 @@ from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, Me
 class MessageRepository:
     """The action id is the document id; a version guards the start of each attempt."""
 
-    def __init__(self, collection: TenantCollection, clock: Clock) -> None:
+    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
         self.collection = collection
+        self._cipher = cipher
         self._clock = clock
+
+    def _seal(self, fields: dict[str, object], prefix: str = "") -> dict[str, object]:
+        """Replaces the plain "to" and "text" by their ciphertext, and "to" also by its lookup hash."""
+        sealed = {k: v for k, v in fields.items() if k not in ("to", "text")}
+        if "to" in fields:
+            sealed[f"{prefix}to_enc"] = self._cipher.encrypt(str(fields["to"]))
+            sealed[f"{prefix}to_hash"] = self._cipher.lookup_hash(str(fields["to"]))
+        if "text" in fields:
+            sealed[f"{prefix}text_enc"] = self._cipher.encrypt(str(fields["text"]))
+        return sealed
+
+    def _attempt(self, stored: dict[str, Any]) -> Attempt:
+        """An attempt as the domain knows it, its personal fields decrypted."""
+        plain = {k: v for k, v in stored.items() if k not in ("to_enc", "to_hash", "text_enc")}
+        plain["to"] = self._cipher.decrypt(stored["to_enc"])
+        plain["text"] = self._cipher.decrypt(stored["text_enc"])
+        return Attempt(**plain)
+
+    def text_of(self, doc: dict[str, Any]) -> str:
+        """The rendered text of a stored message, or "" before one was sent."""
+        return self._cipher.decrypt(doc["text_enc"]) if doc.get("text_enc") else ""
 
     async def ensure_indexes(self) -> None:
         """Messages are listed by debt and found by the provider's message id."""
         await self.collection.raw.create_index([("tenant", 1), ("debt_id", 1)])
         await self.collection.raw.create_index([("tenant", 1), ("provider", 1), ("provider_message_id", 1)])
+        await self.collection.raw.create_index([("tenant", 1), ("to_hash", 1), ("channel", 1), ("sent_at", -1)])
 
     async def open(self, action: ActionToSend) -> MessageRecord:
         """The action's message, created pending on first sight."""
@@ -29,6 +57,7 @@ class MessageRepository:
             "_id": action.action_id,
             "debt_id": action.debt_id,
             "debtor_id": action.debtor_id,
+            "creditor": action.creditor_name,
             "state": PENDING,
             "version": 0,
             "attempts": {},
@@ -37,7 +66,7 @@ class MessageRepository:
         await self.collection.insert(action.tenant, doc)
         found = await self.collection.find_one(action.tenant, {"_id": action.action_id})
         assert found is not None
-        attempts = {key: Attempt(**value) for key, value in (found.get("attempts") or {}).items()}
+        attempts = {key: self._attempt(value) for key, value in (found.get("attempts") or {}).items()}
         return MessageRecord(found["state"], int(found.get("version", 0)), attempts)
 
     async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
@@ -45,7 +74,11 @@ class MessageRepository:
         return await self.collection.update(
             action.tenant,
             {"_id": action.action_id, "state": PENDING, "version": version},
-            {f"attempts.{attempt.id}": asdict(attempt), "version": version + 1, "updated_at": self._clock.now()},
+            {
+                f"attempts.{attempt.id}": self._seal(asdict(attempt)),
+                "version": version + 1,
+                "updated_at": self._clock.now(),
+            },
         )
 
     async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None:
@@ -61,7 +94,7 @@ class MessageRepository:
         await self.collection.update(
             action.tenant,
             {"_id": action.action_id, "state": PENDING},
-            {"state": state, **fields},
+            {"state": state, **self._seal(fields)},
             events,
             self._clock,
         )

@@ -88,8 +88,27 @@ class WhatsAppCloud:
         self._headers = {"Authorization": f"Bearer {token}"}
 
     async def send(self, message: OutboundMessage) -> str:
-        """Posts a template message; returns the wamid."""
-        body = {
+        """Posts a template message, or a text one when no template is named; returns the wamid."""
+        body = self._text(message) if not message.template else self._template(message)
+        response = await _post(self.name, self._client.post(self._url, json=body, headers=self._headers))
+        return str(response.json()["messages"][0]["id"])
+
+    @staticmethod
+    def _text(message: OutboundMessage) -> dict[str, object]:
+        """A free-form text: allowed only inside the 24-hour window a debtor's own message opens."""
+        return {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": message.to.lstrip("+"),
+            "type": "text",
+            "text": {"body": message.text},
+            "biz_opaque_callback_data": message.idempotency_key,
+        }
+
+    @staticmethod
+    def _template(message: OutboundMessage) -> dict[str, object]:
+        """A template message in the Cloud API's shape."""
+        return {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": message.to.lstrip("+"),
@@ -104,8 +123,6 @@ class WhatsAppCloud:
             # Echoed in every status webhook of this message, so a receipt names our attempt.
             "biz_opaque_callback_data": message.idempotency_key,
         }
-        response = await _post(self.name, self._client.post(self._url, json=body, headers=self._headers))
-        return str(response.json()["messages"][0]["id"])
 
     async def reconcile(self, attempt: Attempt) -> Reconciled:
         """The Cloud API can neither look a message up nor take an idempotency key: unknown."""

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import grpc
 
+from cordial.events.v1 import messages_pb2
 from cordial.messaging.v1 import messaging_service_pb2 as pb
 from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
+from cordial.types.v1 import types_pb2
 from cordial_core.context import tenant_var
+from cordial_core.errors import InvalidArgument
 from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.domain.inbound import Inbound, Reply
 
 # An uncertain message is one the provider may hold: not failed, not known sent.
 _STATES = {
@@ -21,8 +25,41 @@ _STATES = {
 class MessagingServicer(pb_grpc.MessagingServiceServicer):
     """Messages of a debt over gRPC."""
 
-    def __init__(self, messages: MessageRepository) -> None:
+    def __init__(self, messages: MessageRepository, inbound: Inbound) -> None:
         self._messages = messages
+        self._inbound = inbound
+
+    async def RecordDeliveryReceipt(
+        self, request: pb.RecordDeliveryReceiptRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RecordDeliveryReceiptResponse:
+        """A provider's receipt becomes message.delivery_updated, once per state."""
+        _require(provider=request.provider, provider_message_id=request.provider_message_id)
+        if request.state == messages_pb2.DELIVERY_STATE_UNSPECIFIED:
+            raise InvalidArgument("is required", field="state")
+        matched, recorded = await self._inbound.receipt(
+            str(tenant_var.get()), request.provider, request.provider_message_id, request.state, request.error_code
+        )
+        return pb.RecordDeliveryReceiptResponse(matched=matched, recorded=recorded)
+
+    async def RecordReply(
+        self, request: pb.RecordReplyRequest, context: grpc.aio.ServicerContext
+    ) -> pb.RecordReplyResponse:
+        """A debtor's reply becomes reply.received (and contact.opted_out for an opt-out word)."""
+        _require(provider=request.provider, provider_message_id=request.provider_message_id, sender=request.sender)
+        if request.channel == types_pb2.CHANNEL_UNSPECIFIED:
+            raise InvalidArgument("is required", field="channel")
+        reply = Reply(
+            request.channel,
+            request.provider,
+            request.provider_message_id,
+            request.sender,
+            request.text,
+            request.in_reply_to,
+        )
+        outcome = await self._inbound.reply(str(tenant_var.get()), reply)
+        return pb.RecordReplyResponse(
+            matched=outcome.matched, intent=outcome.intent, confirmation_sent=outcome.confirmation_sent
+        )
 
     async def ListMessages(
         self, request: pb.ListMessagesRequest, context: grpc.aio.ServicerContext
@@ -38,9 +75,16 @@ class MessagingServicer(pb_grpc.MessagingServiceServicer):
                 channel=doc.get("channel", 0),
                 state=_STATES[doc["state"]],
                 provider_message_id=doc.get("provider_message_id", ""),
-                text=doc.get("text", ""),
+                text=self._messages.text_of(doc),
             )
             if doc.get("sent_at"):
                 message.sent_at.FromDatetime(doc["sent_at"])
             messages.append(message)
         return pb.ListMessagesResponse(messages=messages)
+
+
+def _require(**fields: str) -> None:
+    """Names the first required field left empty."""
+    for name, value in fields.items():
+        if not value:
+            raise InvalidArgument("is required", field=name)

@@ -138,6 +138,12 @@ class ContactPlan(Protocol):
     async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]: ...
 
 
+class OptOuts(Protocol):
+    """Opt-outs messaging itself recorded from replies: honoured even before contact-locator hears of them."""
+
+    async def opted_out(self, tenant: str, contact_point_id: str, channel: int) -> bool: ...
+
+
 class Dispatcher:
     """Sends each requested action once, falling back along the contact plan."""
 
@@ -150,6 +156,7 @@ class Dispatcher:
         portal_url: str,
         retry_waits: tuple[float, ...] = DEFAULT_RETRY_WAITS,
         sleep: Sleep = asyncio.sleep,
+        opt_outs: OptOuts | None = None,
     ) -> None:
         self._messages = messages
         self._plan = plan
@@ -159,6 +166,7 @@ class Dispatcher:
         self._portal = portal_url.rstrip("/")
         self._waits = retry_waits
         self._sleep = sleep
+        self._opt_outs = opt_outs
 
     async def handle(self, action: ActionToSend) -> None:
         """Sends the action's message unless it was already sent, given up or may have been sent."""
@@ -177,6 +185,9 @@ class Dispatcher:
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
             previous = record.attempts.get(attempt_id)
             if channel is None or (previous is not None and previous.status == REFUSED):
+                continue
+            if await self._opted_out(action.tenant, recipient):
+                failures.append(f"{channel.name}: the debtor opted out of this contact point")
                 continue
             attempt = Attempt(
                 attempt_id,
@@ -198,6 +209,12 @@ class Dispatcher:
             await self._messages.end_attempt(action, attempt_id, status, result)
             failures.append(f"{channel.name}: {result}")
         await self._failed(action, "; ".join(failures) or "no usable contact point")
+
+    async def _opted_out(self, tenant: str, recipient: Recipient) -> bool:
+        """True when a reply here asked to stop contact on this point and channel."""
+        if self._opt_outs is None:
+            return False
+        return await self._opt_outs.opted_out(tenant, recipient.contact_point_id, recipient.channel)
 
     async def _settled(self, action: ActionToSend, attempt: Attempt) -> bool:
         """Reconciles an attempt whose outcome was lost; True when the message is decided."""
@@ -253,6 +270,7 @@ class Dispatcher:
             "contact_point_id": attempt.contact_point_id,
             "provider": attempt.provider,
             "provider_message_id": provider_id,
+            "to": attempt.to,
             "text": attempt.text,
             "sent_at": self._clock.now(),
             f"attempts.{attempt.id}.status": ACCEPTED,

@@ -47,3 +47,11 @@ def format_money(money: Money) -> str:
 def render(template: Template, variables: dict[str, str]) -> str:
     """The message text; a missing variable is an error, never a blank."""
     return _env.from_string(template.body).render(**variables)
+
+
+def opt_out_confirmation(creditor: str) -> str:
+    """The one message that confirms an opt-out: no reminder, no link, just that it is done."""
+    who = creditor or "Nós"
+    return (
+        f"Pronto: {who} não enviará mais mensagens por este canal. Se mudar de ideia, é só responder VOLTAR. Obrigado."
+    )

@@ -1,5 +1,6 @@
 import datetime
 
+from cordial.events.v1 import messages_pb2 as _messages_pb2
 from cordial.types.v1 import types_pb2 as _types_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
@@ -53,3 +54,49 @@ class ListMessagesResponse(_message.Message):
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     messages: _containers.RepeatedCompositeFieldContainer[Message]
     def __init__(self, messages: _Optional[_Iterable[_Union[Message, _Mapping]]] = ...) -> None: ...
+
+class RecordDeliveryReceiptRequest(_message.Message):
+    __slots__ = ("provider", "provider_message_id", "state", "error_code")
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    provider: str
+    provider_message_id: str
+    state: _messages_pb2.DeliveryState
+    error_code: str
+    def __init__(self, provider: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., state: _Optional[_Union[_messages_pb2.DeliveryState, str]] = ..., error_code: _Optional[str] = ...) -> None: ...
+
+class RecordDeliveryReceiptResponse(_message.Message):
+    __slots__ = ("matched", "recorded")
+    MATCHED_FIELD_NUMBER: _ClassVar[int]
+    RECORDED_FIELD_NUMBER: _ClassVar[int]
+    matched: bool
+    recorded: bool
+    def __init__(self, matched: _Optional[bool] = ..., recorded: _Optional[bool] = ...) -> None: ...
+
+class RecordReplyRequest(_message.Message):
+    __slots__ = ("channel", "provider", "provider_message_id", "sender", "text", "in_reply_to")
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    SENDER_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    IN_REPLY_TO_FIELD_NUMBER: _ClassVar[int]
+    channel: _types_pb2.Channel
+    provider: str
+    provider_message_id: str
+    sender: str
+    text: str
+    in_reply_to: str
+    def __init__(self, channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., provider: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., sender: _Optional[str] = ..., text: _Optional[str] = ..., in_reply_to: _Optional[str] = ...) -> None: ...
+
+class RecordReplyResponse(_message.Message):
+    __slots__ = ("matched", "intent", "confirmation_sent")
+    MATCHED_FIELD_NUMBER: _ClassVar[int]
+    INTENT_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATION_SENT_FIELD_NUMBER: _ClassVar[int]
+    matched: bool
+    intent: _messages_pb2.ReplyIntent
+    confirmation_sent: bool
+    def __init__(self, matched: _Optional[bool] = ..., intent: _Optional[_Union[_messages_pb2.ReplyIntent, str]] = ..., confirmation_sent: _Optional[bool] = ...) -> None: ...

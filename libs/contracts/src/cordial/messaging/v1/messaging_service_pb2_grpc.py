@@ -40,6 +40,16 @@ class MessagingServiceStub:
                 request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListMessagesRequest.SerializeToString,
                 response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListMessagesResponse.FromString,
                 _registered_method=True)
+        self.RecordDeliveryReceipt = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/RecordDeliveryReceipt',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordDeliveryReceiptRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordDeliveryReceiptResponse.FromString,
+                _registered_method=True)
+        self.RecordReply = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/RecordReply',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyResponse.FromString,
+                _registered_method=True)
 
 
 class MessagingServiceServicer:
@@ -53,6 +63,20 @@ class MessagingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RecordDeliveryReceipt(self, request, context):
+        """Records a provider's delivery receipt for a message it took (from a verified webhook).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RecordReply(self, request, context):
+        """Records a debtor's inbound reply (from a verified webhook): its intent, an opt-out and its confirmation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MessagingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +84,16 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     servicer.ListMessages,
                     request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListMessagesRequest.FromString,
                     response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListMessagesResponse.SerializeToString,
+            ),
+            'RecordDeliveryReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordDeliveryReceipt,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordDeliveryReceiptRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordDeliveryReceiptResponse.SerializeToString,
+            ),
+            'RecordReply': grpc.unary_unary_rpc_method_handler(
+                    servicer.RecordReply,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +124,60 @@ class MessagingService:
             '/cordial.messaging.v1.MessagingService/ListMessages',
             cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListMessagesRequest.SerializeToString,
             cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListMessagesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordDeliveryReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/RecordDeliveryReceipt',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordDeliveryReceiptRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordDeliveryReceiptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RecordReply(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/RecordReply',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyResponse.FromString,
             options,
             channel_credentials,
             insecure,

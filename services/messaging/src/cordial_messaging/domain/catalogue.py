@@ -1,0 +1,159 @@
+"""Templates per tenant, channel and locale: checked when saved for variables, tone and the law's disclosures.
+
+Brazil (CDC art. 42-A): every collection document names the creditor with its address and
+CPF or CNPJ. United States (FDCPA 1692g): the first communication carries the validation
+notice, or it follows within 5 days. A template that misses one is refused naming it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import TemplateSyntaxError, meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from cordial_core.errors import InvalidArgument
+
+LOCALES = ("pt-BR", "en", "es")
+TONES = ("reminder", "friendly", "formal", "legal_notice")
+JURISDICTIONS = ("BR", "US")
+CHANNELS = ("sms", "whatsapp", "email", "voice", "letter")
+# What a template may use: everything messaging can fill in at send time.
+VARIABLES = frozenset(
+    {
+        "debtor_first_name",
+        "creditor",
+        "creditor_address",
+        "creditor_document",
+        "amount",
+        "breakdown_link",
+        "portal_link",
+        "due_date",
+        "validation_notice",
+    }
+)
+# Every collection message says who is owed what and where to see why.
+REQUIRED = frozenset({"creditor", "amount", "portal_link"})
+DISCLOSURES = {
+    "BR": ({"creditor", "creditor_address", "creditor_document"}, "CDC art. 42-A"),
+    "US": ({"validation_notice"}, "FDCPA validation notice"),
+}
+VALIDATION_NOTICE_DAYS = 5
+
+_env = SandboxedEnvironment(autoescape=False)
+
+
+@dataclass(frozen=True)
+class StoredTemplate:
+    """A tenant's template for one name, channel and locale."""
+
+    tenant: str
+    name: str
+    channel: str
+    locale: str
+    tone: str
+    jurisdiction: str
+    body: str
+    # US only: whether this is the first communication, and if it lacks the notice, when it follows.
+    first_communication: bool = False
+    validation_notice_follows_in_days: int = -1
+
+    @property
+    def key(self) -> str:
+        """One template per tenant, name, channel and locale."""
+        return f"{self.name}/{self.channel}/{self.locale}"
+
+
+def variables_of(body: str) -> set[str]:
+    """The variables a template body reads; a syntax error is refused naming the line."""
+    try:
+        return set(meta.find_undeclared_variables(_env.parse(body)))
+    except TemplateSyntaxError as exc:
+        raise InvalidArgument(f"is not a valid template (line {exc.lineno}: {exc.message})", field="body") from exc
+
+
+def check(template: StoredTemplate) -> StoredTemplate:
+    """The template when it may be saved; otherwise InvalidArgument naming the field and what is wrong."""
+    for field, value, allowed in (
+        ("locale", template.locale, LOCALES),
+        ("tone", template.tone, TONES),
+        ("jurisdiction", template.jurisdiction, JURISDICTIONS),
+        ("channel", template.channel, CHANNELS),
+    ):
+        if value not in allowed:
+            raise InvalidArgument(f"must be one of {', '.join(allowed)}", field=field)
+    if not template.name.strip():
+        raise InvalidArgument("is required", field="name")
+    used = variables_of(template.body)
+    unknown = sorted(used - VARIABLES)
+    if unknown:
+        raise InvalidArgument(f"unknown variable(s): {', '.join(unknown)}", field="body")
+    missing = sorted(REQUIRED - used)
+    if missing:
+        raise InvalidArgument(f"missing required variable(s): {', '.join(missing)}", field="body")
+    _check_disclosures(template, used)
+    return template
+
+
+def _check_disclosures(template: StoredTemplate, used: set[str]) -> None:
+    """The disclosures the jurisdiction requires."""
+    needed, law = DISCLOSURES[template.jurisdiction]
+    if template.jurisdiction == "US":
+        follows = 0 <= template.validation_notice_follows_in_days <= VALIDATION_NOTICE_DAYS
+        if not template.first_communication or follows:
+            return
+    missing = sorted(needed - used)
+    if missing:
+        hint = f" or a follow-up within {VALIDATION_NOTICE_DAYS} days" if template.jurisdiction == "US" else ""
+        raise InvalidArgument(f"{law} requires {', '.join(missing)}{hint}", field="body")
+
+
+def render_stored(template: StoredTemplate, values: dict[str, str]) -> str:
+    """The text of a saved template; every variable it reads must be given."""
+    missing = sorted(variables_of(template.body) - values.keys())
+    if missing:
+        raise InvalidArgument(f"no value for {', '.join(missing)}", field="variables")
+    return _env.from_string(template.body).render(**values)
+
+
+_BR_FOOTER = "Credor: {{ creditor }}, {{ creditor_address }}, CNPJ/CPF {{ creditor_document }}."
+DEFAULT_BODIES = {
+    "pt-BR": (
+        "Olá, {{ debtor_first_name }}. {{ creditor }} informa que há um valor em aberto de {{ amount }}. "
+        "Veja como ele se compõe em {{ breakdown_link }} e, quando for melhor para você, escolha como pagar "
+        "em {{ portal_link }}. Se já pagou ou precisa de outra condição, é só nos dizer. " + _BR_FOOTER
+    ),
+    "en": (
+        "Hello {{ debtor_first_name }}. {{ creditor }} would like to let you know that {{ amount }} is open "
+        "on your account. You can see how it adds up at {{ breakdown_link }} and choose how to pay when it "
+        "suits you at {{ portal_link }}. If you have already paid or need other terms, just tell us. "
+        "{{ validation_notice }}"
+    ),
+    "es": (
+        "Hola, {{ debtor_first_name }}. {{ creditor }} le informa que hay un saldo pendiente de {{ amount }}. "
+        "Puede ver su detalle en {{ breakdown_link }} y elegir cómo pagar cuando le convenga en "
+        "{{ portal_link }}. Si ya pagó o necesita otras condiciones, díganos. "
+        "Acreedor: {{ creditor }}, {{ creditor_address }}, documento {{ creditor_document }}."
+    ),
+}
+_DEFAULT_JURISDICTION = {"pt-BR": "BR", "en": "US", "es": "BR"}
+
+
+def defaults(tenant: str) -> list[StoredTemplate]:
+    """The reminder every tenant starts with, per locale and text channel; all pass check()."""
+    return [
+        check(
+            StoredTemplate(
+                tenant,
+                "reminder",
+                channel,
+                locale,
+                "reminder",
+                _DEFAULT_JURISDICTION[locale],
+                body,
+                first_communication=True,
+            )
+        )
+        for locale, body in DEFAULT_BODIES.items()
+        for channel in ("sms", "whatsapp", "email")
+    ]

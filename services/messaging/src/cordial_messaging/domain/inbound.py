@@ -1,0 +1,165 @@
+"""Inbound news from providers: delivery receipts and replies; an opt-out is honoured and confirmed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from google.protobuf.message import Message
+
+from cordial.events.v1 import contacts_pb2, messages_pb2
+from cordial_core.clock import Clock
+from cordial_core.events import Event, EventSource
+from cordial_core.ids import stable_id
+from cordial_messaging.domain.dispatch import (
+    SOURCE,
+    Channel,
+    OutboundMessage,
+    PermanentSendFailure,
+    TransientSendFailure,
+    UncertainSend,
+)
+from cordial_messaging.domain.replies import classify
+from cordial_messaging.domain.templates import opt_out_confirmation
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message a provider took: what a receipt or a reply is matched to."""
+
+    id: str
+    tenant: str
+    debt_id: str
+    debtor_id: str
+    channel: int
+    contact_point_id: str
+    provider: str
+    provider_message_id: str
+    to: str
+    creditor: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A debtor's message as a provider reported it."""
+
+    channel: int
+    provider: str
+    provider_message_id: str
+    sender: str
+    text: str
+    in_reply_to: str = ""
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    """What became of a reply."""
+
+    matched: bool
+    intent: int = messages_pb2.REPLY_INTENT_UNSPECIFIED
+    confirmation_sent: bool = False
+
+
+class InboundStore(Protocol):
+    """Where sent messages are found and replies, deliveries and opt-outs are recorded."""
+
+    async def by_provider_id(self, tenant: str, provider: str, provider_message_id: str) -> SentMessage | None: ...
+    async def last_sent_to(self, tenant: str, address: str, channel: int) -> SentMessage | None: ...
+    async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool: ...
+    async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool: ...
+    async def claim_confirmation(self, opt_out_id: str, message: SentMessage) -> bool: ...
+    async def end_confirmation(self, tenant: str, opt_out_id: str, outcome: str) -> None: ...
+
+
+class Inbound:
+    """Turns verified provider notifications into events, and confirms each opt-out once."""
+
+    def __init__(self, store: InboundStore, channels: dict[int, Channel], clock: Clock) -> None:
+        self._store = store
+        self._channels = channels
+        self._events = EventSource(SOURCE, clock)
+
+    async def receipt(
+        self, tenant: str, provider: str, provider_message_id: str, state: int, error_code: str
+    ) -> tuple[bool, bool]:
+        """(matched, recorded): a state already recorded for the message adds nothing."""
+        message = await self._store.by_provider_id(tenant, provider, provider_message_id)
+        if message is None:
+            return False, False
+        update = messages_pb2.MessageDeliveryUpdated(
+            message_id=message.id,
+            debt_id=message.debt_id,
+            debtor_id=message.debtor_id,
+            channel=message.channel,
+            contact_point_id=message.contact_point_id,
+            state=state,
+            error_code=error_code,
+            provider_message_id=provider_message_id,
+        )
+        event = self._event(message, "message.delivery_updated", update)
+        return True, await self._store.record_delivery(message, state, [event])
+
+    async def reply(self, tenant: str, reply: Reply) -> ReplyOutcome:
+        """Classifies the reply, records it with its events, and confirms an opt-out once."""
+        message = await self._answered(tenant, reply)
+        if message is None:
+            return ReplyOutcome(False)
+        intent = classify(reply.text)
+        received = messages_pb2.ReplyReceived(
+            debtor_id=message.debtor_id,
+            debt_id=message.debt_id,
+            channel=reply.channel,
+            contact_point_id=message.contact_point_id,
+            intent=intent,
+        )
+        events = [self._event(message, "reply.received", received)]
+        opted_out = intent == messages_pb2.REPLY_INTENT_OPT_OUT
+        if opted_out:
+            opt_out = contacts_pb2.ContactOptedOut(
+                debtor_id=message.debtor_id,
+                channel=reply.channel,
+                contact_point_id=message.contact_point_id,
+                source="keyword",
+            )
+            events.append(self._event(message, "contact.opted_out", opt_out))
+        reply_id = stable_id(tenant, reply.provider, reply.provider_message_id)
+        await self._store.record_reply(reply_id, message, intent, events)
+        confirmed = opted_out and await self._confirm(message, reply.channel)
+        return ReplyOutcome(True, intent, confirmed)
+
+    async def _answered(self, tenant: str, reply: Reply) -> SentMessage | None:
+        """The message the reply answers: the one it quotes, else the last one sent to the sender there."""
+        if reply.in_reply_to:
+            quoted = await self._store.by_provider_id(tenant, reply.provider, reply.in_reply_to)
+            if quoted is not None:
+                return quoted
+        return await self._store.last_sent_to(tenant, reply.sender, reply.channel)
+
+    async def _confirm(self, message: SentMessage, channel_id: int) -> bool:
+        """Sends the one confirmation of this opt-out; a claim recorded first makes a second one impossible."""
+        opt_out_id = opt_out_key(message.tenant, message.contact_point_id, channel_id)
+        if not await self._store.claim_confirmation(opt_out_id, message):
+            return False
+        channel = self._channels.get(channel_id)
+        if channel is None:
+            await self._store.end_confirmation(message.tenant, opt_out_id, "no channel adapter")
+            return False
+        text = opt_out_confirmation(message.creditor)
+        try:
+            provider_id = await channel.send(OutboundMessage(message.to, text, "", (), opt_out_id))
+        except (PermanentSendFailure, TransientSendFailure, UncertainSend) as exc:
+            # At most once: a confirmation that may or may not have left is not tried again.
+            await self._store.end_confirmation(message.tenant, opt_out_id, f"not confirmed: {exc}")
+            return False
+        await self._store.end_confirmation(message.tenant, opt_out_id, f"sent {provider_id}")
+        return True
+
+    def _event(self, message: SentMessage, event_type: str, payload: Message) -> Event:
+        return self._events.event(
+            event_type, payload, tenant=message.tenant, subject=message.debt_id, key=message.debtor_id
+        )
+
+
+def opt_out_key(tenant: str, contact_point_id: str, channel: int) -> str:
+    """One id per opt-out of a contact point on a channel."""
+    return stable_id("opt-out", tenant, contact_point_id, str(channel))

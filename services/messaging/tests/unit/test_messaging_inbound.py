@@ -1,0 +1,135 @@
+"""Receipts and replies become events; an opt-out is honoured at once and confirmed once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from cordial.events.v1 import messages_pb2
+from cordial.types.v1 import types_pb2
+from cordial_core.clock import ControllableClock
+from cordial_core.events import Event, unpack_payload
+from cordial_messaging.domain.dispatch import OutboundMessage, UncertainSend
+from cordial_messaging.domain.inbound import Inbound, Reply, SentMessage, opt_out_key
+
+WHATSAPP = types_pb2.CHANNEL_WHATSAPP
+SENT = SentMessage("m1", "t1", "d1", "p1", WHATSAPP, "cp1", "whatsapp-cloud", "wamid.1", "+5511987654321", "Loja X")
+
+
+class FakeStore:
+    """Mirrors the repository: deliveries once per state, replies once per id, one claim per opt-out."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.deliveries: set[tuple[str, int]] = set()
+        self.replies: set[str] = set()
+        self.opt_outs: dict[str, str] = {}
+
+    async def by_provider_id(self, tenant: str, provider: str, provider_message_id: str) -> SentMessage | None:
+        found = (tenant, provider, provider_message_id) == (SENT.tenant, SENT.provider, SENT.provider_message_id)
+        return SENT if found else None
+
+    async def last_sent_to(self, tenant: str, address: str, channel: int) -> SentMessage | None:
+        return SENT if (tenant, address, channel) == (SENT.tenant, SENT.to, SENT.channel) else None
+
+    async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool:
+        if (message.id, state) in self.deliveries:
+            return False
+        self.deliveries.add((message.id, state))
+        self.events.extend(events)
+        return True
+
+    async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool:
+        if reply_id in self.replies:
+            return False
+        self.replies.add(reply_id)
+        self.events.extend(events)
+        return True
+
+    async def claim_confirmation(self, opt_out_id: str, message: SentMessage) -> bool:
+        if opt_out_id in self.opt_outs:
+            return False
+        self.opt_outs[opt_out_id] = "started"
+        return True
+
+    async def end_confirmation(self, tenant: str, opt_out_id: str, outcome: str) -> None:
+        self.opt_outs[opt_out_id] = outcome
+
+
+class FakeChannel:
+    name = "whatsapp-cloud"
+
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[OutboundMessage] = []
+        self.fail = fail
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.sent.append(message)
+        if self.fail:
+            raise UncertainSend("answer lost")
+        return f"wamid.c{len(self.sent)}"
+
+
+def _inbound(store: FakeStore, channel: FakeChannel) -> Inbound:
+    return Inbound(store, {WHATSAPP: channel}, ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC)))  # type: ignore[dict-item]
+
+
+def _reply(text: str, inbound_id: str = "wamid.in1", in_reply_to: str = "") -> Reply:
+    return Reply(WHATSAPP, "whatsapp-cloud", inbound_id, SENT.to, text, in_reply_to)
+
+
+async def test_a_receipt_becomes_one_event_per_state() -> None:
+    store = FakeStore()
+    inbound = _inbound(store, FakeChannel())
+    delivered = messages_pb2.DELIVERY_STATE_DELIVERED
+    assert await inbound.receipt("t1", "whatsapp-cloud", "wamid.1", delivered, "") == (True, True)
+    assert await inbound.receipt("t1", "whatsapp-cloud", "wamid.1", delivered, "") == (True, False)
+    assert await inbound.receipt("t2", "whatsapp-cloud", "wamid.1", delivered, "") == (False, False)
+    [event] = store.events
+    payload = unpack_payload(event.envelope)
+    assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
+    assert (payload.message_id, payload.contact_point_id, payload.state) == ("m1", "cp1", delivered)
+    assert (event.envelope.subject, event.key) == ("d1", "p1")
+
+
+async def test_sair_opts_out_and_is_confirmed_once() -> None:
+    store, channel = FakeStore(), FakeChannel()
+    inbound = _inbound(store, channel)
+    first = await inbound.reply("t1", _reply("SAIR"))
+    assert (first.matched, first.intent, first.confirmation_sent) == (True, messages_pb2.REPLY_INTENT_OPT_OUT, True)
+    assert [e.type for e in store.events] == ["reply.received", "contact.opted_out"]
+    # The same webhook again, then another opt-out word: neither confirms a second time.
+    assert not (await inbound.reply("t1", _reply("SAIR"))).confirmation_sent
+    assert not (await inbound.reply("t1", _reply("parar!", "wamid.in2"))).confirmation_sent
+    [confirmation] = channel.sent
+    assert confirmation.to == SENT.to
+    assert confirmation.template == ""  # free text inside the window the debtor's reply opened
+    assert "Loja X" in confirmation.text
+    assert store.opt_outs[opt_out_key("t1", "cp1", WHATSAPP)] == "sent wamid.c1"
+
+
+async def test_a_confirmation_whose_answer_was_lost_is_not_sent_again() -> None:
+    store, channel = FakeStore(), FakeChannel(fail=True)
+    inbound = _inbound(store, channel)
+    assert not (await inbound.reply("t1", _reply("STOP"))).confirmation_sent
+    assert not (await inbound.reply("t1", _reply("STOP", "wamid.in2"))).confirmation_sent
+    assert len(channel.sent) == 1
+
+
+async def test_other_intents_become_reply_events_without_opt_out() -> None:
+    store, channel = FakeStore(), FakeChannel()
+    outcome = await _inbound(store, channel).reply("t1", _reply("Já paguei ontem", in_reply_to="wamid.1"))
+    assert outcome.intent == messages_pb2.REPLY_INTENT_ALREADY_PAID
+    [event] = store.events
+    payload = unpack_payload(event.envelope)
+    assert isinstance(payload, messages_pb2.ReplyReceived)
+    assert (payload.debt_id, payload.intent) == ("d1", messages_pb2.REPLY_INTENT_ALREADY_PAID)
+    assert channel.sent == []
+
+
+async def test_a_reply_from_an_unknown_sender_matches_nothing() -> None:
+    store = FakeStore()
+    outcome = await _inbound(store, FakeChannel()).reply(
+        "t1", Reply(WHATSAPP, "whatsapp-cloud", "wamid.x", "+15550001111", "SAIR")
+    )
+    assert not outcome.matched
+    assert store.events == []
