@@ -5,7 +5,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -49,6 +49,30 @@ class NumberSet:
             self._numbers.clear()
 
 
+class PixCharges:
+    """Charges by txid and the payments made, thread-safe."""
+
+    def __init__(self) -> None:
+        """Start with none."""
+        self._lock = threading.Lock()
+        self.by_txid: dict[str, dict[str, Any]] = {}
+        self.payments: dict[str, dict[str, Any]] = {}
+
+    def put(self, txid: str, charge: dict[str, Any]) -> dict[str, Any] | None:
+        """Store a charge; returns the one already stored under txid, if any."""
+        with self._lock:
+            existing = self.by_txid.get(txid)
+            if existing is None:
+                self.by_txid[txid] = charge
+            return existing
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self.by_txid.clear()
+            self.payments.clear()
+
+
 @dataclass
 class SandboxState:
     """Everything one sandbox app remembers between requests."""
@@ -61,6 +85,7 @@ class SandboxState:
     webhooks: dict[str, str] = field(default_factory=dict)
     faults: FaultInjector = field(default_factory=FaultInjector)
     whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
+    pix: PixCharges = field(default_factory=PixCharges)
     inbox: Inbox = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +104,7 @@ class SandboxState:
         self.inbox.clear()
         self.faults.clear()
         self.whatsapp_non_users.clear()
+        self.pix.clear()
 
 
 def get_state(request: Request) -> SandboxState:

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from cordial_sandbox.inbox import digits
 from cordial_sandbox.state import State
 
-KINDS = ("whatsapp", "sms_status", "sms_inbound")
+KINDS = ("whatsapp", "sms_status", "sms_inbound", "pix")
 PHONE_NUMBER_ID = "100000000000001"
 
 
