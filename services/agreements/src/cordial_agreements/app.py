@@ -6,16 +6,19 @@ import asyncio
 import contextlib
 import logging
 
-from pydantic import Field
+import httpx
+from pydantic import Field, SecretStr
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
-from cordial_agreements.adapters.agreements import AgreementRepository, QuoteRepository
+from cordial_agreements.adapters.agreements import AgreementRepository, ChargeRepository, QuoteRepository
 from cordial_agreements.adapters.debts import DebtRepository
+from cordial_agreements.adapters.pix_provider import PixApi
 from cordial_agreements.adapters.policies import BalancePolicyRepository
 from cordial_agreements.api.events import handlers
 from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
 from cordial_agreements.domain.negotiation import Negotiation
+from cordial_agreements.domain.payment_links import LinkSettings, PaymentLinks
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
@@ -28,6 +31,11 @@ class AgreementsSettings(ServiceSettings):
     """Agreements' own settings on top of the shared ones."""
 
     check_interval_seconds: float = Field(default=600.0, gt=0, validation_alias="AGREEMENTS_CHECK_INTERVAL_SECONDS")
+    # Base URL of the provider's PIX API (ending before /cob); unset, agreements carry no payment links.
+    pix_provider_url: str = Field(default="", validation_alias="PIX_PROVIDER_URL")
+    pix_provider_token: SecretStr = Field(default=SecretStr(""), validation_alias="PIX_PROVIDER_TOKEN")
+    pix_key: str = Field(default="pix@cordial.example", min_length=1, validation_alias="PIX_KEY")
+    boleto_bank: str = Field(default="001", pattern=r"^\d{3}$", validation_alias="BOLETO_BANK")
 
 
 async def check_periodically(negotiation: Negotiation, agreements: AgreementRepository, interval: float) -> None:
@@ -52,7 +60,16 @@ async def main() -> None:
     policies = BalancePolicyRepository(TenantCollection(runtime.db["policies"]))
     ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies)
     quotes = QuoteRepository(TenantCollection(runtime.db["quotes"]))
-    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock)
+    links = None
+    if settings.pix_provider_url:
+        http = httpx.AsyncClient(timeout=10)
+        runtime.on_stop(http.aclose)
+        provider = PixApi(
+            http, settings.pix_provider_url, settings.pix_provider_token.get_secret_value(), settings.pix_key
+        )
+        charges = ChargeRepository(TenantCollection(runtime.db["charges"]))
+        links = PaymentLinks(provider, charges, agreements, LinkSettings(settings.pix_key, settings.boleto_bank))
+    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links)
     runtime.consume(["actions"], handlers(ledger))
     runtime.add_grpc(
         lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(AgreementsServicer(ledger, negotiation), server),

@@ -40,6 +40,7 @@ class GatewaySettings(ServiceSettings):
     whatsapp_verify_token: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_VERIFY_TOKEN")
     twilio_auth_token: SecretStr = Field(default=SecretStr(""), validation_alias="TWILIO_AUTH_TOKEN")
     hooks_public_url: str = Field(default="", validation_alias="HOOKS_PUBLIC_URL")
+    pix_webhook_secret: SecretStr = Field(default=SecretStr(""), validation_alias="PIX_WEBHOOK_SECRET")
 
     @field_validator("admin_token")
     @classmethod
@@ -71,6 +72,7 @@ async def main() -> None:
             settings.whatsapp_verify_token.get_secret_value(),
             settings.twilio_auth_token.get_secret_value(),
             settings.hooks_public_url,
+            settings.pix_webhook_secret.get_secret_value(),
         ),
     )
     app = create_app(backends, settings.max_body_bytes)

@@ -138,6 +138,14 @@ def service_env(
             WHATSAPP_VERIFY_TOKEN=platform.secrets["WHATSAPP_VERIFY_TOKEN"],
             # The sandbox's SMS gateway signs callbacks with its auth token, as Twilio does.
             TWILIO_AUTH_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+            # The sandbox's PIX provider signs its webhooks with the provider token too.
+            PIX_WEBHOOK_SECRET=platform.secrets["PROVIDER_TOKEN"],
+        )
+    if name == "agreements":
+        env.update(
+            PIX_PROVIDER_URL=f"{platform.sandbox_url}/pix/v2",
+            PIX_PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+            PIX_KEY="cobranca@cordial.example",
         )
     if name == "messaging":
         env.update(

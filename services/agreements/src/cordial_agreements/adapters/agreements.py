@@ -6,12 +6,14 @@ is cancelled the slot becomes its own id, freeing the debt for a new agreement.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState
 from cordial_agreements.domain.negotiation import Quote
 from cordial_agreements.domain.offers import Installment, Offer
+from cordial_agreements.domain.payment_links import PaymentLink
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
@@ -26,6 +28,16 @@ def _installments_doc(installments: tuple[Installment, ...]) -> list[Document]:
 
 def _installments(docs: list[Document]) -> tuple[Installment, ...]:
     return tuple(Installment(d["number"], date.fromisoformat(d["due_date"]), d["amount_minor"]) for d in docs)
+
+
+def _link_doc(link: PaymentLink) -> Document:
+    doc = asdict(link)
+    doc["due_date"] = link.due_date.isoformat()
+    return doc
+
+
+def _link(doc: Document) -> PaymentLink:
+    return PaymentLink(**{**doc, "due_date": date.fromisoformat(doc["due_date"])})
 
 
 class AgreementRepository:
@@ -97,6 +109,7 @@ class AgreementRepository:
             "offer_id": agreement.offer_id,
             "currency": agreement.currency,
             "payments": dict(agreement.payments),
+            "links": {str(k): _link_doc(v) for k, v in agreement.links.items()},
             "created_at": self._clock.now(),
             "version": agreement.version,
         }
@@ -116,6 +129,7 @@ class AgreementRepository:
             offer_id=doc.get("offer_id", ""),
             currency=doc.get("currency", "BRL"),
             payments=dict(doc.get("payments", {})),
+            links={int(k): _link(v) for k, v in doc.get("links", {}).items()},
             version=doc.get("version", 0),
         )
 
@@ -156,3 +170,19 @@ class QuoteRepository:
             valid_until=date.fromisoformat(doc["valid_until"]),
         )
         return Quote(doc["_id"], doc["debt_id"], doc["kind"], offer, doc["grace_days"])
+
+
+class ChargeRepository:
+    """Which debt and agreement each PIX charge belongs to, by txid."""
+
+    def __init__(self, collection: TenantCollection) -> None:
+        self.collection = collection
+
+    async def add(self, tenant: str, txid: str, agreement_id: str, debt_id: str) -> None:
+        """Remembers a charge (a no-op when it is already remembered)."""
+        await self.collection.insert(tenant, {"_id": txid, "agreement_id": agreement_id, "debt_id": debt_id})
+
+    async def debt_of(self, tenant: str, txid: str) -> str | None:
+        """The debt a charge of this tenant settles, or None."""
+        doc = await self.collection.find_one(tenant, {"_id": txid})
+        return str(doc["debt_id"]) if doc else None

@@ -220,7 +220,12 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     ) -> pb.RecordPaymentResponse:
         """Records a payment, once per payment reference."""
         debt, payment, created = await self._negotiation.record_payment(
-            _tenant(), request.debt_id, _money(request.amount, "amount"), request.payment_reference, request.source
+            _tenant(),
+            request.debt_id,
+            _money(request.amount, "amount"),
+            request.payment_reference,
+            request.source,
+            request.txid,
         )
         return pb.RecordPaymentResponse(debt=await self._view(debt), payment_id=payment.id, created=created)
 

@@ -7,6 +7,7 @@ from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import Agreement, AgreementState
 from cordial_agreements.domain.negotiation import Quote
 from cordial_agreements.domain.offers import DiscountBand, Installment, NegotiationPolicy
+from cordial_agreements.domain.payment_links import PaymentLink
 
 _STATES = {state: getattr(pb, f"AGREEMENT_STATE_{state.name}") for state in AgreementState}
 
@@ -87,4 +88,18 @@ def agreement_to_proto(agreement: Agreement) -> pb.Agreement:
         credit=money(agreement.credit),
         offer_id=agreement.offer_id,
         grace_days=agreement.grace_days,
+        payment_links=[_link(link, currency) for _, link in sorted(agreement.links.items())],
+    )
+
+
+def _link(link: PaymentLink, currency: str) -> pb.PaymentLink:
+    return pb.PaymentLink(
+        installment=link.installment,
+        txid=link.txid,
+        pix_copia_e_cola=link.pix_copia_e_cola,
+        pix_location=link.pix_location,
+        boleto_barcode=link.boleto_barcode,
+        boleto_digitable_line=link.boleto_line,
+        amount=types_pb2.Money(amount_minor=link.amount_minor, currency=currency),
+        due_date=link.due_date.isoformat(),
     )

@@ -10,9 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from cordial_agreements.domain.offers import Installment
 from cordial_core.errors import FailedPrecondition, InvalidArgument
+
+if TYPE_CHECKING:
+    from cordial_agreements.domain.payment_links import PaymentLink
 
 
 class AgreementState(StrEnum):
@@ -46,6 +50,8 @@ class Agreement:
     currency: str = "BRL"
     # Payment id -> amount applied, so the same payment reported twice counts once.
     payments: dict[str, int] = field(default_factory=dict)
+    # Installment number -> how to pay it (PIX charge and boleto), once the provider created the charge.
+    links: dict[int, PaymentLink] = field(default_factory=dict)
     version: int = 0
 
     def __post_init__(self) -> None:

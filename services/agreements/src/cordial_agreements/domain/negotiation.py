@@ -9,6 +9,7 @@ with whatever discount the agreement granted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from cordial.events.v1 import agreements_pb2
@@ -17,6 +18,7 @@ from cordial_agreements.domain.agreement import Agreement, AgreementState
 from cordial_agreements.domain.debt import CLOSED, Debt, DebtStatus, Payment
 from cordial_agreements.domain.ledger import SOURCE, Ledger
 from cordial_agreements.domain.offers import NegotiationPolicy, Offer, menu
+from cordial_agreements.domain.payment_links import PaymentLinks
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
@@ -66,8 +68,15 @@ class Negotiation:
     """Offers, agreements and the payments allocated to them, for every tenant."""
 
     def __init__(
-        self, ledger: Ledger, policies: NegotiationPolicies, quotes: Quotes, agreements: Agreements, clock: Clock
+        self,
+        ledger: Ledger,
+        policies: NegotiationPolicies,
+        quotes: Quotes,
+        agreements: Agreements,
+        clock: Clock,
+        links: PaymentLinks | None = None,
     ) -> None:
+        self._links = links
         self._ledger = ledger
         self._policies = policies
         self._quotes = quotes
@@ -141,23 +150,36 @@ class Negotiation:
         if not await self._agreements.add(agreement, [self._event(agreement, "agreement.accepted", payload)]):
             return await self.get(tenant, agreement_id), False
         await self._ledger.enter_agreement(tenant, debt.id)
-        return agreement, True
+        return await self._with_links(agreement, today), True
 
     async def get(self, tenant: str, agreement_id: str) -> Agreement:
         """One agreement of the tenant; NotFound for anyone else's."""
         agreement = await self._agreements.get(tenant, agreement_id)
         if agreement is None:
             raise NotFound(f"agreement {agreement_id} not found", field="agreement_id")
-        return agreement
+        debt = await self._ledger.get(tenant, agreement.debt_ids[0])
+        return await self._with_links(agreement, self._ledger.today(debt))
+
+    async def _with_links(self, agreement: Agreement, today: date) -> Agreement:
+        """The agreement with its payment links, creating those the provider has not made yet."""
+        return agreement if self._links is None else await self._links.ensure(agreement, today)
+
+    async def debt_of_charge(self, tenant: str, txid: str) -> str:
+        """The debt a PIX charge of this tenant settles."""
+        if self._links is None:
+            raise NotFound(f"no PIX charge {txid}", field="txid")
+        return await self._links.debt_of(tenant, txid)
 
     async def of_debt(self, tenant: str, debt_id: str) -> list[Agreement]:
         """Every agreement a debt has had, oldest first."""
         return await self._agreements.of_debt(tenant, debt_id)
 
     async def record_payment(
-        self, tenant: str, debt_id: str, amount: Money, reference: str, source: str
+        self, tenant: str, debt_id: str, amount: Money, reference: str, source: str, txid: str = ""
     ) -> tuple[Debt, Payment, bool]:
         """Records a payment on the debt, allocates it to the debt's agreement once, settles when paid up."""
+        if not debt_id and txid:
+            debt_id = await self.debt_of_charge(tenant, txid)
         debt, payment, created = await self._ledger.record_payment(tenant, debt_id, amount, reference, source)
         # Allocation runs again for a repeated payment too: it is idempotent, and completes a crashed attempt.
         agreements = await self._agreements.of_debt(tenant, debt_id)

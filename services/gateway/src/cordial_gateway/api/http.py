@@ -6,7 +6,7 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from cordial_gateway.api import problems
 from cordial_gateway.api.deps import Backends, install_auth
-from cordial_gateway.api.routes import account, agency, agreements, debts, hooks, strategies
+from cordial_gateway.api.routes import account, agency, agreements, debts, hooks, payments, strategies
 
 
 class BodyLimit(BaseHTTPMiddleware):
@@ -47,6 +47,7 @@ def create_app(backends: Backends, max_body_bytes: int) -> FastAPI:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    for router in (debts.router, agreements.router, account.router, agency.router, strategies.router, hooks.router):
+    routers = (debts, agreements, account, agency, strategies, hooks, payments)
+    for router in (module.router for module in routers):
         app.include_router(router)
     return app

@@ -276,6 +276,18 @@ class AcceptIn(Strict):
     offer_id: str = Field(min_length=1, max_length=64)
 
 
+class PaymentLinkOut(BaseModel):
+    """How to pay one installment: PIX copia e cola of the provider's charge, or the boleto."""
+
+    installment: int
+    amount: MoneyOut
+    due_date: str
+    txid: str
+    pix_copia_e_cola: str
+    boleto_digitable_line: str
+    boleto_barcode: str
+
+
 class AgreementOut(BaseModel):
     """An agreement, its installments and what was paid."""
 
@@ -288,6 +300,7 @@ class AgreementOut(BaseModel):
     credit: MoneyOut
     grace_days: int
     installments: list[InstallmentOut]
+    payment_links: list[PaymentLinkOut] = []
 
 
 class CheckOut(BaseModel):

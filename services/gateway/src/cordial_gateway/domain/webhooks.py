@@ -141,6 +141,8 @@ class HookSecrets:
     twilio_auth_token: str
     # Twilio signs the URL it called; behind a proxy that is the public one, not the one the app sees.
     public_base_url: str = ""
+    # Signs the payment provider's PIX notifications (X-Webhook-Signature).
+    pix_webhook_secret: str = ""
 
 
 def whatsapp_challenge(secrets: HookSecrets, mode: str, token: str, challenge: str) -> str | None:

@@ -154,16 +154,18 @@ class GetDebtResponse(_message.Message):
     def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ...) -> None: ...
 
 class RecordPaymentRequest(_message.Message):
-    __slots__ = ("debt_id", "amount", "payment_reference", "source")
+    __slots__ = ("debt_id", "amount", "payment_reference", "source", "txid")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TXID_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
     amount: _types_pb2.Money
     payment_reference: str
     source: str
-    def __init__(self, debt_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_reference: _Optional[str] = ..., source: _Optional[str] = ...) -> None: ...
+    txid: str
+    def __init__(self, debt_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_reference: _Optional[str] = ..., source: _Optional[str] = ..., txid: _Optional[str] = ...) -> None: ...
 
 class RecordPaymentResponse(_message.Message):
     __slots__ = ("debt", "payment_id", "created")
@@ -407,7 +409,7 @@ class AcceptOfferRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ..., offer_id: _Optional[str] = ...) -> None: ...
 
 class Agreement(_message.Message):
-    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days")
+    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days", "payment_links")
     ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -418,6 +420,7 @@ class Agreement(_message.Message):
     CREDIT_FIELD_NUMBER: _ClassVar[int]
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
     GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    PAYMENT_LINKS_FIELD_NUMBER: _ClassVar[int]
     id: str
     debtor_id: str
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
@@ -428,7 +431,28 @@ class Agreement(_message.Message):
     credit: _types_pb2.Money
     offer_id: str
     grace_days: int
-    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ...) -> None: ...
+    payment_links: _containers.RepeatedCompositeFieldContainer[PaymentLink]
+    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ..., payment_links: _Optional[_Iterable[_Union[PaymentLink, _Mapping]]] = ...) -> None: ...
+
+class PaymentLink(_message.Message):
+    __slots__ = ("installment", "txid", "pix_copia_e_cola", "pix_location", "boleto_barcode", "boleto_digitable_line", "amount", "due_date")
+    INSTALLMENT_FIELD_NUMBER: _ClassVar[int]
+    TXID_FIELD_NUMBER: _ClassVar[int]
+    PIX_COPIA_E_COLA_FIELD_NUMBER: _ClassVar[int]
+    PIX_LOCATION_FIELD_NUMBER: _ClassVar[int]
+    BOLETO_BARCODE_FIELD_NUMBER: _ClassVar[int]
+    BOLETO_DIGITABLE_LINE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    installment: int
+    txid: str
+    pix_copia_e_cola: str
+    pix_location: str
+    boleto_barcode: str
+    boleto_digitable_line: str
+    amount: _types_pb2.Money
+    due_date: str
+    def __init__(self, installment: _Optional[int] = ..., txid: _Optional[str] = ..., pix_copia_e_cola: _Optional[str] = ..., pix_location: _Optional[str] = ..., boleto_barcode: _Optional[str] = ..., boleto_digitable_line: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., due_date: _Optional[str] = ...) -> None: ...
 
 class AcceptOfferResponse(_message.Message):
     __slots__ = ("agreement", "created")

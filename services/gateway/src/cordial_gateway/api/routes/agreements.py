@@ -13,6 +13,7 @@ from cordial_gateway.api.models import (
     OfferLineOut,
     OfferOut,
     OffersOut,
+    PaymentLinkOut,
 )
 
 router = APIRouter(tags=["agreements"])
@@ -54,6 +55,18 @@ def agreement_out(agreement: pb.Agreement) -> AgreementOut:
         credit=_money(agreement.credit),
         grace_days=agreement.grace_days,
         installments=_installments(list(agreement.installments)),
+        payment_links=[
+            PaymentLinkOut(
+                installment=link.installment,
+                amount=_money(link.amount),
+                due_date=link.due_date,
+                txid=link.txid,
+                pix_copia_e_cola=link.pix_copia_e_cola,
+                boleto_digitable_line=link.boleto_digitable_line,
+                boleto_barcode=link.boleto_barcode,
+            )
+            for link in agreement.payment_links
+        ],
     )
 
 
