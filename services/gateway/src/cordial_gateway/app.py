@@ -34,6 +34,10 @@ class GatewaySettings(ServiceSettings):
     strategy_addr: str = Field(validation_alias="STRATEGY_ADDR")
     admin_token: SecretStr = Field(validation_alias="CORDIAL_ADMIN_TOKEN")
     max_body_bytes: int = Field(default=1_048_576, validation_alias="MAX_BODY_BYTES", gt=0)
+    # POST /v1/debts/batch carries up to 10,000 debts.
+    max_batch_body_bytes: int = Field(default=16 * 1_048_576, validation_alias="MAX_BATCH_BODY_BYTES", gt=0)
+    # The largest principal (minor units) a placed debt may have; larger ones are refused as mistakes.
+    max_debt_amount_minor: int = Field(default=100_000_000_000, validation_alias="MAX_DEBT_AMOUNT_MINOR", gt=0)
     messaging_addr: str = Field(validation_alias="MESSAGING_ADDR")
     # Unset webhook secrets refuse every notification of that provider.
     whatsapp_app_secret: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_APP_SECRET")
@@ -74,8 +78,9 @@ async def main() -> None:
             settings.hooks_public_url,
             settings.pix_webhook_secret.get_secret_value(),
         ),
+        max_amount_minor=settings.max_debt_amount_minor,
     )
-    app = create_app(backends, settings.max_body_bytes)
+    app = create_app(backends, settings.max_body_bytes, settings.max_batch_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import grpc
@@ -20,8 +21,11 @@ from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_agreements.domain.negotiation import Negotiation
 from cordial_core.context import tenant_var
-from cordial_core.errors import InvalidArgument
+from cordial_core.errors import DomainError, InvalidArgument
 from cordial_core.money import Money
+
+# Placements of one batch in flight at once: enough to hide store latency, few enough to spare the store.
+PLACEMENT_CONCURRENCY = 16
 
 _STATUS = {
     DebtStatus.PLACED: pb.DEBT_STATUS_PLACED,
@@ -149,6 +153,21 @@ def debt_to_proto(debt: Debt, balance: Breakdown) -> pb.Debt:
     return message
 
 
+def placement_from_proto(request: pb.PlaceDebtRequest) -> Placement:
+    """A placement from the wire; bad dates and currencies name their field."""
+    return Placement(
+        client_reference=request.client_reference,
+        debtor=debtor_from_proto(request.debtor),
+        principal=_money(request.principal, "principal"),
+        due_date=_date(request.due_date, "due_date"),
+        creditor_name=request.creditor_name,
+        contact_points=[(c.kind, c.value) for c in request.contact_points],
+        portfolio=request.portfolio,
+        product=request.product,
+        origin_date=_optional_date(request.origin_date, "origin_date"),
+    )
+
+
 class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     """Debts, payments, offers and agreements over gRPC."""
 
@@ -158,19 +177,26 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
 
     async def PlaceDebt(self, request: pb.PlaceDebtRequest, context: grpc.aio.ServicerContext) -> pb.PlaceDebtResponse:
         """Places a debt, once per client reference."""
-        placement = Placement(
-            client_reference=request.client_reference,
-            debtor=debtor_from_proto(request.debtor),
-            principal=_money(request.principal, "principal"),
-            due_date=_date(request.due_date, "due_date"),
-            creditor_name=request.creditor_name,
-            contact_points=[(c.kind, c.value) for c in request.contact_points],
-            portfolio=request.portfolio,
-            product=request.product,
-            origin_date=_optional_date(request.origin_date, "origin_date"),
-        )
-        debt, created = await self._ledger.place(_tenant(), placement)
+        debt, created = await self._ledger.place(_tenant(), placement_from_proto(request))
         return pb.PlaceDebtResponse(debt=await self._view(debt), created=created)
+
+    async def PlaceDebts(
+        self, request: pb.PlaceDebtsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.PlaceDebtsResponse:
+        """Places each item on its own; a refused item names its field and never stops the others."""
+        tenant = _tenant()
+        gate = asyncio.Semaphore(PLACEMENT_CONCURRENCY)
+
+        async def place(index: int, item: pb.PlaceDebtRequest) -> pb.PlaceDebtResult:
+            async with gate:
+                try:
+                    debt, created = await self._ledger.place(tenant, placement_from_proto(item))
+                except DomainError as exc:
+                    return pb.PlaceDebtResult(index=index, error_field=exc.field or "", error_reason=exc.message)
+                return pb.PlaceDebtResult(index=index, debt_id=debt.id, created=created)
+
+        results = await asyncio.gather(*(place(i, item) for i, item in enumerate(request.items)))
+        return pb.PlaceDebtsResponse(results=results)
 
     async def GetDebt(self, request: pb.GetDebtRequest, context: grpc.aio.ServicerContext) -> pb.GetDebtResponse:
         """One debt of the calling tenant."""

@@ -29,6 +29,8 @@ class Backends:
     strategy: strategy_grpc.StrategyServiceStub
     hooks: MessagingHooks
     hook_secrets: HookSecrets
+    # The largest principal (minor units) a placed debt may have.
+    max_amount_minor: int = 100_000_000_000
 
 
 class Unauthorized(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
 
@@ -75,6 +75,31 @@ class DebtIn(Strict):
     portfolio: str = Field(default="default", min_length=1, max_length=100, pattern=r"^[\w.\-:/]+$")
     product: str = Field(default="", max_length=100, description="e.g. credit card")
     origin_date: date | None = Field(default=None, description="when the contract was made")
+
+
+class BatchIn(Strict):
+    """Up to 10,000 debts; each item is checked on its own, so a bad one never rejects the rest."""
+
+    items: list[dict[str, Any]] = Field(min_length=1, max_length=10_000, description="each a debt as in POST /v1/debts")
+
+
+class BatchItemOut(BaseModel):
+    """What became of one item: created, existing (placed before) or rejected with the fields at fault."""
+
+    index: int
+    reference: str
+    status: Literal["created", "existing", "rejected"]
+    debt_id: str = ""
+    errors: list[dict[str, str]] = []
+
+
+class BatchOut(BaseModel):
+    """One result per item, in order, and the counts."""
+
+    items: list[BatchItemOut]
+    created: int
+    existing: int
+    rejected: int
 
 
 class PaymentIn(Strict):

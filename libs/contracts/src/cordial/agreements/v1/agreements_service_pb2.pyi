@@ -141,6 +141,32 @@ class Debt(_message.Message):
     origin_date: str
     def __init__(self, id: _Optional[str] = ..., client_reference: _Optional[str] = ..., debtor_id: _Optional[str] = ..., status: _Optional[_Union[DebtStatus, str]] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., due_date: _Optional[str] = ..., placed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., settled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., portfolio: _Optional[str] = ..., product: _Optional[str] = ..., origin_date: _Optional[str] = ...) -> None: ...
 
+class PlaceDebtsRequest(_message.Message):
+    __slots__ = ("items",)
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[PlaceDebtRequest]
+    def __init__(self, items: _Optional[_Iterable[_Union[PlaceDebtRequest, _Mapping]]] = ...) -> None: ...
+
+class PlaceDebtResult(_message.Message):
+    __slots__ = ("index", "debt_id", "created", "error_field", "error_reason")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_FIELD_NUMBER: _ClassVar[int]
+    ERROR_REASON_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    debt_id: str
+    created: bool
+    error_field: str
+    error_reason: str
+    def __init__(self, index: _Optional[int] = ..., debt_id: _Optional[str] = ..., created: _Optional[bool] = ..., error_field: _Optional[str] = ..., error_reason: _Optional[str] = ...) -> None: ...
+
+class PlaceDebtsResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[PlaceDebtResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[PlaceDebtResult, _Mapping]]] = ...) -> None: ...
+
 class GetDebtRequest(_message.Message):
     __slots__ = ("debt_id",)
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]

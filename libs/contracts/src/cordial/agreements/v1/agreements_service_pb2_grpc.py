@@ -40,6 +40,11 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtResponse.FromString,
                 _registered_method=True)
+        self.PlaceDebts = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/PlaceDebts',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtsRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtsResponse.FromString,
+                _registered_method=True)
         self.GetDebt = channel.unary_unary(
                 '/cordial.agreements.v1.AgreementsService/GetDebt',
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtRequest.SerializeToString,
@@ -113,6 +118,13 @@ class AgreementsServiceServicer:
 
     def PlaceDebt(self, request, context):
         """Places a debt; the same client reference twice is one debt.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PlaceDebts(self, request, context):
+        """Places many debts; each item answers on its own, so one bad item never stops the others.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -217,6 +229,11 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtResponse.SerializeToString,
             ),
+            'PlaceDebts': grpc.unary_unary_rpc_method_handler(
+                    servicer.PlaceDebts,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtsRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtsResponse.SerializeToString,
+            ),
             'GetDebt': grpc.unary_unary_rpc_method_handler(
                     servicer.GetDebt,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtRequest.FromString,
@@ -311,6 +328,33 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/PlaceDebt',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PlaceDebts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/PlaceDebts',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtsRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.PlaceDebtsResponse.FromString,
             options,
             channel_credentials,
             insecure,

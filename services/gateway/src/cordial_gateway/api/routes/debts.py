@@ -1,16 +1,23 @@
 """Client API for debts: place, read, balance, pay, recall, and the timeline."""
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.types.v1 import types_pb2
+from cordial_gateway.api import problems
 from cordial_gateway.api.deps import BackendsDep, Correlation, CurrentClient, call_metadata
 from cordial_gateway.api.models import (
     AddressIn,
     BalanceLine,
     BalanceOut,
+    BatchIn,
+    BatchItemOut,
+    BatchOut,
     DebtIn,
     DebtOut,
     MoneyOut,
@@ -20,8 +27,11 @@ from cordial_gateway.api.models import (
     TimelineEntry,
     TimelineOut,
 )
+from cordial_gateway.domain import batch
 
 router = APIRouter(tags=["debts"])
+# Items per PlaceDebts call: keeps each gRPC message small and the agreements service responsive.
+BATCH_CHUNK = 500
 
 _KINDS = {"person": types_pb2.DEBTOR_KIND_PERSON, "company": types_pb2.DEBTOR_KIND_COMPANY}
 
@@ -95,12 +105,15 @@ def balance_out(debt_id: str, b: pb.Balance) -> BalanceOut:
     )
 
 
-@router.post("/v1/debts", status_code=201)
-async def place_debt(
-    body: DebtIn, client: CurrentClient, wired: BackendsDep, response: Response, correlation: Correlation = None
-) -> DebtOut:
-    """Places a debt; the same client_reference again returns the same debt with 200."""
-    request = pb.PlaceDebtRequest(
+def placement_request(body: DebtIn, creditor_name: str) -> pb.PlaceDebtRequest:
+    """The placement RPC of one debt."""
+    phones = [
+        types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p) for p in body.contact_points.phones
+    ]
+    emails = [
+        types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e) for e in body.contact_points.emails
+    ]
+    return pb.PlaceDebtRequest(
         client_reference=body.client_reference,
         debtor=pb.Debtor(
             kind=_KINDS[body.debtor.kind],
@@ -112,19 +125,70 @@ async def place_debt(
         ),
         principal=types_pb2.Money(amount_minor=body.principal.amount_minor, currency=body.principal.currency),
         due_date=body.due_date.isoformat(),
-        creditor_name=client.name,
-        contact_points=[
-            types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p) for p in body.contact_points.phones
-        ]
-        + [types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e) for e in body.contact_points.emails],
+        creditor_name=creditor_name,
+        contact_points=phones + emails,
         portfolio=body.portfolio,
         product=body.product,
         origin_date=body.origin_date.isoformat() if body.origin_date else "",
     )
-    reply = await wired.agreements.PlaceDebt(request, metadata=call_metadata(client, correlation))
+
+
+@router.post("/v1/debts", status_code=201, response_model=DebtOut)
+async def place_debt(
+    body: DebtIn, client: CurrentClient, wired: BackendsDep, response: Response, correlation: Correlation = None
+) -> DebtOut | JSONResponse:
+    """Places a debt; the same client_reference again returns the same debt with 200."""
+    reason = batch.over_ceiling(body.principal.amount_minor, wired.max_amount_minor)
+    if reason is not None:
+        errors = [{"field": "principal.amount_minor", "reason": reason}]
+        detail = f"principal.amount_minor: {reason}"
+        return problems.problem(422, "validation", "The request is not valid", detail, errors)
+    reply = await wired.agreements.PlaceDebt(
+        placement_request(body, client.name), metadata=call_metadata(client, correlation)
+    )
     if not reply.created:
         response.status_code = 200
     return debt_out(reply.debt)
+
+
+@router.post("/v1/debts/batch")
+async def place_debts(
+    body: BatchIn, client: CurrentClient, wired: BackendsDep, correlation: Correlation = None
+) -> BatchOut:
+    """Places up to 10,000 debts: one result per item; accepted items are kept even when others are rejected."""
+    results, valid = _check_items(body.items, wired.max_amount_minor)
+    metadata = call_metadata(client, correlation)
+    for start in range(0, len(valid), BATCH_CHUNK):
+        chunk = valid[start : start + BATCH_CHUNK]
+        request = pb.PlaceDebtsRequest(items=[placement_request(debt, client.name) for _, debt in chunk])
+        reply = await wired.agreements.PlaceDebts(request, metadata=metadata)
+        for outcome in reply.results:
+            result = results[chunk[outcome.index][0]]
+            if outcome.error_reason:
+                result.reject(outcome.error_field, outcome.error_reason)
+            else:
+                result.status, result.debt_id = ("created" if outcome.created else "existing"), outcome.debt_id
+    items = [BatchItemOut(**vars(r)) for r in results]
+    counts = {s: sum(i.status == s for i in items) for s in ("created", "existing", "rejected")}
+    return BatchOut(items=items, **counts)
+
+
+def _check_items(items: list[dict[str, Any]], ceiling: int) -> tuple[list[batch.ItemResult], list[tuple[int, DebtIn]]]:
+    """Each item validated on its own, then duplicates and the ceiling; the valid ones with their index."""
+    results = [batch.ItemResult(i, str(item.get("client_reference", ""))[:100]) for i, item in enumerate(items)]
+    parsed: dict[int, DebtIn] = {}
+    for i, item in enumerate(items):
+        try:
+            parsed[i] = DebtIn.model_validate(item)
+        except ValidationError as exc:
+            for error in exc.errors():
+                results[i].reject(".".join(str(p) for p in error["loc"]), error["msg"].removeprefix("Value error, "))
+    for index, first in batch.duplicates([r.reference if i in parsed else "" for i, r in enumerate(results)]).items():
+        results[index].reject("client_reference", f"repeats items[{first}].client_reference in this batch")
+    for i, debt in parsed.items():
+        if (reason := batch.over_ceiling(debt.principal.amount_minor, ceiling)) is not None:
+            results[i].reject("principal.amount_minor", reason)
+    return results, [(i, debt) for i, debt in parsed.items() if not results[i].errors]
 
 
 @router.get("/v1/debts/{debt_id}")
