@@ -43,6 +43,8 @@ CATALOGUE: dict[str, EventType] = {
         EventType("debt.collection_started", "debts", debts_pb2.DebtCollectionStarted),
         EventType("debt.recalled", "debts", debts_pb2.DebtRecalled),
         EventType("debt.written_off", "debts", debts_pb2.DebtWrittenOff),
+        EventType("debt.amount_corrected", "debts", debts_pb2.DebtAmountCorrected),
+        EventType("debt.contacts_added", "debts", debts_pb2.DebtContactsAdded),
         EventType("agreement.accepted", "debts", agreements_pb2.AgreementAccepted),
         EventType("agreement.activated", "debts", agreements_pb2.AgreementActivated),
         EventType("agreement.broken", "debts", agreements_pb2.AgreementBroken),

@@ -28,6 +28,7 @@ class DebtRepository:
         """One debt per client reference and tenant; debtors found by keyed hash."""
         await self.collection.raw.create_index([("tenant", 1), ("client_reference", 1)], unique=True)
         await self.collection.raw.create_index([("tenant", 1), ("debtor_id", 1)])
+        await self.collection.raw.create_index([("tenant", 1), ("status", 1), ("_id", 1)])
 
     async def add(self, debt: Debt, events: list[Event]) -> bool:
         """Stores a new debt with its events; False when the client reference exists."""
@@ -42,6 +43,18 @@ class DebtRepository:
         """The debt a client reference names, or None."""
         doc = await self.collection.find_one(tenant, {"client_reference": client_reference})
         return self._from_doc(doc) if doc else None
+
+    async def page(self, tenant: str, status: str, portfolio: str, after_id: str, limit: int) -> list[Debt]:
+        """Up to limit debts of this tenant after an id, in id order, filtered by status and portfolio."""
+        query: dict[str, Any] = {}
+        if status:
+            query["status"] = status
+        if portfolio:
+            query["portfolio"] = portfolio
+        if after_id:
+            query["_id"] = {"$gt": after_id}
+        docs = await self.collection.find(tenant, query, sort=[("_id", 1)], limit=limit)
+        return [self._from_doc(d) for d in docs]
 
     async def save(self, debt: Debt, events: list[Event]) -> None:
         """Writes changed state and its events if nobody changed the debt meanwhile."""

@@ -17,7 +17,7 @@ from cordial_agreements.api.wire import (
     quote_to_proto,
 )
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown, IndexTable
-from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
+from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus, Payment
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_agreements.domain.negotiation import Negotiation
 from cordial_core.context import tenant_var
@@ -35,6 +35,8 @@ _STATUS = {
     DebtStatus.RECALLED: pb.DEBT_STATUS_RECALLED,
     DebtStatus.WRITTEN_OFF: pb.DEBT_STATUS_WRITTEN_OFF,
 }
+
+_STATUS_NAMES = {proto: status.value for status, proto in _STATUS.items()}
 
 
 def _tenant() -> str:
@@ -132,6 +134,15 @@ def policy_from_proto(message: pb.BalancePolicy) -> BalancePolicy:
     return BalancePolicy(message.late_fee_bps, message.monthly_interest_bps, index)
 
 
+def payment_to_proto(payment: Payment) -> pb.PaymentRecord:
+    """A payment recorded against a debt."""
+    message = pb.PaymentRecord(
+        id=payment.id, reference=payment.reference, amount=payment.amount.to_proto(), source=payment.source
+    )
+    message.received_at.FromDatetime(payment.received_at)
+    return message
+
+
 def debt_to_proto(debt: Debt, balance: Breakdown) -> pb.Debt:
     """The tenant's view of a debt, without personal data, with its balance as of a day."""
     message = pb.Debt(
@@ -199,8 +210,30 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         return pb.PlaceDebtsResponse(results=results)
 
     async def GetDebt(self, request: pb.GetDebtRequest, context: grpc.aio.ServicerContext) -> pb.GetDebtResponse:
-        """One debt of the calling tenant."""
-        return pb.GetDebtResponse(debt=await self._view(await self._ledger.get(_tenant(), request.debt_id)))
+        """One debt of the calling tenant with today's balance, its agreements and its payments."""
+        debt, balance = await self._ledger.balance(_tenant(), request.debt_id)
+        agreements = await self._negotiation.of_debt(debt.tenant, debt.id)
+        return pb.GetDebtResponse(
+            debt=debt_to_proto(debt, balance),
+            balance=breakdown_to_proto(balance),
+            agreements=[agreement_to_proto(a) for a in agreements],
+            payments=[payment_to_proto(p) for p in debt.payments],
+        )
+
+    async def ListDebts(self, request: pb.ListDebtsRequest, context: grpc.aio.ServicerContext) -> pb.ListDebtsResponse:
+        """A page of the calling tenant's debts."""
+        status = _STATUS_NAMES.get(request.status, "")
+        debts, cursor = await self._ledger.page(_tenant(), status, request.portfolio, request.cursor, request.page_size)
+        return pb.ListDebtsResponse(debts=[await self._view(d) for d in debts], next_cursor=cursor)
+
+    async def UpdateDebt(
+        self, request: pb.UpdateDebtRequest, context: grpc.aio.ServicerContext
+    ) -> pb.UpdateDebtResponse:
+        """Corrects the principal and adds contact points."""
+        principal = _money(request.principal, "principal") if request.HasField("principal") else None
+        contacts = [(c.kind, c.value) for c in request.contact_points]
+        debt, changed = await self._ledger.update(_tenant(), request.debt_id, principal, request.reason, contacts)
+        return pb.UpdateDebtResponse(debt=await self._view(debt), changed=changed)
 
     async def GetBalance(
         self, request: pb.GetBalanceRequest, context: grpc.aio.ServicerContext

@@ -131,6 +131,27 @@ class Debt:
         self.status = status
         return True
 
+    def correct_principal(self, principal: Money, reason: str) -> Money | None:
+        """The client corrects the principal; returns the previous one, None when unchanged."""
+        if principal.currency != self.principal.currency:
+            raise InvalidArgument(
+                f"currency {principal.currency} differs from the debt's {self.principal.currency}",
+                field="principal.currency",
+            )
+        if principal.amount_minor <= 0:
+            raise InvalidArgument("must be greater than zero", field="principal.amount_minor")
+        if principal == self.principal:
+            return None
+        if not reason.strip():
+            raise InvalidArgument("is required when the principal changes", field="reason")
+        if self.status in CLOSED:
+            raise FailedPrecondition(f"debt is {self.status.value}; its amount cannot change", field="debt_id")
+        if self.status == DebtStatus.IN_AGREEMENT:
+            # The agreement was computed from the old amount: it must end before the amount changes.
+            raise FailedPrecondition("debt is in an agreement; its amount cannot change", field="debt_id")
+        previous, self.principal = self.principal, principal
+        return previous
+
     def payment_by_reference(self, reference: str) -> Payment | None:
         """The payment already recorded under a reference, if any."""
         return next((p for p in self.payments if p.reference == reference), None)

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
+from cordial_agreements.domain import paging
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown
 from cordial_agreements.domain.debt import CLOSED, Debt, Debtor, DebtStatus, Payment, validate_placement
 from cordial_core.clock import Clock
@@ -26,6 +27,7 @@ class Debts(Protocol):
     async def get(self, tenant: str, debt_id: str) -> Debt | None: ...
     async def by_reference(self, tenant: str, client_reference: str) -> Debt | None: ...
     async def save(self, debt: Debt, events: list[Event]) -> None: ...
+    async def page(self, tenant: str, status: str, portfolio: str, after_id: str, limit: int) -> list[Debt]: ...
 
 
 class BalancePolicies(Protocol):
@@ -163,6 +165,46 @@ class Ledger:
             )
         await self._debts.save(debt, events)
         return debt, payment, True
+
+    async def page(self, tenant: str, status: str, portfolio: str, cursor: str, size: int) -> tuple[list[Debt], str]:
+        """A page of the tenant's debts in id order, filtered; and the cursor of the next page ("" at the end)."""
+        size = size or paging.DEFAULT_SIZE
+        if not 1 <= size <= paging.MAX_SIZE:
+            raise InvalidArgument(f"must be between 1 and {paging.MAX_SIZE}", field="page_size")
+        after = paging.decode(tenant, cursor) if cursor else ""
+        found = await self._debts.page(tenant, status, portfolio, after, size + 1)
+        more = len(found) > size
+        found = found[:size]
+        return found, paging.encode(tenant, found[-1].id) if more else ""
+
+    async def update(
+        self, tenant: str, debt_id: str, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
+    ) -> tuple[Debt, bool]:
+        """Corrects the principal (with a reason) and adds contact points; each change is an event."""
+        debt = await self.get(tenant, debt_id)
+        events = []
+        previous = debt.correct_principal(principal, reason) if principal is not None else None
+        if previous is not None:
+            payload = debts_pb2.DebtAmountCorrected(
+                debt_id=debt.id,
+                debtor_id=debt.debtor_id,
+                previous=previous.to_proto(),
+                principal=debt.principal.to_proto(),
+                reason=reason,
+            )
+            events.append(self._event(debt, "debt.amount_corrected", payload))
+        if contact_points:
+            if debt.status in CLOSED:
+                raise FailedPrecondition(f"debt is {debt.status.value}; no contact is made", field="debt_id")
+            added = debts_pb2.DebtContactsAdded(
+                debt_id=debt.id,
+                debtor_id=debt.debtor_id,
+                contact_points=[types_pb2.ContactPointInput(kind=k, value=v) for k, v in contact_points],
+            )
+            events.append(self._event(debt, "debt.contacts_added", added))
+        if events:
+            await self._debts.save(debt, events)
+        return debt, bool(events)
 
     async def balance_policy(self, tenant: str) -> BalancePolicy:
         """The client's balance policy; no charges when none was set."""

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from cordial_gateway.domain import debt_input as rules
 
@@ -332,3 +341,43 @@ class CheckOut(BaseModel):
     """Agreements a check broke."""
 
     broken: list[str]
+
+
+class DebtPatchIn(Strict):
+    """A correction of a debt: the principal (with a reason) and/or new contact points."""
+
+    principal: MoneyIn | None = None
+    reason: str = Field(default="", max_length=500, description="required when the principal changes")
+    contact_points: ContactPointsIn | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> DebtPatchIn:
+        if self.principal is None and self.contact_points is None:
+            raise ValueError("give principal (with reason) or contact_points")
+        return self
+
+
+class DebtPage(BaseModel):
+    """A page of debts; pass next_cursor as cursor for the next one (null on the last page)."""
+
+    debts: list[DebtOut]
+    next_cursor: str | None = None
+
+
+class PaymentRecordOut(BaseModel):
+    """A payment recorded against a debt."""
+
+    id: str
+    reference: str
+    amount: MoneyOut
+    source: str
+    received_at: str
+
+
+class DebtDetailOut(DebtOut):
+    """A debt with today's balance line by line, its agreements, payments and timeline."""
+
+    breakdown: BalanceOut
+    agreements: list[AgreementOut]
+    payments: list[PaymentRecordOut]
+    timeline: list[TimelineEntry]

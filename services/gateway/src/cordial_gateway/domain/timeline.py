@@ -28,6 +28,12 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, debts_pb2.DebtWrittenOff):
         reason = f": {payload.reason}" if payload.reason else ""
         return f"debt written off with {_money(payload.balance)} outstanding{reason}"
+    if isinstance(payload, debts_pb2.DebtAmountCorrected):
+        previous, now = _money(payload.previous), _money(payload.principal)
+        return f"principal corrected by the client from {previous} to {now}: {payload.reason}"
+    if isinstance(payload, debts_pb2.DebtContactsAdded):
+        count = len(payload.contact_points)
+        return f"{count} contact point{'s' if count != 1 else ''} added by the client"
     if isinstance(payload, agreements_pb2.AgreementAccepted):
         plan = f"{payload.installments} installment{'s' if payload.installments > 1 else ''}"
         total = _money(payload.total)

@@ -174,10 +174,70 @@ class GetDebtRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
 
 class GetDebtResponse(_message.Message):
-    __slots__ = ("debt",)
+    __slots__ = ("debt", "balance", "agreements", "payments")
     DEBT_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    AGREEMENTS_FIELD_NUMBER: _ClassVar[int]
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
     debt: Debt
-    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ...) -> None: ...
+    balance: Balance
+    agreements: _containers.RepeatedCompositeFieldContainer[Agreement]
+    payments: _containers.RepeatedCompositeFieldContainer[PaymentRecord]
+    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ..., agreements: _Optional[_Iterable[_Union[Agreement, _Mapping]]] = ..., payments: _Optional[_Iterable[_Union[PaymentRecord, _Mapping]]] = ...) -> None: ...
+
+class PaymentRecord(_message.Message):
+    __slots__ = ("id", "reference", "amount", "source", "received_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reference: str
+    amount: _types_pb2.Money
+    source: str
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., reference: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., source: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListDebtsRequest(_message.Message):
+    __slots__ = ("status", "portfolio", "page_size", "cursor")
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PORTFOLIO_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    status: DebtStatus
+    portfolio: str
+    page_size: int
+    cursor: str
+    def __init__(self, status: _Optional[_Union[DebtStatus, str]] = ..., portfolio: _Optional[str] = ..., page_size: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
+
+class ListDebtsResponse(_message.Message):
+    __slots__ = ("debts", "next_cursor")
+    DEBTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    debts: _containers.RepeatedCompositeFieldContainer[Debt]
+    next_cursor: str
+    def __init__(self, debts: _Optional[_Iterable[_Union[Debt, _Mapping]]] = ..., next_cursor: _Optional[str] = ...) -> None: ...
+
+class UpdateDebtRequest(_message.Message):
+    __slots__ = ("debt_id", "principal", "reason", "contact_points")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_POINTS_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    principal: _types_pb2.Money
+    reason: str
+    contact_points: _containers.RepeatedCompositeFieldContainer[_types_pb2.ContactPointInput]
+    def __init__(self, debt_id: _Optional[str] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., reason: _Optional[str] = ..., contact_points: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ...) -> None: ...
+
+class UpdateDebtResponse(_message.Message):
+    __slots__ = ("debt", "changed")
+    DEBT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    debt: Debt
+    changed: bool
+    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
 
 class RecordPaymentRequest(_message.Message):
     __slots__ = ("debt_id", "amount", "payment_reference", "source", "txid")

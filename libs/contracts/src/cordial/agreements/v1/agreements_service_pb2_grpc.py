@@ -50,6 +50,16 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtResponse.FromString,
                 _registered_method=True)
+        self.ListDebts = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/ListDebts',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListDebtsRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListDebtsResponse.FromString,
+                _registered_method=True)
+        self.UpdateDebt = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/UpdateDebt',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.UpdateDebtRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.UpdateDebtResponse.FromString,
+                _registered_method=True)
         self.RecordPayment = channel.unary_unary(
                 '/cordial.agreements.v1.AgreementsService/RecordPayment',
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.RecordPaymentRequest.SerializeToString,
@@ -132,6 +142,20 @@ class AgreementsServiceServicer:
 
     def GetDebt(self, request, context):
         """Returns one debt of the calling tenant.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListDebts(self, request, context):
+        """The tenant's debts, filtered, a page at a time.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateDebt(self, request, context):
+        """Corrects a debt's principal (with a reason) and adds contact points.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -238,6 +262,16 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     servicer.GetDebt,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtResponse.SerializeToString,
+            ),
+            'ListDebts': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListDebts,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListDebtsRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListDebtsResponse.SerializeToString,
+            ),
+            'UpdateDebt': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateDebt,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.UpdateDebtRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.UpdateDebtResponse.SerializeToString,
             ),
             'RecordPayment': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordPayment,
@@ -382,6 +416,60 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/GetDebt',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListDebts(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/ListDebts',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListDebtsRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListDebtsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateDebt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/UpdateDebt',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.UpdateDebtRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.UpdateDebtResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -90,3 +90,27 @@ class DebtWrittenOff(_message.Message):
     reason: str
     balance: _types_pb2.Money
     def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class DebtAmountCorrected(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "previous", "principal", "reason")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    PREVIOUS_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    previous: _types_pb2.Money
+    principal: _types_pb2.Money
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., previous: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DebtContactsAdded(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "contact_points")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_POINTS_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    contact_points: _containers.RepeatedCompositeFieldContainer[_types_pb2.ContactPointInput]
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., contact_points: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ...) -> None: ...

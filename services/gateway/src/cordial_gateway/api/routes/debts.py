@@ -1,9 +1,9 @@
 """Client API for debts: place, read, balance, pay, recall, and the timeline."""
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -18,18 +18,24 @@ from cordial_gateway.api.models import (
     BatchIn,
     BatchItemOut,
     BatchOut,
+    DebtDetailOut,
     DebtIn,
     DebtOut,
+    DebtPage,
+    DebtPatchIn,
     MoneyOut,
     PaymentIn,
     PaymentOut,
+    PaymentRecordOut,
     RecallIn,
     TimelineEntry,
     TimelineOut,
 )
+from cordial_gateway.api.routes.agreements import agreement_out
 from cordial_gateway.domain import batch
 
 router = APIRouter(tags=["debts"])
+DebtStatusName = Literal["placed", "in_collection", "in_agreement", "settled", "recalled", "written_off"]
 # Items per PlaceDebts call: keeps each gRPC message small and the agreements service responsive.
 BATCH_CHUNK = 500
 
@@ -105,14 +111,14 @@ def balance_out(debt_id: str, b: pb.Balance) -> BalanceOut:
     )
 
 
+def _contact_points(phones: list[str], emails: list[str]) -> list[types_pb2.ContactPointInput]:
+    return [types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p) for p in phones] + [
+        types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e) for e in emails
+    ]
+
+
 def placement_request(body: DebtIn, creditor_name: str) -> pb.PlaceDebtRequest:
     """The placement RPC of one debt."""
-    phones = [
-        types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_PHONE, value=p) for p in body.contact_points.phones
-    ]
-    emails = [
-        types_pb2.ContactPointInput(kind=types_pb2.CONTACT_KIND_EMAIL, value=e) for e in body.contact_points.emails
-    ]
     return pb.PlaceDebtRequest(
         client_reference=body.client_reference,
         debtor=pb.Debtor(
@@ -126,7 +132,7 @@ def placement_request(body: DebtIn, creditor_name: str) -> pb.PlaceDebtRequest:
         principal=types_pb2.Money(amount_minor=body.principal.amount_minor, currency=body.principal.currency),
         due_date=body.due_date.isoformat(),
         creditor_name=creditor_name,
-        contact_points=phones + emails,
+        contact_points=_contact_points(body.contact_points.phones, body.contact_points.emails),
         portfolio=body.portfolio,
         product=body.product,
         origin_date=body.origin_date.isoformat() if body.origin_date else "",
@@ -191,11 +197,69 @@ def _check_items(items: list[dict[str, Any]], ceiling: int) -> tuple[list[batch.
     return results, [(i, debt) for i, debt in parsed.items() if not results[i].errors]
 
 
+@router.get("/v1/debts")
+async def list_debts(
+    client: CurrentClient,
+    wired: BackendsDep,
+    status: DebtStatusName | None = None,
+    portfolio: Annotated[str, Query(max_length=100)] = "",
+    page_size: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str, Query(max_length=500)] = "",
+) -> DebtPage:
+    """The client's debts in a stable order, filtered by status and portfolio; follow next_cursor for more."""
+    request = pb.ListDebtsRequest(
+        status=pb.DebtStatus.Value(f"DEBT_STATUS_{status.upper()}") if status else pb.DEBT_STATUS_UNSPECIFIED,
+        portfolio=portfolio,
+        page_size=page_size,
+        cursor=cursor,
+    )
+    reply = await wired.agreements.ListDebts(request, metadata=call_metadata(client))
+    return DebtPage(debts=[debt_out(d) for d in reply.debts], next_cursor=reply.next_cursor or None)
+
+
 @router.get("/v1/debts/{debt_id}")
-async def get_debt(debt_id: str, client: CurrentClient, wired: BackendsDep) -> DebtOut:
-    """One of the client's debts with its balance."""
+async def get_debt(debt_id: str, client: CurrentClient, wired: BackendsDep) -> DebtDetailOut:
+    """One of the client's debts with its balance line by line, agreements, payments and timeline."""
     reply = await wired.agreements.GetDebt(pb.GetDebtRequest(debt_id=debt_id), metadata=call_metadata(client))
+    entries = await wired.timeline.of_debt(client.id, debt_id)
+    return DebtDetailOut(
+        **debt_out(reply.debt).model_dump(),
+        breakdown=balance_out(debt_id, reply.balance),
+        agreements=[agreement_out(a) for a in reply.agreements],
+        payments=[
+            PaymentRecordOut(
+                id=p.id,
+                reference=p.reference,
+                amount=_money(p.amount),
+                source=p.source,
+                received_at=p.received_at.ToDatetime().isoformat() + "Z",
+            )
+            for p in reply.payments
+        ],
+        timeline=[_entry(e) for e in entries],
+    )
+
+
+@router.patch("/v1/debts/{debt_id}")
+async def update_debt(
+    debt_id: str, body: DebtPatchIn, client: CurrentClient, wired: BackendsDep, correlation: Correlation = None
+) -> DebtOut:
+    """Corrects the principal (a reason is required) and adds contact points; each change is in the timeline."""
+    points = body.contact_points
+    request = pb.UpdateDebtRequest(
+        debt_id=debt_id,
+        principal=types_pb2.Money(amount_minor=body.principal.amount_minor, currency=body.principal.currency)
+        if body.principal
+        else None,
+        reason=body.reason,
+        contact_points=_contact_points(points.phones, points.emails) if points else [],
+    )
+    reply = await wired.agreements.UpdateDebt(request, metadata=call_metadata(client, correlation))
     return debt_out(reply.debt)
+
+
+def _entry(e: dict[str, Any]) -> TimelineEntry:
+    return TimelineEntry(time=e["time"].isoformat(), type=e["type"], source=e["source"], summary=e["summary"])
 
 
 @router.get("/v1/debts/{debt_id}/balance")
@@ -251,8 +315,5 @@ async def debt_timeline(debt_id: str, client: CurrentClient, wired: BackendsDep)
     entries = await wired.timeline.of_debt(client.id, debt_id)
     return TimelineOut(
         debt_id=debt_id,
-        entries=[
-            TimelineEntry(time=e["time"].isoformat(), type=e["type"], source=e["source"], summary=e["summary"])
-            for e in entries
-        ],
+        entries=[_entry(e) for e in entries],
     )
