@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
+import httpx
 import uvicorn
 from pydantic import Field, SecretStr, field_validator
 
@@ -14,15 +16,20 @@ from cordial_core.events import TOPIC_PARTITIONS
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
+from cordial_gateway.adapters.client_webhooks import DeliveryRepository, EndpointRepository, HttpSender
 from cordial_gateway.adapters.clients import ClientRepository
 from cordial_gateway.adapters.messaging_hooks import MessagingHooks
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api.deps import Backends
-from cordial_gateway.api.events import timeline_projection
+from cordial_gateway.api.events import client_notifications, timeline_projection
 from cordial_gateway.api.http import create_app
+from cordial_gateway.domain.client_webhooks import RetryPolicy
+from cordial_gateway.domain.notifier import Notifier
 from cordial_gateway.domain.webhooks import HookSecrets
 
 SERVICE = "gateway"
+log = logging.getLogger(__name__)
 
 
 class GatewaySettings(ServiceSettings):
@@ -36,6 +43,13 @@ class GatewaySettings(ServiceSettings):
     max_body_bytes: int = Field(default=1_048_576, validation_alias="MAX_BODY_BYTES", gt=0)
     # POST /v1/debts/batch carries up to 10,000 debts.
     max_batch_body_bytes: int = Field(default=16 * 1_048_576, validation_alias="MAX_BATCH_BODY_BYTES", gt=0)
+    # Client webhooks: how often due deliveries are sent, the first retry's wait (doubling, capped at an hour).
+    client_webhook_dispatch_seconds: float = Field(
+        default=5.0, gt=0, validation_alias="CLIENT_WEBHOOK_DISPATCH_SECONDS"
+    )
+    client_webhook_retry_base_seconds: float = Field(
+        default=30.0, gt=0, validation_alias="CLIENT_WEBHOOK_RETRY_BASE_SECONDS"
+    )
     # The largest principal (minor units) a placed debt may have; larger ones are refused as mistakes.
     max_debt_amount_minor: int = Field(default=100_000_000_000, validation_alias="MAX_DEBT_AMOUNT_MINOR", gt=0)
     messaging_addr: str = Field(validation_alias="MESSAGING_ADDR")
@@ -54,6 +68,17 @@ class GatewaySettings(ServiceSettings):
         return value
 
 
+async def dispatch_periodically(notifier: Notifier, interval: float) -> None:
+    """Sends the client webhooks that are due, every interval."""
+    while True:
+        try:
+            while await notifier.deliver_due():
+                pass
+        except Exception:  # a store hiccup must not stop deliveries; the next round retries
+            log.exception("client webhook dispatch failed")
+        await asyncio.sleep(interval)
+
+
 async def main() -> None:
     """Starts the service and runs until SIGTERM."""
     settings = load_settings(GatewaySettings)
@@ -62,6 +87,16 @@ async def main() -> None:
     await clients.ensure_indexes()
     timeline = TimelineRepository(runtime.outbox_collection("timeline"))
     await timeline.ensure_indexes()
+    deliveries = DeliveryRepository(runtime.outbox_collection("webhook_deliveries"), runtime.clock)
+    await deliveries.ensure_indexes()
+    http = httpx.AsyncClient(timeout=10)
+    notifier = Notifier(
+        EndpointRepository(TenantCollection(runtime.db["webhook_endpoints"]), runtime.cipher),
+        deliveries,
+        HttpSender(http),
+        runtime.clock,
+        RetryPolicy(base_seconds=settings.client_webhook_retry_base_seconds),
+    )
     channel = open_channel(settings.agreements_addr)
     messaging = open_channel(settings.messaging_addr)
     backends = Backends(
@@ -78,10 +113,12 @@ async def main() -> None:
             settings.hooks_public_url,
             settings.pix_webhook_secret.get_secret_value(),
         ),
+        notifier=notifier,
         max_amount_minor=settings.max_debt_amount_minor,
     )
     app = create_app(backends, settings.max_body_bytes, settings.max_batch_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
+    runtime.consume(list(TOPIC_PARTITIONS), client_notifications(notifier), group_suffix="client-webhooks")
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
     )
@@ -89,12 +126,15 @@ async def main() -> None:
 
     async def serve_http() -> None:
         tasks.append(asyncio.create_task(server.serve()))
+        tasks.append(asyncio.create_task(dispatch_periodically(notifier, settings.client_webhook_dispatch_seconds)))
         while not server.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.05)
 
     async def stop_http() -> None:
         server.should_exit = True
-        await asyncio.gather(*tasks)
+        tasks[-1].cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await http.aclose()
         await channel.close()
         await messaging.close()
 

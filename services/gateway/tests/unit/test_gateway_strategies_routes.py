@@ -33,7 +33,14 @@ class FakeStrategy:
 def client() -> tuple[TestClient, FakeStrategy]:
     stub = FakeStrategy()
     backends = Backends(
-        clients=None, agreements=None, timeline=None, admin_token=ADMIN, strategy=stub, hooks=None, hook_secrets=None
+        clients=None,
+        agreements=None,
+        timeline=None,
+        admin_token=ADMIN,
+        strategy=stub,
+        hooks=None,
+        hook_secrets=None,
+        notifier=None,
     )  # type: ignore[arg-type]
     return TestClient(create_app(backends, 1_000_000)), stub
 

@@ -140,6 +140,9 @@ def service_env(
             TWILIO_AUTH_TOKEN=platform.secrets["PROVIDER_TOKEN"],
             # The sandbox's PIX provider signs its webhooks with the provider token too.
             PIX_WEBHOOK_SECRET=platform.secrets["PROVIDER_TOKEN"],
+            # Tests watch retries happen: send due client webhooks often, retry after a second.
+            CLIENT_WEBHOOK_DISPATCH_SECONDS="0.5",
+            CLIENT_WEBHOOK_RETRY_BASE_SECONDS="1",
         )
     if name == "agreements":
         env.update(

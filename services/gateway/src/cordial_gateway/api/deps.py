@@ -15,6 +15,7 @@ from cordial_gateway.adapters.messaging_hooks import MessagingHooks
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems
 from cordial_gateway.domain.auth import bearer_token, is_admin
+from cordial_gateway.domain.notifier import Notifier
 from cordial_gateway.domain.webhooks import HookSecrets
 
 
@@ -29,6 +30,7 @@ class Backends:
     strategy: strategy_grpc.StrategyServiceStub
     hooks: MessagingHooks
     hook_secrets: HookSecrets
+    notifier: Notifier
     # The largest principal (minor units) a placed debt may have.
     max_amount_minor: int = 100_000_000_000
 

@@ -1,10 +1,14 @@
-"""Event handlers of the gateway: project every event about a debt into its timeline."""
+"""Event handlers of the gateway: the timeline of every debt, and webhooks queued for clients."""
 
 from __future__ import annotations
+
+from google.protobuf.json_format import MessageToDict
 
 from cordial.events.v1 import envelope_pb2
 from cordial_core.events import event_time, unpack_payload
 from cordial_gateway.adapters.timeline import TimelineRepository
+from cordial_gateway.domain.client_webhooks import NOTIFIED
+from cordial_gateway.domain.notifier import Notifier
 from cordial_gateway.domain.timeline import summarise
 
 
@@ -24,3 +28,15 @@ def timeline_projection(timeline: TimelineRepository):  # type: ignore[no-untype
         )
 
     return project
+
+
+def client_notifications(notifier: Notifier):  # type: ignore[no-untyped-def]
+    """The handler that queues a client webhook delivery for each event a client subscribes to."""
+
+    async def enqueue(envelope: envelope_pb2.Envelope) -> None:
+        if envelope.type not in NOTIFIED:
+            return
+        data = MessageToDict(unpack_payload(envelope), preserving_proto_field_name=True)
+        await notifier.enqueue(envelope.tenant, envelope.id, envelope.type, data)
+
+    return enqueue

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from cordial_gateway.domain import debt_input as rules
+from cordial_gateway.domain.client_webhooks import check_events, check_url
 
 Currency = Annotated[str, AfterValidator(rules.check_currency)]
 Phone = Annotated[str, Field(max_length=40), AfterValidator(rules.check_phone)]
@@ -381,3 +382,46 @@ class DebtDetailOut(DebtOut):
     agreements: list[AgreementOut]
     payments: list[PaymentRecordOut]
     timeline: list[TimelineEntry]
+
+
+class WebhookEndpointIn(Strict):
+    """Where to notify and which events."""
+
+    url: Annotated[str, Field(max_length=2_000), AfterValidator(check_url)]
+    events: Annotated[list[str], Field(min_length=1, max_length=20), AfterValidator(check_events)] = Field(
+        description="e.g. debt.settled, payment.received"
+    )
+
+
+class WebhookEndpointOut(BaseModel):
+    """An endpoint; the secret appears only when it is created."""
+
+    id: str
+    url: str
+    events: list[str]
+    created_at: str
+    secret: str | None = None
+
+
+class WebhookEndpointsOut(BaseModel):
+    """The client's endpoints."""
+
+    endpoints: list[WebhookEndpointOut]
+
+
+class DeliveryOut(BaseModel):
+    """One event for one endpoint: delivered, pending (with its next attempt), failed or cancelled."""
+
+    id: str
+    endpoint_id: str
+    event_id: str
+    event_type: str
+    status: str
+    next_attempt_at: str | None
+    attempts: list[dict[str, str | int]]
+
+
+class DeliveryLogOut(BaseModel):
+    """Deliveries newest first."""
+
+    deliveries: list[DeliveryOut]
