@@ -68,6 +68,8 @@ def test_correct_amount_add_contacts_and_read_the_whole_debt(platform: Platform,
         return [e["type"] for e in api.get(url).json()["timeline"]]
 
     eventually(lambda: {"debt.amount_corrected", "debt.contacts_added"} <= set(types()), "corrections in the timeline")
+    # contact-locator records the added e-mail beside the two supplied at placement
+    eventually(lambda: sum(t.startswith("contact.") for t in types()) >= 3, "the new contact point recorded")
     whole = api.get(url).json()
     assert whole["principal"]["amount_minor"] == 12_000
     lines = {line["label"]: line["amount_minor"] for line in whole["breakdown"]["lines"]}

@@ -18,6 +18,12 @@ def handlers(directory: Directory) -> Handler:
         supplied = [(c.kind, c.value) for c in placed.contact_points]
         await directory.record_supplied(envelope.tenant, placed.debt_id, placed.debtor_id, supplied, source="client")
 
+    async def on_contacts_added(envelope: envelope_pb2.Envelope) -> None:
+        added = unpack_payload(envelope)
+        assert isinstance(added, debts_pb2.DebtContactsAdded)
+        supplied = [(c.kind, c.value) for c in added.contact_points]
+        await directory.record_supplied(envelope.tenant, added.debt_id, added.debtor_id, supplied, source="client")
+
     async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
         opted = unpack_payload(envelope)
         assert isinstance(opted, contacts_pb2.ContactOptedOut)
@@ -44,6 +50,7 @@ def handlers(directory: Directory) -> Handler:
     return dispatch(
         {
             "debt.placed": on_debt_placed,
+            "debt.contacts_added": on_contacts_added,
             "contact.opted_out": on_opted_out,
             "message.delivery_updated": on_delivery,
             "reply.received": on_reply,
