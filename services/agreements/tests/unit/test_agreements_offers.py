@@ -163,3 +163,18 @@ def test_every_offer_adds_up_line_by_line(principal: int, fee: int, interest: in
         assert offer.total_minor == max(sum(amount for _, amount in offer.lines), 0)
         assert sum(i.amount_minor for i in offer.installments) == offer.total_minor
         assert offer.total_minor <= max(principal + fee + interest - paid, 0)
+
+
+def test_strategy_narrows_or_widens_plans_within_the_policy() -> None:
+    wide = NegotiationPolicy(max_installments=24, min_down_payment_bps=0, min_installment_minor=1)
+    kinds = [o.id for o in menu(wide, breakdown(), date(2024, 3, 4), (2, 18, 24, 36))]
+    assert kinds == ["full", "installments-2", "installments-18", "installments-24"]  # 36 is over the policy
+    assert [o.id for o in menu(wide, breakdown(), date(2024, 3, 4), (6,))] == ["full", "installments-6"]
+    assert [o.id for o in menu(wide, breakdown(), date(2024, 3, 4))][1:] == [
+        "installments-3",
+        "installments-6",
+        "installments-12",
+    ]
+    with pytest.raises(InvalidArgument) as raised:
+        menu(wide, breakdown(), date(2024, 3, 4), (3, 1))
+    assert raised.value.field == "installment_counts[1]"

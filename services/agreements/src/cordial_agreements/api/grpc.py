@@ -307,7 +307,7 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         self, request: pb.ListOffersRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListOffersResponse:
         """Today's menu for a debt."""
-        quotes = await self._negotiation.offers(_tenant(), request.debt_id)
+        quotes = await self._negotiation.offers(_tenant(), request.debt_id, tuple(request.installment_counts))
         return pb.ListOffersResponse(offers=[quote_to_proto(q) for q in quotes])
 
     async def AcceptOffer(

@@ -96,13 +96,13 @@ class Negotiation:
                 return found, True
         return DEFAULT_POLICY, False
 
-    async def offers(self, tenant: str, debt_id: str) -> list[Quote]:
-        """Today's menu for a debt, each offer kept as a quote the debtor can accept until it expires."""
+    async def offers(self, tenant: str, debt_id: str, counts: tuple[int, ...] = ()) -> list[Quote]:
+        """Today's menu for a debt (plans narrowed or widened by counts), each kept as a quote until it expires."""
         debt, balance = await self._ledger.balance(tenant, debt_id)
         _open_for_offers(debt)
         policy, _ = await self.policy(tenant, debt.portfolio)
         quotes = []
-        for offer in menu(policy, balance, self._ledger.today(debt)):
+        for offer in menu(policy, balance, self._ledger.today(debt), counts):
             quote_id = stable_id(tenant, debt.id, offer.id, balance.as_of.isoformat(), str(offer.total_minor))
             quote = Quote(quote_id, debt.id, offer.id, offer, policy.grace_days)
             await self._quotes.add(tenant, quote)

@@ -25,6 +25,7 @@ from cordial_agreements.domain.balance import Breakdown, add_months, to_minor
 from cordial_core.errors import InvalidArgument
 
 MENU_INSTALLMENTS = (3, 6, 12)
+MAX_PLAN_INSTALLMENTS = 60
 _FULL = 10_000
 _BPS = Decimal(_FULL)
 
@@ -141,12 +142,24 @@ def schedule(amounts: Sequence[int], first_due: date) -> tuple[Installment, ...]
     )
 
 
-def menu(policy: NegotiationPolicy, balance: Breakdown, today: date) -> list[Offer]:
-    """The offers a debtor can choose from, in a fixed order: in full, then 3, 6, 12 installments."""
+def plan_counts(asked: tuple[int, ...]) -> tuple[int, ...]:
+    """The installment plans to show: the standard menu unless a strategy asked for others (2 to 60 each)."""
+    for i, count in enumerate(asked):
+        if not 2 <= count <= MAX_PLAN_INSTALLMENTS:
+            raise InvalidArgument(f"must be between 2 and {MAX_PLAN_INSTALLMENTS}", field=f"installment_counts[{i}]")
+    return tuple(sorted(set(asked))) or MENU_INSTALLMENTS
+
+
+def menu(policy: NegotiationPolicy, balance: Breakdown, today: date, counts: tuple[int, ...] = ()) -> list[Offer]:
+    """The offers a debtor can choose from, in a fixed order: in full, then 3, 6, 12 installments.
+
+    A strategy may narrow or widen the plans (counts); the policy still bounds them: plans over its
+    maximum installments or under its minimum installment amount are left out. Paying in full is always shown.
+    """
     band = policy.band_for(balance.days_late)
     valid_until = today + timedelta(days=policy.offer_validity_days)
     offers = [_offer("full", 1, band, balance, policy, today, valid_until, discount_principal=True)]
-    for count in MENU_INSTALLMENTS:
+    for count in plan_counts(counts):
         if count <= policy.max_installments:
             offer = _offer(f"installments-{count}", count, band, balance, policy, today, valid_until, False)
             if all(i.amount_minor >= policy.min_installment_minor for i in offer.installments):

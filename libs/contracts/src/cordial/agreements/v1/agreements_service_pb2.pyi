@@ -475,10 +475,12 @@ class Offer(_message.Message):
     def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., debt_id: _Optional[str] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., lines: _Optional[_Iterable[_Union[OfferLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until: _Optional[str] = ...) -> None: ...
 
 class ListOffersRequest(_message.Message):
-    __slots__ = ("debt_id",)
+    __slots__ = ("debt_id", "installment_counts")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
-    def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
+    installment_counts: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, debt_id: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class ListOffersResponse(_message.Message):
     __slots__ = ("offers",)
