@@ -1,11 +1,11 @@
-# Entry points: run, test, lint, proto. Every target installs what is missing first.
+# Entry points: run, test, lint, proto, bench. Every target installs what is missing first.
 SHELL := /bin/bash
 CACHE ?= $(or $(CORDIAL_CACHE),$(HOME)/.cache/cordial)
 PY := .venv/bin/python
 BUF := $(CACHE)/buf/node_modules/.bin/buf
 export UV_CACHE_DIR ?= $(CACHE)/uv
 
-.PHONY: install run test test-unit test-integration lint lint-checks proto
+.PHONY: install run test test-unit test-integration lint lint-checks proto bench
 
 install:
 	@deploy/local/install.sh
@@ -25,6 +25,10 @@ test-unit:
 
 test-integration:
 	$(PY) -m pytest -q -m "integration or e2e"
+
+## Figures, each script printing its conditions (not tests: nothing here asserts on time).
+bench:
+	for script in bench/*.py; do $(PY) $$script || exit 1; done
 
 ## ruff, mypy, buf lint and breaking, and a check that committed stubs match proto/.
 lint: install

@@ -9,7 +9,7 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from cordial_core.clock import Clock
 from cordial_core.events import Event
@@ -73,6 +73,33 @@ class TenantCollection:
             return False
         self._written(events)
         return True
+
+    async def insert_many(
+        self, tenant: str, documents: Sequence[tuple[Mapping[str, Any], Sequence[Event]]], clock: Clock
+    ) -> set[Any]:
+        """Inserts documents, each with its own pending events, in one round trip; returns the ids inserted.
+
+        Each document is still written atomically with its events; one that already exists is skipped.
+        """
+        docs = []
+        for document, events in documents:
+            doc = self._scope(tenant, document)
+            if events:
+                doc.update(outbox_fields(events, clock))
+            docs.append(doc)
+        if not docs:
+            return set()
+        failed: set[int] = set()
+        try:
+            await self.raw.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            failed = {e["index"] for e in errors}
+        inserted = {doc["_id"] for i, doc in enumerate(docs) if i not in failed}
+        self._written([e for i, (_, events) in enumerate(documents) if i not in failed for e in events])
+        return inserted
 
     async def update(
         self,

@@ -34,6 +34,21 @@ class DebtRepository:
         """Stores a new debt with its events; False when the client reference exists."""
         return await self.collection.insert(debt.tenant, self._to_doc(debt), events, self._clock)
 
+    async def add_many(self, debts: list[tuple[Debt, list[Event]]]) -> set[str]:
+        """Stores new debts, each with its events, in one round trip; the ids stored (others existed)."""
+        if not debts:
+            return set()
+        tenant = debts[0][0].tenant
+        docs = [(self._to_doc(debt), events) for debt, events in debts]
+        return {str(i) for i in await self.collection.insert_many(tenant, docs, self._clock)}
+
+    async def by_references(self, tenant: str, references: list[str]) -> dict[str, Debt]:
+        """The debts these client references name, by reference."""
+        if not references:
+            return {}
+        docs = await self.collection.find(tenant, {"client_reference": {"$in": references}})
+        return {d["client_reference"]: self._from_doc(d) for d in docs}
+
     async def get(self, tenant: str, debt_id: str) -> Debt | None:
         """A debt of this tenant, or None."""
         doc = await self.collection.find_one(tenant, {"_id": debt_id})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 import grpc
@@ -23,9 +22,6 @@ from cordial_agreements.domain.negotiation import Negotiation
 from cordial_core.context import tenant_var
 from cordial_core.errors import DomainError, InvalidArgument
 from cordial_core.money import Money
-
-# Placements of one batch in flight at once: enough to hide store latency, few enough to spare the store.
-PLACEMENT_CONCURRENCY = 16
 
 _STATUS = {
     DebtStatus.PLACED: pb.DEBT_STATUS_PLACED,
@@ -194,20 +190,21 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     async def PlaceDebts(
         self, request: pb.PlaceDebtsRequest, context: grpc.aio.ServicerContext
     ) -> pb.PlaceDebtsResponse:
-        """Places each item on its own; a refused item names its field and never stops the others."""
-        tenant = _tenant()
-        gate = asyncio.Semaphore(PLACEMENT_CONCURRENCY)
-
-        async def place(index: int, item: pb.PlaceDebtRequest) -> pb.PlaceDebtResult:
-            async with gate:
-                try:
-                    debt, created = await self._ledger.place(tenant, placement_from_proto(item))
-                except DomainError as exc:
-                    return pb.PlaceDebtResult(index=index, error_field=exc.field or "", error_reason=exc.message)
-                return pb.PlaceDebtResult(index=index, debt_id=debt.id, created=created)
-
-        results = await asyncio.gather(*(place(i, item) for i, item in enumerate(request.items)))
-        return pb.PlaceDebtsResponse(results=results)
+        """Places each item on its own in few round trips; a refused item names its field, never stops the others."""
+        results: list[pb.PlaceDebtResult] = []
+        valid: list[tuple[int, Placement]] = []
+        for index, item in enumerate(request.items):
+            try:
+                valid.append((index, placement_from_proto(item)))
+            except DomainError as exc:
+                results.append(pb.PlaceDebtResult(index=index, error_field=exc.field or "", error_reason=exc.message))
+        placed = await self._ledger.place_many(_tenant(), [p for _, p in valid])
+        for (index, _), (debt, created, field, reason) in zip(valid, placed, strict=True):
+            if debt is None:
+                results.append(pb.PlaceDebtResult(index=index, error_field=field, error_reason=reason))
+            else:
+                results.append(pb.PlaceDebtResult(index=index, debt_id=debt.id, created=created))
+        return pb.PlaceDebtsResponse(results=sorted(results, key=lambda r: r.index))
 
     async def GetDebt(self, request: pb.GetDebtRequest, context: grpc.aio.ServicerContext) -> pb.GetDebtResponse:
         """One debt of the calling tenant with today's balance, its agreements and its payments."""
@@ -224,7 +221,9 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         """A page of the calling tenant's debts."""
         status = _STATUS_NAMES.get(request.status, "")
         debts, cursor = await self._ledger.page(_tenant(), status, request.portfolio, request.cursor, request.page_size)
-        return pb.ListDebtsResponse(debts=[await self._view(d) for d in debts], next_cursor=cursor)
+        policy = await self._ledger.balance_policy(_tenant())
+        views = [debt_to_proto(d, d.breakdown(policy, self._ledger.today(d))) for d in debts]
+        return pb.ListDebtsResponse(debts=views, next_cursor=cursor)
 
     async def UpdateDebt(
         self, request: pb.UpdateDebtRequest, context: grpc.aio.ServicerContext

@@ -12,7 +12,7 @@ from cordial_agreements.domain import paging
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown
 from cordial_agreements.domain.debt import CLOSED, Debt, Debtor, DebtStatus, Payment, validate_placement
 from cordial_core.clock import Clock
-from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
+from cordial_core.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
@@ -26,6 +26,8 @@ class Debts(Protocol):
     async def add(self, debt: Debt, events: list[Event]) -> bool: ...
     async def get(self, tenant: str, debt_id: str) -> Debt | None: ...
     async def by_reference(self, tenant: str, client_reference: str) -> Debt | None: ...
+    async def by_references(self, tenant: str, references: list[str]) -> dict[str, Debt]: ...
+    async def add_many(self, debts: list[tuple[Debt, list[Event]]]) -> set[str]: ...
     async def save(self, debt: Debt, events: list[Event]) -> None: ...
     async def page(self, tenant: str, status: str, portfolio: str, after_id: str, limit: int) -> list[Debt]: ...
 
@@ -75,6 +77,51 @@ class Ledger:
         existing = await self._debts.by_reference(tenant, placement.client_reference)
         if existing is not None:
             return existing, False
+        debt, placed = self._new_debt(tenant, placement)
+        created = await self._debts.add(debt, [placed])
+        if not created:
+            # Another request with the same reference won the race: answer with its debt.
+            winner = await self._debts.by_reference(tenant, placement.client_reference)
+            if winner is None:
+                raise FailedPrecondition("debt vanished while being placed; retry")
+            return winner, False
+        return debt, True
+
+    async def place_many(self, tenant: str, placements: list[Placement]) -> list[tuple[Debt | None, bool, str, str]]:
+        """Places many debts in few round trips: per placement the debt, whether it is new, or a field and reason.
+
+        References must be distinct (the caller refuses repeats). A debt already placed is returned unchanged.
+        """
+        existing = await self._debts.by_references(tenant, [p.client_reference for p in placements])
+        results: list[tuple[Debt | None, bool, str, str]] = []
+        new: list[tuple[Debt, list[Event]]] = []
+        for placement in placements:
+            if not placement.client_reference:
+                results.append((None, False, "client_reference", "is required"))
+            elif placement.client_reference in existing:
+                results.append((existing[placement.client_reference], False, "", ""))
+            else:
+                try:
+                    debt, placed = self._new_debt(tenant, placement)
+                except DomainError as exc:
+                    results.append((None, False, exc.field or "", exc.message))
+                    continue
+                new.append((debt, [placed]))
+                results.append((debt, True, "", ""))
+        inserted = await self._debts.add_many(new)
+        if len(inserted) < len(new):
+            # Another request placed some of these meanwhile: answer with what it placed.
+            winners = await self._debts.by_references(tenant, [d.client_reference for d, _ in new])
+            results = [
+                (winners.get(debt.client_reference), False, "", "")
+                if created and debt and debt.id not in inserted
+                else (debt, created, f, r)
+                for debt, created, f, r in results
+            ]
+        return results
+
+    def _new_debt(self, tenant: str, placement: Placement) -> tuple[Debt, Event]:
+        """A new debt from a placement, validated, and its debt.placed event."""
         now = self._clock.now()
         validate_placement(placement.principal, placement.due_date, now.date(), placement.origin_date, placement.debtor)
         debt = Debt(
@@ -109,14 +156,7 @@ class Ledger:
             debtor_state=debt.debtor.address.state.strip().upper() if debt.debtor.address else "",
             due_date=debt.due_date.isoformat(),
         )
-        created = await self._debts.add(debt, [self._event(debt, "debt.placed", payload)])
-        if not created:
-            # Another request with the same reference won the race: answer with its debt.
-            winner = await self._debts.by_reference(tenant, placement.client_reference)
-            if winner is None:
-                raise FailedPrecondition("debt vanished while being placed; retry")
-            return winner, False
-        return debt, True
+        return debt, self._event(debt, "debt.placed", payload)
 
     async def get(self, tenant: str, debt_id: str) -> Debt:
         """One debt of the tenant; NotFound for anyone else's."""
