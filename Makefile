@@ -5,7 +5,7 @@ PY := .venv/bin/python
 BUF := $(CACHE)/buf/node_modules/.bin/buf
 export UV_CACHE_DIR ?= $(CACHE)/uv
 
-.PHONY: install run test test-unit test-integration lint lint-checks proto
+.PHONY: install run test test-unit test-integration lint lint-checks proto simulate
 
 install:
 	@deploy/local/install.sh
@@ -45,3 +45,7 @@ lint-checks:
 proto: install
 	rm -rf libs/contracts/src/cordial
 	PATH=$(CURDIR)/.venv/bin:$$PATH proto/generate.sh libs/contracts/src
+
+## Time-compressed run of the real strategy and registry-bridge domain on FerretDB (ARGS="--debtors 300 --days 10").
+simulate: install
+	$(PY) bench/simulate.py $(ARGS)
