@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cordial.events.v1 import actions_pb2, messages_pb2
+from cordial.events.v1 import actions_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import FailedPrecondition, NotFound
@@ -394,3 +394,44 @@ async def test_a_deferred_step_is_recorded_once_for_the_timeline_with_its_rule()
     assert payload.rule == cases.cases[("t1", "d1")].actions["reminder-1"].decision.rule
     assert payload.explanation
     assert payload.HasField("next_allowed_at")
+
+
+def _kinds(cases: FakeCases) -> list[str]:
+    return [
+        registry_pb2.EscalationKind.Name(unpack_payload(e.envelope).kind)  # type: ignore[attr-defined]
+        for e in cases.events
+        if e.type == "escalation.requested"
+    ]
+
+
+async def test_escalation_follows_the_path_only_when_the_rules_allow_and_removal_follows_settlement() -> None:
+    ruler, cases, clock = make()
+    await placed(ruler)
+    await ruler.contact_verified("t1", "d1", "p1")
+    assert cases.types() == ["action.requested"]
+    cases.cases[("t1", "d1")].escalation.path = ("prior_notice", "bureau_inscription")
+
+    clock.advance(timedelta(days=14))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == []  # too soon after the first contact
+    clock.advance(timedelta(days=1))
+    await ruler.reevaluate("t1", "d1")
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]  # once
+
+    clock.advance(timedelta(days=20))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]  # no inscription before the notice is confirmed
+    confirmed_at = clock.now()
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "notice_confirmed_at", confirmed_at))
+    clock.advance(timedelta(days=9))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]  # waiting period
+    clock.advance(timedelta(days=1))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases)[-1] == "ESCALATION_KIND_INSCRIPTION"
+
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "inscribed", True))
+    await ruler.debt_settled("t1", "d1", "p1")
+    await ruler.debt_settled("t1", "d1", "p1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE", "ESCALATION_KIND_INSCRIPTION", "ESCALATION_KIND_REMOVAL"]
