@@ -5,7 +5,7 @@ PY := .venv/bin/python
 BUF := $(CACHE)/buf/node_modules/.bin/buf
 export UV_CACHE_DIR ?= $(CACHE)/uv
 
-.PHONY: install run test test-unit test-integration lint lint-checks proto bench
+.PHONY: install run test test-unit test-integration lint lint-checks proto bench simulate
 
 install:
 	@deploy/local/install.sh
@@ -27,8 +27,8 @@ test-integration:
 	$(PY) -m pytest -q -m "integration or e2e"
 
 ## Figures, each script printing its conditions (not tests: nothing here asserts on time).
-bench:
-	for script in bench/*.py; do $(PY) $$script || exit 1; done
+bench: install
+	for script in bench/*.py; do [ "$$script" = bench/simulate.py ] || $(PY) $$script || exit 1; done
 
 ## ruff, mypy, buf lint and breaking, and a check that committed stubs match proto/.
 lint: install
@@ -49,3 +49,7 @@ lint-checks:
 proto: install
 	rm -rf libs/contracts/src/cordial
 	PATH=$(CURDIR)/.venv/bin:$$PATH proto/generate.sh libs/contracts/src
+
+## Time-compressed run of the real strategy and registry-bridge domain on FerretDB (ARGS="--debtors 300 --days 10").
+simulate: install
+	$(PY) bench/simulate.py $(ARGS)

@@ -7,7 +7,15 @@ from datetime import datetime
 
 from google.protobuf.message import Message
 
-from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
+from cordial.events.v1 import (
+    actions_pb2,
+    agreements_pb2,
+    contacts_pb2,
+    debts_pb2,
+    envelope_pb2,
+    messages_pb2,
+    registry_pb2,
+)
 from cordial_core.clock import Clock
 from cordial_core.context import correlation_var
 from cordial_core.ids import new_id
@@ -53,6 +61,11 @@ CATALOGUE: dict[str, EventType] = {
         EventType("contact.rejected", "contacts", contacts_pb2.ContactRejected),
         EventType("action.requested", "actions", actions_pb2.ActionRequested),
         EventType("treatment.stopped", "actions", actions_pb2.TreatmentStopped),
+        EventType("decision.recorded", "actions", actions_pb2.DecisionRecorded),
+        EventType("escalation.requested", "registry", registry_pb2.EscalationRequested),
+        EventType("bureau.notice_confirmed", "registry", registry_pb2.BureauNoticeConfirmed),
+        EventType("bureau.inscribed", "registry", registry_pb2.BureauInscribed),
+        EventType("bureau.removed", "registry", registry_pb2.BureauRemoved),
         EventType("message.sent", "messages", messages_pb2.MessageSent),
         EventType("message.failed", "messages", messages_pb2.MessageFailed),
         EventType("message.delivery_updated", "messages", messages_pb2.MessageDeliveryUpdated),

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+import httpx
+from pydantic import Field
+
 from cordial.registry_bridge.v1 import registry_bridge_service_pb2_grpc as pb_grpc
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_registry_bridge.adapters.bureau import HttpBureau
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
-from cordial_registry_bridge.api.events import handlers
+from cordial_registry_bridge.api.events import TOPICS, handlers
 from cordial_registry_bridge.api.grpc import RegistryBridgeServicer
+from cordial_registry_bridge.domain.bridge import RegistryBridge
 
 SERVICE = "registry-bridge"
 
 
 class RegistryBridgeSettings(ServiceSettings):
-    """Registry-bridge needs only the shared settings for now."""
+    """Where the credit bureau answers and the token it takes."""
+
+    bureau_url: str = Field(default="http://127.0.0.1:8090", validation_alias="BUREAU_URL")
+    bureau_token: str = Field(default="", validation_alias="BUREAU_TOKEN")
 
 
 async def main() -> None:
     """Starts the service and runs until SIGTERM."""
-    runtime = ServiceRuntime(SERVICE, load_settings(RegistryBridgeSettings))
-    cases = BureauCaseRepository(runtime.outbox_collection("bureau_cases"))
-    runtime.consume(["debts"], handlers(cases))
+    settings = load_settings(RegistryBridgeSettings)
+    runtime = ServiceRuntime(SERVICE, settings)
+    cases = BureauCaseRepository(runtime.outbox_collection("bureau_cases"), runtime.clock)
+    http = httpx.AsyncClient(timeout=10.0)
+    bridge = RegistryBridge(cases, HttpBureau(http, settings.bureau_url, settings.bureau_token), runtime.clock)
+    runtime.consume(TOPICS, handlers(bridge))
     runtime.add_grpc(
         lambda server: pb_grpc.add_RegistryBridgeServiceServicer_to_server(RegistryBridgeServicer(cases), server),
         "cordial.registry_bridge.v1.RegistryBridgeService",
     )
+    runtime.on_stop(http.aclose)
     await runtime.run()
 
 

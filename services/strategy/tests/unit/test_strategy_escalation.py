@@ -75,3 +75,28 @@ def test_removal_is_requested_as_soon_as_an_inscribed_debt_is_settled() -> None:
     assert must_request_removal(replace(DEBT, inscribed=True, settled=True)) is True
     assert must_request_removal(replace(DEBT, inscribed=True)) is False
     assert must_request_removal(replace(DEBT, settled=True)) is False
+
+
+def test_next_escalation_asks_notice_first_then_inscription_after_the_wait() -> None:
+    from cordial_strategy.domain.escalation import EscalationProgress, next_escalation
+
+    t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    path = ("prior_notice", "bureau_inscription")
+    debt = DebtStanding(date(2024, 1, 1), 10_000, 60)
+    started = EscalationProgress(started_at=t0)
+    assert next_escalation(path, started, debt, t0 + timedelta(days=14)) is None  # too soon after first contact
+    assert next_escalation((), started, debt, t0 + timedelta(days=30)) is None  # the strategy has no escalation
+    step = next_escalation(path, started, debt, t0 + timedelta(days=15))
+    assert step is not None
+    assert step[0] == "prior_notice"
+    asked = EscalationProgress(started_at=t0, notice_requested=True)
+    assert next_escalation(path, asked, debt, t0 + timedelta(days=40)) is None  # notice not confirmed yet
+    confirmed = DebtStanding(date(2024, 1, 1), 10_000, 60, notice_confirmed_at=t0 + timedelta(days=16))
+    assert next_escalation(path, asked, confirmed, t0 + timedelta(days=25)) is None  # waiting period
+    step = next_escalation(path, asked, confirmed, t0 + timedelta(days=26))
+    assert step is not None
+    assert step[0] == "bureau_inscription"
+    disputed = DebtStanding(date(2024, 1, 1), 10_000, 60, disputed=True, notice_confirmed_at=t0)
+    assert next_escalation(path, asked, disputed, t0 + timedelta(days=40)) is None
+    paid = EscalationProgress(started_at=t0, paid_minor=100)
+    assert next_escalation(path, paid, debt, t0 + timedelta(days=40)) is None

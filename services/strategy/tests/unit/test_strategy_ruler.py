@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cordial.events.v1 import actions_pb2, messages_pb2
+from cordial.events.v1 import actions_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import FailedPrecondition, NotFound
@@ -32,6 +32,7 @@ class FakeCases:
     def __init__(self) -> None:
         self.cases: dict[tuple[str, str], Case] = {}
         self.events: list[Event] = []
+        self.decisions: list[Event] = []  # decision.recorded, kept apart so the tests above read requests only
 
     async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case:
         self.cases.setdefault((tenant, debt_id), Case(debt_id, tenant, debtor_id))
@@ -47,7 +48,8 @@ class FakeCases:
             raise FailedPrecondition("the case changed meanwhile; retry")
         case.version += 1
         self.cases[(case.tenant, case.debt_id)] = copy.deepcopy(case)
-        self.events.extend(events)
+        self.events.extend(e for e in events if e.type != "decision.recorded")
+        self.decisions.extend(e for e in events if e.type == "decision.recorded")
 
     async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
         due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
@@ -377,3 +379,59 @@ async def test_every_channel_opted_out_holds_the_action() -> None:
     record = cases.cases[("t1", "d1")].actions["reminder-1"]
     assert record.state == "held"
     assert record.decision.rule == "opted_out"
+
+
+async def test_a_deferred_step_is_recorded_once_for_the_timeline_with_its_rule() -> None:
+    ruler, cases, _clock = make(OUTSIDE)
+    await placed(ruler)
+    await ruler.contact_verified("t1", "d1", "p1")
+    await ruler.reevaluate("t1", "d1")  # same rule again: not recorded twice
+    assert len(cases.decisions) == 1
+    payload = unpack_payload(cases.decisions[0].envelope)
+    assert isinstance(payload, actions_pb2.DecisionRecorded)
+    assert payload.step == "reminder-1"
+    assert not payload.allowed
+    assert payload.rule == cases.cases[("t1", "d1")].actions["reminder-1"].decision.rule
+    assert payload.explanation
+    assert payload.HasField("next_allowed_at")
+
+
+def _kinds(cases: FakeCases) -> list[str]:
+    return [
+        registry_pb2.EscalationKind.Name(unpack_payload(e.envelope).kind)  # type: ignore[attr-defined]
+        for e in cases.events
+        if e.type == "escalation.requested"
+    ]
+
+
+async def test_escalation_follows_the_path_only_when_the_rules_allow_and_removal_follows_settlement() -> None:
+    ruler, cases, clock = make()
+    await placed(ruler)
+    await ruler.contact_verified("t1", "d1", "p1")
+    assert cases.types() == ["action.requested"]
+    cases.cases[("t1", "d1")].escalation.path = ("prior_notice", "bureau_inscription")
+
+    clock.advance(timedelta(days=14))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == []  # too soon after the first contact
+    clock.advance(timedelta(days=1))
+    await ruler.reevaluate("t1", "d1")
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]  # once
+
+    clock.advance(timedelta(days=20))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]  # no inscription before the notice is confirmed
+    confirmed_at = clock.now()
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "notice_confirmed_at", confirmed_at))
+    clock.advance(timedelta(days=9))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]  # waiting period
+    clock.advance(timedelta(days=1))
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases)[-1] == "ESCALATION_KIND_INSCRIPTION"
+
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "inscribed", True))
+    await ruler.debt_settled("t1", "d1", "p1")
+    await ruler.debt_settled("t1", "d1", "p1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE", "ESCALATION_KIND_INSCRIPTION", "ESCALATION_KIND_REMOVAL"]

@@ -9,11 +9,11 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import control, pix, sms, webhooks, whatsapp
+from cordial_sandbox import bureau, control, pix, sms, webhooks, whatsapp
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
-PROVIDERS: tuple[Provider, ...] = (sms.PROVIDER, whatsapp.PROVIDER, pix.PROVIDER)
+PROVIDERS: tuple[Provider, ...] = (sms.PROVIDER, whatsapp.PROVIDER, pix.PROVIDER, bureau.PROVIDER)
 
 
 def healthz() -> dict[str, str]:

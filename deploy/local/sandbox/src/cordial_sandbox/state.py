@@ -87,6 +87,10 @@ class SandboxState:
     whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
     pix: PixCharges = field(default_factory=PixCharges)
     inbox: Inbox = field(init=False)
+    # The credit bureau's records, by id: notices, inscriptions (with their removal), and a lock over both.
+    bureau_notices: dict[str, dict[str, object]] = field(default_factory=dict)
+    bureau_inscriptions: dict[str, dict[str, object]] = field(default_factory=dict)
+    bureau_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
@@ -105,6 +109,9 @@ class SandboxState:
         self.faults.clear()
         self.whatsapp_non_users.clear()
         self.pix.clear()
+        with self.bureau_lock:
+            self.bureau_notices.clear()
+            self.bureau_inscriptions.clear()
 
 
 def get_state(request: Request) -> SandboxState:

@@ -158,6 +158,8 @@ def service_env(
             PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
             PORTAL_BASE_URL="http://127.0.0.1/portal",
         )
+    if name == "registry-bridge":
+        env.update(BUREAU_URL=platform.sandbox_url, BUREAU_TOKEN=platform.secrets["PROVIDER_TOKEN"])
     return env
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from google.protobuf.message import Message
 
-from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, messages_pb2
+from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 
 
@@ -53,6 +53,18 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"step {payload.step} requested (template {payload.template}); allowed by {payload.policy_rule}"
     if isinstance(payload, actions_pb2.TreatmentStopped):
         return f"contact stopped: {payload.reason}"
+    if isinstance(payload, actions_pb2.DecisionRecorded):
+        until = f" until {payload.next_allowed_at.ToJsonString()}" if payload.HasField("next_allowed_at") else ""
+        return f"step {payload.step} deferred{until} by {payload.rule}: {payload.explanation}"
+    if isinstance(payload, registry_pb2.EscalationRequested):
+        kind = registry_pb2.EscalationKind.Name(payload.kind).removeprefix("ESCALATION_KIND_").lower().replace("_", " ")
+        return f"escalation requested: {kind} (allowed by {payload.rule})"
+    if isinstance(payload, registry_pb2.BureauNoticeConfirmed):
+        return f"bureau prior notice confirmed; {payload.wait_days}-day waiting period starts"
+    if isinstance(payload, registry_pb2.BureauInscribed):
+        return "debt inscribed at the credit bureau"
+    if isinstance(payload, registry_pb2.BureauRemoved):
+        return "credit-bureau inscription removed after settlement"
     if isinstance(payload, messages_pb2.MessageSent):
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"

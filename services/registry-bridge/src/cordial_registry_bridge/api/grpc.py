@@ -11,7 +11,7 @@ from cordial_core.errors import NotFound
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
 from cordial_registry_bridge.domain.cases import CaseState
 
-_STATES = {CaseState.OPEN: pb.CASE_STATE_OPEN, CaseState.CLOSED: pb.CASE_STATE_CLOSED}
+_DONE = (CaseState.CLOSED, CaseState.REMOVED)
 
 
 class RegistryBridgeServicer(pb_grpc.RegistryBridgeServiceServicer):
@@ -21,8 +21,11 @@ class RegistryBridgeServicer(pb_grpc.RegistryBridgeServiceServicer):
         self._cases = cases
 
     async def GetCase(self, request: pb.GetCaseRequest, context: grpc.aio.ServicerContext) -> pb.GetCaseResponse:
-        """The bureau case of a debt."""
+        """The bureau case of a debt; the reason says where in the state machine it is."""
         case = await self._cases.get(str(tenant_var.get()), request.debt_id)
         if case is None:
             raise NotFound(f"no bureau case for debt {request.debt_id}", field="debt_id")
-        return pb.GetCaseResponse(case=pb.Case(debt_id=case.debt_id, state=_STATES[case.state], reason=case.reason))
+        state = pb.CASE_STATE_CLOSED if case.state in _DONE else pb.CASE_STATE_OPEN
+        return pb.GetCaseResponse(
+            case=pb.Case(debt_id=case.debt_id, state=state, reason=f"{case.state.value}: {case.reason}")
+        )

@@ -25,7 +25,7 @@ from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_strategy.domain.policy import Decision
-from cordial_strategy.domain.ruler import ActionRecord, Case, Results
+from cordial_strategy.domain.ruler import ActionRecord, Case, Escalation, Results
 
 
 class CaseRepository:
@@ -163,6 +163,7 @@ def _to_doc(case: Case) -> dict[str, Any]:
             "segment": case.segment,
         },
         "results": asdict(case.results),
+        "escalation": {**asdict(case.escalation), "path": list(case.escalation.path)},
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -203,5 +204,10 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         variant=doc.get("strategy", {}).get("variant", ""),
         segment=doc.get("strategy", {}).get("segment", ""),
         results=Results(**doc.get("results", {})),
+        escalation=_escalation(doc.get("escalation") or {}),
         version=doc.get("version", 0),
     )
+
+
+def _escalation(doc: dict[str, Any]) -> Escalation:
+    return Escalation(**{**doc, "path": tuple(doc.get("path", ()))})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
+from datetime import UTC
+
+from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
@@ -13,7 +15,7 @@ from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Ruler
 
 _NO_CASE = Case("", "", "")
 
-TOPICS = ["debts", "contacts", "messages"]
+TOPICS = ["debts", "contacts", "messages", "registry"]
 
 
 def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
@@ -94,8 +96,27 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         assert isinstance(written_off, debts_pb2.DebtWrittenOff)
         await ruler.debt_closed(envelope.tenant, written_off.debt_id, written_off.debtor_id, "debt written off")
 
+    async def on_notice_confirmed(envelope: envelope_pb2.Envelope) -> None:
+        confirmed = unpack_payload(envelope)
+        assert isinstance(confirmed, registry_pb2.BureauNoticeConfirmed)
+        at = confirmed.confirmed_at.ToDatetime(tzinfo=UTC)
+        await ruler.bureau_update(envelope.tenant, confirmed.debt_id, lambda e: setattr(e, "notice_confirmed_at", at))
+
+    async def on_inscribed(envelope: envelope_pb2.Envelope) -> None:
+        inscribed = unpack_payload(envelope)
+        assert isinstance(inscribed, registry_pb2.BureauInscribed)
+        await ruler.bureau_update(envelope.tenant, inscribed.debt_id, lambda e: setattr(e, "inscribed", True))
+
+    async def on_removed(envelope: envelope_pb2.Envelope) -> None:
+        removed = unpack_payload(envelope)
+        assert isinstance(removed, registry_pb2.BureauRemoved)
+        await ruler.bureau_update(envelope.tenant, removed.debt_id, lambda e: setattr(e, "removed", True))
+
     return dispatch(
         {
+            "bureau.notice_confirmed": on_notice_confirmed,
+            "bureau.inscribed": on_inscribed,
+            "bureau.removed": on_removed,
             "debt.placed": on_debt_placed,
             "contact.verified": on_contact_verified,
             "debt.settled": on_debt_settled,

@@ -103,3 +103,42 @@ def time_barred_on(due_date: date, years: int = PRESCRIPTION_YEARS) -> date:
 def must_request_removal(debt: DebtStanding) -> bool:
     """A settled debt's inscription is removed at once."""
     return debt.settled and debt.inscribed
+
+
+NOTICE = "prior_notice"
+ESCALATE_AFTER_DAYS = 15  # days after the first contact with no payment before the prior notice
+
+
+@dataclass(frozen=True)
+class EscalationProgress:
+    """What strategy has asked of registry-bridge for a debt and what it heard back."""
+
+    started_at: datetime | None = None  # the first contact requested
+    notice_requested: bool = False
+    inscription_requested: bool = False
+    paid_minor: int = 0
+
+
+def next_escalation(
+    path: tuple[str, ...],
+    progress: EscalationProgress,
+    debt: DebtStanding,
+    now: datetime,
+    law: EscalationLaw | None = None,
+) -> tuple[str, EscalationVerdict] | None:
+    """The next escalation step the strategy's path asks for and the rules allow now, or None.
+
+    The prior notice always comes first (validation enforces it in the path); inscription only when
+    may_escalate allows it: notice confirmed and its waiting period run, never settled/disputed/in agreement.
+    """
+    if NOTICE not in path or progress.started_at is None:
+        return None
+    if not progress.notice_requested:
+        if progress.paid_minor > 0 or now < progress.started_at + timedelta(days=ESCALATE_AFTER_DAYS):
+            return None
+        verdict = may_escalate(NOTICE, debt, now, law)
+        return (NOTICE, verdict) if verdict.allowed else None
+    if BUREAU in path and not progress.inscription_requested:
+        verdict = may_escalate(BUREAU, debt, now, law)
+        return (BUREAU, verdict) if verdict.allowed else None
+    return None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from cordial.events.v1 import actions_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from cordial.events.v1 import actions_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, NotFound
@@ -15,7 +17,8 @@ from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_strategy.domain.book import Assignment, StrategyBook
-from cordial_strategy.domain.debtor import DebtorState, OpenDebt, debt_key
+from cordial_strategy.domain.debtor import DebtorState, HoldKind, OpenDebt, debt_key
+from cordial_strategy.domain.escalation import NOTICE, DebtStanding, EscalationProgress, next_escalation
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.policy import ContactRequest, Decision
 from cordial_strategy.domain.profile import build_profile
@@ -79,7 +82,22 @@ class Case:
     variant: str = ""
     segment: str = ""
     results: Results = field(default_factory=lambda: Results())
+    escalation: Escalation = field(default_factory=lambda: Escalation())
     version: int = 0
+
+
+@dataclass
+class Escalation:
+    """A debt's escalation: the strategy's path and what registry-bridge was asked and answered."""
+
+    path: tuple[str, ...] = ()
+    started_at: datetime | None = None
+    notice_requested: bool = False
+    notice_confirmed_at: datetime | None = None
+    inscription_requested: bool = False
+    inscribed: bool = False
+    removal_requested: bool = False
+    removed: bool = False
 
 
 @dataclass
@@ -191,7 +209,7 @@ class Ruler:
 
     async def debt_settled(self, tenant: str, debt_id: str, debtor_id: str) -> None:
         """Stops all contact for a settled debt."""
-        await self._stop(tenant, debt_id, debtor_id, "debt settled")
+        await self._stop(tenant, debt_id, debtor_id, "debt settled", settled=True)
 
     async def debt_closed(self, tenant: str, debt_id: str, debtor_id: str, reason: str) -> None:
         """Stops all contact for a debt the client recalled or the agency wrote off."""
@@ -293,14 +311,76 @@ class Ruler:
         await self._cases.save(case, [])
         return case
 
-    async def _stop(self, tenant: str, debt_id: str, debtor_id: str, reason: str) -> None:
+    async def _stop(self, tenant: str, debt_id: str, debtor_id: str, reason: str, settled: bool = False) -> None:
         await self._guard.debt_closed(debtor_id, debt_key(tenant, debt_id))
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
         if case.stopped:
             return
         case.stopped, case.stop_reason, case.next_due_at = True, reason, None
         payload = actions_pb2.TreatmentStopped(debt_id=debt_id, debtor_id=debtor_id, reason=reason)
-        await self._cases.save(case, [self._event(case, "treatment.stopped", payload)])
+        events = [self._event(case, "treatment.stopped", payload)]
+        esc = case.escalation
+        if settled and esc.inscription_requested and not esc.removal_requested:
+            # CDC art. 43 §3: a settled debt's inscription is removed at once.
+            esc.removal_requested = True
+            events.append(self._escalation_event(case, registry_pb2.ESCALATION_KIND_REMOVAL, "settled", reason))
+        await self._cases.save(case, events)
+
+    async def bureau_update(self, tenant: str, debt_id: str, change: Callable[[Escalation], None]) -> None:
+        """Records what registry-bridge reported (notice confirmed, inscribed, removed) and looks again."""
+        for _ in range(5):
+            case = await self._cases.load(tenant, debt_id)
+            if case is None:
+                return
+            change(case.escalation)
+            try:
+                await self._cases.save(case, await self._evaluate(case))
+                return
+            except FailedPrecondition:
+                continue
+        raise FailedPrecondition("the case kept changing; retry")
+
+    def _escalate(self, case: Case, debtor: DebtorState) -> list[Event]:
+        """Asks registry-bridge for the next escalation step when the strategy's path and the pure rules allow."""
+        esc, now, key = case.escalation, self._clock.now(), debt_key(case.tenant, case.debt_id)
+        holds = [h.kind for h in debtor.holds.values() if h.covers(key, now)]
+        standing = DebtStanding(
+            due_date=_date(case.due_date),
+            balance_minor=case.balance.amount_minor if case.balance else 0,
+            days_past_due=0,
+            in_good_agreement=HoldKind.AGREEMENT in holds,
+            disputed=HoldKind.DISPUTE in holds,
+            settled=case.stopped,
+            inscribed=esc.inscribed,
+            notice_confirmed_at=esc.notice_confirmed_at,
+        )
+        progress = EscalationProgress(
+            esc.started_at, esc.notice_requested, esc.inscription_requested, case.results.recovered_minor
+        )
+        step = next_escalation(esc.path, progress, standing, now)
+        if step is None:
+            return []
+        stage, verdict = step
+        if stage == NOTICE:
+            esc.notice_requested = True
+            kind = registry_pb2.ESCALATION_KIND_PRIOR_NOTICE
+        else:
+            esc.inscription_requested = True
+            kind = registry_pb2.ESCALATION_KIND_INSCRIPTION
+        return [self._escalation_event(case, kind, verdict.rule, verdict.reason)]
+
+    def _escalation_event(self, case: Case, kind: int, rule: str, reason: str) -> Event:
+        payload = registry_pb2.EscalationRequested(
+            request_id=stable_id(case.tenant, case.debt_id, "escalation", str(kind)),
+            debt_id=case.debt_id,
+            debtor_id=case.debtor_id,
+            kind=kind,
+            balance=case.balance.to_proto() if case.balance else None,
+            creditor_name=case.creditor_name,
+            rule=rule,
+            reason=reason,
+        )
+        return self._event(case, "escalation.requested", payload)
 
     def _request(self, case: Case, channel: int, contact_point_id: str = "", action_id: str = "") -> ContactRequest:
         return ContactRequest(
@@ -331,6 +411,7 @@ class Ruler:
         profile = build_profile(debtor, self._clock.now(), case.company)
         segment, index = assign(profile, assignment.strategy.segments)
         case.segment = segment
+        case.escalation.path = tuple(assignment.strategy.escalation)
         step = first_step(assignment.strategy.paths[segment]) or self._first_step
         return step, {
             "strategy": f"{assignment.scope} v{assignment.version}",
@@ -344,11 +425,13 @@ class Ruler:
     async def _evaluate(self, case: Case) -> list[Event]:
         if case.stopped or not case.has_debt or not case.contact_ready:
             return []
-        if any(a.state == "requested" for a in case.actions.values()):
-            return []
         debtor = await self._guard.state(case.debtor_id)
+        escalation = self._escalate(case, debtor)
+        if any(a.state == "requested" for a in case.actions.values()):
+            return escalation
         step, why = await self._strategy_step(case, debtor)
         known = case.actions.get(step.name)
+        before = known.decision if known else None
         decision, channels = self._decide(case, debtor, step)
         if why:
             decision = replace(decision, values={**decision.values, **why})
@@ -360,9 +443,12 @@ class Ruler:
             # A hold with no end waits for the daily sweep; anything else comes back when allowed.
             record.state = "deferred" if decision.next_allowed_at else "held"
             case.next_due_at = decision.next_allowed_at
-            return []
+            if before is None or before.allowed or before.rule != decision.rule:
+                escalation.append(self._decision_event(case, record, decision))  # the timeline says why, once
+            return escalation
         record.state, record.channels = "requested", channels
         case.next_due_at = None
+        case.escalation.started_at = case.escalation.started_at or self._clock.now()
         assert case.balance is not None
         payload = actions_pb2.ActionRequested(
             action_id=action_id,
@@ -376,7 +462,23 @@ class Ruler:
             time_zone=decision.time_zone,
             policy_rule=decision.rule,
         )
-        return [self._event(case, "action.requested", payload)]
+        return [*escalation, self._event(case, "action.requested", payload)]
+
+    def _decision_event(self, case: Case, record: ActionRecord, decision: Decision) -> Event:
+        payload = actions_pb2.DecisionRecorded(
+            debt_id=case.debt_id,
+            debtor_id=case.debtor_id,
+            step=record.step,
+            action_id=record.action_id,
+            allowed=decision.allowed,
+            rule=decision.rule,
+            explanation=decision.explanation,
+        )
+        if decision.next_allowed_at is not None:
+            ts = Timestamp()
+            ts.FromDatetime(decision.next_allowed_at)
+            payload.next_allowed_at.CopyFrom(ts)
+        return self._event(case, "decision.recorded", payload)
 
     def _decide(self, case: Case, debtor: DebtorState, step: Step) -> tuple[Decision, tuple[int, ...]]:
         """The policy for the debt on any channel, and the step's channels the person has not opted out of."""
@@ -390,3 +492,11 @@ class Ruler:
 
     def _event(self, case: Case, event_type: str, payload: object) -> Event:
         return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)
+
+
+def _date(iso: str) -> date:
+    """A due date, or a far past one when unknown (escalation then never waits on it)."""
+    try:
+        return date.fromisoformat(iso)
+    except ValueError:
+        return date(1970, 1, 1)

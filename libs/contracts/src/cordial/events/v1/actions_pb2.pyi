@@ -1,4 +1,7 @@
+import datetime
+
 from cordial.types.v1 import types_pb2 as _types_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -40,3 +43,23 @@ class TreatmentStopped(_message.Message):
     debtor_id: str
     reason: str
     def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class DecisionRecorded(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "step", "action_id", "allowed", "rule", "explanation", "next_allowed_at")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    EXPLANATION_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ALLOWED_AT_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    step: str
+    action_id: str
+    allowed: bool
+    rule: str
+    explanation: str
+    next_allowed_at: _timestamp_pb2.Timestamp
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., step: _Optional[str] = ..., action_id: _Optional[str] = ..., allowed: _Optional[bool] = ..., rule: _Optional[str] = ..., explanation: _Optional[str] = ..., next_allowed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...

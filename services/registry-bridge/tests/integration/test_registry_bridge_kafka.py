@@ -1,0 +1,164 @@
+"""Registry-bridge on real Kafka, FerretDB and the sandbox bureau: notice, wait, inscribe once, remove."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from google.protobuf.message import Message
+from pymongo.asynchronous.database import AsyncDatabase
+
+from cordial.events.v1 import debts_pb2, registry_pb2
+from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.clock import ControllableClock
+from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
+from cordial_core.ids import new_id
+from cordial_core.money import Money
+from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_registry_bridge.adapters.bureau import HttpBureau
+from cordial_registry_bridge.adapters.cases import BureauCaseRepository
+from cordial_registry_bridge.api.events import handlers
+from cordial_registry_bridge.domain.bridge import RegistryBridge
+from cordial_sandbox.app import create_app
+from cordial_stack.infra import Infra
+
+TOKEN = "bureau-token"
+T0 = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def bureau_url() -> Iterator[str]:
+    """The sandbox on a free port, in a thread."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(TOKEN), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "sandbox did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+@dataclasses.dataclass
+class Rig:
+    """The bridge consuming a fresh topic; publish puts an event on it."""
+
+    cases: BureauCaseRepository
+    publish: Callable[[str, Message], Awaitable[None]]
+    clock: ControllableClock
+    http: httpx.AsyncClient
+
+
+async def _until(check: Callable[[], Awaitable[bool]], what: str, within: float = 30) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} did not happen within {within}s")
+        await asyncio.sleep(0.1)
+
+
+@pytest.fixture
+async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url: str) -> AsyncIterator[Rig]:
+    """Registry-bridge's handlers on a real consumer, one fresh topic standing in for debts and registry."""
+    topic = f"registry-{new_id()[:10]}"
+    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 3, topic + DEAD_LETTER_SUFFIX: 1})
+    clock = ControllableClock(T0)
+    cases = BureauCaseRepository(TenantCollection(mongo_db["bureau_cases"]), clock)
+    http = httpx.AsyncClient(timeout=5)
+    bridge = RegistryBridge(cases, HttpBureau(http, bureau_url, TOKEN), clock)
+    publisher = EventPublisher(infra.kafka_bootstrap_servers)
+    await publisher.start()
+    group = new_id()
+    consumer = EventConsumer(
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=group,
+        topics=[topic],
+        handler=handlers(bridge),
+        processed=MongoProcessedEvents(mongo_db, group),
+        publisher=publisher,
+        backoff_seconds=0.01,
+    )
+    await consumer.start()
+
+    async def publish(event_type: str, payload: Message) -> None:
+        event = new_event(event_type, payload, source="test", tenant="t1", subject="d1", key="p1", clock=clock)
+        await publisher.publish(dataclasses.replace(event, topic=topic))
+
+    try:
+        yield Rig(cases, publish, clock, http)
+    finally:
+        await consumer.stop()
+        await publisher.stop()
+        await http.aclose()
+
+
+def _request(kind: int) -> registry_pb2.EscalationRequested:
+    return registry_pb2.EscalationRequested(
+        debt_id="d1",
+        debtor_id="p1",
+        kind=kind,  # type: ignore[arg-type]
+        balance=Money(12_345, "BRL").to_proto(),
+        creditor_name="Loja",
+    )
+
+
+async def test_notice_then_wait_then_one_inscription_then_removal_on_settlement(
+    rig: Rig, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url: str
+) -> None:
+    async def state_is(state: str) -> Callable[[], Awaitable[bool]]:
+        async def check() -> bool:
+            case = await rig.cases.get("t1", "d1")
+            return case is not None and case.state.value == state
+
+        return check
+
+    # Inscription asked before any notice: refused, nothing at the bureau.
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION))
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE))
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE))
+    await _until(await state_is("notice_confirmed"), "the notice confirmed")
+    case = await rig.cases.get("t1", "d1")
+    assert case is not None
+    assert case.inscribed_at is None
+
+    # Inside the waiting period: refused again.
+    rig.clock.advance(timedelta(days=9))
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION))
+    await asyncio.sleep(1)
+    assert (await rig.cases.get("t1", "d1")).state.value == "notice_confirmed"  # type: ignore[union-attr]
+
+    # After it: inscribed once, however often asked.
+    rig.clock.advance(timedelta(days=1))
+    for _ in range(3):
+        await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION))
+    await _until(await state_is("inscribed"), "the inscription")
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    inscription = await rig.http.get(f"{bureau_url}/bureau/v1/inscriptions/{case.inscription_id}", headers=auth)
+    assert inscription.json()["status"] == "active"
+
+    # Settled: removed at once.
+    settled = debts_pb2.DebtSettled(debt_id="d1", debtor_id="p1")
+    await rig.publish("debt.settled", settled)
+    await _until(await state_is("removed"), "the removal")
+    inscription = await rig.http.get(f"{bureau_url}/bureau/v1/inscriptions/{case.inscription_id}", headers=auth)
+    assert inscription.json()["status"] == "removed"
+
+    doc = await mongo_db["bureau_cases"].find_one({"_id": "d1"})
+    assert doc is not None
+    types = sorted(e["type"] for e in doc["_outbox"].values())
+    assert types == ["bureau.inscribed", "bureau.notice_confirmed", "bureau.removed"]
