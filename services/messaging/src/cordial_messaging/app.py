@@ -11,6 +11,7 @@ from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
+from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
 from cordial_messaging.adapters.inbound import InboundRepository
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
@@ -23,9 +24,10 @@ SERVICE = "messaging"
 
 
 class MessagingSettings(ServiceSettings):
-    """Where contact-locator and the providers are, and how to authenticate."""
+    """Where contact-locator, strategy and the providers are, and how to authenticate."""
 
     contact_locator_addr: str = Field(validation_alias="CONTACT_LOCATOR_ADDR")
+    strategy_addr: str = Field(validation_alias="STRATEGY_ADDR")
     sms_provider_url: str = Field(validation_alias="SMS_PROVIDER_URL")
     sms_account_sid: str = Field(default="ACcordial", validation_alias="SMS_ACCOUNT_SID")
     sms_from: str = Field(default="+5511999990000", validation_alias="SMS_FROM")
@@ -44,6 +46,7 @@ async def main() -> None:
     await messages.ensure_indexes()
     http = httpx.AsyncClient(timeout=10)
     locator = open_channel(settings.contact_locator_addr)
+    strategy = open_channel(settings.strategy_addr)
     token = settings.provider_token.get_secret_value()
     channels = {
         types_pb2.CHANNEL_SMS: SmsGateway(
@@ -71,6 +74,7 @@ async def main() -> None:
         runtime.clock,
         settings.portal_base_url,
         opt_outs=inbound_store,
+        policy=StrategyContactPolicy(strategy),
     )
     inbound = Inbound(inbound_store, channels, runtime.clock)
     runtime.consume(["actions"], handlers(dispatcher))
@@ -82,6 +86,7 @@ async def main() -> None:
     async def close() -> None:
         await http.aclose()
         await locator.close()
+        await strategy.close()
 
     runtime.on_stop(close)
     await runtime.run()

@@ -142,6 +142,7 @@ def service_env(
     if name == "messaging":
         env.update(
             CONTACT_LOCATOR_ADDR=platform.services["contact-locator"].grpc_address,
+            STRATEGY_ADDR=platform.services["strategy"].grpc_address,
             SMS_PROVIDER_URL=platform.sandbox_url,
             WHATSAPP_PROVIDER_URL=platform.sandbox_url,
             PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],

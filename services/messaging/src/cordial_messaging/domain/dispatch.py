@@ -17,11 +17,12 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
 
 SOURCE = "messaging"
 # Message states.
-PENDING, SENT, FAILED, UNCERTAIN = "pending", "sent", "failed", "uncertain"
+PENDING, SENT, FAILED, UNCERTAIN, BLOCKED = "pending", "sent", "failed", "uncertain", "blocked"
 # Attempt states: STARTED is recorded before the provider is called.
 STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
 # Backoff between tries of a send the provider could not take now.
@@ -157,6 +158,7 @@ class Dispatcher:
         retry_waits: tuple[float, ...] = DEFAULT_RETRY_WAITS,
         sleep: Sleep = asyncio.sleep,
         opt_outs: OptOuts | None = None,
+        policy: ContactPolicy | None = None,
     ) -> None:
         self._messages = messages
         self._plan = plan
@@ -167,6 +169,7 @@ class Dispatcher:
         self._waits = retry_waits
         self._sleep = sleep
         self._opt_outs = opt_outs
+        self._policy = policy
 
     async def handle(self, action: ActionToSend) -> None:
         """Sends the action's message unless it was already sent, given up or may have been sent."""
@@ -180,6 +183,7 @@ class Dispatcher:
         template, text, parameters = self._compose(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
         version = record.version
+        blocked: list[str] = []
         for recipient in await self._plan.plan(action.debtor_id, action.channels):
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
@@ -188,6 +192,10 @@ class Dispatcher:
                 continue
             if await self._opted_out(action.tenant, recipient):
                 failures.append(f"{channel.name}: the debtor opted out of this contact point")
+                continue
+            verdict = await self._allowed(action, recipient)
+            if not verdict.allowed:
+                blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
             attempt = Attempt(
                 attempt_id,
@@ -208,7 +216,24 @@ class Dispatcher:
                 return
             await self._messages.end_attempt(action, attempt_id, status, result)
             failures.append(f"{channel.name}: {result}")
-        await self._failed(action, "; ".join(failures) or "no usable contact point")
+        if blocked and not failures:
+            await self._failed(action, "blocked by the contact policy: " + "; ".join(blocked), BLOCKED)
+            return
+        await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
+
+    async def _allowed(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
+        """The contact policy now, for this recipient; always allowed when none is wired."""
+        if self._policy is None:
+            return PolicyVerdict(True)
+        check = ContactCheck(
+            action.tenant,
+            action.action_id,
+            action.debt_id,
+            action.debtor_id,
+            recipient.channel,
+            recipient.contact_point_id,
+        )
+        return await self._policy.check(check)
 
     async def _opted_out(self, tenant: str, recipient: Recipient) -> bool:
         """True when a reply here asked to stop contact on this point and channel."""
@@ -277,7 +302,8 @@ class Dispatcher:
         }
         await self._messages.finish(action, SENT, fields, [self._event(action, "message.sent", sent)])
 
-    async def _failed(self, action: ActionToSend, reason: str) -> None:
+    async def _failed(self, action: ActionToSend, reason: str, state: str = FAILED) -> None:
+        """Gives the action up; message.failed frees strategy's reservation of the contact."""
         failed = messages_pb2.MessageFailed(
             message_id=action.action_id,
             action_id=action.action_id,
@@ -285,7 +311,7 @@ class Dispatcher:
             debtor_id=action.debtor_id,
             reason=reason,
         )
-        await self._messages.finish(action, FAILED, {"reason": reason}, [self._event(action, "message.failed", failed)])
+        await self._messages.finish(action, state, {"reason": reason}, [self._event(action, "message.failed", failed)])
 
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
         return self._events.event(
