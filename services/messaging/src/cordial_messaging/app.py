@@ -13,11 +13,14 @@ from cordial_core.settings import ServiceSettings, load_settings
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
 from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
 from cordial_messaging.adapters.inbound import InboundRepository
+from cordial_messaging.adapters.letter import PrintProvider
+from cordial_messaging.adapters.mail import SmtpMail
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
+from cordial_messaging.adapters.voice import TwilioVoice
 from cordial_messaging.api.events import handlers
 from cordial_messaging.api.grpc import MessagingServicer
-from cordial_messaging.domain.dispatch import Dispatcher
+from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
 
 SERVICE = "messaging"
@@ -34,8 +37,43 @@ class MessagingSettings(ServiceSettings):
     whatsapp_provider_url: str = Field(validation_alias="WHATSAPP_PROVIDER_URL")
     whatsapp_api_version: str = Field(default="v21.0", validation_alias="WHATSAPP_API_VERSION")
     whatsapp_phone_number_id: str = Field(default="100000000000001", validation_alias="WHATSAPP_PHONE_NUMBER_ID")
+    # E-mail, voice and letters are wired only where their provider is configured.
+    smtp_host: str = Field(default="", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, validation_alias="SMTP_PORT")
+    smtp_username: str = Field(default="cordial", validation_alias="SMTP_USERNAME")
+    smtp_start_tls: bool = Field(default=False, validation_alias="SMTP_START_TLS")
+    mail_from: str = Field(default="Cordial <cobranca@cordial.example>", validation_alias="MAIL_FROM")
+    voice_provider_url: str = Field(default="", validation_alias="VOICE_PROVIDER_URL")
+    voice_from: str = Field(default="+5511999990001", validation_alias="VOICE_FROM")
+    print_provider_url: str = Field(default="", validation_alias="PRINT_PROVIDER_URL")
+    letter_return_address: str = Field(
+        default="Caixa Postal 1000, São Paulo SP, 01000-000", validation_alias="LETTER_RETURN_ADDRESS"
+    )
     provider_token: SecretStr = Field(validation_alias="PROVIDER_TOKEN")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
+
+
+def _other_channels(settings: MessagingSettings, http: httpx.AsyncClient, token: str) -> dict[int, Channel]:
+    """E-mail, voice and letter channels, each where its provider is configured."""
+    channels: dict[int, Channel] = {}
+    if settings.smtp_host:
+        channels[types_pb2.CHANNEL_EMAIL] = SmtpMail(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_username,
+            token,
+            settings.mail_from,
+            start_tls=settings.smtp_start_tls,
+        )
+    if settings.voice_provider_url:
+        channels[types_pb2.CHANNEL_VOICE] = TwilioVoice(
+            http, settings.voice_provider_url, settings.sms_account_sid, token, settings.voice_from
+        )
+    if settings.print_provider_url:
+        channels[types_pb2.CHANNEL_LETTER] = PrintProvider(
+            http, settings.print_provider_url, token, settings.letter_return_address
+        )
+    return channels
 
 
 async def main() -> None:
@@ -48,7 +86,7 @@ async def main() -> None:
     locator = open_channel(settings.contact_locator_addr)
     strategy = open_channel(settings.strategy_addr)
     token = settings.provider_token.get_secret_value()
-    channels = {
+    channels: dict[int, Channel] = {
         types_pb2.CHANNEL_SMS: SmsGateway(
             http, settings.sms_provider_url, settings.sms_account_sid, token, settings.sms_from
         ),
@@ -60,6 +98,7 @@ async def main() -> None:
             token,
         ),
     }
+    channels.update(_other_channels(settings, http, token))
     inbound_store = InboundRepository(
         messages.collection,
         runtime.outbox_collection("replies"),

@@ -9,11 +9,17 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import control, sms, webhooks, whatsapp
+from cordial_sandbox import control, letters, sms, smtp, voice, webhooks, whatsapp
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
-PROVIDERS: tuple[Provider, ...] = (sms.PROVIDER, whatsapp.PROVIDER)
+PROVIDERS: tuple[Provider, ...] = (
+    sms.PROVIDER,
+    whatsapp.PROVIDER,
+    smtp.PROVIDER,
+    voice.PROVIDER,
+    letters.PROVIDER,
+)
 
 
 def healthz() -> dict[str, str]:

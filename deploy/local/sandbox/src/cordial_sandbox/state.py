@@ -5,7 +5,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -61,6 +61,11 @@ class SandboxState:
     webhooks: dict[str, str] = field(default_factory=dict)
     faults: FaultInjector = field(default_factory=FaultInjector)
     whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
+    # Where the SMTP sink listens, 0 when it was not started.
+    smtp_port: int = 0
+    # Printed letters, oldest first, and the first answer to each idempotency key.
+    letters: list[dict[str, Any]] = field(default_factory=list)
+    letters_by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
     inbox: Inbox = field(init=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +84,8 @@ class SandboxState:
         self.inbox.clear()
         self.faults.clear()
         self.whatsapp_non_users.clear()
+        self.letters.clear()
+        self.letters_by_key.clear()
 
 
 def get_state(request: Request) -> SandboxState:
