@@ -9,7 +9,7 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import control, letters, sms, smtp, voice, webhooks, whatsapp
+from cordial_sandbox import control, letters, lookup, sms, smtp, voice, webhooks, whatsapp
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
@@ -19,6 +19,7 @@ PROVIDERS: tuple[Provider, ...] = (
     smtp.PROVIDER,
     voice.PROVIDER,
     letters.PROVIDER,
+    lookup.PROVIDER,
 )
 
 

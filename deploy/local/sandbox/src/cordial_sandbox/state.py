@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 
 from cordial_sandbox.faults import FaultInjector
 from cordial_sandbox.inbox import Inbox, digits
+from cordial_sandbox.ledger import LookupLedger
 
 
 def utc_now() -> datetime:
@@ -66,6 +67,7 @@ class SandboxState:
     # Printed letters, oldest first, and the first answer to each idempotency key.
     letters: list[dict[str, Any]] = field(default_factory=list)
     letters_by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lookups: LookupLedger = field(default_factory=LookupLedger)
     inbox: Inbox = field(init=False)
 
     def __post_init__(self) -> None:
@@ -86,6 +88,7 @@ class SandboxState:
         self.whatsapp_non_users.clear()
         self.letters.clear()
         self.letters_by_key.clear()
+        self.lookups.clear()
 
 
 def get_state(request: Request) -> SandboxState:
