@@ -5,7 +5,7 @@ PY := .venv/bin/python
 BUF := $(CACHE)/buf/node_modules/.bin/buf
 export UV_CACHE_DIR ?= $(CACHE)/uv
 
-.PHONY: install run test test-unit test-integration lint lint-checks proto
+.PHONY: install run test test-unit test-integration lint lint-checks proto bench
 
 install:
 	@deploy/local/install.sh
@@ -25,6 +25,10 @@ test-unit:
 
 test-integration:
 	$(PY) -m pytest -q -m "integration or e2e"
+
+## Benchmarks: print their figures and conditions (never run by `make test`).
+bench: install
+	$(PY) bench/verify_numbers.py
 
 ## ruff, mypy, buf lint and breaking, and a check that committed stubs match proto/.
 lint: install
