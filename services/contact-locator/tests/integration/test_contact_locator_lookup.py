@@ -10,9 +10,9 @@ import pytest
 
 from cordial_contact_locator.adapters.lookup import TwilioLookup
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
-from cordial_contact_locator.domain.rate_limit import TokenBucket
 from cordial_contact_locator.domain.verification import FAILED, LOOKED_UP, OVER_BUDGET, Verifier
 from cordial_core.clock import SystemClock
+from cordial_core.rate_limit import TokenBucket
 from cordial_stack.paths import new_run_dir
 from cordial_stack.platform import start_sandbox
 

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from cordial_contact_locator.domain.rate_limit import TokenBucket
 from cordial_contact_locator.domain.verification import (
     FAILED,
     FROM_CACHE,
@@ -19,6 +18,7 @@ from cordial_contact_locator.domain.verification import (
     Verifier,
 )
 from cordial_core.clock import ControllableClock
+from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
 

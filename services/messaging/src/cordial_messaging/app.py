@@ -22,6 +22,7 @@ from cordial_messaging.api.events import handlers
 from cordial_messaging.api.grpc import MessagingServicer
 from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
+from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 
 SERVICE = "messaging"
 
@@ -50,6 +51,10 @@ class MessagingSettings(ServiceSettings):
         default="Caixa Postal 1000, São Paulo SP, 01000-000", validation_alias="LETTER_RETURN_ADDRESS"
     )
     provider_token: SecretStr = Field(validation_alias="PROVIDER_TOKEN")
+    # This instance's share of each provider's rate (WhatsApp Cloud API: 80/s per number by default).
+    whatsapp_rate_per_second: float = Field(default=80.0, gt=0, validation_alias="WHATSAPP_RATE_PER_SECOND")
+    sms_rate_per_second: float = Field(default=30.0, gt=0, validation_alias="SMS_RATE_PER_SECOND")
+    recipient_spacing_seconds: float = Field(default=6.0, gt=0, validation_alias="RECIPIENT_SPACING_SECONDS")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
 
 
@@ -74,6 +79,19 @@ def _other_channels(settings: MessagingSettings, http: httpx.AsyncClient, token:
             http, settings.print_provider_url, token, settings.letter_return_address
         )
     return channels
+
+
+def _throttle(settings: MessagingSettings) -> Throttle:
+    """Each provider's pace; e-mail, voice and letters take the default."""
+    spacing = settings.recipient_spacing_seconds
+    whatsapp, sms = settings.whatsapp_rate_per_second, settings.sms_rate_per_second
+    return Throttle(
+        {
+            WhatsAppCloud.name: Pace(whatsapp, max(1, int(whatsapp)), spacing),
+            SmsGateway.name: Pace(sms, max(1, int(sms)), spacing),
+        },
+        Pace(DEFAULT_PACE.rate, DEFAULT_PACE.burst, spacing),
+    )
 
 
 async def main() -> None:
@@ -114,6 +132,7 @@ async def main() -> None:
         settings.portal_base_url,
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
+        throttle=_throttle(settings),
     )
     inbound = Inbound(inbound_store, channels, runtime.clock)
     runtime.consume(["actions"], handlers(dispatcher))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -27,6 +28,7 @@ from cordial_messaging.domain.dispatch import (
     with_status,
 )
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
+from cordial_messaging.domain.throttle import Pace, Throttle
 
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 WHATSAPP, SMS, MAIL = types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS, types_pb2.CHANNEL_EMAIL
@@ -454,3 +456,27 @@ async def test_a_denial_after_a_real_failure_is_a_failure_naming_both() -> None:
     reason = str(messages.fields[("t1", "a1")]["reason"])
     assert "not on whatsapp" in reason
     assert "quiet_hours" in reason
+
+
+async def test_sends_are_paced_per_recipient_and_provider() -> None:
+    clock = ControllableClock(NOW)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    whatsapp = FakeChannel("whatsapp")
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+        clock,
+        "https://portal.example/p/",
+        sleep=sleep,
+        throttle=Throttle({"whatsapp": Pace(rate=80, burst=80, per_recipient_seconds=6)}),
+    )
+    await dispatcher.handle(ACTION)
+    await dispatcher.handle(replace(ACTION, action_id="a2"))
+    assert len(whatsapp.sent) == 2
+    assert slept == [6.0]  # the same person: the second message waits out the spacing

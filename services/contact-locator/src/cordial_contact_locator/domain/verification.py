@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from cordial_contact_locator.domain.rate_limit import TokenBucket
 from cordial_core.clock import Clock
+from cordial_core.rate_limit import TokenBucket
 
 Sleep = Callable[[float], Awaitable[None]]
 FROM_CACHE, LOOKED_UP, OVER_BUDGET, FAILED = "cache", "provider", "over_budget", "failed"

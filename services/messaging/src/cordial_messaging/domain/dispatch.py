@@ -19,6 +19,7 @@ from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
+from cordial_messaging.domain.throttle import Throttle
 
 SOURCE = "messaging"
 # Message states.
@@ -159,6 +160,7 @@ class Dispatcher:
         sleep: Sleep = asyncio.sleep,
         opt_outs: OptOuts | None = None,
         policy: ContactPolicy | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self._messages = messages
         self._plan = plan
@@ -170,6 +172,7 @@ class Dispatcher:
         self._sleep = sleep
         self._opt_outs = opt_outs
         self._policy = policy
+        self._throttle = throttle
 
     async def handle(self, action: ActionToSend) -> None:
         """Sends the action's message unless it was already sent, given up or may have been sent."""
@@ -260,6 +263,8 @@ class Dispatcher:
 
     async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
         """Sends with backoff on transient failures: (ACCEPTED, provider id) or (status, reason)."""
+        # Paced once: a try the provider did not take reached nobody, so its retries follow the backoff alone.
+        await self._pace(channel.name, outbound.to)
         for wait in (*self._waits, None):
             try:
                 return ACCEPTED, await channel.send(outbound)
@@ -270,6 +275,17 @@ class Dispatcher:
                     return NOT_ACCEPTED, str(exc)
                 await self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _pace(self, provider: str, recipient: str) -> None:
+        """Waits until the provider's rate and the recipient's spacing allow one more send."""
+        if self._throttle is None:
+            return
+        wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
+        if wait > 0:
+            await self._sleep(wait)
+        wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
+        if wait > 0:
+            await self._sleep(wait)
 
     def _compose(self, action: ActionToSend) -> tuple[str, str, tuple[str, ...]]:
         """The template name, the rendered text and the template's parameters."""
