@@ -29,6 +29,7 @@ test-integration:
 ## Benchmarks: print their figures and conditions (never run by `make test`).
 bench: install
 	$(PY) bench/verify_numbers.py
+	$(PY) bench/drain_dispatch.py
 
 ## ruff, mypy, buf lint and breaking, and a check that committed stubs match proto/.
 lint: install

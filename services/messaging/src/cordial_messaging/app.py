@@ -87,8 +87,8 @@ def _throttle(settings: MessagingSettings) -> Throttle:
     whatsapp, sms = settings.whatsapp_rate_per_second, settings.sms_rate_per_second
     return Throttle(
         {
-            WhatsAppCloud.name: Pace(whatsapp, max(1, int(whatsapp)), spacing),
-            SmsGateway.name: Pace(sms, max(1, int(sms)), spacing),
+            WhatsAppCloud.name: Pace(whatsapp, 1, spacing),
+            SmsGateway.name: Pace(sms, 1, spacing),
         },
         Pace(DEFAULT_PACE.rate, DEFAULT_PACE.burst, spacing),
     )

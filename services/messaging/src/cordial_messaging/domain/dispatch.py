@@ -280,12 +280,16 @@ class Dispatcher:
         """Waits until the provider's rate and the recipient's spacing allow one more send."""
         if self._throttle is None:
             return
-        wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
-        if wait > 0:
-            await self._sleep(wait)
-        wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
-        if wait > 0:
-            await self._sleep(wait)
+        while True:
+            wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
+            if wait > 0:
+                await self._sleep(wait)
+                continue
+            wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
+            if wait > 0:
+                await self._sleep(wait)
+            if self._throttle.claim(provider, recipient, self._clock.now().timestamp()):
+                return
 
     def _compose(self, action: ActionToSend) -> tuple[str, str, tuple[str, ...]]:
         """The template name, the rendered text and the template's parameters."""

@@ -20,38 +20,38 @@ class Pace:
     per_recipient_seconds: float
 
 
-DEFAULT_PACE = Pace(rate=80.0, burst=80, per_recipient_seconds=6.0)
+# A burst of 1 spreads sends evenly, so no one-second window ever holds more than the rate.
+DEFAULT_PACE = Pace(rate=80.0, burst=1, per_recipient_seconds=6.0)
 
 
 class Throttle:
-    """Says how long to wait before a send so no recipient's spacing and no provider's rate is breached."""
+    """Says how long to wait before a send so no recipient's spacing and no provider's rate is breached.
+
+    A sender waits for the recipient, then for a provider slot, then claims the recipient at the moment
+    it sends; a claim refused (another send to the same person got there first) starts over.
+    """
 
     def __init__(self, paces: dict[str, Pace], default: Pace = DEFAULT_PACE) -> None:
         self._paces = paces
         self._default = default
         self._providers: dict[str, TokenBucket] = {}
-        self._recipients: dict[tuple[str, str], TokenBucket] = {}
+        self._next: dict[tuple[str, str], float] = {}
 
     def recipient_wait(self, provider: str, recipient: str, now: float) -> float:
-        """Reserves the recipient's next slot on this provider; the seconds to wait for it."""
-        pace = self._paces.get(provider, self._default)
-        return self._recipient_bucket(provider, recipient, pace, now).take(now)
+        """Seconds until this recipient may get another message from this provider."""
+        return max(0.0, self._next.get((provider, recipient), now) - now)
 
     def provider_wait(self, provider: str, now: float) -> float:
-        """Reserves the provider's next slot; asked once the recipient's wait is over, so slots go in time order."""
+        """Reserves the provider's next slot; the seconds to wait for it."""
         pace = self._paces.get(provider, self._default)
         return self._providers.setdefault(provider, TokenBucket(pace.rate, pace.burst, now)).take(now)
 
-    def _recipient_bucket(self, provider: str, recipient: str, pace: Pace, now: float) -> TokenBucket:
-        if len(self._recipients) > 100_000:
-            self._forget_idle(now)
+    def claim(self, provider: str, recipient: str, now: float) -> bool:
+        """Marks a send to the recipient now; False when its spacing has not passed (send nothing then)."""
         key = (provider, recipient)
-        bucket = self._recipients.get(key)
-        if bucket is None:
-            bucket = TokenBucket(1.0 / pace.per_recipient_seconds, 1, now)
-            self._recipients[key] = bucket
-        return bucket
-
-    def _forget_idle(self, now: float) -> None:
-        """Drops recipients whose spacing has passed: a fresh bucket says the same."""
-        self._recipients = {k: b for k, b in self._recipients.items() if not b.full(now)}
+        if self._next.get(key, now) > now:
+            return False
+        if len(self._next) > 100_000:
+            self._next = {k: t for k, t in self._next.items() if t > now}
+        self._next[key] = now + self._paces.get(provider, self._default).per_recipient_seconds
+        return True
