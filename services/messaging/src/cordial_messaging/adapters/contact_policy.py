@@ -19,15 +19,21 @@ class StrategyContactPolicy:
 
     async def check(self, check: ContactCheck) -> PolicyVerdict:
         """Strategy's decision for this send, stored by strategy under the action."""
-        reply = await self._stub.CheckContact(
-            pb.CheckContactRequest(
-                debtor_id=check.debtor_id,
-                debt_id=check.debt_id,
-                channel=check.channel,
-                contact_point_id=check.contact_point_id,
-                action_id=check.action_id,
-            )
+        request = pb.CheckContactRequest(
+            debtor_id=check.debtor_id,
+            debt_id=check.debt_id,
+            channel=check.channel,
+            contact_point_id=check.contact_point_id,
+            action_id=check.action_id,
         )
+        try:
+            reply = await self._stub.CheckContact(request)
+        except grpc.aio.AioRpcError as exc:
+            # Strategy does not know the debt or refuses the question: never contact on it. Anything
+            # else (unavailable, deadline) raises, so the action is handled again later.
+            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+                return PolicyVerdict(False, "unknown_to_strategy", exc.details() or str(exc.code()))
+            raise
         decision = reply.decision
         next_at = reply.next_allowed_at.ToDatetime(tzinfo=UTC) if reply.HasField("next_allowed_at") else None
         return PolicyVerdict(decision.allowed, decision.rule, decision.explanation, next_at)
