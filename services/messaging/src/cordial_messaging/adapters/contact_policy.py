@@ -29,9 +29,9 @@ class StrategyContactPolicy:
         try:
             reply = await self._stub.CheckContact(request)
         except grpc.aio.AioRpcError as exc:
-            # Strategy does not know the debt or refuses the question: never contact on it. Anything
-            # else (unavailable, deadline) raises, so the action is handled again later.
-            if exc.code() in (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.INVALID_ARGUMENT):
+            # Strategy refuses the question: never contact on it. Anything else raises, so the action is
+            # handled again later: NotFound too, as strategy may not have heard of the debt yet.
+            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 return PolicyVerdict(False, "unknown_to_strategy", exc.details() or str(exc.code()))
             raise
         decision = reply.decision
