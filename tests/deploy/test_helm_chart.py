@@ -265,6 +265,7 @@ def test_service_wiring(helm: Path) -> None:
 
     messaging = env_of(deployments["messaging"])
     assert messaging["CONTACT_LOCATOR_ADDR"] == grpc_address("contact-locator")
+    assert messaging["STRATEGY_ADDR"] == grpc_address("strategy")
     assert messaging["SMS_PROVIDER_URL"] == "https://sms.example.com"
     assert "WHATSAPP_PROVIDER_URL" not in messaging, "empty values are left to the service's default"
     assert messaging["PROVIDER_TOKEN"]["secretKeyRef"]["optional"] is True

@@ -134,15 +134,19 @@ def test_debtor_who_replies_sair_is_opted_out_confirmed_once_and_not_messaged_ag
     eventually(lambda: _entries(api, first_debt, "contact.opted_out"), "the opt-out in the timeline", timeout=30)
     assert _entries(api, first_debt, "reply.received")[0]["summary"] == "debtor replied: opt out"
 
-    # Another debt of the same debtor. The contact cap (one a day per debtor) defers strategy's own
-    # request, so the test asks messaging as strategy will once the cap allows it.
+    # Another debt of the same debtor, its action published as strategy would once the cap allowed it.
+    # WhatsApp is out of the plan (opted out); messaging asks strategy again before the SMS: the
+    # contact cap (one a day per debtor) still holds, so nothing is sent and the timeline says why.
     second_debt = _place(api, f"optout-2-{digits}", digits, document)
     _request_action(platform, tenant_id, second_debt)
-    sent = eventually(lambda: _entries(api, second_debt, "message.sent"), "the second debt's message", timeout=60)
-    assert "by sms" in sent[0]["summary"]
-    time.sleep(2)  # room for a wrong WhatsApp send to show up
+    failed = eventually(lambda: _entries(api, second_debt, "message.failed"), "the second debt's message", timeout=60)
+    summary = failed[0]["summary"]
+    assert summary.startswith("message not sent: blocked by the contact policy: sms-gateway: cap_per_day"), summary
+    assert "whatsapp" not in summary, summary
+    time.sleep(2)  # room for a wrong send to show up
     assert len(_inbox(platform, digits, "whatsapp")) == 2
-    assert len(_inbox(platform, digits, "sms")) == 1
+    assert _inbox(platform, digits, "sms") == []
+    assert _entries(api, second_debt, "message.sent") == []
 
 
 def test_delivered_receipt_appears_in_the_timeline_with_its_state(

@@ -25,13 +25,14 @@ def test_debt_is_placed_contacted_once_and_settled(platform: Platform, api: http
     httpx.delete(f"{platform.sandbox_url}/sandbox/inbox")
     phone_digits = "5511912345678"
 
-    placed = api.post("/v1/debts", json=debt_body("contract-001", debtor=DEBTOR))
+    contacts = {"phones": ["+55 11 91234-5678"], "emails": ["maria@example.com"]}
+    placed = api.post("/v1/debts", json=debt_body("contract-001", debtor=DEBTOR, contact_points=contacts))
     assert placed.status_code == 201, placed.text
     debt = placed.json()
     assert debt["status"] == "placed"
     assert debt["balance"] == {"amount_minor": 15000, "currency": "BRL"}
 
-    again = api.post("/v1/debts", json=debt_body("contract-001", debtor=DEBTOR))
+    again = api.post("/v1/debts", json=debt_body("contract-001", debtor=DEBTOR, contact_points=contacts))
     assert again.status_code == 200
     assert again.json()["id"] == debt["id"]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
+from cordial_contact_locator.adapters.metrics import PrometheusOutcomes
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer
 from cordial_contact_locator.domain.directory import Directory
@@ -22,7 +23,7 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, load_settings(ContactLocatorSettings))
     points = ContactPointRepository(runtime.outbox_collection("contact_points"), runtime.cipher, runtime.clock)
     await points.ensure_indexes()
-    directory = Directory(points, runtime.clock, runtime.cipher.lookup_hash)
+    directory = Directory(points, runtime.clock, runtime.cipher.lookup_hash, PrometheusOutcomes())
     runtime.consume(["debts", "contacts", "messages"], handlers(directory))
     runtime.add_grpc(
         lambda server: pb_grpc.add_ContactLocatorServiceServicer_to_server(ContactLocatorServicer(directory), server),

@@ -206,3 +206,30 @@ async def test_not_on_whatsapp_blocks_only_whatsapp() -> None:
 async def test_outcomes_of_unknown_points_are_ignored() -> None:
     directory, _ = make()
     await directory.learn("t1", "nope", WHATSAPP, "read")
+
+
+class FakeOutcomes:
+    def __init__(self) -> None:
+        self.counted: list[tuple[str, str, int, str]] = []
+
+    def count(self, tenant: str, source: str, channel: int, outcome: str) -> None:
+        self.counted.append((tenant, source, channel, outcome))
+
+
+async def test_right_party_contacts_are_counted_per_tenant_source_and_channel() -> None:
+    points, outcomes = FakePoints(), FakeOutcomes()
+    directory = Directory(points, ControllableClock(NOW), fake_hash, outcomes)
+    [mine] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "(11) 98765-4321")], "client")
+    [other] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "(11) 91234-5678")], "debtor")
+    await directory.contacted("t1", mine.id, WHATSAPP)
+    await directory.learn("t1", mine.id, WHATSAPP, "delivered")
+    await directory.learn("t1", mine.id, WHATSAPP, "replied")
+    await directory.contacted("t1", other.id, SMS)
+    await directory.not_me("t1", other.id, SMS)
+    await directory.contacted("t1", "unknown-point", SMS)
+    assert outcomes.counted == [
+        ("t1", "client", WHATSAPP, "contacted"),
+        ("t1", "client", WHATSAPP, "right_party"),
+        ("t1", "debtor", SMS, "contacted"),
+        ("t1", "debtor", SMS, "wrong_party"),
+    ]

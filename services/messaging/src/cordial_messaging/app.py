@@ -11,29 +11,87 @@ from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
+from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
 from cordial_messaging.adapters.inbound import InboundRepository
+from cordial_messaging.adapters.letter import PrintProvider
+from cordial_messaging.adapters.mail import SmtpMail
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
+from cordial_messaging.adapters.voice import TwilioVoice
 from cordial_messaging.api.events import handlers
 from cordial_messaging.api.grpc import MessagingServicer
-from cordial_messaging.domain.dispatch import Dispatcher
+from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
+from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 
 SERVICE = "messaging"
 
 
 class MessagingSettings(ServiceSettings):
-    """Where contact-locator and the providers are, and how to authenticate."""
+    """Where contact-locator, strategy and the providers are, and how to authenticate."""
 
     contact_locator_addr: str = Field(validation_alias="CONTACT_LOCATOR_ADDR")
+    strategy_addr: str = Field(validation_alias="STRATEGY_ADDR")
     sms_provider_url: str = Field(validation_alias="SMS_PROVIDER_URL")
     sms_account_sid: str = Field(default="ACcordial", validation_alias="SMS_ACCOUNT_SID")
     sms_from: str = Field(default="+5511999990000", validation_alias="SMS_FROM")
     whatsapp_provider_url: str = Field(validation_alias="WHATSAPP_PROVIDER_URL")
     whatsapp_api_version: str = Field(default="v21.0", validation_alias="WHATSAPP_API_VERSION")
     whatsapp_phone_number_id: str = Field(default="100000000000001", validation_alias="WHATSAPP_PHONE_NUMBER_ID")
+    # E-mail, voice and letters are wired only where their provider is configured.
+    smtp_host: str = Field(default="", validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, validation_alias="SMTP_PORT")
+    smtp_username: str = Field(default="cordial", validation_alias="SMTP_USERNAME")
+    smtp_start_tls: bool = Field(default=False, validation_alias="SMTP_START_TLS")
+    mail_from: str = Field(default="Cordial <cobranca@cordial.example>", validation_alias="MAIL_FROM")
+    voice_provider_url: str = Field(default="", validation_alias="VOICE_PROVIDER_URL")
+    voice_from: str = Field(default="+5511999990001", validation_alias="VOICE_FROM")
+    print_provider_url: str = Field(default="", validation_alias="PRINT_PROVIDER_URL")
+    letter_return_address: str = Field(
+        default="Caixa Postal 1000, São Paulo SP, 01000-000", validation_alias="LETTER_RETURN_ADDRESS"
+    )
     provider_token: SecretStr = Field(validation_alias="PROVIDER_TOKEN")
+    # This instance's share of each provider's rate (WhatsApp Cloud API: 80/s per number by default).
+    whatsapp_rate_per_second: float = Field(default=80.0, gt=0, validation_alias="WHATSAPP_RATE_PER_SECOND")
+    sms_rate_per_second: float = Field(default=30.0, gt=0, validation_alias="SMS_RATE_PER_SECOND")
+    recipient_spacing_seconds: float = Field(default=6.0, gt=0, validation_alias="RECIPIENT_SPACING_SECONDS")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
+
+
+def _other_channels(settings: MessagingSettings, http: httpx.AsyncClient, token: str) -> dict[int, Channel]:
+    """E-mail, voice and letter channels, each where its provider is configured."""
+    channels: dict[int, Channel] = {}
+    if settings.smtp_host:
+        channels[types_pb2.CHANNEL_EMAIL] = SmtpMail(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_username,
+            token,
+            settings.mail_from,
+            start_tls=settings.smtp_start_tls,
+        )
+    if settings.voice_provider_url:
+        channels[types_pb2.CHANNEL_VOICE] = TwilioVoice(
+            http, settings.voice_provider_url, settings.sms_account_sid, token, settings.voice_from
+        )
+    if settings.print_provider_url:
+        channels[types_pb2.CHANNEL_LETTER] = PrintProvider(
+            http, settings.print_provider_url, token, settings.letter_return_address
+        )
+    return channels
+
+
+def _throttle(settings: MessagingSettings) -> Throttle:
+    """Each provider's pace; e-mail, voice and letters take the default."""
+    spacing = settings.recipient_spacing_seconds
+    whatsapp, sms = settings.whatsapp_rate_per_second, settings.sms_rate_per_second
+    return Throttle(
+        {
+            WhatsAppCloud.name: Pace(whatsapp, 1, spacing),
+            SmsGateway.name: Pace(sms, 1, spacing),
+        },
+        Pace(DEFAULT_PACE.rate, DEFAULT_PACE.burst, spacing),
+    )
 
 
 async def main() -> None:
@@ -44,8 +102,9 @@ async def main() -> None:
     await messages.ensure_indexes()
     http = httpx.AsyncClient(timeout=10)
     locator = open_channel(settings.contact_locator_addr)
+    strategy = open_channel(settings.strategy_addr)
     token = settings.provider_token.get_secret_value()
-    channels = {
+    channels: dict[int, Channel] = {
         types_pb2.CHANNEL_SMS: SmsGateway(
             http, settings.sms_provider_url, settings.sms_account_sid, token, settings.sms_from
         ),
@@ -57,6 +116,7 @@ async def main() -> None:
             token,
         ),
     }
+    channels.update(_other_channels(settings, http, token))
     inbound_store = InboundRepository(
         messages.collection,
         runtime.outbox_collection("replies"),
@@ -71,6 +131,8 @@ async def main() -> None:
         runtime.clock,
         settings.portal_base_url,
         opt_outs=inbound_store,
+        policy=StrategyContactPolicy(strategy),
+        throttle=_throttle(settings),
     )
     inbound = Inbound(inbound_store, channels, runtime.clock)
     runtime.consume(["actions"], handlers(dispatcher))
@@ -82,6 +144,7 @@ async def main() -> None:
     async def close() -> None:
         await http.aclose()
         await locator.close()
+        await strategy.close()
 
     runtime.on_stop(close)
     await runtime.run()

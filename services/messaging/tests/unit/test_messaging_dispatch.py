@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -26,6 +27,8 @@ from cordial_messaging.domain.dispatch import (
     UncertainSend,
     with_status,
 )
+from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
+from cordial_messaging.domain.throttle import Pace, Throttle
 
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 WHATSAPP, SMS, MAIL = types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS, types_pb2.CHANNEL_EMAIL
@@ -137,7 +140,21 @@ async def fake_sleep(seconds: float) -> None:
     SLEPT.append(seconds)
 
 
-def make(recipients: list[Recipient], channels: dict[int, FakeChannel]) -> tuple[Dispatcher, FakeMessages, FakePlan]:
+class FakePolicy:
+    """Strategy's CheckContact: denies what it is told to, remembers every question."""
+
+    def __init__(self, deny: dict[int, PolicyVerdict] | None = None) -> None:
+        self.deny = deny or {}
+        self.asked: list[ContactCheck] = []
+
+    async def check(self, check: ContactCheck) -> PolicyVerdict:
+        self.asked.append(check)
+        return self.deny.get(check.channel, PolicyVerdict(True, "allowed", "within every rule"))
+
+
+def make(
+    recipients: list[Recipient], channels: dict[int, FakeChannel], policy: FakePolicy | None = None
+) -> tuple[Dispatcher, FakeMessages, FakePlan]:
     messages, plan = FakeMessages(), FakePlan(recipients)
     SLEPT.clear()
     dispatcher = Dispatcher(
@@ -148,6 +165,7 @@ def make(recipients: list[Recipient], channels: dict[int, FakeChannel]) -> tuple
         "https://portal.example/p/",
         retry_waits=(0.5, 2.0),
         sleep=fake_sleep,
+        policy=policy,
     )
     return dispatcher, messages, plan
 
@@ -382,3 +400,83 @@ async def test_a_point_opted_out_by_reply_is_skipped_for_the_next_one() -> None:
     await dispatcher.handle(ACTION)
     assert whatsapp.sent == []
     assert [m.to for m in sms.sent] == [PHONE_SMS.address]
+
+
+QUIET = PolicyVerdict(
+    False, "quiet_hours", "22:00 in America/Sao_Paulo is outside 08:00-20:00", datetime(2024, 3, 5, 11, 0, tzinfo=UTC)
+)
+
+
+async def test_policy_is_asked_before_each_send_with_the_recipient() -> None:
+    whatsapp, policy = FakeChannel("whatsapp"), FakePolicy()
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp}, policy)
+    await dispatcher.handle(ACTION)
+    assert policy.asked == [ContactCheck("t1", "a1", "d1", "p1", WHATSAPP, "cp-phone")]
+    assert len(whatsapp.sent) == 1
+    assert messages.state[("t1", "a1")] == "sent"
+
+
+async def test_a_denied_send_is_blocked_with_its_reason_and_not_sent() -> None:
+    whatsapp, sms = FakeChannel("whatsapp"), FakeChannel("sms")
+    policy = FakePolicy({WHATSAPP: QUIET, SMS: QUIET})
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, policy)
+    await dispatcher.handle(ACTION)
+    assert whatsapp.sent == []
+    assert sms.sent == []
+    assert messages.attempts[("t1", "a1")] == {}
+    assert messages.state[("t1", "a1")] == "blocked"
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert reason.startswith("blocked by the contact policy: whatsapp: quiet_hours: 22:00")
+    assert "next allowed at 2024-03-05T11:00:00+00:00" in reason
+    # message.failed frees strategy's reservation; its reason says it was blocked and why.
+    [event] = messages.events
+    assert event.type == "message.failed"
+    assert unpack_payload(event.envelope).reason == reason  # type: ignore[attr-defined]
+    await dispatcher.handle(ACTION)
+    assert len(messages.events) == 1
+    assert whatsapp.sent == []
+
+
+async def test_a_channel_denied_falls_back_to_an_allowed_one() -> None:
+    whatsapp, sms = FakeChannel("whatsapp"), FakeChannel("sms")
+    cap = PolicyVerdict(False, "channel_cap", "1 whatsapp message in 7 days already")
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, FakePolicy({WHATSAPP: cap}))
+    await dispatcher.handle(ACTION)
+    assert whatsapp.sent == []
+    assert len(sms.sent) == 1
+    assert messages.state[("t1", "a1")] == "sent"
+
+
+async def test_a_denial_after_a_real_failure_is_a_failure_naming_both() -> None:
+    whatsapp = FakeChannel("whatsapp", refuse={PHONE.address: PermanentSendFailure("not on whatsapp")})
+    sms = FakeChannel("sms")
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, FakePolicy({SMS: QUIET}))
+    await dispatcher.handle(ACTION)
+    assert messages.state[("t1", "a1")] == "failed"
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert "not on whatsapp" in reason
+    assert "quiet_hours" in reason
+
+
+async def test_sends_are_paced_per_recipient_and_provider() -> None:
+    clock = ControllableClock(NOW)
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    whatsapp = FakeChannel("whatsapp")
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+        clock,
+        "https://portal.example/p/",
+        sleep=sleep,
+        throttle=Throttle({"whatsapp": Pace(rate=80, burst=80, per_recipient_seconds=6)}),
+    )
+    await dispatcher.handle(ACTION)
+    await dispatcher.handle(replace(ACTION, action_id="a2"))
+    assert len(whatsapp.sent) == 2
+    assert slept == [6.0]  # the same person: the second message waits out the spacing

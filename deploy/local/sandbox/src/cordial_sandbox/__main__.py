@@ -1,10 +1,11 @@
-"""Run the sandbox: ``python -m cordial_sandbox --host 127.0.0.1 --port N --token T``."""
+"""Run the sandbox: ``python -m cordial_sandbox --host 127.0.0.1 --port N --token T [--smtp-port M]``."""
 
 import argparse
 
 import uvicorn
 
 from cordial_sandbox.app import create_app
+from cordial_sandbox.smtp import SmtpSink
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -14,6 +15,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8099, help="port to bind")
     parser.add_argument("--token", required=True, help="secret every provider accepts")
     parser.add_argument("--app-secret", default="", help="signs WhatsApp webhooks (defaults to the token)")
+    parser.add_argument("--smtp-port", type=int, default=0, help="port of the SMTP sink (0: no sink)")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser.parse_args(argv)
 
@@ -21,9 +23,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Start uvicorn serving a fresh sandbox app."""
     args = parse_args(argv)
-    uvicorn.run(
-        create_app(args.token, app_secret=args.app_secret), host=args.host, port=args.port, log_level=args.log_level
-    )
+    app = create_app(args.token, app_secret=args.app_secret)
+    sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
+    if sink is not None:
+        sink.start()
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    finally:
+        if sink is not None:
+            sink.stop()
 
 
 if __name__ == "__main__":

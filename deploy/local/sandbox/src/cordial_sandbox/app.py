@@ -9,11 +9,20 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import bureau, control, pix, sms, webhooks, whatsapp
+from cordial_sandbox import bureau, control, letters, lookup, pix, sms, smtp, voice, webhooks, whatsapp
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
-PROVIDERS: tuple[Provider, ...] = (sms.PROVIDER, whatsapp.PROVIDER, pix.PROVIDER, bureau.PROVIDER)
+PROVIDERS: tuple[Provider, ...] = (
+    sms.PROVIDER,
+    whatsapp.PROVIDER,
+    smtp.PROVIDER,
+    voice.PROVIDER,
+    letters.PROVIDER,
+    lookup.PROVIDER,
+    pix.PROVIDER,
+    bureau.PROVIDER,
+)
 
 
 def healthz() -> dict[str, str]:

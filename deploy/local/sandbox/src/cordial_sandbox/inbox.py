@@ -18,6 +18,13 @@ def digits(number: str) -> str:
     return "".join(ch for ch in number if ch.isdigit())
 
 
+def same_recipient(stored: str, wanted: str) -> bool:
+    """E-mail addresses compare case-insensitively, phone numbers by their digits."""
+    if "@" in wanted or "@" in stored:
+        return stored.strip().lower() == wanted.strip().lower()
+    return digits(stored) == digits(wanted)
+
+
 class Inbox:
     """Thread-safe list of accepted outbound messages."""
 
@@ -43,12 +50,11 @@ class Inbox:
 
     def list(self, *, channel: str | None = None, to: str | None = None) -> list[dict[str, Any]]:
         """Return messages in arrival order, filtered by channel and by recipient digits."""
-        want = digits(to) if to is not None else None
         with self._lock:
             found = [
                 m
                 for m in self._messages
-                if (channel is None or m["channel"] == channel) and (want is None or digits(m["to"]) == want)
+                if (channel is None or m["channel"] == channel) and (to is None or same_recipient(m["to"], to))
             ]
             return copy.deepcopy(found)
 

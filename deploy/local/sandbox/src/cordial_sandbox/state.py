@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 
 from cordial_sandbox.faults import FaultInjector
 from cordial_sandbox.inbox import Inbox, digits
+from cordial_sandbox.ledger import LookupLedger
 
 
 def utc_now() -> datetime:
@@ -86,6 +87,12 @@ class SandboxState:
     faults: FaultInjector = field(default_factory=FaultInjector)
     whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
     pix: PixCharges = field(default_factory=PixCharges)
+    # Where the SMTP sink listens, 0 when it was not started.
+    smtp_port: int = 0
+    # Printed letters, oldest first, and the first answer to each idempotency key.
+    letters: list[dict[str, Any]] = field(default_factory=list)
+    letters_by_key: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lookups: LookupLedger = field(default_factory=LookupLedger)
     inbox: Inbox = field(init=False)
     # The credit bureau's records, by id: notices, inscriptions (with their removal), and a lock over both.
     bureau_notices: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -112,6 +119,9 @@ class SandboxState:
         with self.bureau_lock:
             self.bureau_notices.clear()
             self.bureau_inscriptions.clear()
+        self.letters.clear()
+        self.letters_by_key.clear()
+        self.lookups.clear()
 
 
 def get_state(request: Request) -> SandboxState:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -34,13 +35,17 @@ def new_client(platform: Platform, name: str) -> httpx.Client:
 
 
 def debt_body(reference: str, **overrides: Any) -> dict[str, Any]:
-    """A valid debt of a debtor of its own (contact caps count per debtor); overrides replace top-level fields."""
+    """A valid debt of a debtor of its own (caps count per debtor); overrides replace top-level fields."""
     body: dict[str, Any] = {
         "client_reference": reference,
         "debtor": {"kind": "person", "document": CPF().generate(mask=True), "name": "Maria Souza"},
         "principal": {"amount_minor": 15000, "currency": "BRL"},
         "due_date": "2026-01-10",
-        "contact_points": {"phones": ["+55 11 91234-5678"], "emails": ["maria@example.com"]},
+        # A phone of its own too: messages to one recipient are spaced, so a shared number queues.
+        "contact_points": {
+            "phones": [f"+55119{random.randint(60_000_000, 99_999_999)}"],  # noqa: S311 - test data
+            "emails": ["maria@example.com"],
+        },
     }
     body.update(overrides)
     return body

@@ -46,6 +46,7 @@ class Platform:
     sandbox_url: str
     sandbox: ManagedProcess
     clock_offset_seconds: float = 0.0
+    sandbox_smtp_port: int = 0
     services: dict[str, ServiceProcess] = field(default_factory=dict)
 
     @property
@@ -93,10 +94,17 @@ def http_ok(url: str) -> bool:
     return httpx.get(url, timeout=1).status_code == 200
 
 
+def sandbox_smtp_port(sandbox_url: str) -> int:
+    """Where the sandbox's SMTP sink listens."""
+    return int(httpx.get(f"{sandbox_url}/sandbox/smtp", timeout=5).json()["port"])
+
+
 def start_sandbox(run_dir: Path, token: str, app_secret: str = "") -> tuple[str, ManagedProcess]:
     """Starts the provider sandbox on a free port; WhatsApp webhooks are signed with app_secret."""
     port = free_port()
     command = [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"]
+    # Its SMTP sink listens on a port of its own; GET /sandbox/smtp tells where.
+    command.append(f"--smtp-port={free_port()}")
     if app_secret:
         command.append(f"--app-secret={app_secret}")
     process = ManagedProcess(
@@ -153,8 +161,13 @@ def service_env(
     if name == "messaging":
         env.update(
             CONTACT_LOCATOR_ADDR=platform.services["contact-locator"].grpc_address,
+            STRATEGY_ADDR=platform.services["strategy"].grpc_address,
             SMS_PROVIDER_URL=platform.sandbox_url,
             WHATSAPP_PROVIDER_URL=platform.sandbox_url,
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(platform.sandbox_smtp_port),
+            VOICE_PROVIDER_URL=platform.sandbox_url,
+            PRINT_PROVIDER_URL=platform.sandbox_url,
             PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
             PORTAL_BASE_URL="http://127.0.0.1/portal",
         )
@@ -193,7 +206,9 @@ def start_platform(infra: Infra, run_dir: Path, clock_offset_seconds: float = 0.
     """Starts the sandbox and the six services; all share one clock offset (0 in real runs)."""
     keys = new_secrets()
     sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"], keys["WHATSAPP_APP_SECRET"])
-    platform = Platform(infra, run_dir, keys, sandbox_url, sandbox, clock_offset_seconds)
+    platform = Platform(
+        infra, run_dir, keys, sandbox_url, sandbox, clock_offset_seconds, sandbox_smtp_port(sandbox_url)
+    )
     try:
         for name in SERVICES:
             start_service(platform, name)

@@ -39,11 +39,16 @@ def handlers(directory: Directory) -> Handler:
         if outcome is not None:
             await directory.learn(envelope.tenant, update.contact_point_id, update.channel, outcome)
 
+    async def on_sent(envelope: envelope_pb2.Envelope) -> None:
+        sent = unpack_payload(envelope)
+        assert isinstance(sent, messages_pb2.MessageSent)
+        await directory.contacted(envelope.tenant, sent.contact_point_id, sent.channel)
+
     async def on_reply(envelope: envelope_pb2.Envelope) -> None:
         reply = unpack_payload(envelope)
         assert isinstance(reply, messages_pb2.ReplyReceived)
         if reply.intent == messages_pb2.REPLY_INTENT_NOT_ME:
-            await directory.not_me(envelope.tenant, reply.contact_point_id)
+            await directory.not_me(envelope.tenant, reply.contact_point_id, reply.channel)
         else:
             await directory.learn(envelope.tenant, reply.contact_point_id, reply.channel, "replied")
 
@@ -54,5 +59,6 @@ def handlers(directory: Directory) -> Handler:
             "contact.opted_out": on_opted_out,
             "message.delivery_updated": on_delivery,
             "reply.received": on_reply,
+            "message.sent": on_sent,
         }
     )

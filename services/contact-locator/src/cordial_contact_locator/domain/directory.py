@@ -26,6 +26,15 @@ class ContactPoints(Protocol):
     async def get(self, tenant: str, point_id: str) -> ContactPoint | None: ...
 
 
+class Outcomes(Protocol):
+    """Counts contacts and right-party contacts per tenant, point source and channel (the RPC rate)."""
+
+    def count(self, tenant: str, source: str, channel: int, outcome: str) -> None: ...
+
+
+CONTACTED, RIGHT_PARTY, WRONG_PARTY = "contacted", "right_party", "wrong_party"
+
+
 @dataclass(frozen=True)
 class PlannedContact:
     """A usable point on one channel, with its score and why."""
@@ -39,8 +48,11 @@ class PlannedContact:
 class Directory:
     """Knows every debtor's contact points and which to use."""
 
-    def __init__(self, points: ContactPoints, clock: Clock, lookup_hash: LookupHash) -> None:
+    def __init__(
+        self, points: ContactPoints, clock: Clock, lookup_hash: LookupHash, outcomes: Outcomes | None = None
+    ) -> None:
         self._points = points
+        self._outcomes = outcomes
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
         self._hash = lookup_hash
@@ -90,11 +102,24 @@ class Directory:
         """The debtor asked not to be contacted on this channel through this point."""
         await self._points.block(tenant, point_id, channel, f"opted out ({source})")
 
+    async def contacted(self, tenant: str, point_id: str, channel: int) -> None:
+        """A message went out through this point: one more contact towards the RPC rate."""
+        point = await self._points.get(tenant, point_id)
+        if point is not None:
+            self._count(point, channel, CONTACTED)
+
+    def _count(self, point: ContactPoint, channel: int, outcome: str) -> None:
+        if self._outcomes is not None:
+            self._outcomes.count(point.tenant, point.source, channel, outcome)
+
     async def learn(self, tenant: str, point_id: str, channel: int, outcome: str) -> None:
         """One more outcome of contacting through this point on this channel."""
         point = await self._points.get(tenant, point_id)
         if point is None:
             return
+        if outcome == "replied":
+            # The person answered and did not say "not me": the right party was reached.
+            self._count(point, channel, RIGHT_PARTY)
         belief = Beta(*point.reach.get(channel, (1.0, 1.0))).updated(outcome)
         await self._points.set_reach(tenant, point_id, channel, belief)
 
@@ -103,8 +128,11 @@ class Directory:
         await self._points.block(tenant, point_id, channel, "not on WhatsApp (131026)")
         await self.learn(tenant, point_id, channel, "failed")
 
-    async def not_me(self, tenant: str, point_id: str) -> None:
+    async def not_me(self, tenant: str, point_id: str, channel: int = 0) -> None:
         """Whoever answered is not the debtor: the point is never used for them again."""
+        point = await self._points.get(tenant, point_id)
+        if point is not None:
+            self._count(point, channel, WRONG_PARTY)
         await self._points.remove(tenant, point_id, "the person reached said it is not them")
 
     def _event(self, point: ContactPoint, debt_id: str) -> Event:

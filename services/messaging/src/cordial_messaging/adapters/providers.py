@@ -29,7 +29,7 @@ def _raise_for(response: httpx.Response, provider: str) -> None:
     raise PermanentSendFailure(f"{provider} answered {response.status_code}: {detail}")
 
 
-async def _post(provider: str, request: Awaitable[httpx.Response]) -> httpx.Response:
+async def post_checked(provider: str, request: Awaitable[httpx.Response]) -> httpx.Response:
     """Sends; a request that never left is transient, one whose answer was lost is uncertain."""
     try:
         response = await request
@@ -55,7 +55,7 @@ class SmsGateway:
     async def send(self, message: OutboundMessage) -> str:
         """Posts the message; returns the provider's message sid (Twilio takes no idempotency key)."""
         form = {"To": message.to, "From": self._sender, "Body": message.text}
-        response = await _post(self.name, self._client.post(self._url, data=form, auth=self._auth))
+        response = await post_checked(self.name, self._client.post(self._url, data=form, auth=self._auth))
         return str(response.json()["sid"])
 
     async def reconcile(self, attempt: Attempt) -> Reconciled:
@@ -90,7 +90,7 @@ class WhatsAppCloud:
     async def send(self, message: OutboundMessage) -> str:
         """Posts a template message, or a text one when no template is named; returns the wamid."""
         body = self._text(message) if not message.template else self._template(message)
-        response = await _post(self.name, self._client.post(self._url, json=body, headers=self._headers))
+        response = await post_checked(self.name, self._client.post(self._url, json=body, headers=self._headers))
         return str(response.json()["messages"][0]["id"])
 
     @staticmethod

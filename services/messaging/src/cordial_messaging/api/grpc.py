@@ -19,6 +19,7 @@ _STATES = {
     "uncertain": pb.MESSAGE_STATE_PENDING,
     "sent": pb.MESSAGE_STATE_SENT,
     "failed": pb.MESSAGE_STATE_FAILED,
+    "blocked": pb.MESSAGE_STATE_BLOCKED,
 }
 
 
@@ -76,6 +77,7 @@ class MessagingServicer(pb_grpc.MessagingServiceServicer):
                 state=_STATES[doc["state"]],
                 provider_message_id=doc.get("provider_message_id", ""),
                 text=self._messages.text_of(doc),
+                reason=doc.get("reason", ""),
             )
             if doc.get("sent_at"):
                 message.sent_at.FromDatetime(doc["sent_at"])

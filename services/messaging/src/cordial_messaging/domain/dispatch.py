@@ -17,11 +17,13 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
 from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
+from cordial_messaging.domain.throttle import Throttle
 
 SOURCE = "messaging"
 # Message states.
-PENDING, SENT, FAILED, UNCERTAIN = "pending", "sent", "failed", "uncertain"
+PENDING, SENT, FAILED, UNCERTAIN, BLOCKED = "pending", "sent", "failed", "uncertain", "blocked"
 # Attempt states: STARTED is recorded before the provider is called.
 STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
 # Backoff between tries of a send the provider could not take now.
@@ -157,6 +159,8 @@ class Dispatcher:
         retry_waits: tuple[float, ...] = DEFAULT_RETRY_WAITS,
         sleep: Sleep = asyncio.sleep,
         opt_outs: OptOuts | None = None,
+        policy: ContactPolicy | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self._messages = messages
         self._plan = plan
@@ -167,6 +171,8 @@ class Dispatcher:
         self._waits = retry_waits
         self._sleep = sleep
         self._opt_outs = opt_outs
+        self._policy = policy
+        self._throttle = throttle
 
     async def handle(self, action: ActionToSend) -> None:
         """Sends the action's message unless it was already sent, given up or may have been sent."""
@@ -180,6 +186,7 @@ class Dispatcher:
         template, text, parameters = self._compose(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
         version = record.version
+        blocked: list[str] = []
         for recipient in await self._plan.plan(action.debtor_id, action.channels):
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
@@ -188,6 +195,10 @@ class Dispatcher:
                 continue
             if await self._opted_out(action.tenant, recipient):
                 failures.append(f"{channel.name}: the debtor opted out of this contact point")
+                continue
+            verdict = await self._allowed(action, recipient)
+            if not verdict.allowed:
+                blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
             attempt = Attempt(
                 attempt_id,
@@ -208,7 +219,24 @@ class Dispatcher:
                 return
             await self._messages.end_attempt(action, attempt_id, status, result)
             failures.append(f"{channel.name}: {result}")
-        await self._failed(action, "; ".join(failures) or "no usable contact point")
+        if blocked and not failures:
+            await self._failed(action, "blocked by the contact policy: " + "; ".join(blocked), BLOCKED)
+            return
+        await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
+
+    async def _allowed(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
+        """The contact policy now, for this recipient; always allowed when none is wired."""
+        if self._policy is None:
+            return PolicyVerdict(True)
+        check = ContactCheck(
+            action.tenant,
+            action.action_id,
+            action.debt_id,
+            action.debtor_id,
+            recipient.channel,
+            recipient.contact_point_id,
+        )
+        return await self._policy.check(check)
 
     async def _opted_out(self, tenant: str, recipient: Recipient) -> bool:
         """True when a reply here asked to stop contact on this point and channel."""
@@ -235,6 +263,8 @@ class Dispatcher:
 
     async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
         """Sends with backoff on transient failures: (ACCEPTED, provider id) or (status, reason)."""
+        # Paced once: a try the provider did not take reached nobody, so its retries follow the backoff alone.
+        await self._pace(channel.name, outbound.to)
         for wait in (*self._waits, None):
             try:
                 return ACCEPTED, await channel.send(outbound)
@@ -245,6 +275,21 @@ class Dispatcher:
                     return NOT_ACCEPTED, str(exc)
                 await self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _pace(self, provider: str, recipient: str) -> None:
+        """Waits until the provider's rate and the recipient's spacing allow one more send."""
+        if self._throttle is None:
+            return
+        while True:
+            wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
+            if wait > 0:
+                await self._sleep(wait)
+                continue
+            wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
+            if wait > 0:
+                await self._sleep(wait)
+            if self._throttle.claim(provider, recipient, self._clock.now().timestamp()):
+                return
 
     def _compose(self, action: ActionToSend) -> tuple[str, str, tuple[str, ...]]:
         """The template name, the rendered text and the template's parameters."""
@@ -277,7 +322,8 @@ class Dispatcher:
         }
         await self._messages.finish(action, SENT, fields, [self._event(action, "message.sent", sent)])
 
-    async def _failed(self, action: ActionToSend, reason: str) -> None:
+    async def _failed(self, action: ActionToSend, reason: str, state: str = FAILED) -> None:
+        """Gives the action up; message.failed frees strategy's reservation of the contact."""
         failed = messages_pb2.MessageFailed(
             message_id=action.action_id,
             action_id=action.action_id,
@@ -285,7 +331,7 @@ class Dispatcher:
             debtor_id=action.debtor_id,
             reason=reason,
         )
-        await self._messages.finish(action, FAILED, {"reason": reason}, [self._event(action, "message.failed", failed)])
+        await self._messages.finish(action, state, {"reason": reason}, [self._event(action, "message.failed", failed)])
 
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
         return self._events.event(

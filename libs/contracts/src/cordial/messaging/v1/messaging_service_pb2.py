@@ -27,29 +27,29 @@ from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,cordial/messaging/v1/messaging_service.proto\x12\x14\x63ordial.messaging.v1\x1a cordial/events/v1/messages.proto\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"&\n\x13ListMessagesRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"\xf8\x01\n\x07Message\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x31\n\x05state\x18\x05 \x01(\x0e\x32\".cordial.messaging.v1.MessageState\x12\x1b\n\x13provider_message_id\x18\x06 \x01(\t\x12\x0c\n\x04text\x18\x07 \x01(\t\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"G\n\x14ListMessagesResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.cordial.messaging.v1.Message\"\x92\x01\n\x1cRecordDeliveryReceiptRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x02 \x01(\t\x12/\n\x05state\x18\x03 \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x04 \x01(\t\"B\n\x1dRecordDeliveryReceiptResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12\x10\n\x08recorded\x18\x02 \x01(\x08\"\xa2\x01\n\x12RecordReplyRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x03 \x01(\t\x12\x0e\n\x06sender\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x13\n\x0bin_reply_to\x18\x06 \x01(\t\"q\n\x13RecordReplyResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12.\n\x06intent\x18\x02 \x01(\x0e\x32\x1e.cordial.events.v1.ReplyIntent\x12\x19\n\x11\x63onfirmation_sent\x18\x03 \x01(\x08*z\n\x0cMessageState\x12\x1d\n\x19MESSAGE_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15MESSAGE_STATE_PENDING\x10\x01\x12\x16\n\x12MESSAGE_STATE_SENT\x10\x02\x12\x18\n\x14MESSAGE_STATE_FAILED\x10\x03\x32\xe0\x02\n\x10MessagingService\x12\x65\n\x0cListMessages\x12).cordial.messaging.v1.ListMessagesRequest\x1a*.cordial.messaging.v1.ListMessagesResponse\x12\x80\x01\n\x15RecordDeliveryReceipt\x12\x32.cordial.messaging.v1.RecordDeliveryReceiptRequest\x1a\x33.cordial.messaging.v1.RecordDeliveryReceiptResponse\x12\x62\n\x0bRecordReply\x12(.cordial.messaging.v1.RecordReplyRequest\x1a).cordial.messaging.v1.RecordReplyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,cordial/messaging/v1/messaging_service.proto\x12\x14\x63ordial.messaging.v1\x1a cordial/events/v1/messages.proto\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"&\n\x13ListMessagesRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"\x88\x02\n\x07Message\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x31\n\x05state\x18\x05 \x01(\x0e\x32\".cordial.messaging.v1.MessageState\x12\x1b\n\x13provider_message_id\x18\x06 \x01(\t\x12\x0c\n\x04text\x18\x07 \x01(\t\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\t \x01(\t\"G\n\x14ListMessagesResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.cordial.messaging.v1.Message\"\x92\x01\n\x1cRecordDeliveryReceiptRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x02 \x01(\t\x12/\n\x05state\x18\x03 \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x04 \x01(\t\"B\n\x1dRecordDeliveryReceiptResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12\x10\n\x08recorded\x18\x02 \x01(\x08\"\xa2\x01\n\x12RecordReplyRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x03 \x01(\t\x12\x0e\n\x06sender\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x13\n\x0bin_reply_to\x18\x06 \x01(\t\"q\n\x13RecordReplyResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12.\n\x06intent\x18\x02 \x01(\x0e\x32\x1e.cordial.events.v1.ReplyIntent\x12\x19\n\x11\x63onfirmation_sent\x18\x03 \x01(\x08*\x95\x01\n\x0cMessageState\x12\x1d\n\x19MESSAGE_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15MESSAGE_STATE_PENDING\x10\x01\x12\x16\n\x12MESSAGE_STATE_SENT\x10\x02\x12\x18\n\x14MESSAGE_STATE_FAILED\x10\x03\x12\x19\n\x15MESSAGE_STATE_BLOCKED\x10\x04\x32\xe0\x02\n\x10MessagingService\x12\x65\n\x0cListMessages\x12).cordial.messaging.v1.ListMessagesRequest\x1a*.cordial.messaging.v1.ListMessagesResponse\x12\x80\x01\n\x15RecordDeliveryReceipt\x12\x32.cordial.messaging.v1.RecordDeliveryReceiptRequest\x1a\x33.cordial.messaging.v1.RecordDeliveryReceiptResponse\x12\x62\n\x0bRecordReply\x12(.cordial.messaging.v1.RecordReplyRequest\x1a).cordial.messaging.v1.RecordReplyResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.messaging.v1.messaging_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MESSAGESTATE']._serialized_start=1028
-  _globals['_MESSAGESTATE']._serialized_end=1150
+  _globals['_MESSAGESTATE']._serialized_start=1045
+  _globals['_MESSAGESTATE']._serialized_end=1194
   _globals['_LISTMESSAGESREQUEST']._serialized_start=167
   _globals['_LISTMESSAGESREQUEST']._serialized_end=205
   _globals['_MESSAGE']._serialized_start=208
-  _globals['_MESSAGE']._serialized_end=456
-  _globals['_LISTMESSAGESRESPONSE']._serialized_start=458
-  _globals['_LISTMESSAGESRESPONSE']._serialized_end=529
-  _globals['_RECORDDELIVERYRECEIPTREQUEST']._serialized_start=532
-  _globals['_RECORDDELIVERYRECEIPTREQUEST']._serialized_end=678
-  _globals['_RECORDDELIVERYRECEIPTRESPONSE']._serialized_start=680
-  _globals['_RECORDDELIVERYRECEIPTRESPONSE']._serialized_end=746
-  _globals['_RECORDREPLYREQUEST']._serialized_start=749
-  _globals['_RECORDREPLYREQUEST']._serialized_end=911
-  _globals['_RECORDREPLYRESPONSE']._serialized_start=913
-  _globals['_RECORDREPLYRESPONSE']._serialized_end=1026
-  _globals['_MESSAGINGSERVICE']._serialized_start=1153
-  _globals['_MESSAGINGSERVICE']._serialized_end=1505
+  _globals['_MESSAGE']._serialized_end=472
+  _globals['_LISTMESSAGESRESPONSE']._serialized_start=474
+  _globals['_LISTMESSAGESRESPONSE']._serialized_end=545
+  _globals['_RECORDDELIVERYRECEIPTREQUEST']._serialized_start=548
+  _globals['_RECORDDELIVERYRECEIPTREQUEST']._serialized_end=694
+  _globals['_RECORDDELIVERYRECEIPTRESPONSE']._serialized_start=696
+  _globals['_RECORDDELIVERYRECEIPTRESPONSE']._serialized_end=762
+  _globals['_RECORDREPLYREQUEST']._serialized_start=765
+  _globals['_RECORDREPLYREQUEST']._serialized_end=927
+  _globals['_RECORDREPLYRESPONSE']._serialized_start=929
+  _globals['_RECORDREPLYRESPONSE']._serialized_end=1042
+  _globals['_MESSAGINGSERVICE']._serialized_start=1197
+  _globals['_MESSAGINGSERVICE']._serialized_end=1549
 # @@protoc_insertion_point(module_scope)

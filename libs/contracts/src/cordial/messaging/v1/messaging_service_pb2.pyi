@@ -18,10 +18,12 @@ class MessageState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MESSAGE_STATE_PENDING: _ClassVar[MessageState]
     MESSAGE_STATE_SENT: _ClassVar[MessageState]
     MESSAGE_STATE_FAILED: _ClassVar[MessageState]
+    MESSAGE_STATE_BLOCKED: _ClassVar[MessageState]
 MESSAGE_STATE_UNSPECIFIED: MessageState
 MESSAGE_STATE_PENDING: MessageState
 MESSAGE_STATE_SENT: MessageState
 MESSAGE_STATE_FAILED: MessageState
+MESSAGE_STATE_BLOCKED: MessageState
 
 class ListMessagesRequest(_message.Message):
     __slots__ = ("debt_id",)
@@ -30,7 +32,7 @@ class ListMessagesRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
 
 class Message(_message.Message):
-    __slots__ = ("message_id", "action_id", "debt_id", "channel", "state", "provider_message_id", "text", "sent_at")
+    __slots__ = ("message_id", "action_id", "debt_id", "channel", "state", "provider_message_id", "text", "sent_at", "reason")
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -39,6 +41,7 @@ class Message(_message.Message):
     PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     message_id: str
     action_id: str
     debt_id: str
@@ -47,7 +50,8 @@ class Message(_message.Message):
     provider_message_id: str
     text: str
     sent_at: _timestamp_pb2.Timestamp
-    def __init__(self, message_id: _Optional[str] = ..., action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., state: _Optional[_Union[MessageState, str]] = ..., provider_message_id: _Optional[str] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    reason: str
+    def __init__(self, message_id: _Optional[str] = ..., action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., state: _Optional[_Union[MessageState, str]] = ..., provider_message_id: _Optional[str] = ..., text: _Optional[str] = ..., sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ListMessagesResponse(_message.Message):
     __slots__ = ("messages",)

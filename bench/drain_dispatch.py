@@ -1,0 +1,194 @@
+"""Drains a burst of 50,000 requested actions through the dispatcher at the configured pace, on simulated time.
+
+Run: ``make bench`` (or ``.venv/bin/python bench/drain_dispatch.py --actions 50000 --rate 80``).
+The dispatcher is the real one (domain/dispatch.py with its Throttle); messages, the contact plan
+and the provider are in-memory, and time is a discrete-event simulation: ``workers`` concurrent
+handlers (as consumer partitions would be) sleep on a virtual clock that jumps to the next wake-up.
+It prints the simulated drain time and rate, the most sends in any one second against the limit,
+and the closest two messages to one recipient came, with the wall time the simulation took.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import heapq
+import itertools
+import time
+from datetime import UTC, datetime, timedelta
+
+from cordial.types.v1 import types_pb2
+from cordial_core.clock import ControllableClock
+from cordial_core.events import Event
+from cordial_core.money import Money
+from cordial_messaging.domain.dispatch import (
+    ActionToSend,
+    Attempt,
+    Dispatcher,
+    MessageRecord,
+    OutboundMessage,
+    Recipient,
+    Reconciled,
+)
+from cordial_messaging.domain.throttle import Pace, Throttle
+
+START = datetime(2026, 11, 24, 13, 0, tzinfo=UTC)
+WHATSAPP = types_pb2.CHANNEL_WHATSAPP
+
+
+class VirtualTime:
+    """A clock and a sleep that only move when every handler waits: the next wake-up becomes now."""
+
+    def __init__(self, clock: ControllableClock) -> None:
+        self.clock = clock
+        self._waiting: list[tuple[datetime, int, asyncio.Future[None]]] = []
+        self._seq = itertools.count()
+
+    async def sleep(self, seconds: float) -> None:
+        """Waits ``seconds`` of virtual time."""
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiting, (self.clock.now() + timedelta(seconds=seconds), next(self._seq), future))
+        await future
+
+    async def drive(self, work: asyncio.Future[list[None]]) -> None:
+        """Lets handlers run until all wait, then wakes those due next, until the work is done."""
+        while not work.done():
+            for _ in range(3):
+                await asyncio.sleep(0)
+            if not self._waiting:
+                continue
+            due = self._waiting[0][0]
+            self.clock.set(max(self.clock.now(), due))
+            while self._waiting and self._waiting[0][0] <= due:
+                heapq.heappop(self._waiting)[2].set_result(None)
+
+
+class Messages:
+    """In-memory messages: enough of the repository for a first send."""
+
+    def __init__(self) -> None:
+        self.state: dict[str, str] = {}
+
+    async def open(self, action: ActionToSend) -> MessageRecord:
+        return MessageRecord(self.state.setdefault(action.action_id, "pending"), 0, {})
+
+    async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
+        return True
+
+    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None:
+        return None
+
+    async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None:
+        self.state[action.action_id] = state
+
+    async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]:
+        return set()
+
+
+class Plan:
+    """Each debtor's one WhatsApp number; ``repeat`` debtors share a number with another."""
+
+    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
+        return [Recipient(f"cp-{debtor_id}", WHATSAPP, f"+55119{int(debtor_id) % 1_000_000_000:08d}")]
+
+
+class Provider:
+    """Records when each message was accepted, on the virtual clock."""
+
+    name = "whatsapp-cloud"
+
+    def __init__(self, clock: ControllableClock) -> None:
+        self.clock = clock
+        self.sent: list[tuple[float, str]] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.sent.append((self.clock.now().timestamp() - START.timestamp(), message.to))
+        return f"wamid.{len(self.sent)}"
+
+    async def reconcile(self, attempt: Attempt) -> Reconciled:
+        return Reconciled(False)
+
+
+def most_in_one_second(times: list[float]) -> int:
+    """The most sends in any window of one second (half-open), by a sliding window over sorted times."""
+    times, best, left = sorted(times), 0, 0
+    for right, t in enumerate(times):
+        while times[left] <= t - 1.0:
+            left += 1
+        best = max(best, right - left + 1)
+    return best
+
+
+def closest_repeat(sent: list[tuple[float, str]]) -> float | None:
+    """The shortest gap between two messages to one recipient."""
+    last: dict[str, float] = {}
+    gaps = []
+    for t, to in sorted(sent):
+        if to in last:
+            gaps.append(t - last[to])
+        last[to] = t
+    return min(gaps) if gaps else None
+
+
+async def run(args: argparse.Namespace) -> None:
+    """Requests the burst at once and drains it."""
+    clock = ControllableClock(START)
+    virtual = VirtualTime(clock)
+    provider = Provider(clock)
+    dispatcher = Dispatcher(
+        Messages(),
+        Plan(),
+        {WHATSAPP: provider},
+        clock,
+        "https://portal.example/p",
+        sleep=virtual.sleep,
+        throttle=Throttle({provider.name: Pace(args.rate, args.burst, args.spacing)}),
+    )
+    # Every 100th action is for a debtor already in the burst (same number): its spacing must hold.
+    debtors = [i - 1 if i % 100 == 99 else i for i in range(args.actions)]
+    actions = [
+        ActionToSend(f"a{i}", "t1", f"d{i}", str(d), (WHATSAPP,), "reminder", Money(15000, "BRL"), "Loja X")
+        for i, d in enumerate(debtors)
+    ]
+    queue: asyncio.Queue[ActionToSend] = asyncio.Queue()
+    for action in actions:
+        queue.put_nowait(action)
+
+    async def worker() -> None:
+        while not queue.empty():
+            await dispatcher.handle(queue.get_nowait())
+
+    started = time.perf_counter()
+    work = asyncio.gather(*(worker() for _ in range(args.workers)))
+    await virtual.drive(work)
+    wall = time.perf_counter() - started
+    times = [t for t, _ in provider.sent]
+    drained = max(times)
+    print(f"sent {len(provider.sent)} of {args.actions} in {drained:.1f}s simulated = {len(times) / drained:.1f}/s")
+    print(f"  expected drain at the pace: {(args.actions - args.burst) / args.rate:.1f}s")
+    print(f"  most sends in any one second: {most_in_one_second(times)} (rate {args.rate:g}/s, burst {args.burst})")
+    gap = closest_repeat(provider.sent)
+    print(f"  closest two messages to one recipient: {gap:.2f}s apart (spacing {args.spacing:g}s)")
+    print(f"  simulation took {wall:.1f}s of wall time")
+
+
+def main() -> None:
+    """Parses the knobs, prints the conditions, runs."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--actions", type=int, default=50_000)
+    parser.add_argument("--rate", type=float, default=80.0)
+    parser.add_argument("--burst", type=int, default=1)
+    parser.add_argument("--spacing", type=float, default=6.0)
+    parser.add_argument("--workers", type=int, default=64)
+    args = parser.parse_args()
+    print(
+        f"conditions: {args.actions} actions requested at once, one WhatsApp sender, pace {args.rate:g}/s "
+        f"burst {args.burst}, {args.spacing:g}s between two messages to one recipient (1% of actions repeat a "
+        f"recipient), {args.workers} concurrent handlers, real Dispatcher and Throttle, in-memory store and "
+        f"provider, simulated time"
+    )
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()

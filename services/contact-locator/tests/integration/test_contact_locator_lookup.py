@@ -1,0 +1,86 @@
+"""Verification against the sandbox's Lookup v2 over a real socket: paid once per TTL, within budget and rate."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from cordial_contact_locator.adapters.lookup import TwilioLookup
+from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
+from cordial_contact_locator.domain.verification import FAILED, LOOKED_UP, OVER_BUDGET, Verifier
+from cordial_core.clock import SystemClock
+from cordial_core.rate_limit import TokenBucket
+from cordial_stack.paths import new_run_dir
+from cordial_stack.platform import start_sandbox
+
+TOKEN = "integration-sandbox-token-lookup"
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """The provider sandbox as its own process for this module."""
+    url, process = start_sandbox(new_run_dir("test"), TOKEN)
+    try:
+        yield url
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on a freshly reset sandbox."""
+    async with httpx.AsyncClient(timeout=10) as client:
+        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
+        yield client
+
+
+def _verifier(http: httpx.AsyncClient, url: str, budget: int = 1000, token: str = TOKEN) -> Verifier:
+    clock = SystemClock()
+    return Verifier(
+        TwilioLookup(http, url, "ACtest", token, clock),
+        MemoryCache(),
+        MemoryBudgets(),
+        clock,
+        TokenBucket(rate=1000, burst=50, now=clock.now().timestamp()),
+        ttl=timedelta(days=30),
+        monthly_budget=budget,
+    )
+
+
+async def test_line_types_from_lookup_v2_paid_once_within_the_ttl(http: httpx.AsyncClient, sandbox_url: str) -> None:
+    verifier = _verifier(http, sandbox_url)
+    mobile = await verifier.verify("t1", "+5511987654321")
+    assert mobile.source == LOOKED_UP
+    assert mobile.info is not None
+    assert (mobile.info.valid, mobile.info.line_type) == (True, "mobile")
+    assert mobile.info.carrier
+    landline = await verifier.verify("t1", "+551133334444")
+    assert landline.info is not None
+    assert landline.info.line_type == "landline"
+    invalid = await verifier.verify("t1", "12345")
+    assert invalid.info is not None
+    assert not invalid.info.valid
+    await verifier.verify("t1", "+5511987654321")
+    ledger = (await http.get(f"{sandbox_url}/sandbox/lookups")).json()
+    assert ledger["total"] == 3
+    assert ledger["per_number_max"] == 1
+
+
+async def test_a_batch_stays_within_budget_and_counts_provider_faults(
+    http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    armed = await http.post(f"{sandbox_url}/sandbox/faults", json={"channel": "lookup", "status": 503, "count": 1})
+    assert armed.status_code == 200, armed.text
+    verifier = _verifier(http, sandbox_url, budget=40)
+    progress = await verifier.batch("t1", [f"+55119{i:08d}" for i in range(60)], workers=8)
+    assert progress.done == 60
+    assert progress.counts[OVER_BUDGET] == 20
+    assert progress.counts[FAILED] == 1
+    assert progress.counts[LOOKED_UP] == 39
+    assert (await http.get(f"{sandbox_url}/sandbox/lookups")).json()["total"] == 39
+    refused = await _verifier(http, sandbox_url, token="wrong").verify("t1", "+5511987650000")
+    assert refused.source == FAILED
+    assert "401" in refused.reason

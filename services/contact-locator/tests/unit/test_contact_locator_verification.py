@@ -1,0 +1,141 @@
+"""Verification: TTL cache, tenant budget, provider rate (token bucket on simulated time), batch progress."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from cordial_contact_locator.domain.verification import (
+    FAILED,
+    FROM_CACHE,
+    LOOKED_UP,
+    OVER_BUDGET,
+    BatchProgress,
+    LineInfo,
+    LookupFailure,
+    Verifier,
+)
+from cordial_core.clock import ControllableClock
+from cordial_core.rate_limit import TokenBucket
+
+NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
+
+
+class FakeLookup:
+    """The provider: records when each lookup happened on the simulated clock."""
+
+    def __init__(self, clock: ControllableClock, failing: set[str] | None = None) -> None:
+        self.clock = clock
+        self.calls: list[tuple[str, float]] = []
+        self.failing = failing or set()
+
+    async def lookup(self, number: str) -> LineInfo:
+        self.calls.append((number, self.clock.now().timestamp()))
+        if number in self.failing:
+            raise LookupFailure("provider answered 503")
+        return LineInfo(number, True, "mobile", "Claro", self.clock.now())
+
+
+class FakeCache:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], LineInfo] = {}
+
+    async def get(self, tenant: str, number: str) -> LineInfo | None:
+        return self.items.get((tenant, number))
+
+    async def put(self, tenant: str, info: LineInfo) -> None:
+        self.items[(tenant, info.number)] = info
+
+
+class FakeBudgets:
+    def __init__(self) -> None:
+        self.spent: Counter[tuple[str, str]] = Counter()
+
+    async def spend(self, tenant: str, month: str, limit: int) -> bool:
+        if self.spent[(tenant, month)] >= limit:
+            return False
+        self.spent[(tenant, month)] += 1
+        return True
+
+
+def make(
+    rate: float = 10, burst: int = 5, budget: int = 1000, failing: set[str] | None = None
+) -> tuple[Verifier, FakeLookup, ControllableClock, FakeBudgets]:
+    clock = ControllableClock(NOW)
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
+    lookup, budgets = FakeLookup(clock, failing), FakeBudgets()
+    verifier = Verifier(
+        lookup,
+        FakeCache(),
+        budgets,
+        clock,
+        TokenBucket(rate, burst, NOW.timestamp()),
+        ttl=timedelta(days=30),
+        monthly_budget=budget,
+        sleep=sleep,
+    )
+    return verifier, lookup, clock, budgets
+
+
+def test_token_bucket_allows_the_burst_then_spaces_takes_at_the_rate() -> None:
+    bucket = TokenBucket(rate=4, burst=2, now=0.0)
+    assert [bucket.take(0.0) for _ in range(4)] == [0.0, 0.0, 0.25, 0.5]
+    assert bucket.take(10.0) == 0.0  # refilled, capped at the burst
+    assert bucket.take(10.0) == 0.0
+    assert bucket.take(10.0) == 0.25
+    with pytest.raises(ValueError, match="rate"):
+        TokenBucket(rate=0, burst=1, now=0.0)
+
+
+async def test_a_number_is_not_paid_for_twice_within_the_ttl() -> None:
+    verifier, lookup, clock, budgets = make()
+    first = await verifier.verify("t1", "+5511987654321")
+    again = await verifier.verify("t1", "+5511987654321")
+    assert (first.source, again.source) == (LOOKED_UP, FROM_CACHE)
+    assert again.info == first.info
+    clock.advance(timedelta(days=31))
+    assert (await verifier.verify("t1", "+5511987654321")).source == LOOKED_UP
+    assert len(lookup.calls) == 2
+    assert budgets.spent[("t1", "2024-04")] == 1
+
+
+async def test_the_tenant_budget_is_never_exceeded_and_says_why() -> None:
+    verifier, lookup, _, _ = make(budget=3)
+    results = [await verifier.verify("t1", f"+55119876543{i:02d}") for i in range(5)]
+    assert [r.source for r in results] == [LOOKED_UP] * 3 + [OVER_BUDGET] * 2
+    assert "budget of 3" in results[-1].reason
+    assert len(lookup.calls) == 3
+    assert (await verifier.verify("t2", "+5511987654300")).source == LOOKED_UP  # another tenant's budget
+
+
+async def test_a_batch_respects_the_rate_reports_progress_and_dedupes() -> None:
+    verifier, lookup, _, _ = make(rate=10, burst=5, budget=150)
+    numbers = [f"+5511987{i:06d}" for i in range(200)] + ["+5511987000000"] * 3
+    progress = BatchProgress(0)
+    await verifier.batch("t1", numbers, progress, workers=16)
+    assert progress.snapshot() == {
+        "total": 200,
+        "done": 200,
+        "counts": {FROM_CACHE: 0, LOOKED_UP: 150, OVER_BUDGET: 50, FAILED: 0},
+        "percent": 100.0,
+    }
+    times = sorted(t for _, t in lookup.calls)
+    # In any one-second window, no more than the rate plus the burst.
+    assert max(sum(1 for t in times if start <= t < start + 1) for start in times) <= 10 + 5
+    # ... and no slower than it: the burst at once, then one every 1/rate seconds.
+    assert times[-1] - times[0] == pytest.approx((150 - 5) / 10)
+    assert len({n for n, _ in lookup.calls}) == len(lookup.calls)
+
+
+async def test_a_failed_lookup_is_counted_and_not_cached() -> None:
+    verifier, lookup, _, _ = make(failing={"+5511900000000"})
+    progress = await verifier.batch("t1", ["+5511900000000", "+5511900000001"])
+    assert progress.counts[FAILED] == 1
+    assert progress.counts[LOOKED_UP] == 1
+    lookup.failing.clear()
+    assert (await verifier.verify("t1", "+5511900000000")).source == LOOKED_UP

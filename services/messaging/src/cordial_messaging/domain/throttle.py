@@ -1,0 +1,57 @@
+"""Send pacing: each provider's rate (WhatsApp Cloud API: 80 messages/s per number by default) and a
+minimum spacing between two messages to the same person, both as token buckets on the clock's time.
+
+The buckets live in the process: with several instances, give each its share of the provider's rate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cordial_core.rate_limit import TokenBucket
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A provider's rate and burst, and the seconds to leave between two messages to one recipient."""
+
+    rate: float
+    burst: int
+    per_recipient_seconds: float
+
+
+# A burst of 1 spreads sends evenly, so no one-second window ever holds more than the rate.
+DEFAULT_PACE = Pace(rate=80.0, burst=1, per_recipient_seconds=6.0)
+
+
+class Throttle:
+    """Says how long to wait before a send so no recipient's spacing and no provider's rate is breached.
+
+    A sender waits for the recipient, then for a provider slot, then claims the recipient at the moment
+    it sends; a claim refused (another send to the same person got there first) starts over.
+    """
+
+    def __init__(self, paces: dict[str, Pace], default: Pace = DEFAULT_PACE) -> None:
+        self._paces = paces
+        self._default = default
+        self._providers: dict[str, TokenBucket] = {}
+        self._next: dict[tuple[str, str], float] = {}
+
+    def recipient_wait(self, provider: str, recipient: str, now: float) -> float:
+        """Seconds until this recipient may get another message from this provider."""
+        return max(0.0, self._next.get((provider, recipient), now) - now)
+
+    def provider_wait(self, provider: str, now: float) -> float:
+        """Reserves the provider's next slot; the seconds to wait for it."""
+        pace = self._paces.get(provider, self._default)
+        return self._providers.setdefault(provider, TokenBucket(pace.rate, pace.burst, now)).take(now)
+
+    def claim(self, provider: str, recipient: str, now: float) -> bool:
+        """Marks a send to the recipient now; False when its spacing has not passed (send nothing then)."""
+        key = (provider, recipient)
+        if self._next.get(key, now) > now:
+            return False
+        if len(self._next) > 100_000:
+            self._next = {k: t for k, t in self._next.items() if t > now}
+        self._next[key] = now + self._paces.get(provider, self._default).per_recipient_seconds
+        return True
