@@ -57,6 +57,8 @@ CATALOGUE: dict[str, EventType] = {
         EventType("agreement.activated", "debts", agreements_pb2.AgreementActivated),
         EventType("agreement.broken", "debts", agreements_pb2.AgreementBroken),
         EventType("agreement.settled", "debts", agreements_pb2.AgreementSettled),
+        EventType("agreement.cancelled", "debts", agreements_pb2.AgreementCancelled),
+        EventType("payment.unapplied", "debts", agreements_pb2.PaymentUnapplied),
         EventType("contact.verified", "contacts", contacts_pb2.ContactVerified),
         EventType("contact.rejected", "contacts", contacts_pb2.ContactRejected),
         EventType("action.requested", "actions", actions_pb2.ActionRequested),

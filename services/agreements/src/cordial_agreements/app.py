@@ -14,6 +14,7 @@ from cordial_agreements.adapters.agreements import AgreementRepository, ChargeRe
 from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.pix_provider import PixApi
 from cordial_agreements.adapters.policies import BalancePolicyRepository
+from cordial_agreements.adapters.unapplied import UnappliedPaymentRepository
 from cordial_agreements.api.events import handlers
 from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
@@ -69,7 +70,9 @@ async def main() -> None:
         )
         charges = ChargeRepository(TenantCollection(runtime.db["charges"]))
         links = PaymentLinks(provider, charges, agreements, LinkSettings(settings.pix_key, settings.boleto_bank))
-    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links)
+    unapplied = UnappliedPaymentRepository(runtime.outbox_collection("unapplied_payments"), runtime.clock)
+    await unapplied.ensure_indexes()
+    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links, unapplied)
     runtime.consume(["actions"], handlers(ledger))
     runtime.add_grpc(
         lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(AgreementsServicer(ledger, negotiation), server),
