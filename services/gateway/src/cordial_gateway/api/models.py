@@ -454,6 +454,15 @@ class WebhookEndpointOut(BaseModel):
     events: list[str]
     created_at: str
     secret: str | None = None
+    previous_secret_expires_at: str | None = Field(
+        default=None, description="until then deliveries carry a v1 signature with the previous secret too"
+    )
+
+
+class RotateSecretIn(Strict):
+    """How long the current secret keeps signing beside the new one."""
+
+    overlap_seconds: int = Field(default=86_400, ge=0, le=7 * 86_400)
 
 
 class WebhookEndpointsOut(BaseModel):
