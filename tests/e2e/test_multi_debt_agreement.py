@@ -13,6 +13,7 @@ import httpx
 from cordial_stack.e2e_support import debt_body, eventually
 from cordial_stack.platform import Platform
 
+BB = {"numeroConvenio": "1234567"}
 POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_validity_days": 3, "grace_days": 5}
 
 
@@ -49,7 +50,11 @@ def test_one_agreement_over_two_debts_paid_by_pix_settles_both(platform: Platfor
         assert api.get(f"/v1/debts/{debt_id}").json()["status"] == "in_agreement"
     assert api.get(f"/v1/debts/{debt_ids[1]}/offers").status_code == 409  # one live agreement per debt
 
+    auth = {"Authorization": f"Bearer {platform.secrets['PROVIDER_TOKEN']}"}
     for link in agreement["payment_links"]:
+        number = "000" + link["boleto_barcode"][25:42]  # BB: the nosso número inside the barcode's free field
+        at_bank = httpx.get(f"{platform.sandbox_url}/cobrancas/v2/boletos/{number}", headers=auth, params=BB)
+        assert at_bank.json()["linhaDigitavel"] == link["boleto_digitable_line"]  # registered at the bank
         paid = httpx.post(f"{platform.sandbox_url}/sandbox/pix/payments", json={"txid": link["txid"]})
         assert paid.json()["status"] == 200, paid.text
     done = api.get(f"/v1/agreements/{agreement['id']}").json()

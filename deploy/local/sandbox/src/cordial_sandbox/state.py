@@ -98,6 +98,9 @@ class SandboxState:
     bureau_notices: dict[str, dict[str, object]] = field(default_factory=dict)
     bureau_inscriptions: dict[str, dict[str, object]] = field(default_factory=dict)
     bureau_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Registered boletos by numeroTituloCliente (BB's API Cobranças), and their lock.
+    boletos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    boleto_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
@@ -121,6 +124,8 @@ class SandboxState:
             self.bureau_inscriptions.clear()
         self.letters.clear()
         self.letters_by_key.clear()
+        with self.boleto_lock:
+            self.boletos.clear()
         self.lookups.clear()
 
 

@@ -24,7 +24,7 @@ from cordial_agreements.domain.agreement import Agreement, AgreementState, split
 from cordial_agreements.domain.debt import CLOSED, Debt, DebtStatus, Payment
 from cordial_agreements.domain.ledger import SOURCE, Ledger
 from cordial_agreements.domain.offers import NegotiationPolicy, Offer, combined, menu
-from cordial_agreements.domain.payment_links import PaymentLinks
+from cordial_agreements.domain.payment_links import Payer, PaymentLinks
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
@@ -235,7 +235,7 @@ class Negotiation:
             return await self.get(tenant, agreement_id), False
         for one in agreement.debt_ids:
             await self._ledger.enter_agreement(tenant, one)
-        return await self._with_links(agreement, today), True
+        return await self._with_links(agreement, today, debt), True
 
     async def cancel(self, tenant: str, agreement_id: str, reason: str) -> tuple[Agreement, bool]:
         """Calls off a live agreement (its debts go back to collection); cancelling twice changes nothing."""
@@ -261,11 +261,13 @@ class Negotiation:
         if agreement is None:
             raise NotFound(f"agreement {agreement_id} not found", field="agreement_id")
         debt = await self._ledger.get(tenant, agreement.debt_ids[0])
-        return await self._with_links(agreement, self._ledger.today(debt))
+        return await self._with_links(agreement, self._ledger.today(debt), debt)
 
-    async def _with_links(self, agreement: Agreement, today: date) -> Agreement:
+    async def _with_links(self, agreement: Agreement, today: date, debt: Debt) -> Agreement:
         """The agreement with its payment links, creating those the provider has not made yet."""
-        return agreement if self._links is None else await self._links.ensure(agreement, today)
+        if self._links is None:
+            return agreement
+        return await self._links.ensure(agreement, today, Payer(debt.debtor.document, debt.debtor.name))
 
     async def debt_of_charge(self, tenant: str, txid: str) -> str:
         """The debt a PIX charge of this tenant settles."""
