@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.types.v1 import types_pb2
+from cordial_gateway.adapters.offer_sets import strategy_counts
 from cordial_gateway.api.deps import BackendsDep, Correlation, CurrentClient, call_metadata
 from cordial_gateway.api.models import (
     AcceptIn,
@@ -101,16 +102,25 @@ def unapplied_out(payment: pb.UnappliedPayment) -> UnappliedPaymentOut:
 
 @router.get("/v1/debts/{debt_id}/offers")
 async def list_offers(debt_id: str, client: CurrentClient, wired: BackendsDep) -> OffersOut:
-    """Today's menu for a debt: in full with the best discount, then installment plans the policy allows."""
-    reply = await wired.agreements.ListOffers(pb.ListOffersRequest(debt_id=debt_id), metadata=call_metadata(client))
+    """Today's menu for a debt: in full with the best discount, then the plans of the debt's treatment step
+    (the strategy's offer set; 3, 6, 12 by default) that the client's policy allows."""
+    metadata = call_metadata(client)
+    counts = await strategy_counts(wired.strategy, metadata, debt_id)
+    request = pb.ListOffersRequest(debt_id=debt_id, installment_counts=counts)
+    reply = await wired.agreements.ListOffers(request, metadata=metadata)
     return OffersOut(debt_id=debt_id, offers=[offer_out(o) for o in reply.offers])
 
 
 @router.post("/v1/offers")
 async def list_offers_for_debts(body: OffersIn, client: CurrentClient, wired: BackendsDep) -> OffersOut:
-    """Today's menu for several debts of one debtor together: each offer covers them all in one agreement."""
-    request = pb.ListOffersRequest(debt_ids=body.debt_ids, installment_counts=body.installment_counts)
-    reply = await wired.agreements.ListOffers(request, metadata=call_metadata(client))
+    """Today's menu for several debts of one debtor together: each offer covers them all in one agreement.
+
+    The plans are the ones asked for, else those of the first debt's treatment step (the strategy's offer set).
+    """
+    metadata = call_metadata(client)
+    counts = body.installment_counts or await strategy_counts(wired.strategy, metadata, body.debt_ids[0])
+    request = pb.ListOffersRequest(debt_ids=body.debt_ids, installment_counts=counts)
+    reply = await wired.agreements.ListOffers(request, metadata=metadata)
     return OffersOut(debt_id=body.debt_ids[0], offers=[offer_out(o) for o in reply.offers])
 
 
