@@ -167,6 +167,20 @@ async def test_cancel_an_active_agreement_frees_its_debts(rig: Rig) -> None:
     assert (await rig.negotiation.accept(rig.tenant, b, again.id))[1] is True
 
 
+async def test_recalling_a_debt_cancels_its_agreement_and_frees_the_others(rig: Rig) -> None:
+    a = await _place(rig, "rc-a", 30_000)
+    b = await _place(rig, "rc-b", 20_000)
+    quote = (await rig.negotiation.offers(rig.tenant, "", debt_ids=(a, b)))[0]
+    agreement, _ = await rig.negotiation.accept(rig.tenant, a, quote.id)
+    await rig.negotiation.recall(rig.tenant, b, "sold the portfolio")
+    stored = await rig.negotiation.get(rig.tenant, agreement.id)
+    assert stored.state == AgreementState.CANCELLED
+    assert stored.cancel_reason == f"debt {b} recalled by the client"
+    assert (await rig.ledger.get(rig.tenant, a)).status == DebtStatus.IN_COLLECTION
+    assert (await rig.ledger.get(rig.tenant, b)).status == DebtStatus.RECALLED
+    assert (await rig.negotiation.recall(rig.tenant, b, "again"))[1] is False
+
+
 async def test_renegotiation_after_a_break_follows_the_policy(rig: Rig) -> None:
     debt_id = await _place(rig, "r", 100_000)
     first = (await rig.negotiation.offers(rig.tenant, debt_id))[1]

@@ -260,14 +260,14 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         self, request: pb.RecallDebtRequest, context: grpc.aio.ServicerContext
     ) -> pb.RecallDebtResponse:
         """The client takes a debt back."""
-        debt, changed = await self._ledger.recall(_tenant(), request.debt_id, request.reason)
+        debt, changed = await self._negotiation.recall(_tenant(), request.debt_id, request.reason)
         return pb.RecallDebtResponse(debt=await self._view(debt), changed=changed)
 
     async def WriteOffDebt(
         self, request: pb.WriteOffDebtRequest, context: grpc.aio.ServicerContext
     ) -> pb.WriteOffDebtResponse:
         """The agency stops collecting a debt."""
-        debt, changed = await self._ledger.write_off(_tenant(), request.debt_id, request.reason)
+        debt, changed = await self._negotiation.write_off(_tenant(), request.debt_id, request.reason)
         return pb.WriteOffDebtResponse(debt=await self._view(debt), changed=changed)
 
     async def _view(self, debt: Debt) -> pb.Debt:

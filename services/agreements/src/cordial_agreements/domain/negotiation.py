@@ -20,7 +20,7 @@ from typing import Protocol
 
 from cordial.events.v1 import agreements_pb2
 from cordial.types.v1 import types_pb2
-from cordial_agreements.domain.agreement import Agreement, AgreementState, split_shares
+from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState, split_shares
 from cordial_agreements.domain.debt import CLOSED, Debt, DebtStatus, Payment
 from cordial_agreements.domain.ledger import SOURCE, Ledger
 from cordial_agreements.domain.offers import NegotiationPolicy, Offer, combined, menu
@@ -254,6 +254,24 @@ class Negotiation:
         for one in agreement.debt_ids:
             await self._ledger.leave_agreement(tenant, one)
         return agreement, True
+
+    async def recall(self, tenant: str, debt_id: str, reason: str) -> tuple[Debt, bool]:
+        """The client takes a debt back: its live agreement is cancelled too, so nothing more is asked for it."""
+        debt, changed = await self._ledger.recall(tenant, debt_id, reason)
+        await self._cancel_live(tenant, debt_id, f"debt {debt_id} recalled by the client")
+        return debt, changed
+
+    async def write_off(self, tenant: str, debt_id: str, reason: str) -> tuple[Debt, bool]:
+        """The agency stops collecting a debt: its live agreement is cancelled too."""
+        debt, changed = await self._ledger.write_off(tenant, debt_id, reason)
+        await self._cancel_live(tenant, debt_id, f"debt {debt_id} written off")
+        return debt, changed
+
+    async def _cancel_live(self, tenant: str, debt_id: str, reason: str) -> None:
+        """Cancels the live agreement over a debt, if any (again after a crash: cancelling twice is a no-op)."""
+        for agreement in await self._agreements.of_debt(tenant, debt_id):
+            if agreement.state in LIVE:
+                await self.cancel(tenant, agreement.id, reason)
 
     async def get(self, tenant: str, agreement_id: str) -> Agreement:
         """One agreement of the tenant; NotFound for anyone else's."""
