@@ -126,4 +126,6 @@ def test_payment_splits_over_debts_in_order_up_to_each_share() -> None:
     assert a.to_debts(7_000) == {"d1": 6_000, "d2": 1_000}
     a.applied = {"d1": 6_000, "d2": 1_000}
     assert a.to_debts(3_500) == {"d2": 3_500}  # 500 beyond every share goes to the last debt
+    a.applied = {"d1": 6_000, "d2": 4_000}
+    assert a.to_debts(100, closed=frozenset({"d2"})) == {"d1": 100}  # ...the last one still open
     assert agreement(debts=("d1",)).shares == {"d1": 10_000}

@@ -100,8 +100,9 @@ class Agreement:
         self.cancel_reason = reason.strip()
         return True
 
-    def to_debts(self, amount: int) -> dict[str, int]:
-        """How a payment splits over the debts: in order, each up to what is left of its share; the rest on the last."""
+    def to_debts(self, amount: int, closed: frozenset[str] = frozenset()) -> dict[str, int]:
+        """How a payment splits over the debts: in order, each up to what is left of its share; the rest on the
+        last debt still open (closed: debts settled on their own meanwhile), else on the last."""
         split: dict[str, int] = {}
         for debt_id in self.debt_ids:
             take = min(amount, max(self.shares.get(debt_id, 0) - self.applied.get(debt_id, 0), 0))
@@ -109,7 +110,7 @@ class Agreement:
                 split[debt_id] = take
                 amount -= take
         if amount:
-            last = self.debt_ids[-1]
+            last = next((d for d in reversed(self.debt_ids) if d not in closed), self.debt_ids[-1])
             split[last] = split.get(last, 0) + amount
         return split
 

@@ -403,7 +403,9 @@ class Negotiation:
                     f"currency {amount.currency} differs from the agreement's {agreement.currency}",
                     field="amount.currency",
                 )
-            split = agreement.to_debts(amount.amount_minor)
+            debts = [await self._ledger.get(agreement.tenant, one) for one in agreement.debt_ids]
+            closed = frozenset(d.id for d in debts if d.status in CLOSED)
+            split = agreement.to_debts(amount.amount_minor, closed)
             await self._allocate(agreement, key, amount.amount_minor, split)
         recorded: dict[str, tuple[Debt, Payment]] = {}
         for one, part in agreement.splits[key].items():
