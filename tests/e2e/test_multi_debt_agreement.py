@@ -90,6 +90,13 @@ def test_cancel_an_agreement_and_offer_again(platform: Platform, api: httpx.Clie
 
     eventually(cancelled_in_timeline, "the cancellation in the timeline")
 
+    # The debtor is contacted about the open debts; waiting for it leaves nothing in flight for later tests.
+    def contacted() -> bool:
+        types = {e["type"] for d in debt_ids for e in api.get(f"/v1/debts/{d}/timeline").json()["entries"]}
+        return bool(types & {"message.sent", "message.failed"})
+
+    eventually(contacted, "the debtor's message sent")
+
 
 def test_pix_payment_for_an_unknown_charge_is_kept_unapplied(platform: Platform, api: httpx.Client) -> None:
     client_id = _setup(platform, api)

@@ -48,3 +48,10 @@ def test_the_treatment_steps_offer_set_narrows_the_menu(platform: Platform, api:
 
     # 12 is over the policy's maximum of 6: the policy still bounds what the strategy asks for.
     eventually(lambda: kinds() == ["full", "installments-2", "installments-4"], "the step's offer set in the menu")
+
+    # The step's message goes out too; waiting for it leaves nothing in flight for the tests that follow.
+    def contacted() -> bool:
+        types = {e["type"] for e in api.get(f"/v1/debts/{debt['id']}/timeline").json()["entries"]}
+        return bool(types & {"message.sent", "message.failed"})
+
+    eventually(contacted, "the step's message sent")
