@@ -119,3 +119,24 @@ def test_pix_payment_for_an_unknown_charge_is_kept_unapplied(platform: Platform,
     assert [p["id"] for p in agency.json()["payments"]] == [kept[0]["id"]]
     metrics = httpx.get(f"http://127.0.0.1:{platform.services['agreements'].metrics_port}/metrics").text
     assert 'cordial_agreements_unapplied_payments_total{reason="unknown_charge",source="pix"}' in metrics
+
+
+def test_propose_then_the_debtor_accepts(platform: Platform, api: httpx.Client) -> None:
+    _setup(platform, api)
+    debt = api.post("/v1/debts", json=debt_body("proposal-1", due_date="2024-02-01")).json()
+    offer = api.get(f"/v1/debts/{debt['id']}/offers").json()["offers"][1]
+    proposed = api.post("/v1/agreements/proposals", json={"offer_id": offer["id"]})
+    assert proposed.status_code == 201, proposed.text
+    assert proposed.json()["state"] == "proposed"
+    assert proposed.json()["valid_until"] == offer["valid_until"]
+    accepted = api.post(f"/v1/agreements/{proposed.json()['id']}/accept")
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["state"] == "accepted"
+    assert len(accepted.json()["payment_links"]) == len(offer["installments"])
+    assert api.get(f"/v1/debts/{debt['id']}").json()["status"] == "in_agreement"
+
+    def contacted() -> bool:
+        types = {e["type"] for e in api.get(f"/v1/debts/{debt['id']}/timeline").json()["entries"]}
+        return "agreement.proposed" in types and bool(types & {"message.sent", "message.failed"})
+
+    eventually(contacted, "the proposal in the timeline and the debtor's message sent")

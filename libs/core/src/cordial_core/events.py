@@ -58,6 +58,7 @@ CATALOGUE: dict[str, EventType] = {
         EventType("agreement.broken", "debts", agreements_pb2.AgreementBroken),
         EventType("agreement.settled", "debts", agreements_pb2.AgreementSettled),
         EventType("agreement.cancelled", "debts", agreements_pb2.AgreementCancelled),
+        EventType("agreement.proposed", "debts", agreements_pb2.AgreementProposed),
         EventType("payment.unapplied", "debts", agreements_pb2.PaymentUnapplied),
         EventType("contact.verified", "contacts", contacts_pb2.ContactVerified),
         EventType("contact.rejected", "contacts", contacts_pb2.ContactRejected),

@@ -167,6 +167,47 @@ async def test_cancel_an_active_agreement_frees_its_debts(rig: Rig) -> None:
     assert (await rig.negotiation.accept(rig.tenant, b, again.id))[1] is True
 
 
+async def test_a_proposal_holds_its_debts_until_accepted(rig: Rig) -> None:
+    a = await _place(rig, "p-a", 30_000)
+    b = await _place(rig, "p-b", 20_000)
+    quotes = await rig.negotiation.offers(rig.tenant, "", debt_ids=(a, b))
+    proposed, created = await rig.negotiation.accept(rig.tenant, "", quotes[1].id, propose=True)
+    assert created
+    assert proposed.state == AgreementState.PROPOSED
+    assert proposed.valid_until == quotes[1].offer.valid_until
+    assert (await rig.negotiation.accept(rig.tenant, "", quotes[1].id, propose=True))[1] is False
+    assert (await rig.ledger.get(rig.tenant, a)).status == DebtStatus.PLACED  # in agreement only once accepted
+    with pytest.raises(FailedPrecondition):
+        await rig.negotiation.accept(rig.tenant, b, quotes[0].id)  # the proposal holds both debts
+    raw = await rig.agreements.collection.raw.find_one({"_id": proposed.id})
+    assert raw is not None
+    assert [e["type"] for e in raw["_outbox"].values()] == ["agreement.proposed"]
+
+    accepted, changed = await rig.negotiation.accept_agreement(rig.tenant, proposed.id)
+    assert changed
+    assert accepted.state == AgreementState.ACCEPTED
+    assert (await rig.negotiation.accept_agreement(rig.tenant, proposed.id))[1] is False
+    assert [(await rig.ledger.get(rig.tenant, d)).status for d in (a, b)] == [DebtStatus.IN_AGREEMENT] * 2
+
+
+async def test_a_proposal_expires_with_its_offer(rig: Rig) -> None:
+    a = await _place(rig, "x-a", 30_000)
+    quote = (await rig.negotiation.offers(rig.tenant, a))[1]
+    proposed, _ = await rig.negotiation.accept(rig.tenant, a, quote.id, propose=True)
+    rig.clock.advance(timedelta(days=4))  # the offer was valid for 3 days
+    with pytest.raises(InvalidArgument) as refused:
+        await rig.negotiation.accept_agreement(rig.tenant, proposed.id)
+    assert refused.value.field == "agreement_id"
+    stored = await rig.negotiation.get(rig.tenant, proposed.id)
+    assert stored.state == AgreementState.CANCELLED
+    assert stored.cancel_reason.startswith("proposal expired")
+    other = (await rig.negotiation.offers(rig.tenant, a))[0]
+    late, _ = await rig.negotiation.accept(rig.tenant, a, other.id, propose=True)
+    rig.clock.advance(timedelta(days=4))
+    assert await rig.negotiation.check(rig.tenant) == []  # expired proposals are cancelled, not broken
+    assert (await rig.negotiation.get(rig.tenant, late.id)).state == AgreementState.CANCELLED
+
+
 async def test_recalling_a_debt_cancels_its_agreement_and_frees_the_others(rig: Rig) -> None:
     a = await _place(rig, "rc-a", 30_000)
     b = await _place(rig, "rc-b", 20_000)

@@ -176,6 +176,8 @@ class AgreementRepository:
                 k: [{"debt_id": d, "amount_minor": a} for d, a in v.items()] for k, v in agreement.splits.items()
             },
             "cancel_reason": agreement.cancel_reason,
+            "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
+            "kind": agreement.kind,
             "created_at": self._clock.now(),
             "version": agreement.version,
         }
@@ -200,6 +202,8 @@ class AgreementRepository:
             applied=_by_debt(doc.get("applied", [])),
             splits={k: _by_debt(v) for k, v in doc.get("splits", {}).items()},
             cancel_reason=doc.get("cancel_reason", ""),
+            valid_until=date.fromisoformat(doc["valid_until"]) if doc.get("valid_until") else None,
+            kind=doc.get("kind", ""),
             version=doc.get("version", 0),
         )
 

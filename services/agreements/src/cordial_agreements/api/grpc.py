@@ -332,6 +332,20 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         """Breaks the calling tenant's agreements overdue past their grace days."""
         return pb.CheckAgreementsResponse(broken=await self._negotiation.check(_tenant()))
 
+    async def ProposeOffer(
+        self, request: pb.ProposeOfferRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ProposeOfferResponse:
+        """Proposes a shown offer as an agreement awaiting the debtor's acceptance."""
+        agreement, created = await self._negotiation.accept(_tenant(), request.debt_id, request.offer_id, propose=True)
+        return pb.ProposeOfferResponse(agreement=agreement_to_proto(agreement), created=created)
+
+    async def AcceptAgreement(
+        self, request: pb.AcceptAgreementRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AcceptAgreementResponse:
+        """The debtor accepts a proposed agreement."""
+        agreement, changed = await self._negotiation.accept_agreement(_tenant(), request.agreement_id)
+        return pb.AcceptAgreementResponse(agreement=agreement_to_proto(agreement), changed=changed)
+
     async def CancelAgreement(
         self, request: pb.CancelAgreementRequest, context: grpc.aio.ServicerContext
     ) -> pb.CancelAgreementResponse:

@@ -99,6 +99,7 @@ def agreement_to_proto(agreement: Agreement) -> pb.Agreement:
             for d, amount in agreement.shares.items()
         ],
         cancel_reason=agreement.cancel_reason,
+        valid_until=agreement.valid_until.isoformat() if agreement.valid_until else "",
     )
 
 

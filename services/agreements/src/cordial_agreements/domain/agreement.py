@@ -64,6 +64,9 @@ class Agreement:
     # Payment id -> how it split over the debts (agreements over several debts), so a retry records the same parts.
     splits: dict[str, dict[str, int]] = field(default_factory=dict)
     cancel_reason: str = ""
+    # A proposal can be accepted until this day (its offer's validity); the offer's kind, e.g. "installments-3".
+    valid_until: date | None = None
+    kind: str = ""
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -88,6 +91,10 @@ class Agreement:
         """The debtor accepted the offer."""
         self._require({AgreementState.PROPOSED}, "accepted")
         self.state = AgreementState.ACCEPTED
+
+    def expired(self, today: date) -> bool:
+        """Whether a proposal's offer is no longer valid."""
+        return self.valid_until is not None and today > self.valid_until
 
     def cancel(self, reason: str) -> bool:
         """Called off by the client while live; False when already cancelled."""

@@ -183,8 +183,9 @@ class Negotiation:
             )
         return bool(broken)
 
-    async def accept(self, tenant: str, debt_id: str, offer_id: str) -> tuple[Agreement, bool]:
-        """Turns a shown offer into an accepted agreement; the same offer twice is one agreement.
+    async def accept(self, tenant: str, debt_id: str, offer_id: str, propose: bool = False) -> tuple[Agreement, bool]:
+        """Turns a shown offer into an accepted agreement (or a proposed one, which holds its debts until the
+        debtor accepts it); the same offer twice is one agreement, and accepting a proposed one accepts it.
 
         debt_id may be empty (the offer names its debts); when given it must be one of them.
         """
@@ -197,6 +198,8 @@ class Negotiation:
         debt = debts[0]
         agreement_id = stable_id(tenant, "agreement", quote.id)
         existing = await self._agreements.get(tenant, agreement_id)
+        if existing is not None and existing.state == AgreementState.PROPOSED and not propose:
+            return (await self.accept_agreement(tenant, agreement_id))[0], False
         if existing is not None:
             return existing, False
         today = self._ledger.today(debt)
@@ -220,22 +223,60 @@ class Negotiation:
             offer_id=quote.id,
             currency=quote.offer.currency,
             shares=dict(zip(quote.debts, shares, strict=True)),
+            valid_until=quote.offer.valid_until,
+            kind=quote.kind,
         )
+        if propose:
+            proposed = agreements_pb2.AgreementProposed(
+                agreement_id=agreement.id,
+                debtor_id=agreement.debtor_id,
+                debt_ids=list(agreement.debt_ids),
+                offer_id=quote.kind,
+                total=self._money(agreement, agreement.total),
+                installments=len(agreement.installments),
+                valid_until=quote.offer.valid_until.isoformat(),
+            )
+            if not await self._agreements.add(agreement, [self._event(agreement, "agreement.proposed", proposed)]):
+                return await self.get(tenant, agreement_id), False
+            return agreement, True
         agreement.accept()
-        payload = agreements_pb2.AgreementAccepted(
-            agreement_id=agreement.id,
-            debtor_id=agreement.debtor_id,
-            debt_ids=list(agreement.debt_ids),
-            offer_id=quote.kind,
-            total=self._money(agreement, agreement.total),
-            installments=len(agreement.installments),
-            first_due_date=agreement.installments[0].due_date.isoformat(),
-        )
-        if not await self._agreements.add(agreement, [self._event(agreement, "agreement.accepted", payload)]):
+        if not await self._agreements.add(agreement, [self._accepted(agreement)]):
             return await self.get(tenant, agreement_id), False
         for one in agreement.debt_ids:
             await self._ledger.enter_agreement(tenant, one)
         return await self._with_links(agreement, today, debt), True
+
+    async def accept_agreement(self, tenant: str, agreement_id: str) -> tuple[Agreement, bool]:
+        """The debtor accepts a proposed agreement while its offer is valid; accepting twice changes nothing."""
+        agreement = await self._agreements.get(tenant, agreement_id)
+        if agreement is None:
+            raise NotFound(f"agreement {agreement_id} not found", field="agreement_id")
+        if agreement.state in (AgreementState.ACCEPTED, AgreementState.ACTIVE, AgreementState.SETTLED):
+            return await self.get(tenant, agreement_id), False
+        debts = [await self._ledger.get(tenant, one) for one in agreement.debt_ids]
+        today = self._ledger.today(debts[0])
+        if agreement.state == AgreementState.PROPOSED and agreement.expired(today):
+            await self.cancel(tenant, agreement_id, f"proposal expired on {agreement.valid_until}")
+            raise InvalidArgument(f"the proposal expired on {agreement.valid_until}", field="agreement_id")
+        agreement.accept()
+        for one in debts:
+            _open_for_offers(one)
+        await self._agreements.save(agreement, [self._accepted(agreement)])
+        for one in agreement.debt_ids:
+            await self._ledger.enter_agreement(tenant, one)
+        return await self._with_links(agreement, today, debts[0]), True
+
+    def _accepted(self, agreement: Agreement) -> Event:
+        payload = agreements_pb2.AgreementAccepted(
+            agreement_id=agreement.id,
+            debtor_id=agreement.debtor_id,
+            debt_ids=list(agreement.debt_ids),
+            offer_id=agreement.kind,
+            total=self._money(agreement, agreement.total),
+            installments=len(agreement.installments),
+            first_due_date=agreement.installments[0].due_date.isoformat(),
+        )
+        return self._event(agreement, "agreement.accepted", payload)
 
     async def cancel(self, tenant: str, agreement_id: str, reason: str) -> tuple[Agreement, bool]:
         """Calls off a live agreement (its debts go back to collection); cancelling twice changes nothing."""
@@ -449,10 +490,14 @@ class Negotiation:
         await self._agreements.save(agreement, events)
 
     async def check(self, tenant: str) -> list[str]:
-        """Breaks each live agreement with an installment unpaid past the grace days; returns their ids."""
+        """Breaks each live agreement with an installment unpaid past the grace days (returns their ids); cancels
+        proposals whose offer expired."""
         broken = []
         for agreement in await self._agreements.live(tenant):
             debt = await self._ledger.get(tenant, agreement.debt_ids[0])
+            if agreement.state == AgreementState.PROPOSED and agreement.expired(self._ledger.today(debt)):
+                await self.cancel(tenant, agreement.id, f"proposal expired on {agreement.valid_until}")
+                continue
             overdue = agreement.first_overdue(self._ledger.today(debt))
             if overdue is None or not agreement.check_overdue(self._ledger.today(debt)):
                 continue

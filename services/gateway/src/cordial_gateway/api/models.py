@@ -389,6 +389,7 @@ class AgreementOut(BaseModel):
     payment_links: list[PaymentLinkOut] = []
     shares: list[DebtShareOut] = []
     cancel_reason: str = ""
+    valid_until: str = Field(default="", description="a proposed agreement can be accepted until this day")
 
 
 class CheckOut(BaseModel):

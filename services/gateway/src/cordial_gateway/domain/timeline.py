@@ -50,6 +50,11 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"agreement broken: installment {payload.overdue_installment} due {payload.due_date} unpaid past grace"
     if isinstance(payload, agreements_pb2.AgreementSettled):
         return f"agreement settled; {_money(payload.total_paid)} paid in total"
+    if isinstance(payload, agreements_pb2.AgreementProposed):
+        plan = f"{payload.installments} installment{'s' if payload.installments > 1 else ''}"
+        return (
+            f"offer {payload.offer_id} proposed: {_money(payload.total)} in {plan}, valid until {payload.valid_until}"
+        )
     if isinstance(payload, agreements_pb2.AgreementCancelled):
         return f"agreement {payload.agreement_id} cancelled: {payload.reason}"
     if isinstance(payload, agreements_pb2.PaymentUnapplied):

@@ -543,7 +543,7 @@ class AcceptOfferRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ..., offer_id: _Optional[str] = ...) -> None: ...
 
 class Agreement(_message.Message):
-    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days", "payment_links", "shares", "cancel_reason")
+    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days", "payment_links", "shares", "cancel_reason", "valid_until")
     ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -557,6 +557,7 @@ class Agreement(_message.Message):
     PAYMENT_LINKS_FIELD_NUMBER: _ClassVar[int]
     SHARES_FIELD_NUMBER: _ClassVar[int]
     CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
     id: str
     debtor_id: str
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
@@ -570,7 +571,8 @@ class Agreement(_message.Message):
     payment_links: _containers.RepeatedCompositeFieldContainer[PaymentLink]
     shares: _containers.RepeatedCompositeFieldContainer[DebtShare]
     cancel_reason: str
-    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ..., payment_links: _Optional[_Iterable[_Union[PaymentLink, _Mapping]]] = ..., shares: _Optional[_Iterable[_Union[DebtShare, _Mapping]]] = ..., cancel_reason: _Optional[str] = ...) -> None: ...
+    valid_until: str
+    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ..., payment_links: _Optional[_Iterable[_Union[PaymentLink, _Mapping]]] = ..., shares: _Optional[_Iterable[_Union[DebtShare, _Mapping]]] = ..., cancel_reason: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
 
 class DebtShare(_message.Message):
     __slots__ = ("debt_id", "amount", "paid")
@@ -631,6 +633,36 @@ class CheckAgreementsResponse(_message.Message):
     BROKEN_FIELD_NUMBER: _ClassVar[int]
     broken: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, broken: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ProposeOfferRequest(_message.Message):
+    __slots__ = ("debt_id", "offer_id")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    offer_id: str
+    def __init__(self, debt_id: _Optional[str] = ..., offer_id: _Optional[str] = ...) -> None: ...
+
+class ProposeOfferResponse(_message.Message):
+    __slots__ = ("agreement", "created")
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    created: bool
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class AcceptAgreementRequest(_message.Message):
+    __slots__ = ("agreement_id",)
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    def __init__(self, agreement_id: _Optional[str] = ...) -> None: ...
+
+class AcceptAgreementResponse(_message.Message):
+    __slots__ = ("agreement", "changed")
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    changed: bool
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
 
 class CancelAgreementRequest(_message.Message):
     __slots__ = ("agreement_id", "reason")

@@ -120,6 +120,16 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.FromString,
                 _registered_method=True)
+        self.ProposeOffer = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/ProposeOffer',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferResponse.FromString,
+                _registered_method=True)
+        self.AcceptAgreement = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/AcceptAgreement',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementResponse.FromString,
+                _registered_method=True)
         self.CancelAgreement = channel.unary_unary(
                 '/cordial.agreements.v1.AgreementsService/CancelAgreement',
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementRequest.SerializeToString,
@@ -255,6 +265,20 @@ class AgreementsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ProposeOffer(self, request, context):
+        """Proposes a shown offer as an agreement: it holds its debts until the debtor accepts it or the offer expires.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptAgreement(self, request, context):
+        """The debtor accepts a proposed agreement; refused naming agreement_id once its offer expired.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def CancelAgreement(self, request, context):
         """Calls off a proposed, accepted or active agreement; its debts go back to collection.
         """
@@ -356,6 +380,16 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     servicer.CheckAgreements,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.SerializeToString,
+            ),
+            'ProposeOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProposeOffer,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferResponse.SerializeToString,
+            ),
+            'AcceptAgreement': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptAgreement,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementResponse.SerializeToString,
             ),
             'CancelAgreement': grpc.unary_unary_rpc_method_handler(
                     servicer.CancelAgreement,
@@ -828,6 +862,60 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/CheckAgreements',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProposeOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/ProposeOffer',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptAgreement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/AcceptAgreement',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementResponse.FromString,
             options,
             channel_credentials,
             insecure,

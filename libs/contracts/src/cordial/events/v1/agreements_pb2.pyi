@@ -92,3 +92,21 @@ class PaymentUnapplied(_message.Message):
     reason: str
     detail: str
     def __init__(self, unapplied_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., txid: _Optional[str] = ..., reference: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., source: _Optional[str] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class AgreementProposed(_message.Message):
+    __slots__ = ("agreement_id", "debtor_id", "debt_ids", "offer_id", "total", "installments", "valid_until")
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    debtor_id: str
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    offer_id: str
+    total: _types_pb2.Money
+    installments: int
+    valid_until: str
+    def __init__(self, agreement_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., offer_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., installments: _Optional[int] = ..., valid_until: _Optional[str] = ...) -> None: ...

@@ -82,6 +82,7 @@ def agreement_out(agreement: pb.Agreement) -> AgreementOut:
             for share in agreement.shares
         ],
         cancel_reason=agreement.cancel_reason,
+        valid_until=agreement.valid_until,
     )
 
 
@@ -133,6 +134,28 @@ async def accept_any_offer(
     reply = await wired.agreements.AcceptOffer(request, metadata=call_metadata(client, correlation))
     if not reply.created:
         response.status_code = 200
+    return agreement_out(reply.agreement)
+
+
+@router.post("/v1/agreements/proposals", status_code=201)
+async def propose_offer(
+    body: AcceptIn, client: CurrentClient, wired: BackendsDep, response: Response, correlation: Correlation = None
+) -> AgreementOut:
+    """Proposes an offer as an agreement: it holds its debts until the debtor accepts it or the offer expires."""
+    request = pb.ProposeOfferRequest(offer_id=body.offer_id)
+    reply = await wired.agreements.ProposeOffer(request, metadata=call_metadata(client, correlation))
+    if not reply.created:
+        response.status_code = 200
+    return agreement_out(reply.agreement)
+
+
+@router.post("/v1/agreements/{agreement_id}/accept")
+async def accept_agreement(
+    agreement_id: str, client: CurrentClient, wired: BackendsDep, correlation: Correlation = None
+) -> AgreementOut:
+    """The debtor accepts a proposed agreement; after its offer expired it is cancelled and refused (422)."""
+    request = pb.AcceptAgreementRequest(agreement_id=agreement_id)
+    reply = await wired.agreements.AcceptAgreement(request, metadata=call_metadata(client, correlation))
     return agreement_out(reply.agreement)
 
 
