@@ -440,3 +440,17 @@ async def test_placement_keeps_contract_and_portfolio() -> None:
     )
     stored = await ledger.get("t1", debt.id)
     assert (stored.portfolio, stored.product, stored.origin_date) == ("cards-2024", "credit card", date(2023, 5, 1))
+
+
+async def test_debt_placed_carries_the_document_only_sealed() -> None:
+    from cordial_core.crypto import PersonalDataCipher
+    from cryptography.fernet import Fernet
+
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup")
+    debts = FakeDebts()
+    ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies(), seal=cipher.encrypt)
+    await ledger.place("t1", placement())
+    payload = unpack_payload(debts.events[0].envelope)
+    assert isinstance(payload, debts_pb2.DebtPlaced)
+    assert b"52998224725" not in payload.SerializeToString()
+    assert cipher.decrypt(payload.sealed_document) == "52998224725"

@@ -408,7 +408,7 @@ class Ruler:
                 case.variant = assignment.variant
         if assignment is None or assignment.strategy is None:
             return self._first_step, {"strategy": "none (built-in reminder)"}
-        profile = build_profile(debtor, self._clock.now(), case.company)
+        profile = build_profile(debtor, self._clock.now(), case.company, debtor.public_data)
         segment, index = assign(profile, assignment.strategy.segments)
         case.segment = segment
         case.escalation.path = tuple(assignment.strategy.escalation)
