@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from cordial_agreements.domain.balance import BalancePolicy, IndexTable
 from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_core.clock import ControllableClock
+from cordial_core.crypto import PersonalDataCipher
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, unpack_payload
 from cordial_core.money import Money
@@ -443,9 +445,6 @@ async def test_placement_keeps_contract_and_portfolio() -> None:
 
 
 async def test_debt_placed_carries_the_document_only_sealed() -> None:
-    from cordial_core.crypto import PersonalDataCipher
-    from cryptography.fernet import Fernet
-
     cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup")
     debts = FakeDebts()
     ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies(), seal=cipher.encrypt)
