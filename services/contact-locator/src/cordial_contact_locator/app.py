@@ -9,12 +9,14 @@ from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_gr
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
 from cordial_contact_locator.adapters.enrichment import HttpEnrichmentContacts
 from cordial_contact_locator.adapters.metrics import PrometheusOutcomes
+from cordial_contact_locator.adapters.wrong_parties import WrongPartyRepository
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer
 from cordial_contact_locator.domain.directory import Directory
 from cordial_contact_locator.domain.enrichment import ContactEnricher
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
 
 SERVICE = "contact-locator"
 
@@ -32,7 +34,8 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     points = ContactPointRepository(runtime.outbox_collection("contact_points"), runtime.cipher, runtime.clock)
     await points.ensure_indexes()
-    directory = Directory(points, runtime.clock, runtime.cipher.lookup_hash, PrometheusOutcomes())
+    wrong_parties = WrongPartyRepository(TenantCollection(runtime.db["wrong_parties"]))
+    directory = Directory(points, runtime.clock, runtime.cipher.lookup_hash, PrometheusOutcomes(), wrong_parties)
     enricher = None
     if settings.enrichment_url:
         http = httpx.AsyncClient(timeout=10.0)
