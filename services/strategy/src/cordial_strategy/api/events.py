@@ -126,9 +126,22 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         assert isinstance(removed, registry_pb2.BureauRemoved)
         await ruler.bureau_update(envelope.tenant, removed.debt_id, lambda e: setattr(e, "removed", True))
 
+    async def on_protest_notice(envelope: envelope_pb2.Envelope) -> None:
+        sent = unpack_payload(envelope)
+        assert isinstance(sent, registry_pb2.ProtestNoticeSent)
+        at = sent.notice_sent_at.ToDatetime(tzinfo=UTC)
+        await ruler.bureau_update(envelope.tenant, sent.debt_id, lambda e: setattr(e, "protest_notice_at", at))
+
+    async def on_protested(envelope: envelope_pb2.Envelope) -> None:
+        protested = unpack_payload(envelope)
+        assert isinstance(protested, registry_pb2.ProtestRegistered)
+        await ruler.bureau_update(envelope.tenant, protested.debt_id, lambda e: setattr(e, "protested", True))
+
     return dispatch(
         {
             "bureau.notice_confirmed": on_notice_confirmed,
+            "protest.notice_sent": on_protest_notice,
+            "protest.registered": on_protested,
             "bureau.inscribed": on_inscribed,
             "bureau.removed": on_removed,
             "debt.placed": on_debt_placed,
