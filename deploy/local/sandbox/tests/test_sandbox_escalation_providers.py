@@ -80,7 +80,12 @@ def test_enrichment_is_stable_per_document_and_settable() -> None:
     second = client.post("/pessoas", json=body, headers=headers).json()
     assert first["Result"] == second["Result"]
     assert first["Result"][0]["MatchKeys"] == "doc{52998224725}"
-    assert first["Result"][0]["ExtendedPhones"]["Phones"][0]["CountryCode"] == "55"
+    assert first["Result"][0]["ExtendedPhones"]["Phones"] == []  # no invented contacts unless asked
+    assert set(first["Result"][0]["ProfessionData"]) == {"IsEmployed", "TotalProfessions"}
+    client.put("/sandbox/enrichment/52998224725", json={"derived_contacts": True})
+    derived = client.post("/pessoas", json=body, headers=headers).json()["Result"][0]
+    assert derived["ExtendedPhones"]["Phones"][0]["CountryCode"] == "55"
+    assert derived["ProfessionData"] == first["Result"][0]["ProfessionData"]
 
     record = {
         "phones": ["11987654321"],
@@ -96,7 +101,7 @@ def test_enrichment_is_stable_per_document_and_settable() -> None:
     assert result["ExtendedEmails"]["Emails"][0]["EmailAddress"] == "ana@example.com"
     assert result["ProfessionData"]["IsEmployed"] is False
     assert result["Benefits"] == {"UnemploymentInsurance": True, "SocialAssistance": False, "FgtsBalanceMinor": 150_000}
-    assert client.get("/sandbox/enrichment").json()["queries"] == {"52998224725": 3}
+    assert client.get("/sandbox/enrichment").json()["queries"] == {"52998224725": 4}
 
     client.put("/sandbox/enrichment/52998224725", json={"found": False})
     assert client.post("/pessoas", json=body, headers=headers).json()["Result"] == []

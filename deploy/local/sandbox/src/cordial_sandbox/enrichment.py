@@ -11,11 +11,13 @@
 - ``benefits`` (modelled, not a vendor dataset: public-benefit and FGTS data have no open vendor schema) →
   ``Benefits: {UnemploymentInsurance, SocialAssistance, FgtsBalanceMinor}`` (FGTS in centavos).
 
-Every document has a record derived from its digits (the same answer every time); tests set their own with
-``PUT /sandbox/enrichment/{document}`` ``{phones, emails, employed, unemployment_benefit, social_benefit,
-fgts_balance_minor}`` or make it unknown with ``{"found": false}`` (``Result: []``). ``GET /sandbox/enrichment``
-reports queries per document, so a client can show it asked once. A document that is not 11 or 14 digits
-answers ``Status: {..: [{Code: -110, Message: "INVALID DOCUMENT"}]}`` with no result.
+Every document has public-data flags derived from its digits (the same answer every time) and no contact data:
+a number the provider invents would be contacted by the platform, so who is reachable stays in the test's hands.
+Tests set a full record with ``PUT /sandbox/enrichment/{document}`` ``{phones, emails, employed,
+unemployment_benefit, social_benefit, fgts_balance_minor}`` or make it unknown with ``{"found": false}``
+(``Result: []``); ``{"derived_contacts": true}`` derives a mobile and an e-mail from the document too.
+``GET /sandbox/enrichment`` reports queries per document, so a client can show it asked once. A document
+that is not 11 or 14 digits answers ``Status: {..: [{Code: -110, Message: "INVALID DOCUMENT"}]}`` with no result.
 """
 
 import hashlib
@@ -51,18 +53,19 @@ class PersonRecord(BaseModel):
     unemployment_benefit: bool = False
     social_benefit: bool = False
     fgts_balance_minor: int = Field(default=0, ge=0)
+    derived_contacts: bool = False
 
 
-def derived(document: str) -> PersonRecord:
-    """The record of a document nobody set: stable per document."""
+def derived(document: str, contacts: bool = False) -> PersonRecord:
+    """The record of a document nobody set (flags only unless contacts): stable per document."""
     seed = int(hashlib.sha256(document.encode()).hexdigest()[:16], 16)
     area = 11 + seed % 89
     area = area if area % 10 else area + 1  # area codes never end in 0
     mobile = f"{area}9{seed % 10**8:08d}"
     unemployed = seed % 5 == 0
     return PersonRecord(
-        phones=[mobile],
-        emails=[f"pessoa{seed % 10**6:06d}@example.com.br"],
+        phones=[mobile] if contacts else [],
+        emails=[f"pessoa{seed % 10**6:06d}@example.com.br"] if contacts else [],
         employed=not unemployed,
         unemployment_benefit=unemployed and seed % 2 == 0,
         social_benefit=seed % 7 == 0,
@@ -112,8 +115,10 @@ async def query(body: QueryBody, request: Request, state: State) -> JSONResponse
 
 
 def set_person(document: str, record: PersonRecord, state: State) -> dict[str, Any]:
-    """Sets what the provider answers for a document."""
-    state.enrichment_people[re.sub(r"\D", "", document)] = record
+    """Sets what the provider answers for a document (or derives it, contacts included)."""
+    digits = re.sub(r"\D", "", document)
+    record = derived(digits, contacts=True) if record.derived_contacts else record
+    state.enrichment_people[digits] = record
     return record.model_dump()
 
 

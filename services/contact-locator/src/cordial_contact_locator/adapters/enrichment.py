@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -23,7 +24,8 @@ class HttpEnrichmentContacts:
 
     async def contacts(self, document: str, company: bool) -> list[tuple[int, str]]:
         """Phones as +<country> <area> <number> and e-mails as given; [] when the document is unknown."""
-        body = {"q": f"doc{{{document}}}", "Datasets": DATASETS}
+        digits = re.sub(r"\D", "", document)
+        body = {"q": f"doc{{{digits}}}", "Datasets": DATASETS}
         path = "/empresas" if company else "/pessoas"
         response = await self._http.post(f"{self._base}{path}", json=body, headers=self._headers)
         response.raise_for_status()
