@@ -18,8 +18,10 @@ from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import debts_pb2, registry_pb2
+from cordial.registry_bridge.v1 import registry_bridge_service_pb2 as bridge_pb
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
+from cordial_core.context import bound
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
@@ -29,6 +31,7 @@ from cordial_registry_bridge.adapters.cases import BureauCaseRepository
 from cordial_registry_bridge.adapters.court import HttpCourt
 from cordial_registry_bridge.adapters.protest import HttpProtestRegistry
 from cordial_registry_bridge.api.events import handlers
+from cordial_registry_bridge.api.grpc import RegistryBridgeServicer
 from cordial_registry_bridge.domain.bridge import RegistryBridge
 from cordial_sandbox.app import create_app
 from cordial_stack.infra import Infra
@@ -209,6 +212,9 @@ async def test_recall_removes_the_inscription_and_cancels_the_protest(
     assert case is not None
     title = await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)
     assert title.json()["situacao"] == "protestado"
+    with bound("t1", None):
+        answer = await RegistryBridgeServicer(rig.cases).GetCase(bridge_pb.GetCaseRequest(debt_id="d2"), None)  # type: ignore[arg-type]
+    assert answer.case.reason == "inscribed: inscribed at the bureau; protest protested: protested"
 
     # The client recalls the debt: the inscription is removed and the protest cancelled, as on settlement.
     await rig.publish("debt.recalled", debts_pb2.DebtRecalled(debt_id="d2", debtor_id="p1", reason="client"))
