@@ -9,7 +9,21 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import bureau, control, letters, lookup, pix, sms, smtp, voice, webhooks, whatsapp
+from cordial_sandbox import (
+    bureau,
+    control,
+    court,
+    enrichment,
+    letters,
+    lookup,
+    pix,
+    protest,
+    sms,
+    smtp,
+    voice,
+    webhooks,
+    whatsapp,
+)
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
@@ -22,6 +36,9 @@ PROVIDERS: tuple[Provider, ...] = (
     lookup.PROVIDER,
     pix.PROVIDER,
     bureau.PROVIDER,
+    protest.PROVIDER,
+    court.PROVIDER,
+    enrichment.PROVIDER,
 )
 
 
