@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+
 import httpx
 from pydantic import Field, SecretStr
 
@@ -10,6 +14,8 @@ from cordial.types.v1 import types_pb2
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
 from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
 from cordial_messaging.adapters.inbound import InboundRepository
@@ -20,11 +26,14 @@ from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
 from cordial_messaging.adapters.voice import TwilioVoice
 from cordial_messaging.api.events import handlers
 from cordial_messaging.api.grpc import MessagingServicer
+from cordial_messaging.domain.catalogue import TemplateBook
+from cordial_messaging.domain.composer import Composer
 from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 
 SERVICE = "messaging"
+log = logging.getLogger(__name__)
 
 
 class MessagingSettings(ServiceSettings):
@@ -56,6 +65,8 @@ class MessagingSettings(ServiceSettings):
     sms_rate_per_second: float = Field(default=30.0, gt=0, validation_alias="SMS_RATE_PER_SECOND")
     recipient_spacing_seconds: float = Field(default=6.0, gt=0, validation_alias="RECIPIENT_SPACING_SECONDS")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
+    # How often deferred actions (a recipient's spacing not yet passed) are looked for.
+    due_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="MESSAGING_DUE_POLL_SECONDS")
 
 
 def _other_channels(settings: MessagingSettings, http: httpx.AsyncClient, token: str) -> dict[int, Channel]:
@@ -94,6 +105,17 @@ def _throttle(settings: MessagingSettings) -> Throttle:
     )
 
 
+async def send_due(dispatcher: Dispatcher, interval: float) -> None:
+    """Sends deferred actions as they fall due, every interval."""
+    while True:
+        try:
+            while await dispatcher.run_due():
+                pass
+        except Exception:  # a store hiccup must not stop the scheduler; the next round retries
+            log.exception("sending due messages failed")
+        await asyncio.sleep(interval)
+
+
 async def main() -> None:
     """Starts the service and runs until SIGTERM."""
     settings = load_settings(MessagingSettings)
@@ -117,6 +139,11 @@ async def main() -> None:
         ),
     }
     channels.update(_other_channels(settings, http, token))
+    templates = TemplateRepository(runtime.outbox_collection("templates"), runtime.clock)
+    await templates.ensure_indexes()
+    creditors = CreditorRepository(runtime.outbox_collection("creditors"), runtime.cipher, runtime.clock)
+    audit = AuditRepository(runtime.outbox_collection("audit"), runtime.cipher)
+    await audit.ensure_indexes()
     inbound_store = InboundRepository(
         messages.collection,
         runtime.outbox_collection("replies"),
@@ -129,25 +156,35 @@ async def main() -> None:
         ContactLocatorPlan(locator),
         channels,
         runtime.clock,
-        settings.portal_base_url,
+        Composer(templates, creditors, settings.portal_base_url),
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
         throttle=_throttle(settings),
+        audit=audit,
     )
-    inbound = Inbound(inbound_store, channels, runtime.clock)
+    inbound = Inbound(inbound_store, channels, runtime.clock, audit)
     runtime.consume(["actions"], handlers(dispatcher))
+    servicer = MessagingServicer(messages, inbound, TemplateBook(templates), creditors, audit)
     runtime.add_grpc(
-        lambda server: pb_grpc.add_MessagingServiceServicer_to_server(MessagingServicer(messages, inbound), server),
+        lambda server: pb_grpc.add_MessagingServiceServicer_to_server(servicer, server),
         "cordial.messaging.v1.MessagingService",
     )
+    scheduler: list[asyncio.Task[None]] = []
+
+    async def start_scheduler() -> None:
+        scheduler.append(asyncio.create_task(send_due(dispatcher, settings.due_poll_seconds)))
 
     async def close() -> None:
+        for task in scheduler:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await http.aclose()
         await locator.close()
         await strategy.close()
 
     runtime.on_stop(close)
-    await runtime.run()
+    await runtime.run(ready=start_scheduler)
 
 
 if __name__ == "__main__":
