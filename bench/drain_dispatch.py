@@ -174,43 +174,77 @@ def closest_repeat(sent: list[tuple[float, str]]) -> float | None:
     return min(gaps) if gaps else None
 
 
+class Slots:
+    """Shared provider slots in memory, as the MongoDB ones behave: each slot taken once, the first free one."""
+
+    def __init__(self) -> None:
+        self.taken: set[tuple[str, int]] = set()
+        self.next: dict[str, int] = {}
+
+    async def take(self, provider: str, first: int) -> int:
+        slot = max(first, self.next.get(provider, first))
+        while (provider, slot) in self.taken:
+            slot += 1
+        self.taken.add((provider, slot))
+        self.next[provider] = slot + 1
+        return slot
+
+
+class Instance:
+    """One messaging process: its dispatcher, its own partitions' queue and deferred messages, its handlers."""
+
+    def __init__(
+        self,
+        args: argparse.Namespace,
+        clock: ControllableClock,
+        virtual: VirtualTime,
+        provider: Provider,
+        slots: Slots | None,
+    ) -> None:
+        self.messages = Messages()
+        self.queue: asyncio.Queue[ActionToSend] = asyncio.Queue()
+        # With shared slots the pace is the provider's whole rate; otherwise each instance gets its share.
+        rate = args.rate if slots is not None else args.rate / args.instances
+        self.dispatcher = Dispatcher(
+            self.messages,
+            Plan(),
+            {WHATSAPP: provider},
+            clock,
+            Composer(Templates(), Creditors(), "https://portal.example/p"),
+            sleep=virtual.sleep,
+            throttle=Throttle({provider.name: Pace(rate, args.burst, args.spacing)}),
+            slots=slots,
+        )
+        self.args, self.virtual = args, virtual
+
+    async def worker(self) -> None:
+        while not self.queue.empty():
+            await self.dispatcher.handle(self.queue.get_nowait())
+
+    async def scheduler(self) -> None:
+        while not self.queue.empty() or self.messages.pending():
+            while await self.dispatcher.run_due(limit=1000):
+                pass
+            await self.virtual.sleep(self.args.poll)
+
+
 async def run(args: argparse.Namespace) -> None:
     """Requests the burst at once and drains it."""
     clock = ControllableClock(START)
     virtual = VirtualTime(clock)
     provider = Provider(clock)
-    messages = Messages()
-    dispatcher = Dispatcher(
-        messages,
-        Plan(),
-        {WHATSAPP: provider},
-        clock,
-        Composer(Templates(), Creditors(), "https://portal.example/p"),
-        sleep=virtual.sleep,
-        throttle=Throttle({provider.name: Pace(args.rate, args.burst, args.spacing)}),
-    )
+    slots = Slots() if args.instances > 1 and not args.split_rate else None
+    instances = [Instance(args, clock, virtual, provider, slots) for _ in range(args.instances)]
     # Every 100th action is for a debtor already in the burst (same number): its spacing must hold.
     debtors = [i - 1 if i % 100 == 99 else i for i in range(args.actions)]
-    actions = [
-        ActionToSend(f"a{i}", "t1", f"d{i}", str(d), (WHATSAPP,), "reminder", Money(15000, "BRL"), "Loja X")
-        for i, d in enumerate(debtors)
-    ]
-    queue: asyncio.Queue[ActionToSend] = asyncio.Queue()
-    for action in actions:
-        queue.put_nowait(action)
-
-    async def worker() -> None:
-        while not queue.empty():
-            await dispatcher.handle(queue.get_nowait())
-
-    async def scheduler() -> None:
-        while not queue.empty() or messages.pending():
-            while await dispatcher.run_due(limit=1000):
-                pass
-            await virtual.sleep(args.poll)
+    for i, debtor in enumerate(debtors):
+        action = ActionToSend(f"a{i}", "t1", f"d{i}", str(debtor), (WHATSAPP,), "reminder", Money(15000, "BRL"), "X")
+        instances[debtor % args.instances].queue.put_nowait(action)  # events are keyed (partitioned) by debtor
 
     started = time.perf_counter()
-    work = asyncio.gather(*(worker() for _ in range(args.workers)), scheduler())
+    per_instance = max(1, args.workers // args.instances)
+    tasks = [w.worker() for w in instances for _ in range(per_instance)] + [w.scheduler() for w in instances]
+    work = asyncio.gather(*tasks)
     await virtual.drive(work)
     wall = time.perf_counter() - started
     times = [t for t, _ in provider.sent]
@@ -221,7 +255,7 @@ async def run(args: argparse.Namespace) -> None:
     gap = closest_repeat(provider.sent)
     print(f"  closest two messages to one recipient: {gap:.2f}s apart (spacing {args.spacing:g}s)")
     print(
-        f"  deferred for the spacing and sent by the scheduler: {messages.deferred}; "
+        f"  deferred for the spacing and sent by the scheduler: {sum(w.messages.deferred for w in instances)}; "
         f"longest single sleep of any handler or the scheduler: {virtual.longest:.3f}s"
     )
     print(f"  simulation took {wall:.1f}s of wall time")
@@ -236,11 +270,17 @@ def main() -> None:
     parser.add_argument("--spacing", type=float, default=6.0)
     parser.add_argument("--workers", type=int, default=64)
     parser.add_argument("--poll", type=float, default=0.5, help="seconds between two scheduler rounds")
+    parser.add_argument("--instances", type=int, default=1, help="messaging processes sharing the provider")
+    parser.add_argument(
+        "--split-rate", action="store_true", help="give each instance rate/instances instead of shared slots"
+    )
     args = parser.parse_args()
     print(
         f"conditions: {args.actions} actions requested at once, one WhatsApp sender, pace {args.rate:g}/s "
         f"burst {args.burst}, {args.spacing:g}s between two messages to one recipient (1% of actions repeat a "
-        f"recipient), {args.workers} concurrent handlers, scheduler every {args.poll:g}s, real Dispatcher, "
+        f"recipient), {args.instances} instance(s) "
+        f"{'each with rate/instances' if args.split_rate or args.instances == 1 else 'sharing provider slots'}, "
+        f"{args.workers} concurrent handlers in all, scheduler every {args.poll:g}s, real Dispatcher, "
         f"Throttle and Composer (built-in pt-BR reminder), in-memory store and provider, simulated time"
     )
     asyncio.run(run(args))

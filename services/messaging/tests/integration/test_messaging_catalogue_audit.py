@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -18,12 +19,14 @@ from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
-from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.adapters.messages import ORPHANED_AFTER, MessageRepository
 from cordial_messaging.adapters.providers import WhatsAppCloud
+from cordial_messaging.adapters.rate_slots import MongoRateSlots
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.catalogue import StoredTemplate, TemplateBook
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipient
+from cordial_messaging.domain.throttle import Pace, Throttle
 from cordial_stack.paths import new_run_dir
 from cordial_stack.platform import start_sandbox
 
@@ -128,7 +131,13 @@ async def test_a_deferred_message_is_due_once_under_a_lease(mongo_db: AsyncDatab
     assert await repo.due(later, later + timedelta(seconds=60), 10) == [ACTION]
     assert await repo.due(later, later + timedelta(seconds=60), 10) == []  # taken: held by the lease
     expired = later + timedelta(seconds=61)
+    other = MessageRepository(TenantCollection(mongo_db["messages"]), CIPHER, ControllableClock(NOW), "other")
+    assert await other.due(expired, expired + timedelta(seconds=60), 10) == []  # the owner's, not yet orphaned
     assert await repo.due(expired, expired + timedelta(seconds=60), 10) == [ACTION]
+    orphaned = expired + timedelta(seconds=60) + ORPHANED_AFTER
+    assert await other.due(orphaned, orphaned + timedelta(seconds=60), 10) == [ACTION]
+    assert await repo.due(orphaned, orphaned + timedelta(seconds=60), 10) == []  # the other took it over
+    expired = orphaned
     await repo.finish(ACTION, "sent", {}, [])
     assert await repo.due(expired + timedelta(days=1), expired, 10) == []
 
@@ -172,3 +181,22 @@ async def test_a_stored_template_goes_out_in_the_cloud_api_shape_and_into_the_au
     assert entry.to == "+15551234567"
     assert entry.text.startswith("Hello. Shop would like you to know that US$ 123.45 is open")
     assert entry.template_version == 1
+
+
+async def test_shared_rate_slots_are_each_taken_once_across_instances(mongo_db: AsyncDatabase[dict]) -> None:
+    clock = ControllableClock(NOW)
+    first, second = MongoRateSlots(mongo_db["rate_slots"], clock), MongoRateSlots(mongo_db["rate_slots"], clock)
+    await first.ensure_indexes()
+    taken = await asyncio.gather(*(instance.take("wa", 1000) for instance in (first, second) for _ in range(20)))
+    assert sorted(taken) == list(range(1000, 1040))  # every slot once, none skipped for good
+    assert await first.take("sms", 5) == 5  # per provider
+    assert await first.prune(NOW + timedelta(seconds=1)) == 41
+
+
+async def test_a_throttle_with_shared_slots_spreads_two_instances_at_the_rate(mongo_db: AsyncDatabase[dict]) -> None:
+    clock = ControllableClock(NOW)
+    slots = [MongoRateSlots(mongo_db["rate_slots"], clock) for _ in range(2)]
+    throttles = [Throttle({"wa": Pace(rate=10, burst=1, per_recipient_seconds=6)}) for _ in range(2)]
+    now = NOW.timestamp()
+    waits = [await throttles[i % 2].shared_wait(slots[i % 2], "wa", now) for i in range(6)]
+    assert sorted(round(w, 6) for w in waits) == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]

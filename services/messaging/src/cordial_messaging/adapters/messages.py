@@ -7,24 +7,36 @@ also as a keyed hash so a reply from that number finds the message it answers.
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
+from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord
 
+# A deferred message whose instance has not sent it this long after it fell due is taken by any instance.
+ORPHANED_AFTER = timedelta(minutes=2)
+
 
 class MessageRepository:
-    """The action id is the document id; a version guards the start of each attempt."""
+    """The action id is the document id; a version guards the start of each attempt.
 
-    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
+    A deferred message belongs to the instance that deferred it (its recipient spacing is in that process),
+    so two messages to one person are never sent by two instances at once; another takes it only when
+    the owner has left it due for ORPHANED_AFTER (it stopped, or its partitions moved).
+    """
+
+    def __init__(
+        self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock, instance: str = ""
+    ) -> None:
         self.collection = collection
         self._cipher = cipher
         self._clock = clock
+        self.instance = instance or new_id()
 
     def _seal(self, fields: dict[str, object], prefix: str = "") -> dict[str, object]:
         """Replaces the plain "to" and "text" by their ciphertext, and "to" also by its lookup hash."""
@@ -126,17 +138,22 @@ class MessageRepository:
 
     async def defer(self, action: ActionToSend, due_at: datetime) -> None:
         """Marks a pending message due later; the scheduler sends it then."""
-        await self.collection.update(action.tenant, {"_id": action.action_id, "state": PENDING}, {"due_at": due_at})
+        await self.collection.update(
+            action.tenant, {"_id": action.action_id, "state": PENDING}, {"due_at": due_at, "owner": self.instance}
+        )
 
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:
         """Pending messages due by now, across tenants, each taken by moving its due time to the lease's end."""
+        mine = {"owner": self.instance, "due_at": {"$lte": now}}
+        orphaned = {"due_at": {"$lte": now - ORPHANED_AFTER}}
         cursor = self.collection.raw.find(
-            {"state": PENDING, "due_at": {"$lte": now}}, sort=[("due_at", 1)], limit=limit
+            {"state": PENDING, "$or": [mine, orphaned]}, sort=[("due_at", 1)], limit=limit
         )
         taken = []
         async for doc in cursor:
             claim = {"_id": doc["_id"], "state": PENDING, "due_at": doc["due_at"]}
-            if "action" in doc and await self.collection.update(doc["tenant"], claim, {"due_at": lease_until}):
+            lease = {"due_at": lease_until, "owner": self.instance}
+            if "action" in doc and await self.collection.update(doc["tenant"], claim, lease):
                 taken.append(_action(doc))
         return taken
 

@@ -26,7 +26,7 @@ from cordial_core.money import Money
 from cordial_messaging.domain.audit import SENT_ENTRY, AuditEntry, AuditTrail, entry_id
 from cordial_messaging.domain.composer import Composed, Composer, Request
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
-from cordial_messaging.domain.throttle import Throttle
+from cordial_messaging.domain.throttle import SharedSlots, Throttle
 
 SOURCE = "messaging"
 # Message states.
@@ -188,6 +188,7 @@ class Dispatcher:
         policy: ContactPolicy | None = None,
         throttle: Throttle | None = None,
         audit: AuditTrail | None = None,
+        slots: SharedSlots | None = None,
     ) -> None:
         self._messages = messages
         self._plan = plan
@@ -196,6 +197,7 @@ class Dispatcher:
         self._events = EventSource(SOURCE, clock)
         self._composer = composer
         self._audit = audit
+        self._slots = slots
         self._waits = retry_waits
         self._sleep = sleep
         self._opt_outs = opt_outs
@@ -340,7 +342,11 @@ class Dispatcher:
             wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
             if wait > 0:
                 return wait
-            wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
+            now = self._clock.now().timestamp()
+            if self._slots is not None:
+                wait = await self._throttle.shared_wait(self._slots, provider, now)
+            else:
+                wait = self._throttle.provider_wait(provider, now)
             if wait > 0:
                 await self._sleep(wait)
             if self._throttle.claim(provider, recipient, self._clock.now().timestamp()):
