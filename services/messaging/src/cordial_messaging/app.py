@@ -17,6 +17,7 @@ from cordial_core.clock import Clock
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
@@ -149,10 +150,10 @@ async def main() -> None:
         ),
     }
     channels.update(_other_channels(settings, http, token))
-    templates = TemplateRepository(runtime.outbox_collection("templates"), runtime.clock)
+    templates = TemplateRepository(TenantCollection(runtime.db["templates"]), runtime.clock)
     await templates.ensure_indexes()
-    creditors = CreditorRepository(runtime.outbox_collection("creditors"), runtime.cipher, runtime.clock)
-    audit = AuditRepository(runtime.outbox_collection("audit"), runtime.cipher)
+    creditors = CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock)
+    audit = AuditRepository(TenantCollection(runtime.db["audit"]), runtime.cipher)
     slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock)
     await slots.ensure_indexes()
     await audit.ensure_indexes()
