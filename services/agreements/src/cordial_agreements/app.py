@@ -69,7 +69,7 @@ async def main() -> None:
     agreements = AgreementRepository(runtime.outbox_collection("agreements"), runtime.clock)
     await agreements.ensure_indexes()
     policies = BalancePolicyRepository(TenantCollection(runtime.db["policies"]))
-    ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies)
+    ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies, seal=runtime.cipher.encrypt)
     quotes = QuoteRepository(TenantCollection(runtime.db["quotes"]))
     links = None
     if settings.pix_provider_url:

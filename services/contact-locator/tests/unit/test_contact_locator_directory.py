@@ -233,3 +233,28 @@ async def test_right_party_contacts_are_counted_per_tenant_source_and_channel() 
         ("t1", "debtor", SMS, "contacted"),
         ("t1", "debtor", SMS, "wrong_party"),
     ]
+
+
+class FakeWrongParties:
+    """Agency-wide wrong-party values per debtor."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[str, str]] = {}
+
+    async def mark(self, debtor_id: str, value_key: str, reason: str) -> None:
+        self.keys.setdefault(debtor_id, {})[value_key] = reason
+
+    async def of_debtor(self, debtor_id: str) -> set[str]:
+        return set(self.keys.get(debtor_id, {}))
+
+
+async def test_not_me_at_one_client_keeps_the_value_from_every_client_of_that_debtor() -> None:
+    points, wrong = FakePoints(), FakeWrongParties()
+    directory = Directory(points, ControllableClock(NOW), fake_hash, wrong_parties=wrong)
+    [at_t1] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11 98765-4321")], "client")
+    await directory.record_supplied("t2", "d2", "p1", [(PHONE, "+55 11 98765-4321"), (EMAIL, "a@b.com")], "client")
+    await directory.record_supplied("t2", "d3", "p2", [(PHONE, "11 98765-4321")], "client")  # another person
+    await directory.not_me("t1", at_t1.id)
+    assert await directory.plan("t1", "p1", [SMS]) == []
+    assert [c.point.value for c in await directory.plan("t2", "p1", [SMS, MAIL])] == ["a@b.com"]
+    assert [c.point.value for c in await directory.plan("t2", "p2", [SMS])] == ["+5511987654321"]

@@ -115,6 +115,7 @@ async def main() -> None:
         ),
         notifier=notifier,
         max_amount_minor=settings.max_debt_amount_minor,
+        messaging=messaging_grpc.MessagingServiceStub(messaging),
     )
     app = create_app(backends, settings.max_body_bytes, settings.max_batch_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")

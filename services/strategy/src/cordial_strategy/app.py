@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 
+import httpx
 from pydantic import Field
 
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
@@ -17,10 +18,12 @@ from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
+from cordial_strategy.adapters.enrichment import HttpPublicData
 from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
 from cordial_strategy.domain.book import StrategyBook
+from cordial_strategy.domain.enrichment import Enricher
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Ruler
 
@@ -37,6 +40,9 @@ class StrategySettings(ServiceSettings):
     sweep_partitions: int = Field(default=1, ge=1, validation_alias="STRATEGY_SWEEP_PARTITIONS")
     # Templates a strategy may name (messaging's catalogue); a strategy naming another is rejected on save.
     known_templates: str = Field(default="reminder", validation_alias="STRATEGY_KNOWN_TEMPLATES")
+    # The person-enrichment provider (People API); empty: profiles carry no public-data flags.
+    enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
+    enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
 
 
 async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Event) -> None:
@@ -61,12 +67,19 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     cases = CaseRepository(runtime.outbox_collection("cases"), runtime.clock)
     await cases.ensure_indexes()
-    guard = ContactGuard(DebtorRepository(runtime.outbox_collection("debtors")), runtime.clock)
+    debtors = DebtorRepository(runtime.outbox_collection("debtors"))
+    guard = ContactGuard(debtors, runtime.clock)
+    http = httpx.AsyncClient(timeout=10.0)
+    runtime.on_stop(http.aclose)
+    enricher = None
+    if settings.enrichment_url:
+        provider = HttpPublicData(http, settings.enrichment_url, settings.enrichment_token)
+        enricher = Enricher(debtors, provider, runtime.cipher.decrypt, runtime.clock)
     store = StrategyRepository(TenantCollection(runtime.db["strategies"]), TenantCollection(runtime.db["activations"]))
     templates = frozenset(t.strip() for t in settings.known_templates.split(",") if t.strip())
     book = StrategyBook(store, runtime.clock, templates)
     ruler = Ruler(cases, guard, runtime.clock, book=book)
-    runtime.consume(TOPICS, handlers(ruler, guard))
+    runtime.consume(TOPICS, handlers(ruler, guard, enricher))
     runtime.add_grpc(
         lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler, book), server),
         "cordial.strategy.v1.StrategyService",

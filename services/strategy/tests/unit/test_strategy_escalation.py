@@ -100,3 +100,39 @@ def test_next_escalation_asks_notice_first_then_inscription_after_the_wait() -> 
     assert next_escalation(path, asked, disputed, t0 + timedelta(days=40)) is None
     paid = EscalationProgress(started_at=t0, paid_minor=100)
     assert next_escalation(path, paid, debt, t0 + timedelta(days=40)) is None
+
+
+def test_protest_then_small_claims_follow_the_inscription_and_the_law() -> None:
+    from cordial_strategy.domain.escalation import EscalationProgress, next_escalation
+
+    t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    path = ("prior_notice", "bureau_inscription", "protest", "small_claims")
+    debt = DebtStanding(date(2023, 6, 1), 10_000, 60, notice_confirmed_at=t0)
+    asked = EscalationProgress(started_at=t0, notice_requested=True, inscription_requested=True)
+    assert next_escalation(path, asked, debt, t0 + timedelta(days=30)) is None  # not inscribed yet
+    inscribed = replace(asked, inscribed=True)
+    step = next_escalation(path, inscribed, debt, t0 + timedelta(days=30))
+    assert step is not None
+    assert step[0] == "protest_presentation"
+    presented = replace(inscribed, protest_presented=True)
+    assert next_escalation(path, presented, debt, t0 + timedelta(days=30)) is None  # no registry notice yet
+    noticed = replace(debt, protest_notice_at=t0 + timedelta(days=30))
+    edge = t0 + timedelta(days=33)
+    assert next_escalation(path, presented, noticed, edge - timedelta(seconds=1)) is None  # notice period runs
+    step = next_escalation(path, presented, noticed, edge)
+    assert step is not None
+    assert step[0] == "protest"
+    asked_protest = replace(presented, protest_requested_at=edge)
+    assert next_escalation(path, asked_protest, noticed, edge + timedelta(hours=23)) is None
+    again = next_escalation(path, asked_protest, noticed, edge + timedelta(days=1))  # the registry found it early
+    assert again is not None
+    assert again[0] == "protest"
+    protested = replace(asked_protest, protested=True)
+    step = next_escalation(path, protested, noticed, edge)
+    assert step is not None
+    assert step[0] == "small_claims"
+    barred = replace(noticed, due_date=date(2019, 3, 1))
+    assert next_escalation(path, protested, barred, datetime(2024, 3, 1, tzinfo=UTC)) is None  # time-barred
+    assert next_escalation(path, replace(protested, filing_requested=True), noticed, edge) is None
+    recalled = replace(noticed, recalled=True)
+    assert next_escalation(path, inscribed, recalled, t0 + timedelta(days=30)) is None

@@ -9,7 +9,22 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import boletos, bureau, control, letters, lookup, pix, sms, smtp, voice, webhooks, whatsapp
+from cordial_sandbox import (
+    boletos,
+    bureau,
+    control,
+    court,
+    enrichment,
+    letters,
+    lookup,
+    pix,
+    protest,
+    sms,
+    smtp,
+    voice,
+    webhooks,
+    whatsapp,
+)
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
@@ -23,6 +38,9 @@ PROVIDERS: tuple[Provider, ...] = (
     pix.PROVIDER,
     boletos.PROVIDER,
     bureau.PROVIDER,
+    protest.PROVIDER,
+    court.PROVIDER,
+    enrichment.PROVIDER,
 )
 
 

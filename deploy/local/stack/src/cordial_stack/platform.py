@@ -174,7 +174,13 @@ def service_env(
             PORTAL_BASE_URL="http://127.0.0.1/portal",
         )
     if name == "registry-bridge":
-        env.update(BUREAU_URL=platform.sandbox_url, BUREAU_TOKEN=platform.secrets["PROVIDER_TOKEN"])
+        token = platform.secrets["PROVIDER_TOKEN"]
+        env.update(BUREAU_URL=platform.sandbox_url, BUREAU_TOKEN=token)
+        env.update(
+            PROTEST_URL=platform.sandbox_url, PROTEST_TOKEN=token, COURT_URL=platform.sandbox_url, COURT_TOKEN=token
+        )
+    if name in ("strategy", "contact-locator"):
+        env.update(ENRICHMENT_URL=platform.sandbox_url, ENRICHMENT_TOKEN=platform.secrets["PROVIDER_TOKEN"])
     return env
 
 

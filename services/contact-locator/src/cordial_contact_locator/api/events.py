@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
+import logging
+
 from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.directory import Directory
+from cordial_contact_locator.domain.enrichment import ContactEnricher
 from cordial_contact_locator.domain.reachability import delivery_outcome, says_not_on_whatsapp
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 
+log = logging.getLogger(__name__)
 
-def handlers(directory: Directory) -> Handler:
+
+def handlers(directory: Directory, enricher: ContactEnricher | None = None) -> Handler:
     """The handler for the topics contact-locator listens to."""
+
+    async def enrich(tenant: str, placed: debts_pb2.DebtPlaced) -> None:
+        if enricher is None:
+            return
+        company = placed.debtor_kind == types_pb2.DEBTOR_KIND_COMPANY
+        try:
+            await enricher.debt_placed(tenant, placed.debt_id, placed.debtor_id, placed.sealed_document, company)
+        except Exception:
+            # The client's own points are recorded already; the provider is asked again with the next debt.
+            log.warning("enrichment failed for debtor %s", placed.debtor_id, exc_info=True)
 
     async def on_debt_placed(envelope: envelope_pb2.Envelope) -> None:
         placed = unpack_payload(envelope)
         assert isinstance(placed, debts_pb2.DebtPlaced)
         supplied = [(c.kind, c.value) for c in placed.contact_points]
         await directory.record_supplied(envelope.tenant, placed.debt_id, placed.debtor_id, supplied, source="client")
+        await enrich(envelope.tenant, placed)
 
     async def on_contacts_added(envelope: envelope_pb2.Envelope) -> None:
         added = unpack_payload(envelope)

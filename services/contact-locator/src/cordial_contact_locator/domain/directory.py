@@ -8,6 +8,7 @@ from typing import Protocol
 from cordial.events.v1 import contacts_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint, normalise
 from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.wrong_party import WrongParties, value_key
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
@@ -49,9 +50,15 @@ class Directory:
     """Knows every debtor's contact points and which to use."""
 
     def __init__(
-        self, points: ContactPoints, clock: Clock, lookup_hash: LookupHash, outcomes: Outcomes | None = None
+        self,
+        points: ContactPoints,
+        clock: Clock,
+        lookup_hash: LookupHash,
+        outcomes: Outcomes | None = None,
+        wrong_parties: WrongParties | None = None,
     ) -> None:
         self._points = points
+        self._wrong = wrong_parties
         self._outcomes = outcomes
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
@@ -83,11 +90,12 @@ class Directory:
     async def plan(self, tenant: str, debtor_id: str, channels: list[int]) -> list[PlannedContact]:
         """Usable points per channel, channels in the order asked, points by score, each with why."""
         points = await self._points.of_debtor(tenant, debtor_id)
+        wrong = await self._wrong.of_debtor(debtor_id) if self._wrong is not None else set()
         plan = []
         for channel in channels:
             usable = []
             for point in points:
-                if point.exclusion(channel):
+                if point.exclusion(channel) or self._value_key(point) in wrong:
                     continue
                 belief = Beta(*point.reach.get(channel, (1.0, 1.0)))
                 reason = (
@@ -133,7 +141,13 @@ class Directory:
         point = await self._points.get(tenant, point_id)
         if point is not None:
             self._count(point, channel, WRONG_PARTY)
-        await self._points.remove(tenant, point_id, "the person reached said it is not them")
+        reason = "the person reached said it is not them"
+        await self._points.remove(tenant, point_id, reason)
+        if point is not None and self._wrong is not None:
+            await self._wrong.mark(point.debtor_id, self._value_key(point), reason)
+
+    def _value_key(self, point: ContactPoint) -> str:
+        return value_key(point.debtor_id, point.kind, self._hash(point.value))
 
     def _event(self, point: ContactPoint, debt_id: str) -> Event:
         payload: contacts_pb2.ContactVerified | contacts_pb2.ContactRejected

@@ -223,10 +223,18 @@ class TimelineOut(BaseModel):
     entries: list[TimelineEntry]
 
 
+class CreditorIdentityIn(Strict):
+    """Where the creditor is and its CPF or CNPJ: every collection message names them (CDC art. 42-A)."""
+
+    address: str = Field(min_length=1, max_length=300)
+    document: str = Field(min_length=1, max_length=40)
+
+
 class ClientIn(Strict):
-    """A new creditor client."""
+    """A new creditor client; without its address and document, messages that must disclose them are not sent."""
 
     name: str = Field(min_length=1, max_length=200)
+    creditor: CreditorIdentityIn | None = None
 
 
 class ClientOut(BaseModel):

@@ -72,15 +72,8 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, actions_pb2.DecisionRecorded):
         until = f" until {payload.next_allowed_at.ToJsonString()}" if payload.HasField("next_allowed_at") else ""
         return f"step {payload.step} deferred{until} by {payload.rule}: {payload.explanation}"
-    if isinstance(payload, registry_pb2.EscalationRequested):
-        kind = registry_pb2.EscalationKind.Name(payload.kind).removeprefix("ESCALATION_KIND_").lower().replace("_", " ")
-        return f"escalation requested: {kind} (allowed by {payload.rule})"
-    if isinstance(payload, registry_pb2.BureauNoticeConfirmed):
-        return f"bureau prior notice confirmed; {payload.wait_days}-day waiting period starts"
-    if isinstance(payload, registry_pb2.BureauInscribed):
-        return "debt inscribed at the credit bureau"
-    if isinstance(payload, registry_pb2.BureauRemoved):
-        return "credit-bureau inscription removed after settlement"
+    if (registry := _registry(payload)) is not None:
+        return registry
     if isinstance(payload, messages_pb2.MessageSent):
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"
@@ -97,3 +90,31 @@ def summarise(event_type: str, payload: Message) -> str:
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"debtor opted out of {channel} ({payload.source})"
     return event_type
+
+
+def _kind(kind: int) -> str:
+    return registry_pb2.EscalationKind.Name(kind).removeprefix("ESCALATION_KIND_").lower().replace("_", " ")
+
+
+def _registry(payload: Message) -> str | None:
+    """Escalation steps: bureau, protest registry and court; None for other events."""
+    if isinstance(payload, registry_pb2.EscalationRequested):
+        return f"escalation requested: {_kind(payload.kind)} (allowed by {payload.rule})"
+    if isinstance(payload, registry_pb2.EscalationRefused):
+        return f"escalation refused: {_kind(payload.kind)} ({payload.rule}: {payload.reason})"
+    if isinstance(payload, registry_pb2.BureauNoticeConfirmed):
+        return f"bureau prior notice confirmed; {payload.wait_days}-day waiting period starts"
+    if isinstance(payload, registry_pb2.BureauInscribed):
+        return "debt inscribed at the credit bureau"
+    if isinstance(payload, registry_pb2.BureauRemoved):
+        return f"credit-bureau inscription removed: debt {payload.reason or 'settled'}"
+    if isinstance(payload, registry_pb2.ProtestNoticeSent):
+        return f"protest registry notified the debtor; no protest before {payload.not_before.ToJsonString()}"
+    if isinstance(payload, registry_pb2.ProtestRegistered):
+        return "debt protested at the protest registry"
+    if isinstance(payload, registry_pb2.ProtestCancelled):
+        what = "protest cancelled" if payload.was_protested else "title withdrawn from the protest registry"
+        return f"{what}: debt {payload.reason}"
+    if isinstance(payload, registry_pb2.CourtFiled):
+        return f"small-claims petition filed: case {payload.case_number}"
+    return None

@@ -22,6 +22,7 @@ def strategy_from_proto(doc: pb.StrategyDocument) -> Strategy:
             max_broken=_opt(r, "max_broken"),
             reasons=tuple(r.reasons),
             company=r.company if r.HasField("company") else None,
+            flags=tuple(r.flags),
         )
         for r in doc.segments
     ]
@@ -47,7 +48,7 @@ def strategy_to_proto(strategy: Strategy) -> pb.StrategyDocument:
     """The document of a domain strategy."""
     doc = pb.StrategyDocument(name=strategy.name, escalation=strategy.escalation)
     for r in strategy.segments:
-        rule = doc.segments.add(segment=r.segment, reasons=list(r.reasons))
+        rule = doc.segments.add(segment=r.segment, reasons=list(r.reasons), flags=list(r.flags))
         for name in ("min_days", "max_days", "min_balance_minor", "max_broken", "company"):
             value = getattr(r, name)
             if value is not None:

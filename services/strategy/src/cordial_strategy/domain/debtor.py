@@ -74,6 +74,10 @@ class DebtorState:
     # Open debts across every client (debt key -> balance in minor units and due date), for the profile.
     open_debts: dict[str, OpenDebt] = field(default_factory=dict)
     stated_reasons: dict[str, datetime] = field(default_factory=dict)  # reason -> when last stated
+    # Public-data flags from the enrichment provider, when and from whom they were learned (None: never asked).
+    public_data: dict[str, str] = field(default_factory=dict)
+    public_data_learned_at: datetime | None = None
+    public_data_source: str = ""
     version: int = 0
 
     def record(self, key: str, contact: Contact, now: datetime) -> None:
@@ -114,6 +118,10 @@ class DebtorState:
     def stated(self, reason: str, now: datetime) -> None:
         """Remembers a reason the person gave (lost_job, already_paid, not_me, dispute)."""
         self.stated_reasons[reason] = now
+
+    def enriched(self, flags: dict[str, str], at: datetime, source: str) -> None:
+        """Caches what the enrichment provider said about the person, with when and where it was learned."""
+        self.public_data, self.public_data_learned_at, self.public_data_source = dict(flags), at, source
 
     def active_holds(self, debt_key: str, now: datetime) -> list[Hold]:
         """Holds in force for a debt now, oldest first."""

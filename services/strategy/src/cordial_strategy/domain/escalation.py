@@ -106,7 +106,10 @@ def must_request_removal(debt: DebtStanding) -> bool:
 
 
 NOTICE = "prior_notice"
+PRESENT = "protest_presentation"  # the title goes to the registry, which notifies the debtor; protest follows
 ESCALATE_AFTER_DAYS = 15  # days after the first contact with no payment before the prior notice
+# The registry keeps its own clock on the notice period: an ask it found early is repeated this much later.
+PROTEST_RETRY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,11 @@ class EscalationProgress:
     notice_requested: bool = False
     inscription_requested: bool = False
     paid_minor: int = 0
+    inscribed: bool = False
+    protest_presented: bool = False
+    protest_requested_at: datetime | None = None
+    protested: bool = False
+    filing_requested: bool = False
 
 
 def next_escalation(
@@ -130,6 +138,9 @@ def next_escalation(
 
     The prior notice always comes first (validation enforces it in the path); inscription only when
     may_escalate allows it: notice confirmed and its waiting period run, never settled/disputed/in agreement.
+    Each later stage waits for the earlier ones to be done: protest (presented, then protested once the
+    registry's notice period has run) after the inscription, a small-claims filing after the protest and
+    never on a time-barred debt.
     """
     if NOTICE not in path or progress.started_at is None:
         return None
@@ -141,4 +152,24 @@ def next_escalation(
     if BUREAU in path and not progress.inscription_requested:
         verdict = may_escalate(BUREAU, debt, now, law)
         return (BUREAU, verdict) if verdict.allowed else None
+    if BUREAU in path and not progress.inscribed:
+        return None
+    if PROTEST in path and not progress.protested:
+        return _protest_step(progress, debt, now, law)
+    if SUIT in path and not progress.filing_requested:
+        verdict = may_escalate(SUIT, debt, now, law)
+        return (SUIT, verdict) if verdict.allowed else None
     return None
+
+
+def _protest_step(
+    progress: EscalationProgress, debt: DebtStanding, now: datetime, law: EscalationLaw | None
+) -> tuple[str, EscalationVerdict] | None:
+    """Presentation first; the protest itself once the registry's notice period has run; else wait."""
+    if not progress.protest_presented:
+        verdict = may_escalate(PRESENT, debt, now, law)
+        return (PRESENT, verdict) if verdict.allowed else None
+    if progress.protest_requested_at is not None and now < progress.protest_requested_at + PROTEST_RETRY:
+        return None
+    verdict = may_escalate(PROTEST, debt, now, law)
+    return (PROTEST, verdict) if verdict.allowed else None

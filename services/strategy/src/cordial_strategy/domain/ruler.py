@@ -18,7 +18,16 @@ from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_strategy.domain.book import Assignment, StrategyBook
 from cordial_strategy.domain.debtor import DebtorState, HoldKind, OpenDebt, debt_key
-from cordial_strategy.domain.escalation import NOTICE, DebtStanding, EscalationProgress, next_escalation
+from cordial_strategy.domain.escalation import (
+    BUREAU,
+    NOTICE,
+    PRESENT,
+    PROTEST,
+    SUIT,
+    DebtStanding,
+    EscalationProgress,
+    next_escalation,
+)
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.policy import ContactRequest, Decision
 from cordial_strategy.domain.profile import build_profile
@@ -98,6 +107,21 @@ class Escalation:
     inscribed: bool = False
     removal_requested: bool = False
     removed: bool = False
+    protest_presented: bool = False
+    protest_notice_at: datetime | None = None
+    protest_requested_at: datetime | None = None
+    protested: bool = False
+    filing_requested: bool = False
+
+
+# Each escalation stage: the kind registry-bridge is asked for and the Escalation flag that records the ask.
+_STAGES = {
+    NOTICE: (registry_pb2.ESCALATION_KIND_PRIOR_NOTICE, "notice_requested"),
+    BUREAU: (registry_pb2.ESCALATION_KIND_INSCRIPTION, "inscription_requested"),
+    PRESENT: (registry_pb2.ESCALATION_KIND_PROTEST, "protest_presented"),
+    PROTEST: (registry_pb2.ESCALATION_KIND_PROTEST, "protest_requested_at"),
+    SUIT: (registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "filing_requested"),
+}
 
 
 @dataclass
@@ -353,25 +377,32 @@ class Ruler:
             settled=case.stopped,
             inscribed=esc.inscribed,
             notice_confirmed_at=esc.notice_confirmed_at,
+            protest_notice_at=esc.protest_notice_at,
         )
         progress = EscalationProgress(
-            esc.started_at, esc.notice_requested, esc.inscription_requested, case.results.recovered_minor
+            esc.started_at,
+            esc.notice_requested,
+            esc.inscription_requested,
+            case.results.recovered_minor,
+            inscribed=esc.inscribed,
+            protest_presented=esc.protest_presented,
+            protest_requested_at=esc.protest_requested_at,
+            protested=esc.protested,
+            filing_requested=esc.filing_requested,
         )
         step = next_escalation(esc.path, progress, standing, now)
         if step is None:
             return []
         stage, verdict = step
-        if stage == NOTICE:
-            esc.notice_requested = True
-            kind = registry_pb2.ESCALATION_KIND_PRIOR_NOTICE
-        else:
-            esc.inscription_requested = True
-            kind = registry_pb2.ESCALATION_KIND_INSCRIPTION
-        return [self._escalation_event(case, kind, verdict.rule, verdict.reason)]
+        kind, asked = _STAGES[stage]
+        setattr(esc, asked, now if asked.endswith("_at") else True)
+        return [self._escalation_event(case, kind, verdict.rule, verdict.reason, stage)]
 
-    def _escalation_event(self, case: Case, kind: int, rule: str, reason: str) -> Event:
+    def _escalation_event(self, case: Case, kind: int, rule: str, reason: str, stage: str = "") -> Event:
+        # The two protest asks (presentation, protest) share a kind; the stage keeps their ids apart.
+        parts = (str(kind), stage) if stage in (PRESENT, PROTEST) else (str(kind),)
         payload = registry_pb2.EscalationRequested(
-            request_id=stable_id(case.tenant, case.debt_id, "escalation", str(kind)),
+            request_id=stable_id(case.tenant, case.debt_id, "escalation", *parts),
             debt_id=case.debt_id,
             debtor_id=case.debtor_id,
             kind=kind,
@@ -379,6 +410,7 @@ class Ruler:
             creditor_name=case.creditor_name,
             rule=rule,
             reason=reason,
+            due_date=case.due_date,
         )
         return self._event(case, "escalation.requested", payload)
 
@@ -408,7 +440,7 @@ class Ruler:
                 case.variant = assignment.variant
         if assignment is None or assignment.strategy is None:
             return self._first_step, {"strategy": "none (built-in reminder)"}
-        profile = build_profile(debtor, self._clock.now(), case.company)
+        profile = build_profile(debtor, self._clock.now(), case.company, debtor.public_data)
         segment, index = assign(profile, assignment.strategy.segments)
         case.segment = segment
         case.escalation.path = tuple(assignment.strategy.escalation)

@@ -39,6 +39,7 @@ class SegmentRule:
     max_broken: int | None = None
     reasons: tuple[str, ...] = ()
     company: bool | None = None
+    flags: tuple[str, ...] = ()  # any of these public-data flags (e.g. hardship)
 
     def matches(self, p: Profile) -> bool:
         """True when every set condition holds for the profile."""
@@ -50,6 +51,7 @@ class SegmentRule:
                 self.max_broken is None or p.agreements_broken <= self.max_broken,
                 not self.reasons or p.stated_reason in self.reasons,
                 self.company is None or p.company == self.company,
+                not self.flags or bool(set(self.flags) & set(p.flags)),
             )
         )
 

@@ -21,14 +21,17 @@ from cordial_gateway.api.models import (
 )
 from cordial_gateway.api.routes.agreements import unapplied_out
 from cordial_gateway.api.routes.debts import debt_out
+from cordial_gateway.api.routes.templates import CreditorIn, set_creditor
 
 router = APIRouter(prefix="/agency/v1", tags=["agency"], dependencies=[Depends(require_admin)])
 
 
 @router.post("/clients", status_code=201)
 async def create_client(body: ClientIn, wired: BackendsDep) -> ClientOut:
-    """Creates a creditor client and returns its API key once."""
+    """Creates a creditor client and returns its API key once; its address and document go to messaging."""
     client, key = await wired.clients.create(body.name)
+    if body.creditor is not None:
+        await set_creditor(client.id, CreditorIn(name=body.name, **body.creditor.model_dump()), wired)
     return ClientOut(client_id=client.id, name=client.name, api_key=key)
 
 
