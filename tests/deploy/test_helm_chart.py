@@ -278,6 +278,35 @@ def test_service_wiring(helm: Path) -> None:
         assert ("HTTP_PORT" in env) == (component == "gateway"), component
 
 
+def test_gateway_and_agreements_settings_reach_their_containers(helm: Path) -> None:
+    values = {
+        **REQUIRED,
+        "global.secrets.boletoProviderToken": "bank-token",
+        "gateway.env.CLIENT_WEBHOOK_DISPATCH_SECONDS": "2",
+        "gateway.env.CLIENT_WEBHOOK_RETRY_BASE_SECONDS": 10,
+        "gateway.env.MAX_DEBT_AMOUNT_MINOR": "5000000000",
+        "agreements.env.BOLETO_PROVIDER_URL": "https://api.bank.example/cobrancas/v2",
+        "agreements.env.BOLETO_CONVENIO": "1234567",
+    }
+    docs = render(helm, values)
+    check_documents(docs)
+    deployments = of_kind(docs, "Deployment")
+    gateway, agreements = env_of(deployments["gateway"]), env_of(deployments["agreements"])
+    assert gateway["CLIENT_WEBHOOK_DISPATCH_SECONDS"] == "2"
+    assert gateway["CLIENT_WEBHOOK_RETRY_BASE_SECONDS"] == "10"
+    assert gateway["MAX_DEBT_AMOUNT_MINOR"] == "5000000000"
+    assert "MAX_BODY_BYTES" not in gateway, "empty values are left to the service's default"
+    assert agreements["BOLETO_PROVIDER_URL"] == "https://api.bank.example/cobrancas/v2"
+    assert agreements["BOLETO_CONVENIO"] == "1234567"
+    assert agreements["BOLETO_PROVIDER_TOKEN"]["secretKeyRef"] == {
+        "name": "t-cordial-secrets",
+        "key": "BOLETO_PROVIDER_TOKEN",
+        "optional": True,
+    }
+    (secret,) = [d for d in docs if d["kind"] == "Secret"]
+    assert base64.b64decode(secret["data"]["BOLETO_PROVIDER_TOKEN"]).decode() == "bank-token"
+
+
 def test_existing_secrets(helm: Path) -> None:
     docs = render(helm, EXISTING_SECRETS)
     check_documents(docs)
@@ -393,6 +422,9 @@ def test_admin_token_not_needed_without_gateway(helm: Path) -> None:
         ("registryBridge.service.ports.http", 8080, "http"),
         ("messaging.replicaCount", "2", "replicaCount"),
         ("global.logLevel", "LOUD", "logLevel"),
+        ("gateway.env.MAX_DEBT_AMOUNT_MINOR", "a lot", "MAX_DEBT_AMOUNT_MINOR"),
+        ("gateway.env.CLIENT_WEBHOOK_RETRY_BASE_SECONDS", "-1", "CLIENT_WEBHOOK_RETRY_BASE_SECONDS"),
+        ("agreements.env.BOLETO_CONVENIO", "123", "BOLETO_CONVENIO"),
     ],
 )
 def test_schema_rejects_bad_values(helm: Path, key: str, value: Any, named: str) -> None:

@@ -10,6 +10,7 @@ from datetime import datetime
 from fastapi import FastAPI
 
 from cordial_sandbox import (
+    boletos,
     bureau,
     control,
     court,
@@ -35,6 +36,7 @@ PROVIDERS: tuple[Provider, ...] = (
     letters.PROVIDER,
     lookup.PROVIDER,
     pix.PROVIDER,
+    boletos.PROVIDER,
     bureau.PROVIDER,
     protest.PROVIDER,
     court.PROVIDER,

@@ -108,6 +108,9 @@ class SandboxState:
     # Enrichment: records tests set per document (else derived from it) and queries per document.
     enrichment_people: dict[str, Any] = field(default_factory=dict)
     enrichment_queries: dict[str, int] = field(default_factory=dict)
+    # Registered boletos by numeroTituloCliente (BB's API Cobranças), and their lock.
+    boletos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    boleto_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
@@ -138,6 +141,8 @@ class SandboxState:
         self.enrichment_queries.clear()
         self.letters.clear()
         self.letters_by_key.clear()
+        with self.boleto_lock:
+            self.boletos.clear()
         self.lookups.clear()
 
 

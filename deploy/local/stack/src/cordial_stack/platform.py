@@ -157,6 +157,8 @@ def service_env(
             PIX_PROVIDER_URL=f"{platform.sandbox_url}/pix/v2",
             PIX_PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
             PIX_KEY="cobranca@cordial.example",
+            BOLETO_PROVIDER_URL=f"{platform.sandbox_url}/cobrancas/v2",
+            BOLETO_PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
         )
     if name == "messaging":
         env.update(

@@ -12,6 +12,12 @@ def _money(m: types_pb2.Money) -> str:
     return f"{m.amount_minor} {m.currency} (minor units)"
 
 
+def subjects(subject: str, payload: Message) -> list[str]:
+    """The debts an event belongs on: its subject, and every debt an agreement over several debts covers."""
+    covered = list(getattr(payload, "debt_ids", []) or [])
+    return list(dict.fromkeys([subject, *covered])) if subject else covered
+
+
 def summarise(event_type: str, payload: Message) -> str:
     """One readable line per step; personal data stays out."""
     if isinstance(payload, debts_pb2.DebtPlaced):
@@ -44,6 +50,16 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"agreement broken: installment {payload.overdue_installment} due {payload.due_date} unpaid past grace"
     if isinstance(payload, agreements_pb2.AgreementSettled):
         return f"agreement settled; {_money(payload.total_paid)} paid in total"
+    if isinstance(payload, agreements_pb2.AgreementProposed):
+        plan = f"{payload.installments} installment{'s' if payload.installments > 1 else ''}"
+        return (
+            f"offer {payload.offer_id} proposed: {_money(payload.total)} in {plan}, valid until {payload.valid_until}"
+        )
+    if isinstance(payload, agreements_pb2.AgreementCancelled):
+        return f"agreement {payload.agreement_id} cancelled: {payload.reason}"
+    if isinstance(payload, agreements_pb2.PaymentUnapplied):
+        where = f"charge {payload.txid}" if payload.txid else "the debt"
+        return f"payment of {_money(payload.amount)} for {where} kept unapplied ({payload.reason}): {payload.detail}"
     if isinstance(payload, contacts_pb2.ContactVerified):
         channels = ", ".join(types_pb2.Channel.Name(c).removeprefix("CHANNEL_").lower() for c in payload.channels)
         return f"contact point verified for {channels}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cordial_core.errors import InvalidArgument
+from cordial_strategy.domain.offer_plans import counts
 
 TRIGGER_EVENTS = frozenset({"debt.placed", "contact.verified", "message.failed", "reply.received", "agreement.broken"})
 CHANNELS = frozenset({"sms", "whatsapp", "email", "voice", "letter"})
@@ -133,7 +134,16 @@ def _step_errors(
         errors.append(InvalidArgument("a step needs at least one channel", field=f"{where}.channels"))
     if step.day_offset is not None and step.day_offset < 0:
         errors.append(InvalidArgument("a day offset cannot be negative", field=f"{where}.day_offset"))
+    errors.extend(_offer_set_errors(step.offer_set, f"{where}.offer_set"))
     return errors
+
+
+def _offer_set_errors(offer_set: str, where: str) -> list[InvalidArgument]:
+    try:
+        counts(offer_set, where)
+    except InvalidArgument as error:
+        return [error]
+    return []
 
 
 def _escalation_errors(escalation: list[str]) -> list[InvalidArgument]:
