@@ -59,6 +59,9 @@ class FakeBudgets:
         self.spent[(tenant, month)] += 1
         return True
 
+    async def refund(self, tenant: str, month: str) -> None:
+        self.spent[(tenant, month)] -= 1
+
 
 def make(
     rate: float = 10, burst: int = 5, budget: int = 1000, failing: set[str] | None = None
@@ -132,10 +135,11 @@ async def test_a_batch_respects_the_rate_reports_progress_and_dedupes() -> None:
     assert len({n for n, _ in lookup.calls}) == len(lookup.calls)
 
 
-async def test_a_failed_lookup_is_counted_and_not_cached() -> None:
-    verifier, lookup, _, _ = make(failing={"+5511900000000"})
+async def test_a_failed_lookup_is_counted_not_cached_and_not_charged_to_the_budget() -> None:
+    verifier, lookup, _, budgets = make(failing={"+5511900000000"})
     progress = await verifier.batch("t1", ["+5511900000000", "+5511900000001"])
     assert progress.counts[FAILED] == 1
     assert progress.counts[LOOKED_UP] == 1
+    assert budgets.spent[("t1", "2024-03")] == 1
     lookup.failing.clear()
     assert (await verifier.verify("t1", "+5511900000000")).source == LOOKED_UP

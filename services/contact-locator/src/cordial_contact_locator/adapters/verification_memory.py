@@ -34,3 +34,7 @@ class MemoryBudgets:
             return False
         self.spent[(tenant, month)] += 1
         return True
+
+    async def refund(self, tenant: str, month: str) -> None:
+        """Gives back a lookup that was reserved but not paid."""
+        self.spent[(tenant, month)] -= 1

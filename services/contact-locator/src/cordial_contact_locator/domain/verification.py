@@ -59,6 +59,7 @@ class Budgets(Protocol):
     """Paid lookups per tenant and month."""
 
     async def spend(self, tenant: str, month: str, limit: int) -> bool: ...
+    async def refund(self, tenant: str, month: str) -> None: ...
 
 
 @dataclass
@@ -128,7 +129,8 @@ class Verifier:
         cached = await self._cache.get(tenant, number)
         if cached is not None and now - cached.checked_at < self._ttl:
             return Verified(number, FROM_CACHE, cached)
-        if not await self._budgets.spend(tenant, now.strftime("%Y-%m"), self._budget):
+        month = now.strftime("%Y-%m")
+        if not await self._budgets.spend(tenant, month, self._budget):
             return Verified(number, OVER_BUDGET, reason=f"monthly verification budget of {self._budget} spent")
         wait = self._bucket.take(now.timestamp())
         if wait > 0:
@@ -136,6 +138,8 @@ class Verifier:
         try:
             info = await self._lookup.lookup(number)
         except LookupFailure as exc:
+            # Nothing was paid for an unanswered lookup: the reservation goes back to the budget.
+            await self._budgets.refund(tenant, month)
             return Verified(number, FAILED, reason=str(exc))
         await self._cache.put(tenant, info)
         return Verified(number, LOOKED_UP, info)
