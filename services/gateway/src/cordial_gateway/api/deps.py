@@ -7,6 +7,7 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as agreements_grpc
+from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as contact_locator_grpc
 from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
@@ -33,6 +34,7 @@ class Backends:
     notifier: Notifier
     # The largest principal (minor units) a placed debt may have.
     max_amount_minor: int = 100_000_000_000
+    contact_locator: contact_locator_grpc.ContactLocatorServiceStub | None = None
 
 
 class Unauthorized(Exception):
