@@ -23,6 +23,7 @@ from cordial_contact_locator.domain.verification_jobs import VerificationJobs
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
 
 SERVICE = "contact-locator"
 
@@ -42,7 +43,8 @@ class ContactLocatorSettings(ServiceSettings):
     verification_ttl_days: float = Field(default=30.0, gt=0, validation_alias="VERIFICATION_TTL_DAYS")
     # Paid lookups each tenant may make per calendar month (UTC).
     verification_monthly_budget: int = Field(default=10_000, ge=0, validation_alias="VERIFICATION_MONTHLY_BUDGET")
-    verification_batch_workers: int = Field(default=32, ge=1, validation_alias="VERIFICATION_BATCH_WORKERS")
+    # Numbers a batch verifies together: one cache read, one budget move, up to this many lookups in flight.
+    verification_batch_group: int = Field(default=256, ge=1, le=5000, validation_alias="VERIFICATION_BATCH_GROUP")
 
 
 def verification(
@@ -57,15 +59,15 @@ def verification(
     now = runtime.clock.now().timestamp()
     verifier = Verifier(
         TwilioLookup(http, settings.lookup_url, settings.lookup_account_sid, token, runtime.clock),
-        MongoVerificationCache(runtime.outbox_collection("line_lookups"), runtime.cipher),
-        MongoBudgets(runtime.outbox_collection("verification_budgets")),
+        MongoVerificationCache(TenantCollection(runtime.db["line_lookups"]), runtime.cipher, runtime.clock),
+        MongoBudgets(TenantCollection(runtime.db["verification_budgets"])),
         runtime.clock,
         TokenBucket(settings.lookup_rate_per_second, settings.lookup_burst, now),
         ttl=timedelta(days=settings.verification_ttl_days),
         monthly_budget=settings.verification_monthly_budget,
     )
-    batches = MongoBatches(runtime.outbox_collection("verification_batches"), runtime.cipher)
-    jobs = VerificationJobs(verifier, points, batches, runtime.clock, workers=settings.verification_batch_workers)
+    batches = MongoBatches(TenantCollection(runtime.db["verification_batches"]), runtime.cipher)
+    jobs = VerificationJobs(verifier, points, batches, runtime.clock, group=settings.verification_batch_group)
     runtime.on_stop(jobs.stop)
     return jobs
 
@@ -76,7 +78,7 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     points = ContactPointRepository(runtime.outbox_collection("contact_points"), runtime.cipher, runtime.clock)
     await points.ensure_indexes()
-    outcomes = MongoOutcomes(runtime.outbox_collection("contact_outcomes"), runtime.clock)
+    outcomes = MongoOutcomes(TenantCollection(runtime.db["contact_outcomes"]), runtime.clock)
     await outcomes.ensure_indexes()
     directory = Directory(
         points, runtime.clock, runtime.cipher.lookup_hash, BothOutcomes(outcomes, PrometheusOutcomes())

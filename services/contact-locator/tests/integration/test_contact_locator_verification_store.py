@@ -56,7 +56,7 @@ def instance(db: AsyncDatabase[dict], http: httpx.AsyncClient, url: str, budget:
     clock = SystemClock()
     return Verifier(
         TwilioLookup(http, url, "ACtest", TOKEN, clock),
-        MongoVerificationCache(TenantCollection(db["line_lookups"]), CIPHER),
+        MongoVerificationCache(TenantCollection(db["line_lookups"]), CIPHER, clock),
         MongoBudgets(TenantCollection(db["verification_budgets"])),
         clock,
         TokenBucket(rate=500, burst=20, now=clock.now().timestamp()),
@@ -116,7 +116,7 @@ async def test_a_batch_of_the_tenants_points_reports_progress_to_any_instance(
     verifier = instance(mongo_db, http, sandbox_url, budget=10)
     await verifier.verify("t1", recorded[-1].value)  # the landline: the batch finds it in the cache
     batches = MongoBatches(TenantCollection(mongo_db["verification_batches"]), CIPHER)
-    jobs = VerificationJobs(verifier, points, batches, clock, workers=4)
+    jobs = VerificationJobs(verifier, points, batches, clock, group=4)
     started = await jobs.start("t1", [], [], reference="nightly")
     await jobs.wait(started.id)
     read = await MongoBatches(TenantCollection(mongo_db["verification_batches"]), CIPHER).get("t1", started.id)

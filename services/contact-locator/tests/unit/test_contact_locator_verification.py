@@ -42,25 +42,25 @@ class FakeCache:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], LineInfo] = {}
 
-    async def get(self, tenant: str, number: str) -> LineInfo | None:
-        return self.items.get((tenant, number))
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
+        return {n: self.items[(tenant, n)] for n in numbers if (tenant, n) in self.items}
 
-    async def put(self, tenant: str, info: LineInfo) -> None:
-        self.items[(tenant, info.number)] = info
+    async def put_many(self, tenant: str, infos: list[LineInfo]) -> None:
+        for info in infos:
+            self.items[(tenant, info.number)] = info
 
 
 class FakeBudgets:
     def __init__(self) -> None:
         self.spent: Counter[tuple[str, str]] = Counter()
 
-    async def spend(self, tenant: str, month: str, limit: int) -> bool:
-        if self.spent[(tenant, month)] >= limit:
-            return False
-        self.spent[(tenant, month)] += 1
-        return True
+    async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int:
+        granted = max(0, min(count, limit - self.spent[(tenant, month)]))
+        self.spent[(tenant, month)] += granted
+        return granted
 
-    async def refund(self, tenant: str, month: str) -> None:
-        self.spent[(tenant, month)] -= 1
+    async def refund(self, tenant: str, month: str, count: int) -> None:
+        self.spent[(tenant, month)] -= count
 
 
 def make(

@@ -111,7 +111,7 @@ def make(
     )
     fake_points, batches = FakePoints(points), FakeBatches()
     return (
-        VerificationJobs(verifier, fake_points, batches, clock, workers=4),
+        VerificationJobs(verifier, fake_points, batches, clock, group=4),
         lookup,
         fake_points,
         batches,

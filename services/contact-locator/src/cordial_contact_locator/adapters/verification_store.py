@@ -17,6 +17,7 @@ from cordial_contact_locator.domain.verification import (
     LineInfo,
 )
 from cordial_contact_locator.domain.verification_jobs import Batch
+from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
@@ -25,31 +26,44 @@ from cordial_core.store import TenantCollection
 class MongoVerificationCache:
     """One document per tenant and number (found by keyed hash, the number itself encrypted)."""
 
-    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher) -> None:
+    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
         self.collection = collection
         self._cipher = cipher
+        self._clock = clock
 
     def _id(self, tenant: str, number: str) -> str:
         return stable_id(tenant, "line", self._cipher.lookup_hash(number))
 
-    async def get(self, tenant: str, number: str) -> LineInfo | None:
-        """The last lookup of the number for the tenant, whatever its age (the verifier applies the TTL)."""
-        doc = await self.collection.find_one(tenant, {"_id": self._id(tenant, number)})
-        if doc is None:
-            return None
-        return LineInfo(number, doc["valid"], doc["line_type"], doc["carrier"], doc["checked_at"])
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
+        """The last lookup of each number known for the tenant, whatever its age (the verifier applies the TTL)."""
+        ids = {self._id(tenant, number): number for number in numbers}
+        docs = await self.collection.find(tenant, {"_id": {"$in": list(ids)}})
+        return {
+            ids[d["_id"]]: LineInfo(ids[d["_id"]], d["valid"], d["line_type"], d["carrier"], d["checked_at"])
+            for d in docs
+        }
 
-    async def put(self, tenant: str, info: LineInfo) -> None:
-        """Keeps a lookup, replacing an older one of the same number."""
-        fields = {
+    async def put_many(self, tenant: str, infos: list[LineInfo]) -> None:
+        """Keeps lookups in one round trip, replacing older ones of the same numbers."""
+        docs = {self._id(tenant, info.number): info for info in infos}
+        inserted = await self.collection.insert_many(
+            tenant, [(self._doc(doc_id, info), []) for doc_id, info in docs.items()], self._clock
+        )
+        for doc_id, info in docs.items():
+            if doc_id not in inserted:
+                await self.collection.update(tenant, {"_id": doc_id}, self._fields(info))
+
+    def _doc(self, doc_id: str, info: LineInfo) -> dict[str, Any]:
+        return {"_id": doc_id, "number_enc": self._cipher.encrypt(info.number), **self._fields(info)}
+
+    @staticmethod
+    def _fields(info: LineInfo) -> dict[str, Any]:
+        return {
             "valid": info.valid,
             "line_type": info.line_type,
             "carrier": info.carrier,
             "checked_at": info.checked_at,
         }
-        doc = {"_id": self._id(tenant, info.number), "number_enc": self._cipher.encrypt(info.number), **fields}
-        if not await self.collection.insert(tenant, doc):
-            await self.collection.update(tenant, {"_id": doc["_id"]}, fields)
 
 
 class MongoBudgets:
@@ -57,7 +71,8 @@ class MongoBudgets:
 
     FerretDB does not update atomically: each change names the count it read, so two instances never
     both take the last unit. Within one instance a lock per counter keeps the known count current, so a
-    spend is one round trip unless another instance moved the counter in between.
+    reservation (of one number or of a batch's group) is one round trip unless another instance moved
+    the counter in between.
     """
 
     def __init__(self, collection: TenantCollection) -> None:
@@ -65,31 +80,32 @@ class MongoBudgets:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._known: dict[str, int] = {}
 
-    async def spend(self, tenant: str, month: str, limit: int) -> bool:
-        """Takes one lookup unless the month's limit is reached."""
-        return await self._move(tenant, month, +1, limit)
+    async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int:
+        """Takes up to ``count`` lookups within the month's limit in one move; how many were granted."""
+        return await self._move(tenant, month, count, limit)
 
-    async def refund(self, tenant: str, month: str) -> None:
-        """Gives back a lookup that was reserved but not paid."""
-        await self._move(tenant, month, -1, None)
+    async def refund(self, tenant: str, month: str, count: int) -> None:
+        """Gives back lookups that were reserved but not paid."""
+        await self._move(tenant, month, -count, None)
 
     async def spent(self, tenant: str, month: str) -> int:
         """Lookups paid so far this month."""
         return await self._read(tenant, stable_id(tenant, "budget", month), month)
 
-    async def _move(self, tenant: str, month: str, step: int, limit: int | None) -> bool:
+    async def _move(self, tenant: str, month: str, wanted: int, limit: int | None) -> int:
         key = stable_id(tenant, "budget", month)
         async with self._locks[key]:
             while True:
                 spent = self._known.get(key)
                 if spent is None:
                     spent = await self._read(tenant, key, month)
-                if limit is not None and spent + step > limit:
-                    self._known.pop(key, None)  # re-read next time: another instance may have refunded
-                    return False
+                step = wanted if limit is None else max(0, min(wanted, limit - spent))
+                if step == 0:
+                    self._known.pop(key, None)  # read again next time: another instance may have refunded
+                    return 0
                 if await self.collection.update(tenant, {"_id": key, "spent": spent}, {"spent": spent + step}):
                     self._known[key] = spent + step
-                    return True
+                    return step
                 self._known.pop(key, None)  # another instance moved it: read again
 
     async def _read(self, tenant: str, key: str, month: str) -> int:
