@@ -27,6 +27,7 @@ from cordial_gateway.api.events import client_notifications, timeline_projection
 from cordial_gateway.api.http import create_app
 from cordial_gateway.domain.client_webhooks import RetryPolicy
 from cordial_gateway.domain.notifier import Notifier
+from cordial_gateway.domain.portal_tokens import PortalTokens
 from cordial_gateway.domain.webhooks import HookSecrets
 
 SERVICE = "gateway"
@@ -119,6 +120,8 @@ async def main() -> None:
         notifier=notifier,
         max_amount_minor=settings.max_debt_amount_minor,
         contact_locator=contact_locator_grpc.ContactLocatorServiceStub(contact_locator),
+        # Portal links are signed with a key derived from the lookup key: no new secret to manage.
+        portal_tokens=PortalTokens(settings.lookup_key.get_secret_value(), runtime.clock),
     )
     app = create_app(backends, settings.max_body_bytes, settings.max_batch_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")

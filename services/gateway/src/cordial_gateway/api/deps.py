@@ -17,6 +17,7 @@ from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems
 from cordial_gateway.domain.auth import bearer_token, is_admin
 from cordial_gateway.domain.notifier import Notifier
+from cordial_gateway.domain.portal_tokens import PortalTokens
 from cordial_gateway.domain.webhooks import HookSecrets
 
 
@@ -35,6 +36,7 @@ class Backends:
     # The largest principal (minor units) a placed debt may have.
     max_amount_minor: int = 100_000_000_000
     contact_locator: contact_locator_grpc.ContactLocatorServiceStub | None = None
+    portal_tokens: PortalTokens | None = None
 
 
 class Unauthorized(Exception):

@@ -14,6 +14,7 @@ from cordial_gateway.api.routes import (
     debts,
     hooks,
     payments,
+    portal,
     strategies,
     webhooks,
 )
@@ -60,7 +61,7 @@ def create_app(backends: Backends, max_body_bytes: int, max_batch_body_bytes: in
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = (debts, agreements, account, agency, strategies, hooks, payments, webhooks, contacts)
+    routers = (debts, agreements, account, agency, strategies, hooks, payments, webhooks, contacts, portal)
     for router in (module.router for module in routers):
         app.include_router(router)
     return app

@@ -37,12 +37,24 @@ class ContactPointIn(Strict):
     value: str = Field(min_length=1, max_length=320)
 
 
-class ContactPointsIn(Strict):
-    """Points a debtor gave (portal, reply, a call) or an agent took down."""
+class PortalContactPointsIn(Strict):
+    """Points a debtor adds in the portal."""
 
-    source: Literal["debtor", "agent"] = "debtor"
     debt_id: str = Field(default="", max_length=64)
     contact_points: list[ContactPointIn] = Field(min_length=1, max_length=20)
+
+
+class ContactPointsIn(PortalContactPointsIn):
+    """Points a debtor gave (a reply, a call) or an agent took down."""
+
+    source: Literal["debtor", "agent"] = "debtor"
+
+
+class PortalTokenOut(BaseModel):
+    """A debtor's portal token, for their personal link, and when it expires."""
+
+    token: str
+    expires_at: str
 
 
 class ContactPointOut(BaseModel):
@@ -110,8 +122,17 @@ def locator(wired: BackendsDep) -> pb_grpc.ContactLocatorServiceStub:
 Locator = Annotated[pb_grpc.ContactLocatorServiceStub, Depends(locator)]
 
 
-def _kind_name(kind: int) -> str:
-    return types_pb2.ContactKind.Name(kind).removeprefix("CONTACT_KIND_").lower()
+def point_out(point: pb.RecordedContact) -> ContactPointOut:
+    """A recorded point as the API shows it."""
+    return ContactPointOut(
+        contact_point_id=point.contact_point_id,
+        kind=types_pb2.ContactKind.Name(point.kind).removeprefix("CONTACT_KIND_").lower(),
+        value=point.value,
+        valid=point.valid,
+        reason=point.reason,
+        source=point.source,
+        learned_at=point.learned_at,
+    )
 
 
 def _batch_out(batch: pb.VerificationBatch) -> VerificationBatchOut:
@@ -141,18 +162,16 @@ async def add_contact_points(
         contact_points=[pb.SuppliedContact(kind=KINDS[c.kind], value=c.value) for c in body.contact_points],
     )
     reply = await wired.AddContactPoints(request, metadata=call_metadata(Client(client_id, ""), correlation))
-    return [
-        ContactPointOut(
-            contact_point_id=p.contact_point_id,
-            kind=_kind_name(p.kind),
-            value=p.value,
-            valid=p.valid,
-            reason=p.reason,
-            source=p.source,
-            learned_at=p.learned_at,
-        )
-        for p in reply.contact_points
-    ]
+    return [point_out(p) for p in reply.contact_points]
+
+
+@router.post("/{client_id}/debtors/{debtor_id}/portal-tokens", status_code=201)
+async def issue_portal_token(client_id: Id, debtor_id: Id, wired: BackendsDep) -> PortalTokenOut:
+    """A signed token naming the client's debtor, to put in their personal portal link (X-Portal-Token)."""
+    if wired.portal_tokens is None:
+        raise RuntimeError("portal tokens are not wired")
+    token, expires = wired.portal_tokens.issue(client_id, debtor_id)
+    return PortalTokenOut(token=token, expires_at=expires.isoformat())
 
 
 @router.post("/{client_id}/verification-batches", status_code=202)
