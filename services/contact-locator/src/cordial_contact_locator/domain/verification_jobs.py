@@ -99,17 +99,14 @@ class VerificationJobs:
         self._running: dict[str, tuple[Batch, asyncio.Task[None]]] = {}
 
     async def verify_points(self, tenant: str, points: Iterable[ContactPoint]) -> list[Verified]:
-        """Looks up each valid phone point (the cache answers for numbers already known) and annotates it."""
-        results = []
-        for point in points:
-            if point.kind != types_pb2.CONTACT_KIND_PHONE or not point.valid:
-                continue
-            verified = await self._verifier.verify(tenant, point.value)
+        """Looks up the valid phone points together (the cache answers for numbers already known), annotates them."""
+        phones = [p for p in points if p.kind == types_pb2.CONTACT_KIND_PHONE and p.valid]
+        results = await self._verifier.verify_many(tenant, [p.value for p in phones])
+        for point, verified in zip(phones, results, strict=True):
             if verified.info is not None:
                 await self._points.set_line(tenant, point.id, verified.info, line_blocks(verified.info))
             elif verified.source == OVER_BUDGET:
                 log.warning("verification refused: %s", verified.reason, extra={"tenant": tenant})
-            results.append(verified)
         return results
 
     async def start(self, tenant: str, debtor_ids: list[str], numbers: list[str], reference: str = "") -> Batch:
