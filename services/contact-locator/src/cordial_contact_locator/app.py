@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr
 from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
 from cordial_contact_locator.adapters.lookup import TwilioLookup
-from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes
+from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes, count_verification
 from cordial_contact_locator.adapters.outcomes import MongoOutcomes
 from cordial_contact_locator.adapters.verification_store import MongoBatches, MongoBudgets, MongoVerificationCache
 from cordial_contact_locator.api.events import handlers
@@ -67,7 +67,9 @@ def verification(
         monthly_budget=settings.verification_monthly_budget,
     )
     batches = MongoBatches(TenantCollection(runtime.db["verification_batches"]), runtime.cipher)
-    jobs = VerificationJobs(verifier, points, batches, runtime.clock, group=settings.verification_batch_group)
+    jobs = VerificationJobs(
+        verifier, points, batches, runtime.clock, group=settings.verification_batch_group, counts=count_verification
+    )
     runtime.on_stop(jobs.stop)
     return jobs
 

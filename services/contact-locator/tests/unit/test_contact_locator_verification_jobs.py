@@ -193,3 +193,13 @@ async def test_a_batch_whose_heartbeat_stopped_reads_interrupted_and_restarts_fr
     assert (final.state, progress_counts(final.progress)["cached"]) == (DONE, 1)
     assert lookup.calls == ["+5511987654321"]
     assert await jobs.get("t2", batch.id) is None
+
+
+async def test_each_verification_result_is_counted_for_operators() -> None:
+    jobs, _, points, batches, clock, _ = make([point("a", "+5511987654321")], budget=1)
+    counted: list[tuple[str, str]] = []
+    counting = VerificationJobs(jobs._verifier, points, batches, clock, counts=lambda t, r: counted.append((t, r)))
+    await counting.verify_points("t1", [point("a", "+5511987654321"), point("b", "+5511987654322")])
+    batch = await counting.start("t1", [], [])
+    await counting.wait(batch.id)
+    assert counted == [("t1", "provider"), ("t1", "over_budget"), ("t1", "cache")]

@@ -14,6 +14,18 @@ CONTACT_OUTCOMES = Counter(
     ["tenant", "source", "provider", "channel", "outcome"],
 )
 
+VERIFICATIONS = Counter(
+    "cordial_number_verifications_total",
+    "Number verifications per tenant and result: cache (nothing paid), provider (paid), over_budget (refused), "
+    "failed (the provider did not answer; not paid).",
+    ["tenant", "result"],
+)
+
+
+def count_verification(tenant: str, result: str) -> None:
+    """One more verification result."""
+    VERIFICATIONS.labels(tenant, result).inc()
+
 
 def channel_name(channel: int) -> str:
     """The channel's short name for a label."""

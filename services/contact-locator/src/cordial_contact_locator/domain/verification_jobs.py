@@ -67,6 +67,12 @@ class Batches(Protocol):
     async def numbers(self, tenant: str, batch_id: str) -> list[str]: ...
 
 
+class VerificationCounts(Protocol):
+    """Counts verification results per tenant (cache, provider, over_budget, failed) for operators."""
+
+    def __call__(self, tenant: str, result: str) -> None: ...
+
+
 class PhonePoints(Protocol):
     """The phone points verification reads and annotates."""
 
@@ -88,7 +94,14 @@ class VerificationJobs:
     """Runs verification for new points and for batches; never pays twice, never over budget or rate."""
 
     def __init__(
-        self, verifier: Verifier, points: PhonePoints, batches: Batches, clock: Clock, *, group: int = 256
+        self,
+        verifier: Verifier,
+        points: PhonePoints,
+        batches: Batches,
+        clock: Clock,
+        *,
+        group: int = 256,
+        counts: VerificationCounts | None = None,
     ) -> None:
         self._verifier = verifier
         self._points = points
@@ -97,12 +110,14 @@ class VerificationJobs:
         # Numbers verified together: one cache read, one budget move and up to this many lookups in flight.
         self._group = max(1, group)
         self._running: dict[str, tuple[Batch, asyncio.Task[None]]] = {}
+        self._counts = counts
 
     async def verify_points(self, tenant: str, points: Iterable[ContactPoint]) -> list[Verified]:
         """Looks up the valid phone points together (the cache answers for numbers already known), annotates them."""
         phones = [p for p in points if p.kind == types_pb2.CONTACT_KIND_PHONE and p.valid]
         results = await self._verifier.verify_many(tenant, [p.value for p in phones])
         for point, verified in zip(phones, results, strict=True):
+            self._count(tenant, verified)
             if verified.info is not None:
                 await self._points.set_line(tenant, point.id, verified.info, line_blocks(verified.info))
             elif verified.source == OVER_BUDGET:
@@ -197,6 +212,11 @@ class VerificationJobs:
                 for point_id in point_ids:
                     await self._points.set_line(batch.tenant, point_id, result.info, line_blocks(result.info))
             batch.progress.count(result)
+            self._count(batch.tenant, result)
+
+    def _count(self, tenant: str, verified: Verified) -> None:
+        if self._counts is not None:
+            self._counts(tenant, verified.source)
 
     async def _save_if_due(self, batch: Batch) -> None:
         now = self._clock.now()
