@@ -173,11 +173,11 @@ class VerificationJobs:
         task.add_done_callback(lambda _: self._running.pop(batch.id, None))
 
     async def _run(self, batch: Batch, listed: list[str]) -> None:
-        targets = await self._targets(batch.tenant, batch.debtor_ids, listed)
-        batch.progress.total = len(targets)
-        await self._batches.save(batch)
-        items = list(targets.items())
         try:
+            targets = await self._targets(batch.tenant, batch.debtor_ids, listed)
+            batch.progress.total = len(targets)
+            await self._batches.save(batch)
+            items = list(targets.items())
             for start in range(0, len(items), self._group):
                 await self._verify_group(batch, items[start : start + self._group])
                 await self._save_if_due(batch)
@@ -197,7 +197,7 @@ class VerificationJobs:
             targets.setdefault(checked.value if checked.valid else f"invalid:{raw}", [])
         if debtor_ids or not listed:
             for point in await self._points.phones(tenant, debtor_ids):
-                if point.valid:
+                if point.valid and not point.removed:  # a "not me" number is not paid for again
                     targets.setdefault(point.value, []).append(point.id)
         return targets
 
