@@ -37,10 +37,7 @@ class MongoVerificationCache:
     async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
         """The last lookup of each number known for the tenant, whatever its age (the verifier applies the TTL)."""
         ids = {self._id(tenant, number): number for number in numbers}
-        # One read by _id each, concurrently: FerretDB v1 answers an _id lookup from its index but scans
-        # the whole collection for an $in, which grows with the cache.
-        found = await asyncio.gather(*(self.collection.find_one(tenant, {"_id": doc_id}) for doc_id in ids))
-        docs = [doc for doc in found if doc is not None]
+        docs = await self.collection.find(tenant, {"_id": {"$in": list(ids)}})
         return {
             ids[d["_id"]]: LineInfo(ids[d["_id"]], d["valid"], d["line_type"], d["carrier"], d["checked_at"])
             for d in docs
