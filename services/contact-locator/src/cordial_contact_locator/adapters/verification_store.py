@@ -37,6 +37,8 @@ class MongoVerificationCache:
     async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
         """The last lookup of each number known for the tenant, whatever its age (the verifier applies the TTL)."""
         ids = {self._id(tenant, number): number for number in numbers}
+        # One $in for the group: FerretDB v1 (SQLite) scans the collection for any query with the tenant,
+        # so one scan per group, not one per number.
         docs = await self.collection.find(tenant, {"_id": {"$in": list(ids)}})
         return {
             ids[d["_id"]]: LineInfo(ids[d["_id"]], d["valid"], d["line_type"], d["carrier"], d["checked_at"])
