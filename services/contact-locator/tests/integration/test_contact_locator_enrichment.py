@@ -58,7 +58,7 @@ async def test_enrichment_points_recorded_with_source_and_time_normalised_and_pl
     points = ContactPointRepository(TenantCollection(mongo_db["contact_points"]), cipher, clock)
     directory = Directory(points, clock, cipher.lookup_hash)
     enricher = ContactEnricher(directory, points, HttpEnrichmentContacts(http, sandbox_url, TOKEN), cipher.decrypt)
-    handle = handlers(directory, enricher)
+    handle = handlers(directory, enricher=enricher)
 
     placed = debts_pb2.DebtPlaced(
         debt_id="d1",

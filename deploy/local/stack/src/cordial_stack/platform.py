@@ -142,6 +142,7 @@ def service_env(
             STRATEGY_ADDR=platform.services["strategy"].grpc_address,
             CORDIAL_ADMIN_TOKEN=platform.secrets["CORDIAL_ADMIN_TOKEN"],
             MESSAGING_ADDR=platform.services["messaging"].grpc_address,
+            CONTACT_LOCATOR_ADDR=platform.services["contact-locator"].grpc_address,
             WHATSAPP_APP_SECRET=platform.secrets["WHATSAPP_APP_SECRET"],
             WHATSAPP_VERIFY_TOKEN=platform.secrets["WHATSAPP_VERIFY_TOKEN"],
             # The sandbox's SMS gateway signs callbacks with its auth token, as Twilio does.
@@ -159,6 +160,13 @@ def service_env(
             PIX_KEY="cobranca@cordial.example",
             BOLETO_PROVIDER_URL=f"{platform.sandbox_url}/cobrancas/v2",
             BOLETO_PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+        )
+    if name == "contact-locator":
+        env.update(
+            # The sandbox's Lookup v2 takes the provider token as the Basic password, as Twilio takes the auth token.
+            LOOKUP_URL=platform.sandbox_url,
+            LOOKUP_ACCOUNT_SID="ACcordial",
+            LOOKUP_AUTH_TOKEN=platform.secrets["PROVIDER_TOKEN"],
         )
     if name == "messaging":
         env.update(

@@ -24,13 +24,29 @@ class ContactPoints(Protocol):
     async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None: ...
     async def remove(self, tenant: str, point_id: str, reason: str) -> None: ...
     async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None: ...
+    async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None: ...
     async def get(self, tenant: str, point_id: str) -> ContactPoint | None: ...
 
 
 class Outcomes(Protocol):
-    """Counts contacts and right-party contacts per tenant, point source and channel (the RPC rate)."""
+    """Counts contacts and right-party contacts per tenant, point source, provider and channel (the RPC rate).
 
-    def count(self, tenant: str, source: str, channel: int, outcome: str) -> None: ...
+    ``event_id`` names the event that told of the outcome, so a redelivered event counts once where kept.
+    """
+
+    async def count(self, outcome: ContactOutcome) -> None: ...
+
+
+@dataclass(frozen=True)
+class ContactOutcome:
+    """One contact through a point, or what it found (the right person or not)."""
+
+    tenant: str
+    source: str
+    provider: str
+    channel: int
+    outcome: str
+    event_id: str = ""
 
 
 CONTACTED, RIGHT_PARTY, WRONG_PARTY = "contacted", "right_party", "wrong_party"
@@ -110,24 +126,29 @@ class Directory:
         """The debtor asked not to be contacted on this channel through this point."""
         await self._points.block(tenant, point_id, channel, f"opted out ({source})")
 
-    async def contacted(self, tenant: str, point_id: str, channel: int) -> None:
+    async def contacted(self, tenant: str, point_id: str, channel: int, provider: str = "", event_id: str = "") -> None:
         """A message went out through this point: one more contact towards the RPC rate."""
         point = await self._points.get(tenant, point_id)
         if point is not None:
-            self._count(point, channel, CONTACTED)
+            if provider and point.providers.get(channel) != provider:
+                # Replies name no provider: they are credited to the one that last carried this point.
+                await self._points.set_provider(tenant, point_id, channel, provider)
+                point.providers[channel] = provider
+            await self._count(point, channel, CONTACTED, event_id)
 
-    def _count(self, point: ContactPoint, channel: int, outcome: str) -> None:
+    async def _count(self, point: ContactPoint, channel: int, outcome: str, event_id: str) -> None:
         if self._outcomes is not None:
-            self._outcomes.count(point.tenant, point.source, channel, outcome)
+            provider = point.providers.get(channel, "")
+            await self._outcomes.count(ContactOutcome(point.tenant, point.source, provider, channel, outcome, event_id))
 
-    async def learn(self, tenant: str, point_id: str, channel: int, outcome: str) -> None:
+    async def learn(self, tenant: str, point_id: str, channel: int, outcome: str, event_id: str = "") -> None:
         """One more outcome of contacting through this point on this channel."""
         point = await self._points.get(tenant, point_id)
         if point is None:
             return
         if outcome == "replied":
             # The person answered and did not say "not me": the right party was reached.
-            self._count(point, channel, RIGHT_PARTY)
+            await self._count(point, channel, RIGHT_PARTY, event_id)
         belief = Beta(*point.reach.get(channel, (1.0, 1.0))).updated(outcome)
         await self._points.set_reach(tenant, point_id, channel, belief)
 
@@ -136,11 +157,11 @@ class Directory:
         await self._points.block(tenant, point_id, channel, "not on WhatsApp (131026)")
         await self.learn(tenant, point_id, channel, "failed")
 
-    async def not_me(self, tenant: str, point_id: str, channel: int = 0) -> None:
+    async def not_me(self, tenant: str, point_id: str, channel: int = 0, event_id: str = "") -> None:
         """Whoever answered is not the debtor: the point is never used for them again."""
         point = await self._points.get(tenant, point_id)
         if point is not None:
-            self._count(point, channel, WRONG_PARTY)
+            await self._count(point, channel, WRONG_PARTY, event_id)
         reason = "the person reached said it is not them"
         await self._points.remove(tenant, point_id, reason)
         if point is not None and self._wrong is not None:
@@ -169,7 +190,8 @@ class Directory:
                 kind=point.kind,
                 reason=point.reason,
             )
-        return self._events.event(event_type, payload, tenant=point.tenant, subject=debt_id, key=point.debtor_id)
+        subject = debt_id or point.debtor_id
+        return self._events.event(event_type, payload, tenant=point.tenant, subject=subject, key=point.debtor_id)
 
 
 class LookupHash(Protocol):

@@ -11,9 +11,11 @@ from cordial_gateway.api.routes import (
     agency,
     agreements,
     audit,
+    contacts,
     debts,
     hooks,
     payments,
+    portal,
     strategies,
     templates,
     webhooks,
@@ -61,7 +63,20 @@ def create_app(backends: Backends, max_body_bytes: int, max_batch_body_bytes: in
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = (debts, agreements, account, agency, strategies, templates, audit, hooks, payments, webhooks)
+    routers = (
+        debts,
+        agreements,
+        account,
+        agency,
+        strategies,
+        templates,
+        audit,
+        hooks,
+        payments,
+        webhooks,
+        contacts,
+        portal,
+    )
     for router in (module.router for module in routers):
         app.include_router(router)
     return app
