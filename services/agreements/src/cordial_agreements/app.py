@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial_agreements.adapters.agreements import AgreementRepository, ChargeRepository, QuoteRepository
+from cordial_agreements.adapters.boleto_numbers import BoletoNumberRepository
 from cordial_agreements.adapters.boleto_provider import BancoDoBrasilBoletos
 from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.pix_provider import PixApi
@@ -94,7 +95,8 @@ async def main() -> None:
         link_settings = LinkSettings(
             settings.pix_key, settings.boleto_bank, settings.boleto_convenio, settings.boleto_carteira
         )
-        links = PaymentLinks(provider, charges, agreements, link_settings, boletos)
+        numbers = BoletoNumberRepository(TenantCollection(runtime.db["boleto_numbers"]))
+        links = PaymentLinks(provider, charges, agreements, link_settings, boletos, numbers)
     unapplied = UnappliedPaymentRepository(runtime.outbox_collection("unapplied_payments"), runtime.clock)
     await unapplied.ensure_indexes()
     negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links, unapplied)

@@ -13,6 +13,7 @@ from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial_agreements.adapters.agreements import AgreementRepository, ChargeRepository, QuoteRepository
+from cordial_agreements.adapters.boleto_numbers import BoletoNumberRepository
 from cordial_agreements.adapters.boleto_provider import BancoDoBrasilBoletos, BoletoProviderError
 from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.pix_provider import PixApi
@@ -91,7 +92,8 @@ async def test_an_accepted_agreement_gets_registered_boletos_and_pix_charges(
     ledger = Ledger(debts, clock, cipher.lookup_hash, policies)
     pix = PixApi(http, f"{sandbox_url}/pix/v2", TOKEN, SETTINGS.pix_key)
     charges = ChargeRepository(TenantCollection(mongo_db["charges"]))
-    links = PaymentLinks(pix, charges, agreements, SETTINGS, _bank(http, sandbox_url))
+    numbers = BoletoNumberRepository(TenantCollection(mongo_db["boleto_numbers"]))
+    links = PaymentLinks(pix, charges, agreements, SETTINGS, _bank(http, sandbox_url), numbers)
     quotes = QuoteRepository(TenantCollection(mongo_db["quotes"]))
     negotiation = Negotiation(ledger, policies, quotes, agreements, clock, links)
     tenant = f"t-{new_id()[:8]}"
@@ -115,3 +117,12 @@ async def test_an_accepted_agreement_gets_registered_boletos_and_pix_charges(
         assert charge["pixCopiaECola"] == link.pix_copia_e_cola
     stored = await negotiation.get(tenant, agreement.id)
     assert stored.links == agreement.links  # kept on FerretDB, not asked for again
+
+
+async def test_a_nosso_numero_is_claimed_by_one_installment_only(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
+    numbers = BoletoNumberRepository(TenantCollection(mongo_db["boleto_numbers"]))
+    assert await numbers.claim("12345670000000042", "txid-a")
+    assert await numbers.claim("12345670000000042", "txid-a"), "the same installment finds its number again"
+    assert not await numbers.claim("12345670000000042", "txid-b")
+    again = BoletoNumberRepository(TenantCollection(mongo_db["boleto_numbers"]))
+    assert not await again.claim("12345670000000042", "txid-b"), "another instance sees the claim"

@@ -15,6 +15,7 @@ from cordial_agreements.domain.payment_links import (
     Payer,
     PaymentLinks,
     RegisteredBoleto,
+    claim_nosso_numero,
     expected_boleto,
     nosso_numero_for,
     txid_for,
@@ -110,10 +111,38 @@ class FakeBank:
         return RegisteredBoleto(number, barcode, line)
 
 
+class FakeNumbers:
+    """The register of nosso números: number -> txid."""
+
+    def __init__(self) -> None:
+        self.held: dict[str, str] = {}
+
+    async def claim(self, number: str, txid: str) -> bool:
+        return self.held.setdefault(number, txid) == txid
+
+
+async def test_a_nosso_numero_held_by_another_installment_is_skipped_for_the_next_free_one() -> None:
+    numbers = FakeNumbers()
+    txid = txid_for("t1", "a1", 1)
+    own = nosso_numero_for("1234567", txid)
+    numbers.held[own] = "another-installment"
+    numbers.held[own[:-1] + str((int(own[-1]) + 1) % 10)] = "a-third-one"
+    claimed = await claim_nosso_numero(numbers, "1234567", txid)
+    assert claimed == f"1234567{(int(own[7:]) + 2) % 10**10:010d}"
+    assert await claim_nosso_numero(numbers, "1234567", txid) == claimed, "the installment finds its own again"
+    assert numbers.held[own] == "another-installment"
+
+
+async def test_a_bank_needs_the_register_of_numbers() -> None:
+    settings = LinkSettings("key@example.com", "001", "1234567", "17")
+    with pytest.raises(ValueError, match="nosso números"):
+        PaymentLinks(FakeProvider(), FakeIndex(), FakeStore(), settings, FakeBank(settings))
+
+
 async def test_boletos_are_registered_at_the_bank_and_checked_against_the_layout() -> None:
     settings = LinkSettings("key@example.com", "001", "1234567", "17")
     bank, store = FakeBank(settings), FakeStore()
-    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, bank)
+    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, bank, FakeNumbers())
     payer = Payer("52998224725", "Maria")
     agreement = await links.ensure(_agreement(), TODAY, payer)
     first = agreement.links[1]
@@ -128,7 +157,7 @@ async def test_boletos_are_registered_at_the_bank_and_checked_against_the_layout
 async def test_a_bank_answer_that_differs_from_the_layout_is_never_shown() -> None:
     settings = LinkSettings("key@example.com")
     store = FakeStore()
-    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, FakeBank(settings, tamper=True))
+    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, FakeBank(settings, tamper=True), FakeNumbers())
     agreement = _agreement()
     store.saved[agreement.id] = _agreement()
     assert (await links.ensure(agreement, TODAY, Payer("52998224725", "Maria"))).links == {}

@@ -5,9 +5,13 @@ crash or a provider error asks the provider for the same charge, never a second 
 is derived from the txid too, so both links of an installment name the same payment.
 
 With a boleto provider (a bank's registration API) each boleto is registered there as Banco do Brasil
-numbers it (nosso número = convênio + 10 digits of the txid) and the bank's barcode and linha digitável
+numbers it (nosso número = convênio + 10 digits) and the bank's barcode and linha digitável
 are checked against our own computation before they are shown: a mismatch leaves the links for a later
 call. Without one the boleto is computed locally (unregistered: a bank would not accept its payment).
+
+The 10 digits start from the txid and are claimed in a shared register before the bank sees them: a number
+another installment holds is skipped for the next free one (linear probing), so two installments never share
+a nosso número however many boletos a convênio carries, and the same installment always finds its own again.
 """
 
 from __future__ import annotations
@@ -83,6 +87,22 @@ class BoletoProvider(Protocol):
     async def register(self, number: str, due: date, amount_minor: int, payer: Payer) -> RegisteredBoleto: ...
 
 
+class BoletoNumbers(Protocol):
+    """The agency-wide register of nosso números handed out (a port)."""
+
+    async def claim(self, number: str, txid: str) -> bool:
+        """True when the number is now, or already was, the installment's `txid`; False when another's."""
+        ...
+
+
+class BoletoNumbersExhausted(Exception):
+    """No free nosso número near the txid's: the register is (nearly) full for this convênio."""
+
+
+# How far past the txid's own number a claim looks before giving up; collisions are rare, long runs rarer.
+MAX_NUMBER_PROBES = 64
+
+
 class BoletoMismatch(Exception):
     """The bank answered a barcode or line other than the one its layout gives: not shown to anyone."""
 
@@ -120,8 +140,18 @@ def boleto_for(bank: str, txid: str, due: date, amount_minor: int) -> tuple[str,
 
 
 def nosso_numero_for(convenio: str, txid: str) -> str:
-    """BB's 17-digit nosso número of an installment: the convênio and 10 digits of the txid."""
+    """The txid's own 17-digit BB nosso número (convênio and 10 digits of the txid), where claiming starts."""
     return f"{convenio}{int(txid, 16) % 10**10:010d}"
+
+
+async def claim_nosso_numero(numbers: BoletoNumbers, convenio: str, txid: str) -> str:
+    """The installment's nosso número: the txid's own 10 digits, or the next free ones when another holds them."""
+    start = int(nosso_numero_for(convenio, txid)[len(convenio) :])
+    for probe in range(MAX_NUMBER_PROBES):
+        candidate = f"{convenio}{(start + probe) % 10**10:010d}"
+        if await numbers.claim(candidate, txid):
+            return candidate
+    raise BoletoNumbersExhausted(f"no free nosso número within {MAX_NUMBER_PROBES} of {txid}")
 
 
 def expected_boleto(settings: LinkSettings, nosso_numero: str, due: date, amount_minor: int) -> tuple[str, str]:
@@ -141,8 +171,12 @@ class PaymentLinks:
         store: AgreementStore,
         settings: LinkSettings,
         boletos: BoletoProvider | None = None,
+        numbers: BoletoNumbers | None = None,
     ) -> None:
+        if boletos is not None and numbers is None:
+            raise ValueError("a boleto provider needs the register of nosso números")
         self._boletos = boletos
+        self._numbers = numbers
         self._provider = provider
         self._index = index
         self._store = store
@@ -179,9 +213,9 @@ class PaymentLinks:
 
     async def _boleto(self, txid: str, due: date, amount_minor: int, payer: Payer | None) -> tuple[str, str]:
         """Registered at the bank and checked against the layout when a bank is configured, else computed."""
-        if self._boletos is None or payer is None:
+        if self._boletos is None or self._numbers is None or payer is None:
             return boleto_for(self._settings.boleto_bank, txid, due, amount_minor)
-        nosso_numero = nosso_numero_for(self._settings.boleto_convenio, txid)
+        nosso_numero = await claim_nosso_numero(self._numbers, self._settings.boleto_convenio, txid)
         registered = await self._boletos.register("000" + nosso_numero, due, amount_minor, payer)
         expected = expected_boleto(self._settings, nosso_numero, due, amount_minor)
         if (registered.barcode, registered.line) != expected:
