@@ -10,7 +10,7 @@ import json
 
 import httpx
 
-from cordial_stack.e2e_support import debt_body, eventually
+from cordial_stack.e2e_support import ADDRESS, debt_body, eventually
 from cordial_stack.platform import Platform
 
 BB = {"numeroConvenio": "1234567"}
@@ -29,6 +29,7 @@ def _setup(platform: Platform, api: httpx.Client) -> str:
 
 def _two_debts(api: httpx.Client, prefix: str) -> list[str]:
     first = debt_body(f"{prefix}-1", due_date="2024-02-01")
+    first["debtor"]["address"] = ADDRESS
     second = debt_body(f"{prefix}-2", due_date="2024-03-01", debtor=first["debtor"])
     second["principal"] = {"amount_minor": 7_001, "currency": "BRL"}
     return [api.post("/v1/debts", json=body).json()["id"] for body in (first, second)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from cordial_stack.e2e_support import debt_body, eventually
+from cordial_stack.e2e_support import ADDRESS, debt_body, eventually
 from cordial_stack.platform import Platform
 
 POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_validity_days": 3, "grace_days": 5}
@@ -19,7 +19,9 @@ def test_pix_webhook_pays_an_installment_once(platform: Platform, api: httpx.Cli
     target = {"kind": "pix", "url": f"{platform.gateway_url}/hooks/{client_id}/pix"}
     assert httpx.post(f"{platform.sandbox_url}/sandbox/webhooks", json=target).status_code == 200
 
-    debt = api.post("/v1/debts", json=debt_body("pix-001", due_date="2024-02-01")).json()
+    body = debt_body("pix-001", due_date="2024-02-01")
+    body["debtor"]["address"] = ADDRESS  # a bank registers a boleto only for a payer with an address
+    debt = api.post("/v1/debts", json=body).json()
     offers = api.get(f"/v1/debts/{debt['id']}/offers").json()["offers"]
     plan = next(o for o in offers if o["kind"].startswith("installments"))
     accepted = api.post(f"/v1/debts/{debt['id']}/agreements", json={"offer_id": plan["id"]})

@@ -7,7 +7,10 @@ from cordial_sandbox.app import create_app
 
 TOKEN = "sandbox-secret"
 AUTH = {"Authorization": f"Bearer {TOKEN}", "content-type": "application/json"}
-PAGADOR = '{"tipoInscricao": 1, "numeroInscricao": 97965940132, "nome": "JOAO DA COSTA ANTUNES"}'
+PAGADOR = (
+    '{"tipoInscricao": 1, "numeroInscricao": 97965940132, "nome": "JOAO DA COSTA ANTUNES", '
+    '"endereco": "Rua das Flores, 10", "bairro": "Centro", "cidade": "Sao Paulo", "uf": "SP", "cep": 1001000}'
+)
 
 
 def _body(titulo: str, due: str, valor: str, carteira: int = 11) -> str:
@@ -69,6 +72,9 @@ def test_a_retry_answers_the_same_boleto_and_a_different_body_is_refused() -> No
         (_body("00012345670000000001", "28.02.2019", "800.001"), "valorOriginal"),
         (_body("00099999990000000001", "28.02.2019", "800.00"), "numeroTituloCliente"),
         (_body("00012345670000000001", "28.02.2019", "800.00").replace(f', "pagador": {PAGADOR}', ""), "pagador"),
+        (_body("00012345670000000001", "28.02.2019", "800.00").replace('"uf": "SP"', '"uf": "S"'), "pagador.uf"),
+        (_body("00012345670000000001", "28.02.2019", "800.00").replace('"cep": 1001000', '"cep": 12'), "pagador.cep"),
+        (_body("00012345670000000001", "28.02.2019", "800.00").replace('"bairro": "Centro", ', ""), "pagador.bairro"),
     ],
 )
 def test_refusals_name_the_property(body: str, words: str) -> None:

@@ -19,7 +19,7 @@ from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.pix_provider import PixApi
 from cordial_agreements.adapters.policies import BalancePolicyRepository
 from cordial_agreements.domain import boleto
-from cordial_agreements.domain.debt import Debtor
+from cordial_agreements.domain.debt import Address, Debtor
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_agreements.domain.negotiation import Negotiation
 from cordial_agreements.domain.offers import DiscountBand, NegotiationPolicy
@@ -34,6 +34,7 @@ from cordial_stack.platform import start_sandbox
 
 TOKEN = "integration-sandbox-token-boleto"
 NOW = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
+ADDRESS = Address("Rua das Flores", "10", "", "Centro", "São Paulo", "SP", "01001-000")
 SETTINGS = LinkSettings("cobranca@cordial.example", "001", "1234567", "11")
 
 
@@ -64,7 +65,7 @@ async def test_a_published_bb_boleto_comes_back_from_the_bank_as_published(
 ) -> None:
     """BoletoNet/BoletoNetCore BancoBrasilCarteira11_019Tests: nosso número 12345670000000001, R$ 800,00, 2019-02-28."""
     bank = _bank(http, sandbox_url)
-    payer = Payer("979.659.401-32", "JOAO DA COSTA ANTUNES")
+    payer = Payer("979.659.401-32", "JOAO DA COSTA ANTUNES", ADDRESS)
     registered = await bank.register("00012345670000000001", date(2019, 2, 28), 80_000, payer)
     assert registered.barcode == "00191781400000800000000001234567000000000111"
     assert boleto.formatted(registered.line) == "00190.00009 01234.567004 00000.001115 1 78140000080000"
@@ -98,7 +99,7 @@ async def test_an_accepted_agreement_gets_registered_boletos_and_pix_charges(
     negotiation = Negotiation(ledger, policies, quotes, agreements, clock, links)
     tenant = f"t-{new_id()[:8]}"
     await negotiation.set_policy(tenant, NegotiationPolicy(bands=(DiscountBand(0),), max_installments=3))
-    debtor = Debtor("person", "52998224725", "Maria Souza", "America/Sao_Paulo")
+    debtor = Debtor("person", "52998224725", "Maria Souza", "America/Sao_Paulo", address=ADDRESS)
     placement = Placement("b-1", debtor, Money(30_001, "BRL"), date(2026, 1, 10), "Loja", [])
     debt, _ = await ledger.place(tenant, placement)
     plan = (await negotiation.offers(tenant, debt.id))[1]

@@ -8,6 +8,7 @@ import pytest
 
 from cordial_agreements.domain import boleto
 from cordial_agreements.domain.agreement import Agreement
+from cordial_agreements.domain.debt import Address
 from cordial_agreements.domain.offers import Installment
 from cordial_agreements.domain.payment_links import (
     Charge,
@@ -24,6 +25,7 @@ from cordial_core.errors import NotFound
 from cordial_core.events import Event
 
 TODAY = date(2026, 3, 3)
+ADDRESS = Address("Rua das Flores", "10", "", "Centro", "São Paulo", "SP", "01001-000")
 
 
 class FakeProvider:
@@ -143,7 +145,7 @@ async def test_boletos_are_registered_at_the_bank_and_checked_against_the_layout
     settings = LinkSettings("key@example.com", "001", "1234567", "17")
     bank, store = FakeBank(settings), FakeStore()
     links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, bank, FakeNumbers())
-    payer = Payer("52998224725", "Maria")
+    payer = Payer("52998224725", "Maria", ADDRESS)
     agreement = await links.ensure(_agreement(), TODAY, payer)
     first = agreement.links[1]
     number, due, amount, who = bank.registered[0]
@@ -160,4 +162,15 @@ async def test_a_bank_answer_that_differs_from_the_layout_is_never_shown() -> No
     links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, FakeBank(settings, tamper=True), FakeNumbers())
     agreement = _agreement()
     store.saved[agreement.id] = _agreement()
-    assert (await links.ensure(agreement, TODAY, Payer("52998224725", "Maria"))).links == {}
+    assert (await links.ensure(agreement, TODAY, Payer("52998224725", "Maria", ADDRESS))).links == {}
+
+
+async def test_a_payer_without_a_full_address_gets_pix_only_never_an_unregistered_boleto() -> None:
+    settings = LinkSettings("key@example.com", "001", "1234567", "17")
+    bank, store = FakeBank(settings), FakeStore()
+    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, bank, FakeNumbers())
+    no_postal_code = Address("Rua das Flores", "10", "", "Centro", "São Paulo", "SP", "")
+    agreement = await links.ensure(_agreement(), TODAY, Payer("52998224725", "Maria", no_postal_code))
+    assert bank.registered == []
+    assert [(link.boleto_barcode, link.boleto_line) for link in agreement.links.values()] == [("", ""), ("", "")]
+    assert all(link.pix_copia_e_cola for link in agreement.links.values())

@@ -3,7 +3,8 @@
 - ``POST /cobrancas/v2/boletos`` with ``Authorization: Bearer <token>`` and the documented body:
   ``{numeroConvenio (7 digits), numeroCarteira, numeroVariacaoCarteira, dataEmissao, dataVencimento
   ("dd.mm.aaaa"), valorOriginal (a JSON number, two decimals), numeroTituloCliente ("000" + convênio + 10
-  digits), pagador: {tipoInscricao (1 CPF, 2 CNPJ), numeroInscricao, nome, ...}, ...}`` registers a boleto:
+  digits), pagador: {tipoInscricao (1 CPF, 2 CNPJ), numeroInscricao, nome, endereco, bairro, cidade, uf,
+  cep}, ...}`` registers a boleto:
   201 ``{numero, numeroCarteira, numeroVariacaoCarteira, codigoCliente, linhaDigitavel,
   codigoBarraNumerico, numeroContratoCobranca, beneficiario, qrCode}``.
   Errors use the API's shape ``400 {"erros": [{codigo, versao, mensagem, ocorrencia}]}``.
@@ -96,6 +97,13 @@ def _problem(body: dict[str, Any]) -> str | None:
     pagador = body.get("pagador")
     if not isinstance(pagador, dict) or pagador.get("tipoInscricao") not in (1, 2) or not pagador.get("nome"):
         return "pagador: tipoInscricao (1 ou 2), numeroInscricao e nome são obrigatórios"
+    for field in ("endereco", "bairro", "cidade"):
+        if not isinstance(pagador.get(field), str) or not pagador[field].strip():
+            return f"pagador.{field} é obrigatório"
+    if not isinstance(pagador.get("uf"), str) or not re.fullmatch(r"[A-Z]{2}", pagador["uf"]):
+        return "pagador.uf deve ter 2 letras"
+    if not isinstance(pagador.get("cep"), int) or not 1_000_000 <= pagador["cep"] <= 99_999_999:
+        return "pagador.cep deve ter 8 dígitos"
     return None
 
 

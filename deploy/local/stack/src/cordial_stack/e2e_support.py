@@ -13,6 +13,15 @@ from validate_docbr import CPF
 from cordial_stack.platform import Platform
 
 # What every collection message must disclose of the creditor (CDC art. 42-A); a made-up CNPJ.
+# A debtor's postal address in the client API's shape (boletos are registered only for a full one).
+ADDRESS = {
+    "street": "Rua das Flores",
+    "number": "10",
+    "district": "Centro",
+    "city": "São Paulo",
+    "state": "SP",
+    "postal_code": "01001-000",
+}
 CREDITOR = {"address": "Rua das Flores 10, São Paulo SP, 01000-000", "document": "11.222.333/0001-81"}
 
 

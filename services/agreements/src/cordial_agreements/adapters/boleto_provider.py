@@ -43,6 +43,7 @@ class BancoDoBrasilBoletos:
                 "tipoInscricao": 2 if sum(c.isdigit() for c in payer.document) == 14 else 1,
                 "numeroInscricao": int("".join(c for c in payer.document if c.isdigit()) or "0"),
                 "nome": payer.name[:60],
+                **_address(payer),
             },
         }
         # valorOriginal is a JSON number in the bank's API; written from integer cents, never through a float.
@@ -56,6 +57,22 @@ class BancoDoBrasilBoletos:
             raise BoletoProviderError(f"boleto provider answered {response.status_code}: {_detail(response)}")
         registered = response.json()
         return RegisteredBoleto(registered["numero"], registered["codigoBarraNumerico"], registered["linhaDigitavel"])
+
+
+def _address(payer: Payer) -> dict[str, Any]:
+    """The payer's address in the API's fields (endereco, bairro, cidade, uf, cep as a number)."""
+    a = payer.address
+    if a is None:
+        return {}
+    street = ", ".join(part for part in (a.street, a.number, a.complement) if part)
+    cep = "".join(c for c in a.postal_code if c.isdigit())
+    return {
+        "endereco": street[:60],
+        "bairro": a.district[:30],
+        "cidade": a.city[:30],
+        "uf": a.state.upper(),
+        "cep": int(cep or "0"),
+    }
 
 
 def _detail(response: httpx.Response) -> str:

@@ -326,7 +326,9 @@ class Negotiation:
         """The agreement with its payment links, creating those the provider has not made yet."""
         if self._links is None:
             return agreement
-        return await self._links.ensure(agreement, today, Payer(debt.debtor.document, debt.debtor.name))
+        return await self._links.ensure(
+            agreement, today, Payer(debt.debtor.document, debt.debtor.name, debt.debtor.address)
+        )
 
     async def debt_of_charge(self, tenant: str, txid: str) -> str:
         """The debt a PIX charge of this tenant settles."""

@@ -8,6 +8,7 @@ With a boleto provider (a bank's registration API) each boleto is registered the
 numbers it (nosso número = convênio + 10 digits) and the bank's barcode and linha digitável
 are checked against our own computation before they are shown: a mismatch leaves the links for a later
 call. Without one the boleto is computed locally (unregistered: a bank would not accept its payment).
+A payer without a full address cannot be registered, so such an installment gets PIX only (empty boleto).
 
 The 10 digits start from the txid and are claimed in a shared register before the bank sees them: a number
 another installment holds is skipped for the next free one (linear probing), so two installments never share
@@ -23,6 +24,7 @@ from typing import Protocol
 
 from cordial_agreements.domain import boleto
 from cordial_agreements.domain.agreement import LIVE, Agreement
+from cordial_agreements.domain.debt import Address
 from cordial_core.errors import FailedPrecondition, NotFound
 from cordial_core.events import Event
 from cordial_core.ids import stable_id
@@ -66,10 +68,17 @@ class LinkSettings:
 
 @dataclass(frozen=True)
 class Payer:
-    """Who a boleto is issued to (a bank requires it): CPF or CNPJ digits and name; personal data."""
+    """Who a boleto is issued to (a bank requires it): CPF or CNPJ digits, name and address; personal data."""
 
     document: str
     name: str
+    address: Address | None = None
+
+    @property
+    def registrable(self) -> bool:
+        """A bank registers a boleto only for a payer with street, district, city, state and postal code."""
+        a = self.address
+        return a is not None and all((a.street, a.district, a.city, a.state, a.postal_code))
 
 
 @dataclass(frozen=True)
@@ -215,6 +224,9 @@ class PaymentLinks:
         """Registered at the bank and checked against the layout when a bank is configured, else computed."""
         if self._boletos is None or self._numbers is None or payer is None:
             return boleto_for(self._settings.boleto_bank, txid, due, amount_minor)
+        if not payer.registrable:
+            # An unregistered boleto would be refused at any bank: PIX only until the client sends the address.
+            return "", ""
         nosso_numero = await claim_nosso_numero(self._numbers, self._settings.boleto_convenio, txid)
         registered = await self._boletos.register("000" + nosso_numero, due, amount_minor, payer)
         expected = expected_boleto(self._settings, nosso_numero, due, amount_minor)
