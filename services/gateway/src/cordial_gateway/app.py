@@ -15,6 +15,7 @@ from cordial.messaging.v1 import messaging_service_pb2_grpc as messaging_grpc
 from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.events import TOPIC_PARTITIONS
 from cordial_core.grpc_server import open_channel
+from cordial_core.portal_tokens import PortalTokens
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
@@ -27,7 +28,6 @@ from cordial_gateway.api.events import client_notifications, timeline_projection
 from cordial_gateway.api.http import create_app
 from cordial_gateway.domain.client_webhooks import RetryPolicy
 from cordial_gateway.domain.notifier import Notifier
-from cordial_gateway.domain.portal_tokens import PortalTokens
 from cordial_gateway.domain.webhooks import HookSecrets
 
 SERVICE = "gateway"

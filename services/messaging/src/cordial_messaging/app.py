@@ -15,6 +15,7 @@ from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.grpc_server import open_channel
+from cordial_core.portal_tokens import PortalTokens
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
@@ -169,7 +170,12 @@ async def main() -> None:
         ContactLocatorPlan(locator),
         channels,
         runtime.clock,
-        Composer(templates, creditors, settings.portal_base_url),
+        Composer(
+            templates,
+            creditors,
+            settings.portal_base_url,
+            PortalTokens(settings.lookup_key.get_secret_value(), runtime.clock),
+        ),
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
         throttle=_throttle(settings),

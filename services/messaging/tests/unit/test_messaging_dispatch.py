@@ -13,6 +13,7 @@ from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_core.portal_tokens import PortalTokens
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composer, Creditor
@@ -680,3 +681,14 @@ async def test_a_creditor_without_address_or_document_is_not_sent_a_brazilian_te
     reason = str(messages.fields[("t1", "a1")]["reason"])
     assert "creditor_address" in reason
     assert "creditor_document" in reason
+
+
+async def test_personal_links_carry_the_debtors_portal_token() -> None:
+    tokens = PortalTokens("lookup-key", ControllableClock(datetime(2026, 3, 3, 13, tzinfo=UTC)))
+    signed = Composer(FakeTemplates(), FakeCreditors({"t1": LOJA}), "https://portal.example/p", tokens)
+    composed = await signed.compose(ACTION.request(), SMS)
+    link, breakdown = composed.parameters[3], composed.parameters[2]
+    assert link.startswith("https://portal.example/p/d1?t=")
+    assert breakdown.startswith("https://portal.example/p/d1/breakdown?t=")
+    assert tokens.read(link.partition("?t=")[2]) == ("t1", "p1"), "the token names this tenant's debtor"
+    assert link in composed.text

@@ -12,13 +12,13 @@ from cordial.messaging.v1 import messaging_service_pb2_grpc as messaging_grpc
 from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
+from cordial_core.portal_tokens import PortalTokens
 from cordial_gateway.adapters.clients import Client, ClientRepository
 from cordial_gateway.adapters.messaging_hooks import MessagingHooks
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems
 from cordial_gateway.domain.auth import bearer_token, is_admin
 from cordial_gateway.domain.notifier import Notifier
-from cordial_gateway.domain.portal_tokens import PortalTokens
 from cordial_gateway.domain.webhooks import HookSecrets
 
 

@@ -8,6 +8,7 @@ The creditor's address and document come from what the agency set for the client
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from cordial.types.v1 import types_pb2
@@ -77,6 +78,13 @@ class Request:
     locale: str
     balance: Money
     creditor_name: str
+    debtor_id: str = ""
+
+
+class PortalLinks(Protocol):
+    """Issues the signed token a personal portal link carries (a port; cordial_core.portal_tokens)."""
+
+    def issue(self, tenant: str, debtor_id: str) -> tuple[str, datetime]: ...
 
 
 @dataclass(frozen=True)
@@ -92,10 +100,13 @@ class Composed:
 class Composer:
     """Resolves the template of an action on a channel and renders it."""
 
-    def __init__(self, templates: TemplateStore, creditors: Creditors, portal_url: str) -> None:
+    def __init__(
+        self, templates: TemplateStore, creditors: Creditors, portal_url: str, tokens: PortalLinks | None = None
+    ) -> None:
         self._templates = templates
         self._creditors = creditors
         self._portal = portal_url.rstrip("/")
+        self._tokens = tokens
 
     async def compose(self, request: Request, channel: int) -> Composed:
         """The message for this channel; InvalidArgument when a value the template needs is unknown."""
@@ -121,11 +132,15 @@ class Composer:
         name = creditor.name or request.creditor_name
         amount = format_money(request.balance, locale)
         link = f"{self._portal}/{request.debt_id}"
+        # Personal links carry the debtor's portal token: whoever opens them acts as that debtor, nobody else.
+        query = ""
+        if self._tokens is not None and request.debtor_id:
+            query = "?t=" + self._tokens.issue(request.tenant, request.debtor_id)[0]
         values = {
             "creditor": name,
             "amount": amount,
-            "portal_link": link,
-            "breakdown_link": f"{link}/breakdown",
+            "portal_link": link + query,
+            "breakdown_link": f"{link}/breakdown{query}",
             "validation_notice": VALIDATION_NOTICE.format(amount=amount, creditor=name),
         }
         # Left out when unknown: a template that needs them is then refused rather than sent without them.

@@ -62,7 +62,14 @@ class ActionToSend:
     def request(self) -> Request:
         """What the composer needs."""
         return Request(
-            self.tenant, self.debt_id, self.template, self.tone, self.locale, self.balance, self.creditor_name
+            self.tenant,
+            self.debt_id,
+            self.template,
+            self.tone,
+            self.locale,
+            self.balance,
+            self.creditor_name,
+            self.debtor_id,
         )
 
 

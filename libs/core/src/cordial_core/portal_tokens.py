@@ -2,7 +2,8 @@
 
 The portal has no passwords: a debtor reaches it through a personal link, and the link carries this
 token. It is ``<payload>.<signature>``: the payload is URL-safe base64 of the tenant, the debtor and
-the expiry; the signature an HMAC-SHA256 of the payload under a key only the gateway holds.
+the expiry; the signature an HMAC-SHA256 of the payload under a key derived from the platform's lookup
+key. Messaging issues them into the links it sends; the gateway reads them when the debtor comes back.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from cordial.contact_locator.v1 import contact_locator_service_pb2 as pb
 from cordial_core.clock import ControllableClock
 from cordial_core.grpc_server import TENANT_KEY
+from cordial_core.portal_tokens import PortalTokens
 from cordial_gateway.api.deps import Backends
 from cordial_gateway.api.http import create_app
-from cordial_gateway.domain.portal_tokens import PortalTokens
 
 NOW = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
 ADMIN = "a" * 32
