@@ -239,3 +239,19 @@ def test_unsigned_or_forged_webhooks_are_refused(platform: Platform, tenant: tup
     verified = httpx.get(url, params=params)
     assert (verified.status_code, verified.text) == (200, "1158201444")
     assert httpx.get(url, params={**params, "hub.verify_token": "wrong"}).status_code == 403
+
+
+def test_a_number_the_debtor_writes_in_a_reply_becomes_their_contact_point(
+    platform: Platform, tenant: tuple[str, httpx.Client]
+) -> None:
+    tenant_id, api = tenant
+    _hooks(platform, tenant_id)
+    digits = _number()
+    debt_id = _place(api, f"offered-{digits}", digits, CPF().generate())
+    eventually(lambda: _entries(api, debt_id, "message.sent"), "the reminder sent on WhatsApp", timeout=60)
+    assert len(_entries(api, debt_id, "contact.verified")) == 1
+    text = "Esse número é do trabalho, prefiro o (31) 99876-5432"
+    said = httpx.post(f"{platform.sandbox_url}/sandbox/whatsapp/replies", json={"sender": digits, "text": text})
+    assert said.json()["status"] == 200, said.text
+    eventually(lambda: len(_entries(api, debt_id, "contact.verified")) == 2, "the offered number recorded", timeout=30)
+    assert _entries(api, debt_id, "contact.opted_out") == []

@@ -6,8 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
+from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.directory import Directory
 from cordial_contact_locator.domain.intake import ContactIntake
@@ -16,7 +18,7 @@ from cordial_contact_locator.domain.verification import LineInfo, Verifier
 from cordial_contact_locator.domain.verification_jobs import VerificationJobs
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import InvalidArgument
-from cordial_core.events import Event
+from cordial_core.events import Event, EventSource
 from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
@@ -135,3 +137,18 @@ async def test_bad_input_is_refused_naming_the_field(
         await intake.add("t1", "", debtor, supplied, source)
     assert refused.value.field == field
     assert points.points == {}
+
+
+async def test_a_number_offered_in_a_reply_is_kept_as_the_debtors_and_verified() -> None:
+    intake, points, lookup = make()
+    directory = intake._directory
+    offered = messages_pb2.ReplyReceived(
+        debtor_id="p1", debt_id="d1", channel=types_pb2.CHANNEL_SMS, contact_point_id="cp-old"
+    )
+    offered.offered_contacts.add(kind=PHONE, value="+5521998765432")
+    handle = handlers(directory, intake)
+    source = EventSource("messaging", ControllableClock(NOW))
+    await handle(source.event("reply.received", offered, tenant="t1", subject="d1", key="p1").envelope)
+    [point] = points.points.values()
+    assert (point.value, point.source, point.debtor_id) == ("+5521998765432", "debtor", "p1")
+    assert lookup.calls == ["+5521998765432"]

@@ -160,3 +160,16 @@ async def test_each_delivery_state_is_in_the_audit_trail_once() -> None:
     assert {(e.message_id, e.to, e.provider_message_id, e.contact_point_id) for e in entries} == {
         ("m1", SENT.to, "wamid.1", "cp1")
     }
+
+
+async def test_a_number_the_debtor_writes_travels_with_the_reply_but_not_from_a_wrong_party() -> None:
+    store, channel = FakeStore(), FakeChannel()
+    inbound = _inbound(store, channel)
+    await inbound.reply("t1", _reply("Esse não uso mais, meu número agora é (21) 99876-5432", "wamid.in2"))
+    await inbound.reply("t1", _reply("Não sou eu, tente 21 91111-2222", "wamid.in3"))
+    offered, wrong_party = [unpack_payload(e.envelope) for e in store.events]
+    assert isinstance(offered, messages_pb2.ReplyReceived)
+    assert isinstance(wrong_party, messages_pb2.ReplyReceived)
+    assert [(c.kind, c.value) for c in offered.offered_contacts] == [(types_pb2.CONTACT_KIND_PHONE, "+5521998765432")]
+    assert wrong_party.intent == messages_pb2.REPLY_INTENT_NOT_ME
+    assert list(wrong_party.offered_contacts) == []

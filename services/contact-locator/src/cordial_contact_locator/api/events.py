@@ -75,8 +75,11 @@ def handlers(
         assert isinstance(reply, messages_pb2.ReplyReceived)
         if reply.intent == messages_pb2.REPLY_INTENT_NOT_ME:
             await directory.not_me(envelope.tenant, reply.contact_point_id, reply.channel, envelope.id)
-        else:
-            await directory.learn(envelope.tenant, reply.contact_point_id, reply.channel, "replied", envelope.id)
+            return
+        await directory.learn(envelope.tenant, reply.contact_point_id, reply.channel, "replied", envelope.id)
+        offered = [(c.kind, c.value) for c in reply.offered_contacts]
+        if offered:
+            await intake.record(envelope.tenant, reply.debt_id, reply.debtor_id, offered, source="debtor")
 
     return dispatch(
         {

@@ -20,6 +20,7 @@ from cordial_messaging.domain.dispatch import (
     TransientSendFailure,
     UncertainSend,
 )
+from cordial_messaging.domain.offered import offered_contacts
 from cordial_messaging.domain.replies import classify
 from cordial_messaging.domain.templates import opt_out_confirmation
 
@@ -142,6 +143,10 @@ class Inbound:
             contact_point_id=message.contact_point_id,
             intent=intent,
         )
+        # Someone who is not the debtor, or who asked us to stop, is not offering the debtor's contacts.
+        if intent not in (messages_pb2.REPLY_INTENT_NOT_ME, messages_pb2.REPLY_INTENT_OPT_OUT):
+            for kind, value in offered_contacts(reply.text, reply.sender):
+                received.offered_contacts.add(kind=kind, value=value)
         events = [self._event(message, "reply.received", received)]
         opted_out = intent == messages_pb2.REPLY_INTENT_OPT_OUT
         if opted_out:

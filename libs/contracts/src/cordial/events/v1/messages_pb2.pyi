@@ -1,7 +1,9 @@
 from cordial.types.v1 import types_pb2 as _types_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -93,17 +95,19 @@ class MessageDeliveryUpdated(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., state: _Optional[_Union[DeliveryState, str]] = ..., error_code: _Optional[str] = ..., provider_message_id: _Optional[str] = ...) -> None: ...
 
 class ReplyReceived(_message.Message):
-    __slots__ = ("debtor_id", "debt_id", "channel", "contact_point_id", "intent", "preferred_channel")
+    __slots__ = ("debtor_id", "debt_id", "channel", "contact_point_id", "intent", "preferred_channel", "offered_contacts")
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     CONTACT_POINT_ID_FIELD_NUMBER: _ClassVar[int]
     INTENT_FIELD_NUMBER: _ClassVar[int]
     PREFERRED_CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    OFFERED_CONTACTS_FIELD_NUMBER: _ClassVar[int]
     debtor_id: str
     debt_id: str
     channel: _types_pb2.Channel
     contact_point_id: str
     intent: ReplyIntent
     preferred_channel: _types_pb2.Channel
-    def __init__(self, debtor_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., intent: _Optional[_Union[ReplyIntent, str]] = ..., preferred_channel: _Optional[_Union[_types_pb2.Channel, str]] = ...) -> None: ...
+    offered_contacts: _containers.RepeatedCompositeFieldContainer[_types_pb2.ContactPointInput]
+    def __init__(self, debtor_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., intent: _Optional[_Union[ReplyIntent, str]] = ..., preferred_channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., offered_contacts: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ...) -> None: ...
