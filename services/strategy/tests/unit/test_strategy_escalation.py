@@ -12,9 +12,14 @@ from cordial_strategy.domain.escalation import (
     PROTEST,
     SUIT,
     DebtStanding,
+    EscalationConditions,
     EscalationLaw,
+    EscalationProgress,
+    EscalationVerdict,
     may_escalate,
+    meets_conditions,
     must_request_removal,
+    next_escalation,
     time_barred_on,
 )
 
@@ -77,26 +82,56 @@ def test_removal_is_requested_as_soon_as_an_inscribed_debt_is_settled() -> None:
     assert must_request_removal(replace(DEBT, settled=True)) is False
 
 
-def test_next_escalation_asks_notice_first_then_inscription_after_the_wait() -> None:
-    from cordial_strategy.domain.escalation import EscalationProgress, next_escalation
+OPTED_IN = EscalationConditions(client_opted_in=True)
 
+
+def _allowed(found: tuple[str, EscalationVerdict] | None) -> str | None:
+    """The stage allowed now, or None when nothing is due or it is held."""
+    return found[0] if found is not None and found[1].allowed else None
+
+
+def test_next_escalation_asks_notice_first_then_inscription_after_the_wait() -> None:
     t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
     path = ("prior_notice", "bureau_inscription")
     debt = DebtStanding(date(2024, 1, 1), 10_000, 60)
     started = EscalationProgress(started_at=t0)
-    assert next_escalation(path, started, debt, t0 + timedelta(days=14)) is None  # too soon after first contact
-    assert next_escalation((), started, debt, t0 + timedelta(days=30)) is None  # the strategy has no escalation
-    step = next_escalation(path, started, debt, t0 + timedelta(days=15))
-    assert step is not None
-    assert step[0] == "prior_notice"
+    ok = OPTED_IN
+    assert next_escalation(path, started, debt, t0 + timedelta(days=14), conditions=ok) is None  # too soon
+    assert next_escalation((), started, debt, t0 + timedelta(days=30), conditions=ok) is None  # no escalation path
+    assert _allowed(next_escalation(path, started, debt, t0 + timedelta(days=15), conditions=ok)) == "prior_notice"
     asked = EscalationProgress(started_at=t0, notice_requested=True)
-    assert next_escalation(path, asked, debt, t0 + timedelta(days=40)) is None  # notice not confirmed yet
+    held = next_escalation(path, asked, debt, t0 + timedelta(days=40), conditions=ok)
+    assert held is not None
+    assert (held[0], held[1].allowed, held[1].rule) == ("bureau_inscription", False, "bureau_prior_notice")
     confirmed = DebtStanding(date(2024, 1, 1), 10_000, 60, notice_confirmed_at=t0 + timedelta(days=16))
-    assert next_escalation(path, asked, confirmed, t0 + timedelta(days=25)) is None  # waiting period
-    step = next_escalation(path, asked, confirmed, t0 + timedelta(days=26))
-    assert step is not None
-    assert step[0] == "bureau_inscription"
+    assert _allowed(next_escalation(path, asked, confirmed, t0 + timedelta(days=25), conditions=ok)) is None  # wait
+    step = next_escalation(path, asked, confirmed, t0 + timedelta(days=26), conditions=ok)
+    assert _allowed(step) == "bureau_inscription"
     disputed = DebtStanding(date(2024, 1, 1), 10_000, 60, disputed=True, notice_confirmed_at=t0)
-    assert next_escalation(path, asked, disputed, t0 + timedelta(days=40)) is None
+    assert _allowed(next_escalation(path, asked, disputed, t0 + timedelta(days=40), conditions=ok)) is None
     paid = EscalationProgress(started_at=t0, paid_minor=100)
-    assert next_escalation(path, paid, debt, t0 + timedelta(days=40)) is None
+    assert next_escalation(path, paid, debt, t0 + timedelta(days=40), conditions=ok) is None
+
+
+@pytest.mark.parametrize(
+    ("conditions", "balance", "days", "rule"),
+    [
+        (EscalationConditions(), 10_000, 60, "escalation_not_opted_in"),  # opt-in is never assumed
+        (EscalationConditions(10_000, 60, True), 10_000, 60, "escalation_conditions"),  # both minimums exactly met
+        (EscalationConditions(10_000, 60, True), 9_999, 60, "escalation_min_balance"),  # one cent under
+        (EscalationConditions(10_000, 60, True), 10_000, 59, "escalation_min_days_past_due"),  # one day short
+    ],
+)
+def test_the_strategys_conditions_come_before_any_escalation_step(
+    conditions: EscalationConditions, balance: int, days: int, rule: str
+) -> None:
+    debt = DebtStanding(date(2024, 1, 1), balance, days)
+    assert meets_conditions(conditions, debt).rule == rule
+    t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    found = next_escalation(("prior_notice",), EscalationProgress(t0), debt, t0 + timedelta(days=15), None, conditions)
+    assert found is not None
+    assert found[0] == "prior_notice"
+    assert found[1].allowed is (rule == "escalation_conditions")
+    assert found[1].rule == ("allowed" if rule == "escalation_conditions" else rule)
+    if not found[1].allowed:
+        assert found[1].reason  # readable: recorded with the decision

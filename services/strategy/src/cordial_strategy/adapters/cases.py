@@ -24,8 +24,10 @@ from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
+from cordial_strategy.domain.case import ActionRecord, Case, Escalation, Results
+from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.path import PathProgress
 from cordial_strategy.domain.policy import Decision
-from cordial_strategy.domain.ruler import ActionRecord, Case, Escalation, Results
 
 
 class CaseRepository:
@@ -164,6 +166,7 @@ def _to_doc(case: Case) -> dict[str, Any]:
         },
         "results": asdict(case.results),
         "escalation": {**asdict(case.escalation), "path": list(case.escalation.path)},
+        "path": asdict(case.path),
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -205,9 +208,11 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         segment=doc.get("strategy", {}).get("segment", ""),
         results=Results(**doc.get("results", {})),
         escalation=_escalation(doc.get("escalation") or {}),
+        path=PathProgress(**doc.get("path", {})),
         version=doc.get("version", 0),
     )
 
 
 def _escalation(doc: dict[str, Any]) -> Escalation:
-    return Escalation(**{**doc, "path": tuple(doc.get("path", ()))})
+    conditions = EscalationConditions(**doc.get("conditions", {}))
+    return Escalation(**{**doc, "path": tuple(doc.get("path", ())), "conditions": conditions})

@@ -9,6 +9,8 @@
   public or private written instrument after 5 years from the due date.
 - Never for a debt in an agreement in good standing, in dispute or recalled; removal is requested as soon
   as the debt is settled (CDC art. 43 §3 and the STJ's five business days for the creditor).
+- The strategy's own conditions come before any step: the client opted in, a minimum balance and a minimum
+  number of days past due.
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ class DebtStanding:
     inscribed: bool = False
     notice_confirmed_at: datetime | None = None
     protest_notice_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EscalationConditions:
+    """A strategy's conditions for escalating at all; a client that has not opted in is never escalated."""
+
+    min_balance_minor: int = 0
+    min_days_past_due: int = 0
+    client_opted_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,26 +130,49 @@ class EscalationProgress:
     paid_minor: int = 0
 
 
+def meets_conditions(conditions: EscalationConditions, debt: DebtStanding) -> EscalationVerdict:
+    """Whether a debt meets the strategy's conditions for escalating, naming the first one it misses."""
+    if not conditions.client_opted_in:
+        return EscalationVerdict(False, "escalation_not_opted_in", "the client has not opted in to escalation")
+    if debt.balance_minor < conditions.min_balance_minor:
+        return EscalationVerdict(
+            False,
+            "escalation_min_balance",
+            f"balance {debt.balance_minor} is under the strategy's minimum {conditions.min_balance_minor} (minor)",
+        )
+    if debt.days_past_due < conditions.min_days_past_due:
+        return EscalationVerdict(
+            False,
+            "escalation_min_days_past_due",
+            f"{debt.days_past_due} days past due, under the strategy's minimum {conditions.min_days_past_due}",
+        )
+    return EscalationVerdict(True, "escalation_conditions", "the strategy's escalation conditions are met")
+
+
 def next_escalation(
     path: tuple[str, ...],
     progress: EscalationProgress,
     debt: DebtStanding,
     now: datetime,
     law: EscalationLaw | None = None,
+    conditions: EscalationConditions | None = None,
 ) -> tuple[str, EscalationVerdict] | None:
-    """The next escalation step the strategy's path asks for and the rules allow now, or None.
+    """The escalation step the strategy's path asks for now and the verdict on it, or None when none is due.
 
-    The prior notice always comes first (validation enforces it in the path); inscription only when
-    may_escalate allows it: notice confirmed and its waiting period run, never settled/disputed/in agreement.
+    A step is due when the path names it and its moment has come (the prior notice 15 days after the first
+    contact with nothing paid; inscription once the notice was requested). The verdict allows it only when
+    the strategy's conditions are met (opted in, minimum balance and days past due) and may_escalate
+    allows it: notice confirmed and its waiting period run, never settled/disputed/in agreement.
     """
     if NOTICE not in path or progress.started_at is None:
         return None
     if not progress.notice_requested:
         if progress.paid_minor > 0 or now < progress.started_at + timedelta(days=ESCALATE_AFTER_DAYS):
             return None
-        verdict = may_escalate(NOTICE, debt, now, law)
-        return (NOTICE, verdict) if verdict.allowed else None
-    if BUREAU in path and not progress.inscription_requested:
-        verdict = may_escalate(BUREAU, debt, now, law)
-        return (BUREAU, verdict) if verdict.allowed else None
-    return None
+        stage = NOTICE
+    elif BUREAU in path and not progress.inscription_requested:
+        stage = BUREAU
+    else:
+        return None
+    met = meets_conditions(conditions or EscalationConditions(), debt)
+    return stage, met if not met.allowed else may_escalate(stage, debt, now, law)

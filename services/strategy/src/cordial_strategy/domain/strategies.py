@@ -5,8 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cordial_core.errors import InvalidArgument
+from cordial_strategy.domain.escalation import EscalationConditions
 
-TRIGGER_EVENTS = frozenset({"debt.placed", "contact.verified", "message.failed", "reply.received", "agreement.broken"})
+# What may trigger a step: the path's start, a message's fate, a reply, an agreement's fate, a payment.
+TRIGGER_EVENTS = frozenset(
+    {
+        "debt.placed",
+        "contact.verified",
+        "message.delivered",
+        "message.failed",
+        "reply.received",
+        "agreement.broken",
+        "payment.received",
+    }
+)
 CHANNELS = frozenset({"sms", "whatsapp", "email", "voice", "letter"})
 TONES = frozenset({"", "friendly", "neutral", "formal", "gentle"})
 ESCALATION_ORDER = ("prior_notice", "bureau_inscription", "protest", "small_claims")
@@ -38,6 +50,8 @@ class SegmentRule:
     max_broken: int | None = None
     reasons: tuple[str, ...] = ()
     company: bool | None = None
+    min_broken: int | None = None  # e.g. "chronic": at least two agreements broken
+    min_kept: int | None = None  # e.g. "good history": at least one agreement kept
 
     def matches(self, p: Profile) -> bool:
         """True when every set condition holds for the profile."""
@@ -49,6 +63,8 @@ class SegmentRule:
                 self.max_broken is None or p.agreements_broken <= self.max_broken,
                 not self.reasons or p.stated_reason in self.reasons,
                 self.company is None or p.company == self.company,
+                self.min_broken is None or p.agreements_broken >= self.min_broken,
+                self.min_kept is None or p.agreements_kept >= self.min_kept,
             )
         )
 
@@ -80,6 +96,18 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class OfferSet:
+    """What a step offers: installment plans, the down payment asked and the discounts, within the client's policy."""
+
+    name: str
+    installment_counts: tuple[int, ...] = ()
+    down_payment_bps: int | None = None  # None: the policy's minimum
+    fees_discount_bps: int = 0
+    interest_discount_bps: int = 0
+    principal_discount_bps: int = 0
+
+
+@dataclass(frozen=True)
 class Strategy:
     """A client's versioned strategy: segments, a treatment path per segment, and an escalation path."""
 
@@ -87,6 +115,14 @@ class Strategy:
     paths: dict[str, list[StepSpec]]
     escalation: list[str] = field(default_factory=list)
     name: str = ""
+    offer_sets: list[OfferSet] = field(default_factory=list)
+    escalation_conditions: EscalationConditions = field(default_factory=EscalationConditions)
+    # The offer set a step uses after a hardship pause; empty: a gentler one derived from the step's own.
+    hardship_offer_set: str = ""
+
+    def offer_set(self, name: str) -> OfferSet | None:
+        """The offer set of that name, or None."""
+        return next((o for o in self.offer_sets if o.name == name), None)
 
 
 def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[str]) -> list[InvalidArgument]:
@@ -108,6 +144,16 @@ def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[
             errors.append(InvalidArgument(f"no segment {segment!r}: the path is unreachable", field=f"paths.{segment}"))
         for i, step in enumerate(steps):
             errors.extend(_step_errors(step, f"paths.{segment}[{i}]", templates, channels))
+            if step.offer_set and strategy.offer_set(step.offer_set) is None:
+                errors.append(
+                    InvalidArgument(f"no offer set {step.offer_set!r}", field=f"paths.{segment}[{i}].offer_set")
+                )
+    if strategy.hardship_offer_set and strategy.offer_set(strategy.hardship_offer_set) is None:
+        errors.append(InvalidArgument(f"no offer set {strategy.hardship_offer_set!r}", field="hardship_offer_set"))
+    names = [o.name for o in strategy.offer_sets]
+    for i, offer_set in enumerate(strategy.offer_sets):
+        if not offer_set.name or names.index(offer_set.name) != i:
+            errors.append(InvalidArgument("each offer set needs a name of its own", field=f"offer_sets[{i}].name"))
     errors.extend(_escalation_errors(strategy.escalation))
     return errors
 
