@@ -166,7 +166,7 @@ def _to_doc(case: Case) -> dict[str, Any]:
         },
         "results": asdict(case.results),
         "escalation": {**asdict(case.escalation), "path": list(case.escalation.path)},
-        "path": asdict(case.path),
+        "path": _path_doc(case.path),
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -208,9 +208,23 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         segment=doc.get("strategy", {}).get("segment", ""),
         results=Results(**doc.get("results", {})),
         escalation=_escalation(doc.get("escalation") or {}),
-        path=PathProgress(**doc.get("path", {})),
+        path=_path(doc.get("path") or {}),
         version=doc.get("version", 0),
     )
+
+
+def _path_doc(path: PathProgress) -> dict[str, Any]:
+    """Event names carry dots, which document keys may not: stored with colons."""
+    doc = asdict(path)
+    for name in ("triggers", "triggered_at"):
+        doc[name] = {k.replace(".", ":"): v for k, v in doc[name].items()}
+    return doc
+
+
+def _path(doc: dict[str, Any]) -> PathProgress:
+    for name in ("triggers", "triggered_at"):
+        doc[name] = {k.replace(":", "."): v for k, v in doc.get(name, {}).items()}
+    return PathProgress(**doc)
 
 
 def _escalation(doc: dict[str, Any]) -> Escalation:

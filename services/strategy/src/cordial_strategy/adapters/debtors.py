@@ -53,6 +53,7 @@ def _to_doc(d: DebtorState) -> dict[str, Any]:
         "blocked_points": d.blocked_points,
         "open_debts": {k: {"balance": o.balance_minor, "due": o.due_date} for k, o in d.open_debts.items()},
         "stated_reasons": d.stated_reasons,
+        "agreements": d.agreements,
         "version": d.version,
     }
 
@@ -72,5 +73,6 @@ def _from_doc(doc: dict[str, Any]) -> DebtorState:
         blocked_points=dict(doc.get("blocked_points", {})),
         open_debts={k: OpenDebt(o["balance"], o["due"]) for k, o in doc.get("open_debts", {}).items()},
         stated_reasons=dict(doc.get("stated_reasons", {})),
+        agreements=dict(doc.get("agreements", {})),
         version=doc.get("version", 0),
     )

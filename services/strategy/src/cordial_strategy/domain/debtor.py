@@ -74,6 +74,8 @@ class DebtorState:
     # Open debts across every client (debt key -> balance in minor units and due date), for the profile.
     open_debts: dict[str, OpenDebt] = field(default_factory=dict)
     stated_reasons: dict[str, datetime] = field(default_factory=dict)  # reason -> when last stated
+    # Agreement history across clients, for the profile: agreement id -> active | kept | broken.
+    agreements: dict[str, str] = field(default_factory=dict)
     version: int = 0
 
     def record(self, key: str, contact: Contact, now: datetime) -> None:
@@ -114,6 +116,15 @@ class DebtorState:
     def stated(self, reason: str, now: datetime) -> None:
         """Remembers a reason the person gave (lost_job, already_paid, not_me, dispute)."""
         self.stated_reasons[reason] = now
+
+    def agreement(self, agreement_id: str, state: str) -> None:
+        """Records where an agreement of the person stands (active, kept, broken); a kept or broken one stays so."""
+        if self.agreements.get(agreement_id) not in ("kept", "broken"):
+            self.agreements[agreement_id] = state
+
+    def agreements_in(self, state: str) -> int:
+        """How many of the person's agreements are in a state."""
+        return sum(1 for s in self.agreements.values() if s == state)
 
     def active_holds(self, debt_key: str, now: datetime) -> list[Hold]:
         """Holds in force for a debt now, oldest first."""
