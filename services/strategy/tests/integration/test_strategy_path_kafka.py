@@ -158,13 +158,20 @@ async def test_the_path_runs_step_by_step_once_each_through_kafka_and_ferretdb(r
     assert (await _states(rig))["formal"] == ("requested", "contact_policy")
 
     # An agreement pauses the path; when it breaks, the debtor is "chronic" and its step answers the break.
-    accepted = agreements_pb2.AgreementAccepted(agreement_id="a1", debtor_id="p1", debt_ids=["d1"], installments=3)
+    accepted = agreements_pb2.AgreementAccepted(
+        agreement_id="a1", debtor_id="p1", debt_ids=["d1"], installments=3, first_due_date="2024-03-25"
+    )
     await rig.publish("agreement.accepted", accepted)
 
     async def on_hold() -> bool:
-        return "agreement:t1/d1" in (await rig.debtors.load("p1")).holds
+        found = await rig.cases.load("t1", "d1")
+        held = "agreement:t1/d1" in (await rig.debtors.load("p1")).holds
+        return held and found is not None and found.installments is not None
 
-    await _until(on_hold, "the agreement's hold")
+    await _until(on_hold, "the agreement's hold and its installments")
+    case = await rig.cases.load("t1", "d1")
+    assert case is not None
+    assert case.next_due_at == datetime(2024, 3, 23, 3, 0, tzinfo=UTC)  # installment 1's reminder
     rig.clock.set(T0 + 7 * DAY)
     broken = agreements_pb2.AgreementBroken(agreement_id="a1", debtor_id="p1", debt_ids=["d1"])
     await rig.publish("agreement.broken", broken)
@@ -175,6 +182,7 @@ async def test_the_path_runs_step_by_step_once_each_through_kafka_and_ferretdb(r
     case = await rig.cases.load("t1", "d1")
     assert case is not None
     assert case.segment == "chronic"
+    assert case.installments is None  # no more reminders of a broken agreement
     assert case.actions["after-break"].decision.values["segment_rule"] == "segments[0]"
 
     # A reply: counted on the path, but the chronic segment's path has no step for it; nothing more is asked.

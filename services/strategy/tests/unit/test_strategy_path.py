@@ -6,6 +6,7 @@ import copy
 from datetime import UTC, datetime, timedelta
 
 from cordial.events.v1 import actions_pb2, messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event, unpack_payload
@@ -14,10 +15,12 @@ from cordial_core.money import Money
 from cordial_strategy.domain.book import Activation, Share, StrategyBook, StrategyVersion
 from cordial_strategy.domain.debtor import DebtorState, Hold, HoldKind
 from cordial_strategy.domain.guard import ContactGuard
+from cordial_strategy.domain.installments import InstallmentPlan, due_on
 from cordial_strategy.domain.path import PathProgress, next_step
 from cordial_strategy.domain.ruler import Case, Ruler
 from cordial_strategy.domain.strategies import OfferSet, SegmentRule, StepSpec, Strategy
 
+SMS = types_pb2.CHANNEL_SMS
 T0 = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)  # Tuesday 10:00 in São Paulo
 SP = "America/Sao_Paulo"
 DAY = timedelta(days=1)
@@ -268,3 +271,45 @@ async def test_after_a_hardship_pause_the_next_step_is_gentler_and_says_so() -> 
     assert values["tone"] == "gentle"
     assert values["hardship"].startswith("hardship pause ended")
     assert "policy minimum" in values["offer_set"]
+
+
+def test_installments_fall_due_monthly_on_business_days() -> None:
+    plan = InstallmentPlan("a1", "2024-01-31", 4)
+    assert [due_on(plan, n).isoformat() for n in (1, 2, 3, 4)] == [
+        "2024-01-31",
+        "2024-02-29",  # the month's last day
+        "2024-04-01",  # 31 March 2024 is a Sunday
+        "2024-04-30",
+    ]
+    assert due_on(InstallmentPlan("a2", "2024-04-21", 1), 1).isoformat() == "2024-04-22"  # Tiradentes, a Sunday
+
+
+async def test_an_agreement_in_good_standing_gets_only_installment_reminders() -> None:
+    ruler, guard, cases, clock = await make()
+    await guard.agreement_accepted("p1", "a1", ["t1/d1"])
+    await ruler.agreement_accepted("t1", "d1", "a1", "2024-03-15", 3)
+    sp_midnight = datetime(2024, 3, 13, 3, 0, tzinfo=UTC)  # two days before, local midnight
+    assert cases.cases[("t1", "d1")].next_due_at == sp_midnight
+    clock.set(T0 + 3 * DAY)
+    await ruler.reevaluate("t1", "d1")  # the path's day-3 step is paused
+    assert [p.step for p in requested(cases)] == ["hello"]
+    clock.set(sp_midnight)
+    assert await ruler.run_due() == 1
+    reminder = cases.cases[("t1", "d1")].actions["installment:a1:1"]
+    assert (reminder.state, reminder.decision.rule) == ("deferred", "contact_hours")
+    clock.set(reminder.decision.next_allowed_at or sp_midnight)
+    assert await ruler.run_due() == 1
+    assert [p.step for p in requested(cases)] == ["hello", "installment-1"]
+    values = cases.cases[("t1", "d1")].actions["installment:a1:1"].decision.values
+    assert values["installment"] == "1 of 3, due 2024-03-15"
+    assert cases.cases[("t1", "d1")].next_due_at == datetime(2024, 4, 13, 3, 0, tzinfo=UTC)
+    # Messaging's send-time check lets the reminder through the agreement's hold; a collection step, not.
+    reminder_id = requested(cases)[-1].action_id
+    assert (await ruler.check_contact("t1", "d1", SMS, "cp", reminder_id)).allowed is True
+    assert (await ruler.check_contact("t1", "d1", SMS, "cp", "other")).rule == "hold_agreement"
+    # Broken on day 20: no more reminders; the path resumes with its latest overdue step only.
+    clock.set(T0 + 20 * DAY)
+    await guard.agreement_ended("p1", "a1", ["t1/d1"], kept=False)
+    await ruler.agreement_ended("t1", "d1", "a1")
+    assert [p.step for p in requested(cases)] == ["hello", "installment-1", "formal"]
+    assert cases.cases[("t1", "d1")].actions["nudge"].state == "skipped"

@@ -26,6 +26,7 @@ from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_strategy.domain.case import ActionRecord, Case, Escalation, Results
 from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.installments import InstallmentPlan
 from cordial_strategy.domain.path import PathProgress
 from cordial_strategy.domain.policy import Decision
 
@@ -151,6 +152,7 @@ def _to_doc(case: Case) -> dict[str, Any]:
                 "state": a.state,
                 "decision": _decision_doc(a.decision),
                 "history": [_decision_doc(h) for h in a.history],
+                "purpose": a.purpose,
             }
             for step, a in case.actions.items()
         },
@@ -167,6 +169,7 @@ def _to_doc(case: Case) -> dict[str, Any]:
         "results": asdict(case.results),
         "escalation": {**asdict(case.escalation), "path": list(case.escalation.path)},
         "path": _path_doc(case.path),
+        "installments": asdict(case.installments) if case.installments else None,
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -196,6 +199,7 @@ def _from_doc(doc: dict[str, Any]) -> Case:
                 a["state"],
                 Decision(**a["decision"]),
                 [Decision(**h) for h in a.get("history", [])],
+                a.get("purpose", "collection"),
             )
             for key, a in doc.get("actions", {}).items()
         },
@@ -209,6 +213,7 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         results=Results(**doc.get("results", {})),
         escalation=_escalation(doc.get("escalation") or {}),
         path=_path(doc.get("path") or {}),
+        installments=InstallmentPlan(**doc["installments"]) if doc.get("installments") else None,
         version=doc.get("version", 0),
     )
 

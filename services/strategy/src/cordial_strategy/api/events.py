@@ -99,6 +99,9 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         for debt_id in accepted.debt_ids:
             case = await ruler.count(envelope.tenant, debt_id, lambda r: setattr(r, "agreements", r.agreements + 1))
             metrics.count(case, "agreements")
+            await ruler.agreement_accepted(
+                envelope.tenant, debt_id, accepted.agreement_id, accepted.first_due_date, accepted.installments
+            )
 
     async def on_agreement_broken(envelope: envelope_pb2.Envelope) -> None:
         broken = unpack_payload(envelope)
@@ -106,13 +109,17 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         keys = [debt_key(envelope.tenant, d) for d in broken.debt_ids]
         await guard.agreement_ended(broken.debtor_id, broken.agreement_id, keys, kept=False)
         for debt_id in broken.debt_ids:
+            # Counted first, so the path resumes with the step that answers the break.
             await ruler.happened(envelope.tenant, debt_id, "agreement.broken")
+            await ruler.agreement_ended(envelope.tenant, debt_id, broken.agreement_id)
 
     async def on_agreement_settled(envelope: envelope_pb2.Envelope) -> None:
         settled = unpack_payload(envelope)
         assert isinstance(settled, agreements_pb2.AgreementSettled)
         keys = [debt_key(envelope.tenant, d) for d in settled.debt_ids]
         await guard.agreement_ended(settled.debtor_id, settled.agreement_id, keys, kept=True)
+        for debt_id in settled.debt_ids:
+            await ruler.agreement_ended(envelope.tenant, debt_id, settled.agreement_id)
 
     async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
         opted = unpack_payload(envelope)

@@ -10,6 +10,7 @@ from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_strategy.domain.decision import Decision
 from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.installments import InstallmentPlan
 from cordial_strategy.domain.path import PathProgress
 
 MAX_HISTORY = 30
@@ -28,6 +29,7 @@ class ActionRecord:
     decision: Decision
     # Every decision taken for the action, oldest first: the ruler's, then messaging's at send time.
     history: list[Decision] = field(default_factory=list)
+    purpose: str = "collection"  # collection | installment_reminder (allowed during an agreement)
 
     def decided(self, decision: Decision) -> None:
         """Keeps a new decision with the action."""
@@ -63,6 +65,8 @@ class Case:
     results: Results = field(default_factory=lambda: Results())
     escalation: Escalation = field(default_factory=lambda: Escalation())
     path: PathProgress = field(default_factory=PathProgress)
+    # An agreement in good standing: the path pauses and only its installments are reminded.
+    installments: InstallmentPlan | None = None
     version: int = 0
 
 

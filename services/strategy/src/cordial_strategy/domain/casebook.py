@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, NotFound
@@ -45,9 +46,11 @@ class CaseBook:
         decided: list[Decision] = []
 
         async def check(case: Case) -> list[Event]:
-            request = request_of(case, channel, contact_point_id, action_id)
-            decision = await self._guard.check(case.debtor_id, request)
             record = next((a for a in case.actions.values() if a.action_id == action_id), None)
+            request = request_of(case, channel, contact_point_id, action_id)
+            if record is not None:
+                request = replace(request, purpose=record.purpose)
+            decision = await self._guard.check(case.debtor_id, request)
             if record is None:
                 record = ActionRecord(action_id, "", (channel,), "checked", decision)
                 case.actions[action_id] = record

@@ -37,6 +37,7 @@ from cordial_strategy.domain.debtor import DebtorState, OpenDebt, debt_key
 from cordial_strategy.domain.escalating import escalate
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.hours import check_contact_hours, zone
+from cordial_strategy.domain.installments import InstallmentPlan, due_on, next_reminder
 from cordial_strategy.domain.path import DueStep, answered, next_step
 from cordial_strategy.domain.policy import Decision
 from cordial_strategy.domain.profile import build_profile
@@ -47,6 +48,8 @@ __all__ = ["COST_PER_CHANNEL", "LEASE", "MAX_HISTORY", "ActionRecord", "Case", "
 __all__ += ["Ruler", "VariantResults"]
 
 LEASE = timedelta(minutes=2)
+INSTALLMENT = "installment_reminder"
+REMINDER_CHANNELS = (types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS)
 # Estimated cost of one message per channel, in minor units of BRL, until providers report their prices.
 COST_PER_CHANNEL = {
     types_pb2.CHANNEL_SMS: 9,
@@ -99,6 +102,28 @@ class Ruler(CaseBook):
             return await self._evaluate(case) if case.path.happened(event, now) else []
 
         await self._change(tenant, debt_id, trigger)
+
+    async def agreement_accepted(
+        self, tenant: str, debt_id: str, agreement_id: str, first_due: str, installments: int
+    ) -> None:
+        """An agreement in good standing: the path pauses and only its installments are reminded."""
+
+        async def accepted(case: Case) -> list[Event]:
+            if first_due:
+                case.installments = InstallmentPlan(agreement_id, first_due, max(installments, 1))
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, accepted)
+
+    async def agreement_ended(self, tenant: str, debt_id: str, agreement_id: str) -> None:
+        """An agreement kept or broken: no more installment reminders; the path resumes if the debt is open."""
+
+        async def ended(case: Case) -> list[Event]:
+            if case.installments is not None and case.installments.agreement_id == agreement_id:
+                case.installments = None
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, ended)
 
     async def debt_settled(self, tenant: str, debt_id: str, debtor_id: str) -> None:
         """Ends the path of a settled debt and asks for any inscription's removal."""
@@ -163,6 +188,8 @@ class Ruler(CaseBook):
         path, strategy, why = await self._plan(case, debtor)
         case.path.started_at = case.path.started_at or now
         events = escalate(case, debtor, now, self._events)
+        if case.installments is not None:
+            return events + self._remind(case, debtor, case.installments, now)
         done = {key for key, a in case.actions.items() if a.state in DONE}
         due, later = next_step(path, case.path, done, now)
         case.next_due_at = later
@@ -206,6 +233,48 @@ class Ruler(CaseBook):
         done = {key for key, a in case.actions.items() if a.state in DONE}
         following, later = next_step(path, case.path, done, now)
         case.next_due_at = now if following else later  # one due now waits for tomorrow (see _spacing)
+        return [self._events.action_requested(case, record, step, decision)]
+
+    def _remind(self, case: Case, debtor: DebtorState, plan: InstallmentPlan, now: datetime) -> list[Event]:
+        """Reminds the agreement's next installment when its moment has come (allowed through the agreement hold)."""
+        found = next_reminder(plan, zone(case.time_zone), now)
+        if found is None:
+            case.next_due_at = None
+            return []
+        number, at = found
+        if at > now:
+            case.next_due_at = at
+            return []
+        step = Step(f"installment-{number}", REMINDER_CHANNELS, "reminder", "friendly")
+        key = plan.key(number)
+        known = case.actions.get(key)
+        before = known.decision if known else None
+        request = replace(request_of(case, types_pb2.CHANNEL_UNSPECIFIED), purpose=INSTALLMENT)
+        decision = self._guard.policy.check(now, request, debtor)
+        channels = tuple(c for c in step.channels if str(c) not in debtor.opted_out_channels)
+        due = due_on(plan, number)
+        values = {"installment": f"{number} of {plan.count}, due {due}", "agreement": plan.agreement_id}
+        decision = replace(decision, values={**decision.values, **values})
+        if decision.allowed and not channels:
+            decision = self._guard.policy.check(now, replace(request, channel=step.channels[0]), debtor)
+        record = known or ActionRecord(
+            stable_id(case.tenant, case.debt_id, key),
+            step.name,
+            step.channels,
+            "deferred",
+            decision,
+            purpose=INSTALLMENT,
+        )
+        record.decided(decision)
+        case.actions[key] = record
+        if not decision.allowed:
+            record.state = "deferred" if decision.next_allowed_at else "held"
+            case.next_due_at = decision.next_allowed_at
+            changed = before is None or before.allowed or before.rule != decision.rule
+            return [self._events.decision(case, record, decision)] if changed else []
+        record.state, record.channels, plan.reminded = "requested", channels, number
+        following = next_reminder(plan, zone(case.time_zone), now)
+        case.next_due_at = following[1] if following else None
         return [self._events.action_requested(case, record, step, decision)]
 
     def _skip(self, case: Case, name: str, due: DueStep, now: datetime) -> None:
