@@ -90,6 +90,7 @@ class Tally:
     unremoved: int = 0
     decisions_recorded: int = 0
     events: Counter[str] = field(default_factory=Counter)
+    steps: Counter[str] = field(default_factory=Counter)  # requested steps by name and tone
 
 
 class QueueingCases(CaseRepository):
@@ -297,6 +298,7 @@ class Simulation:
             payload = unpack_payload(event.envelope)
             tenant = event.envelope.tenant
             if isinstance(payload, actions_pb2.ActionRequested):
+                self.tally.steps[f"{payload.step.split('#')[0]}/{payload.tone or '-'}"] += 1
                 await self._send(tenant, payload)
             elif isinstance(payload, actions_pb2.DecisionRecorded):
                 self.tally.decisions_recorded += 1
@@ -447,6 +449,7 @@ async def _main() -> int:
         f"inscriptions={tally.inscriptions} removals={tally.removals}"
     )
     print(f"events: {dict(sorted(tally.events.items()))}")
+    print(f"steps requested (step/tone): {dict(sorted(tally.steps.items()))}")
     for name, count in violations(tally).items():
         print(f"{name}: {count}")
     print("per-strategy outcomes:")
