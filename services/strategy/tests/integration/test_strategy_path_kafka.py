@@ -171,7 +171,7 @@ async def test_the_path_runs_step_by_step_once_each_through_kafka_and_ferretdb(r
     await _until(on_hold, "the agreement's hold and its installments")
     case = await rig.cases.load("t1", "d1")
     assert case is not None
-    assert case.next_due_at == datetime(2024, 3, 23, 3, 0, tzinfo=UTC)  # installment 1's reminder
+    assert case.next_due_at == datetime(2024, 3, 23, 11, 0, tzinfo=UTC)  # installment 1's reminder, at 08:00
     rig.clock.set(T0 + 7 * DAY)
     broken = agreements_pb2.AgreementBroken(agreement_id="a1", debtor_id="p1", debt_ids=["d1"])
     await rig.publish("agreement.broken", broken)

@@ -288,21 +288,19 @@ async def test_an_agreement_in_good_standing_gets_only_installment_reminders() -
     ruler, guard, cases, clock = await make()
     await guard.agreement_accepted("p1", "a1", ["t1/d1"])
     await ruler.agreement_accepted("t1", "d1", "a1", "2024-03-15", 3)
-    sp_midnight = datetime(2024, 3, 13, 3, 0, tzinfo=UTC)  # two days before, local midnight
-    assert cases.cases[("t1", "d1")].next_due_at == sp_midnight
+    opening = datetime(2024, 3, 13, 11, 0, tzinfo=UTC)  # two days before, when contact hours open (08:00)
+    assert cases.cases[("t1", "d1")].next_due_at == opening
     clock.set(T0 + 3 * DAY)
     await ruler.reevaluate("t1", "d1")  # the path's day-3 step is paused
     assert [p.step for p in requested(cases)] == ["hello"]
-    clock.set(sp_midnight)
-    assert await ruler.run_due() == 1
-    reminder = cases.cases[("t1", "d1")].actions["installment:a1:1"]
-    assert (reminder.state, reminder.decision.rule) == ("deferred", "contact_hours")
-    clock.set(reminder.decision.next_allowed_at or sp_midnight)
+    clock.set(opening - timedelta(minutes=1))
+    assert await ruler.run_due() == 0
+    clock.set(opening)
     assert await ruler.run_due() == 1
     assert [p.step for p in requested(cases)] == ["hello", "installment-1"]
     values = cases.cases[("t1", "d1")].actions["installment:a1:1"].decision.values
     assert values["installment"] == "1 of 3, due 2024-03-15"
-    assert cases.cases[("t1", "d1")].next_due_at == datetime(2024, 4, 13, 3, 0, tzinfo=UTC)
+    assert cases.cases[("t1", "d1")].next_due_at == datetime(2024, 4, 13, 11, 0, tzinfo=UTC)  # a Saturday, 08:00
     # Messaging's send-time check lets the reminder through the agreement's hold; a collection step, not.
     reminder_id = requested(cases)[-1].action_id
     assert (await ruler.check_contact("t1", "d1", SMS, "cp", reminder_id)).allowed is True

@@ -118,6 +118,7 @@ class StrategyBook:
         self._clock = clock
         self._templates = templates
         self._policies = policies
+        self._saved: dict[tuple[str, int], Strategy] = {}  # versions never change once saved: read each once
 
     async def problems(self, scope: str, strategy: Strategy) -> list[InvalidArgument]:
         """Every problem of a strategy, each naming its field, offer sets checked against the scope's policy."""
@@ -170,7 +171,11 @@ class StrategyBook:
         return Assignment(scope, version, variant, await self._strategy(scope, version))
 
     async def _strategy(self, scope: str, version: int) -> Strategy:
+        known = self._saved.get((scope, version))
+        if known is not None:
+            return known
         saved = await self._store.get(scope, version)
         if saved is None:
             raise NotFound(f"no version {version} of {scope}'s strategy", field="version")
+        self._saved[(scope, version)] = saved.strategy
         return saved.strategy

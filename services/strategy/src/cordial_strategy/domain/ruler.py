@@ -192,7 +192,7 @@ class Ruler(CaseBook):
             return events + self._remind(case, debtor, case.installments, now)
         done = {key for key, a in case.actions.items() if a.state in DONE}
         due, later = next_step(path, case.path, done, now)
-        case.next_due_at = later
+        case.next_due_at = self._window(case, later)
         if due is None:
             return events
         for name in due.skipped:
@@ -232,7 +232,7 @@ class Ruler(CaseBook):
         case.escalation.started_at = case.escalation.started_at or now
         done = {key for key, a in case.actions.items() if a.state in DONE}
         following, later = next_step(path, case.path, done, now)
-        case.next_due_at = now if following else later  # one due now waits for tomorrow (see _spacing)
+        case.next_due_at = now if following else self._window(case, later)  # one due now waits (see _spacing)
         return [self._events.action_requested(case, record, step, decision)]
 
     def _remind(self, case: Case, debtor: DebtorState, plan: InstallmentPlan, now: datetime) -> list[Event]:
@@ -243,7 +243,7 @@ class Ruler(CaseBook):
             return []
         number, at = found
         if at > now:
-            case.next_due_at = at
+            case.next_due_at = self._window(case, at)
             return []
         step = Step(f"installment-{number}", REMINDER_CHANNELS, "reminder", "friendly")
         key = plan.key(number)
@@ -274,8 +274,16 @@ class Ruler(CaseBook):
             return [self._events.decision(case, record, decision)] if changed else []
         record.state, record.channels, plan.reminded = "requested", channels, number
         following = next_reminder(plan, zone(case.time_zone), now)
-        case.next_due_at = following[1] if following else None
+        case.next_due_at = self._window(case, following[1]) if following else None
         return [self._events.action_requested(case, record, step, decision)]
+
+    @staticmethod
+    def _window(case: Case, at: datetime | None) -> datetime | None:
+        """The first moment from `at` the debtor's contact hours are open: no need to look earlier."""
+        if at is None:
+            return None
+        hours = check_contact_hours(at, case.time_zone, case.country, case.state)
+        return at if hours.allowed else hours.next_allowed_at or at
 
     def _skip(self, case: Case, name: str, due: DueStep, now: datetime) -> None:
         """Marks a day step overtaken by a later one: recorded, never requested."""
