@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x63ordial/events/v1/debts.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\"\xfa\x02\n\nDebtPlaced\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x18\n\x10\x63lient_reference\x18\x03 \x01(\t\x12*\n\tprincipal\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12(\n\x07\x62\x61lance\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x15\n\rcreditor_name\x18\x06 \x01(\t\x12\x11\n\ttime_zone\x18\x07 \x01(\t\x12\x31\n\x0b\x64\x65\x62tor_kind\x18\x08 \x01(\x0e\x32\x1c.cordial.types.v1.DebtorKind\x12;\n\x0e\x63ontact_points\x18\t \x03(\x0b\x32#.cordial.types.v1.ContactPointInput\x12\x16\n\x0e\x64\x65\x62tor_country\x18\n \x01(\t\x12\x14\n\x0c\x64\x65\x62tor_state\x18\x0b \x01(\t\x12\x10\n\x08\x64ue_date\x18\x0c \x01(\t\"\xb2\x01\n\x0fPaymentReceived\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\npayment_id\x18\x03 \x01(\t\x12\'\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12.\n\rbalance_after\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x0e\n\x06source\x18\x06 \x01(\t\"^\n\x0b\x44\x65\x62tSettled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12+\n\ntotal_paid\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\";\n\x15\x44\x65\x62tCollectionStarted\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\"B\n\x0c\x44\x65\x62tRecalled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"n\n\x0e\x44\x65\x62tWrittenOff\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12(\n\x07\x62\x61lance\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\"\xa0\x01\n\x13\x44\x65\x62tAmountCorrected\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12)\n\x08previous\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12*\n\tprincipal\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x0e\n\x06reason\x18\x05 \x01(\t\"t\n\x11\x44\x65\x62tContactsAdded\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12;\n\x0e\x63ontact_points\x18\x03 \x03(\x0b\x32#.cordial.types.v1.ContactPointInputb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x63ordial/events/v1/debts.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\"\x93\x03\n\nDebtPlaced\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x18\n\x10\x63lient_reference\x18\x03 \x01(\t\x12*\n\tprincipal\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12(\n\x07\x62\x61lance\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x15\n\rcreditor_name\x18\x06 \x01(\t\x12\x11\n\ttime_zone\x18\x07 \x01(\t\x12\x31\n\x0b\x64\x65\x62tor_kind\x18\x08 \x01(\x0e\x32\x1c.cordial.types.v1.DebtorKind\x12;\n\x0e\x63ontact_points\x18\t \x03(\x0b\x32#.cordial.types.v1.ContactPointInput\x12\x16\n\x0e\x64\x65\x62tor_country\x18\n \x01(\t\x12\x14\n\x0c\x64\x65\x62tor_state\x18\x0b \x01(\t\x12\x10\n\x08\x64ue_date\x18\x0c \x01(\t\x12\x17\n\x0fsealed_document\x18\r \x01(\x0c\"\xb2\x01\n\x0fPaymentReceived\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\npayment_id\x18\x03 \x01(\t\x12\'\n\x06\x61mount\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12.\n\rbalance_after\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x0e\n\x06source\x18\x06 \x01(\t\"^\n\x0b\x44\x65\x62tSettled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12+\n\ntotal_paid\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\";\n\x15\x44\x65\x62tCollectionStarted\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\"B\n\x0c\x44\x65\x62tRecalled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"n\n\x0e\x44\x65\x62tWrittenOff\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12(\n\x07\x62\x61lance\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\"\xa0\x01\n\x13\x44\x65\x62tAmountCorrected\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12)\n\x08previous\x18\x03 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12*\n\tprincipal\x18\x04 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x0e\n\x06reason\x18\x05 \x01(\t\"t\n\x11\x44\x65\x62tContactsAdded\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12;\n\x0e\x63ontact_points\x18\x03 \x03(\x0b\x32#.cordial.types.v1.ContactPointInputb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,19 +33,19 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.events.v1.debts_pb2
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_DEBTPLACED']._serialized_start=83
-  _globals['_DEBTPLACED']._serialized_end=461
-  _globals['_PAYMENTRECEIVED']._serialized_start=464
-  _globals['_PAYMENTRECEIVED']._serialized_end=642
-  _globals['_DEBTSETTLED']._serialized_start=644
-  _globals['_DEBTSETTLED']._serialized_end=738
-  _globals['_DEBTCOLLECTIONSTARTED']._serialized_start=740
-  _globals['_DEBTCOLLECTIONSTARTED']._serialized_end=799
-  _globals['_DEBTRECALLED']._serialized_start=801
-  _globals['_DEBTRECALLED']._serialized_end=867
-  _globals['_DEBTWRITTENOFF']._serialized_start=869
-  _globals['_DEBTWRITTENOFF']._serialized_end=979
-  _globals['_DEBTAMOUNTCORRECTED']._serialized_start=982
-  _globals['_DEBTAMOUNTCORRECTED']._serialized_end=1142
-  _globals['_DEBTCONTACTSADDED']._serialized_start=1144
-  _globals['_DEBTCONTACTSADDED']._serialized_end=1260
+  _globals['_DEBTPLACED']._serialized_end=486
+  _globals['_PAYMENTRECEIVED']._serialized_start=489
+  _globals['_PAYMENTRECEIVED']._serialized_end=667
+  _globals['_DEBTSETTLED']._serialized_start=669
+  _globals['_DEBTSETTLED']._serialized_end=763
+  _globals['_DEBTCOLLECTIONSTARTED']._serialized_start=765
+  _globals['_DEBTCOLLECTIONSTARTED']._serialized_end=824
+  _globals['_DEBTRECALLED']._serialized_start=826
+  _globals['_DEBTRECALLED']._serialized_end=892
+  _globals['_DEBTWRITTENOFF']._serialized_start=894
+  _globals['_DEBTWRITTENOFF']._serialized_end=1004
+  _globals['_DEBTAMOUNTCORRECTED']._serialized_start=1007
+  _globals['_DEBTAMOUNTCORRECTED']._serialized_end=1167
+  _globals['_DEBTCONTACTSADDED']._serialized_start=1169
+  _globals['_DEBTCONTACTSADDED']._serialized_end=1285
 # @@protoc_insertion_point(module_scope)

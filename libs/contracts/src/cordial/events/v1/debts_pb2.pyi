@@ -8,7 +8,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class DebtPlaced(_message.Message):
-    __slots__ = ("debt_id", "debtor_id", "client_reference", "principal", "balance", "creditor_name", "time_zone", "debtor_kind", "contact_points", "debtor_country", "debtor_state", "due_date")
+    __slots__ = ("debt_id", "debtor_id", "client_reference", "principal", "balance", "creditor_name", "time_zone", "debtor_kind", "contact_points", "debtor_country", "debtor_state", "due_date", "sealed_document")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
@@ -21,6 +21,7 @@ class DebtPlaced(_message.Message):
     DEBTOR_COUNTRY_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_STATE_FIELD_NUMBER: _ClassVar[int]
     DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    SEALED_DOCUMENT_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
     debtor_id: str
     client_reference: str
@@ -33,7 +34,8 @@ class DebtPlaced(_message.Message):
     debtor_country: str
     debtor_state: str
     due_date: str
-    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., client_reference: _Optional[str] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., time_zone: _Optional[str] = ..., debtor_kind: _Optional[_Union[_types_pb2.DebtorKind, str]] = ..., contact_points: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ..., debtor_country: _Optional[str] = ..., debtor_state: _Optional[str] = ..., due_date: _Optional[str] = ...) -> None: ...
+    sealed_document: bytes
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., client_reference: _Optional[str] = ..., principal: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., time_zone: _Optional[str] = ..., debtor_kind: _Optional[_Union[_types_pb2.DebtorKind, str]] = ..., contact_points: _Optional[_Iterable[_Union[_types_pb2.ContactPointInput, _Mapping]]] = ..., debtor_country: _Optional[str] = ..., debtor_state: _Optional[str] = ..., due_date: _Optional[str] = ..., sealed_document: _Optional[bytes] = ...) -> None: ...
 
 class PaymentReceived(_message.Message):
     __slots__ = ("debt_id", "debtor_id", "payment_id", "amount", "balance_after", "source")

@@ -16,13 +16,17 @@ class EscalationKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ESCALATION_KIND_PRIOR_NOTICE: _ClassVar[EscalationKind]
     ESCALATION_KIND_INSCRIPTION: _ClassVar[EscalationKind]
     ESCALATION_KIND_REMOVAL: _ClassVar[EscalationKind]
+    ESCALATION_KIND_PROTEST: _ClassVar[EscalationKind]
+    ESCALATION_KIND_SMALL_CLAIMS: _ClassVar[EscalationKind]
 ESCALATION_KIND_UNSPECIFIED: EscalationKind
 ESCALATION_KIND_PRIOR_NOTICE: EscalationKind
 ESCALATION_KIND_INSCRIPTION: EscalationKind
 ESCALATION_KIND_REMOVAL: EscalationKind
+ESCALATION_KIND_PROTEST: EscalationKind
+ESCALATION_KIND_SMALL_CLAIMS: EscalationKind
 
 class EscalationRequested(_message.Message):
-    __slots__ = ("request_id", "debt_id", "debtor_id", "kind", "balance", "creditor_name", "rule", "reason")
+    __slots__ = ("request_id", "debt_id", "debtor_id", "kind", "balance", "creditor_name", "rule", "reason", "due_date")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -31,6 +35,7 @@ class EscalationRequested(_message.Message):
     CREDITOR_NAME_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     debt_id: str
     debtor_id: str
@@ -39,7 +44,8 @@ class EscalationRequested(_message.Message):
     creditor_name: str
     rule: str
     reason: str
-    def __init__(self, request_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[_Union[EscalationKind, str]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., rule: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    due_date: str
+    def __init__(self, request_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[_Union[EscalationKind, str]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., rule: _Optional[str] = ..., reason: _Optional[str] = ..., due_date: _Optional[str] = ...) -> None: ...
 
 class BureauNoticeConfirmed(_message.Message):
     __slots__ = ("debt_id", "debtor_id", "notice_id", "confirmed_at", "wait_days")
@@ -68,13 +74,85 @@ class BureauInscribed(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., inscription_id: _Optional[str] = ..., inscribed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class BureauRemoved(_message.Message):
-    __slots__ = ("debt_id", "debtor_id", "inscription_id", "removed_at")
+    __slots__ = ("debt_id", "debtor_id", "inscription_id", "removed_at", "reason")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     INSCRIPTION_ID_FIELD_NUMBER: _ClassVar[int]
     REMOVED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
     debtor_id: str
     inscription_id: str
     removed_at: _timestamp_pb2.Timestamp
-    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., inscription_id: _Optional[str] = ..., removed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., inscription_id: _Optional[str] = ..., removed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class ProtestNoticeSent(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "protest_id", "notice_sent_at", "not_before")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    PROTEST_ID_FIELD_NUMBER: _ClassVar[int]
+    NOTICE_SENT_AT_FIELD_NUMBER: _ClassVar[int]
+    NOT_BEFORE_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    protest_id: str
+    notice_sent_at: _timestamp_pb2.Timestamp
+    not_before: _timestamp_pb2.Timestamp
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., protest_id: _Optional[str] = ..., notice_sent_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., not_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ProtestRegistered(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "protest_id", "protested_at")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    PROTEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PROTESTED_AT_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    protest_id: str
+    protested_at: _timestamp_pb2.Timestamp
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., protest_id: _Optional[str] = ..., protested_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ProtestCancelled(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "protest_id", "cancelled_at", "reason", "was_protested")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    PROTEST_ID_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    WAS_PROTESTED_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    protest_id: str
+    cancelled_at: _timestamp_pb2.Timestamp
+    reason: str
+    was_protested: bool
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., protest_id: _Optional[str] = ..., cancelled_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ..., was_protested: _Optional[bool] = ...) -> None: ...
+
+class CourtFiled(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "filing_id", "case_number", "filed_at")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    FILING_ID_FIELD_NUMBER: _ClassVar[int]
+    CASE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    FILED_AT_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    filing_id: str
+    case_number: str
+    filed_at: _timestamp_pb2.Timestamp
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., filing_id: _Optional[str] = ..., case_number: _Optional[str] = ..., filed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class EscalationRefused(_message.Message):
+    __slots__ = ("debt_id", "debtor_id", "kind", "rule", "reason")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    debtor_id: str
+    kind: EscalationKind
+    rule: str
+    reason: str
+    def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[_Union[EscalationKind, str]] = ..., rule: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

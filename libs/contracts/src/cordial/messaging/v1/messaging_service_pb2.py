@@ -27,15 +27,15 @@ from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,cordial/messaging/v1/messaging_service.proto\x12\x14\x63ordial.messaging.v1\x1a cordial/events/v1/messages.proto\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"&\n\x13ListMessagesRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"\x88\x02\n\x07Message\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x31\n\x05state\x18\x05 \x01(\x0e\x32\".cordial.messaging.v1.MessageState\x12\x1b\n\x13provider_message_id\x18\x06 \x01(\t\x12\x0c\n\x04text\x18\x07 \x01(\t\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\t \x01(\t\"G\n\x14ListMessagesResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.cordial.messaging.v1.Message\"\x92\x01\n\x1cRecordDeliveryReceiptRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x02 \x01(\t\x12/\n\x05state\x18\x03 \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x04 \x01(\t\"B\n\x1dRecordDeliveryReceiptResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12\x10\n\x08recorded\x18\x02 \x01(\x08\"\xa2\x01\n\x12RecordReplyRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x03 \x01(\t\x12\x0e\n\x06sender\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x13\n\x0bin_reply_to\x18\x06 \x01(\t\"q\n\x13RecordReplyResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12.\n\x06intent\x18\x02 \x01(\x0e\x32\x1e.cordial.events.v1.ReplyIntent\x12\x19\n\x11\x63onfirmation_sent\x18\x03 \x01(\x08*\x95\x01\n\x0cMessageState\x12\x1d\n\x19MESSAGE_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15MESSAGE_STATE_PENDING\x10\x01\x12\x16\n\x12MESSAGE_STATE_SENT\x10\x02\x12\x18\n\x14MESSAGE_STATE_FAILED\x10\x03\x12\x19\n\x15MESSAGE_STATE_BLOCKED\x10\x04\x32\xe0\x02\n\x10MessagingService\x12\x65\n\x0cListMessages\x12).cordial.messaging.v1.ListMessagesRequest\x1a*.cordial.messaging.v1.ListMessagesResponse\x12\x80\x01\n\x15RecordDeliveryReceipt\x12\x32.cordial.messaging.v1.RecordDeliveryReceiptRequest\x1a\x33.cordial.messaging.v1.RecordDeliveryReceiptResponse\x12\x62\n\x0bRecordReply\x12(.cordial.messaging.v1.RecordReplyRequest\x1a).cordial.messaging.v1.RecordReplyResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n,cordial/messaging/v1/messaging_service.proto\x12\x14\x63ordial.messaging.v1\x1a cordial/events/v1/messages.proto\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"&\n\x13ListMessagesRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\"\x88\x02\n\x07Message\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x31\n\x05state\x18\x05 \x01(\x0e\x32\".cordial.messaging.v1.MessageState\x12\x1b\n\x13provider_message_id\x18\x06 \x01(\t\x12\x0c\n\x04text\x18\x07 \x01(\t\x12+\n\x07sent_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\t \x01(\t\"G\n\x14ListMessagesResponse\x12/\n\x08messages\x18\x01 \x03(\x0b\x32\x1d.cordial.messaging.v1.Message\"\x92\x01\n\x1cRecordDeliveryReceiptRequest\x12\x10\n\x08provider\x18\x01 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x02 \x01(\t\x12/\n\x05state\x18\x03 \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x04 \x01(\t\"B\n\x1dRecordDeliveryReceiptResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12\x10\n\x08recorded\x18\x02 \x01(\x08\"\xa2\x01\n\x12RecordReplyRequest\x12*\n\x07\x63hannel\x18\x01 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x10\n\x08provider\x18\x02 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x03 \x01(\t\x12\x0e\n\x06sender\x18\x04 \x01(\t\x12\x0c\n\x04text\x18\x05 \x01(\t\x12\x13\n\x0bin_reply_to\x18\x06 \x01(\t\"q\n\x13RecordReplyResponse\x12\x0f\n\x07matched\x18\x01 \x01(\x08\x12.\n\x06intent\x18\x02 \x01(\x0e\x32\x1e.cordial.events.v1.ReplyIntent\x12\x19\n\x11\x63onfirmation_sent\x18\x03 \x01(\x08\"\x8f\x02\n\x08Template\x12\x0c\n\x04name\x18\x01 \x01(\t\x12*\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x0e\n\x06locale\x18\x03 \x01(\t\x12\x0c\n\x04tone\x18\x04 \x01(\t\x12\x14\n\x0cjurisdiction\x18\x05 \x01(\t\x12\x0c\n\x04\x62ody\x18\x06 \x01(\t\x12\x1b\n\x13\x66irst_communication\x18\x07 \x01(\x08\x12)\n!validation_notice_follows_in_days\x18\x08 \x01(\x05\x12\x0f\n\x07version\x18\t \x01(\x05\x12.\n\ncreated_at\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"K\n\x17ValidateTemplateRequest\x12\x30\n\x08template\x18\x01 \x01(\x0b\x32\x1e.cordial.messaging.v1.Template\"-\n\x18ValidateTemplateResponse\x12\x11\n\tvariables\x18\x01 \x03(\t\"G\n\x13SaveTemplateRequest\x12\x30\n\x08template\x18\x01 \x01(\x0b\x32\x1e.cordial.messaging.v1.Template\"H\n\x14SaveTemplateResponse\x12\x30\n\x08template\x18\x01 \x01(\x0b\x32\x1e.cordial.messaging.v1.Template\",\n\x14ListTemplatesRequest\x12\x14\n\x0c\x61ll_versions\x18\x01 \x01(\x08\"J\n\x15ListTemplatesResponse\x12\x31\n\ttemplates\x18\x01 \x03(\x0b\x32\x1e.cordial.messaging.v1.Template\";\n\x08\x43reditor\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0f\n\x07\x61\x64\x64ress\x18\x02 \x01(\t\x12\x10\n\x08\x64ocument\x18\x03 \x01(\t\"F\n\x12SetCreditorRequest\x12\x30\n\x08\x63reditor\x18\x01 \x01(\x0b\x32\x1e.cordial.messaging.v1.Creditor\"G\n\x13SetCreditorResponse\x12\x30\n\x08\x63reditor\x18\x01 \x01(\x0b\x32\x1e.cordial.messaging.v1.Creditor\"=\n\x17ListAuditEntriesRequest\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\"\x95\x03\n\nAuditEntry\x12\x10\n\x08\x65ntry_id\x18\x01 \x01(\t\x12\x12\n\nmessage_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12\x11\n\tdebtor_id\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12*\n\x07\x63hannel\x18\x06 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x07 \x01(\t\x12\n\n\x02to\x18\x08 \x01(\t\x12\x10\n\x08provider\x18\t \x01(\t\x12\x1b\n\x13provider_message_id\x18\n \x01(\t\x12\x0c\n\x04text\x18\x0b \x01(\t\x12\x10\n\x08template\x18\x0c \x01(\t\x12\x18\n\x10template_version\x18\r \x01(\x05\x12\x38\n\x0e\x64\x65livery_state\x18\x0e \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x0f \x01(\t\x12&\n\x02\x61t\x18\x10 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"M\n\x18ListAuditEntriesResponse\x12\x31\n\x07\x65ntries\x18\x01 \x03(\x0b\x32 .cordial.messaging.v1.AuditEntry*\x95\x01\n\x0cMessageState\x12\x1d\n\x19MESSAGE_STATE_UNSPECIFIED\x10\x00\x12\x19\n\x15MESSAGE_STATE_PENDING\x10\x01\x12\x16\n\x12MESSAGE_STATE_SENT\x10\x02\x12\x18\n\x14MESSAGE_STATE_FAILED\x10\x03\x12\x19\n\x15MESSAGE_STATE_BLOCKED\x10\x04\x32\xfb\x06\n\x10MessagingService\x12\x65\n\x0cListMessages\x12).cordial.messaging.v1.ListMessagesRequest\x1a*.cordial.messaging.v1.ListMessagesResponse\x12\x80\x01\n\x15RecordDeliveryReceipt\x12\x32.cordial.messaging.v1.RecordDeliveryReceiptRequest\x1a\x33.cordial.messaging.v1.RecordDeliveryReceiptResponse\x12\x62\n\x0bRecordReply\x12(.cordial.messaging.v1.RecordReplyRequest\x1a).cordial.messaging.v1.RecordReplyResponse\x12q\n\x10ValidateTemplate\x12-.cordial.messaging.v1.ValidateTemplateRequest\x1a..cordial.messaging.v1.ValidateTemplateResponse\x12\x65\n\x0cSaveTemplate\x12).cordial.messaging.v1.SaveTemplateRequest\x1a*.cordial.messaging.v1.SaveTemplateResponse\x12h\n\rListTemplates\x12*.cordial.messaging.v1.ListTemplatesRequest\x1a+.cordial.messaging.v1.ListTemplatesResponse\x12\x62\n\x0bSetCreditor\x12(.cordial.messaging.v1.SetCreditorRequest\x1a).cordial.messaging.v1.SetCreditorResponse\x12q\n\x10ListAuditEntries\x12-.cordial.messaging.v1.ListAuditEntriesRequest\x1a..cordial.messaging.v1.ListAuditEntriesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.messaging.v1.messaging_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MESSAGESTATE']._serialized_start=1045
-  _globals['_MESSAGESTATE']._serialized_end=1194
+  _globals['_MESSAGESTATE']._serialized_start=2468
+  _globals['_MESSAGESTATE']._serialized_end=2617
   _globals['_LISTMESSAGESREQUEST']._serialized_start=167
   _globals['_LISTMESSAGESREQUEST']._serialized_end=205
   _globals['_MESSAGE']._serialized_start=208
@@ -50,6 +50,32 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDREPLYREQUEST']._serialized_end=927
   _globals['_RECORDREPLYRESPONSE']._serialized_start=929
   _globals['_RECORDREPLYRESPONSE']._serialized_end=1042
-  _globals['_MESSAGINGSERVICE']._serialized_start=1197
-  _globals['_MESSAGINGSERVICE']._serialized_end=1549
+  _globals['_TEMPLATE']._serialized_start=1045
+  _globals['_TEMPLATE']._serialized_end=1316
+  _globals['_VALIDATETEMPLATEREQUEST']._serialized_start=1318
+  _globals['_VALIDATETEMPLATEREQUEST']._serialized_end=1393
+  _globals['_VALIDATETEMPLATERESPONSE']._serialized_start=1395
+  _globals['_VALIDATETEMPLATERESPONSE']._serialized_end=1440
+  _globals['_SAVETEMPLATEREQUEST']._serialized_start=1442
+  _globals['_SAVETEMPLATEREQUEST']._serialized_end=1513
+  _globals['_SAVETEMPLATERESPONSE']._serialized_start=1515
+  _globals['_SAVETEMPLATERESPONSE']._serialized_end=1587
+  _globals['_LISTTEMPLATESREQUEST']._serialized_start=1589
+  _globals['_LISTTEMPLATESREQUEST']._serialized_end=1633
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_start=1635
+  _globals['_LISTTEMPLATESRESPONSE']._serialized_end=1709
+  _globals['_CREDITOR']._serialized_start=1711
+  _globals['_CREDITOR']._serialized_end=1770
+  _globals['_SETCREDITORREQUEST']._serialized_start=1772
+  _globals['_SETCREDITORREQUEST']._serialized_end=1842
+  _globals['_SETCREDITORRESPONSE']._serialized_start=1844
+  _globals['_SETCREDITORRESPONSE']._serialized_end=1915
+  _globals['_LISTAUDITENTRIESREQUEST']._serialized_start=1917
+  _globals['_LISTAUDITENTRIESREQUEST']._serialized_end=1978
+  _globals['_AUDITENTRY']._serialized_start=1981
+  _globals['_AUDITENTRY']._serialized_end=2386
+  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_start=2388
+  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_end=2465
+  _globals['_MESSAGINGSERVICE']._serialized_start=2620
+  _globals['_MESSAGINGSERVICE']._serialized_end=3511
 # @@protoc_insertion_point(module_scope)

@@ -50,6 +50,31 @@ class MessagingServiceStub:
                 request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyRequest.SerializeToString,
                 response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyResponse.FromString,
                 _registered_method=True)
+        self.ValidateTemplate = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/ValidateTemplate',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ValidateTemplateRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ValidateTemplateResponse.FromString,
+                _registered_method=True)
+        self.SaveTemplate = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/SaveTemplate',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SaveTemplateRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SaveTemplateResponse.FromString,
+                _registered_method=True)
+        self.ListTemplates = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/ListTemplates',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListTemplatesRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListTemplatesResponse.FromString,
+                _registered_method=True)
+        self.SetCreditor = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/SetCreditor',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SetCreditorRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SetCreditorResponse.FromString,
+                _registered_method=True)
+        self.ListAuditEntries = channel.unary_unary(
+                '/cordial.messaging.v1.MessagingService/ListAuditEntries',
+                request_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListAuditEntriesRequest.SerializeToString,
+                response_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListAuditEntriesResponse.FromString,
+                _registered_method=True)
 
 
 class MessagingServiceServicer:
@@ -77,6 +102,41 @@ class MessagingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ValidateTemplate(self, request, context):
+        """Checks a template without saving it: its variables, tone, locale and the jurisdiction's disclosures.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SaveTemplate(self, request, context):
+        """Saves a template as the next version of its name, channel and locale for the calling tenant.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListTemplates(self, request, context):
+        """Lists the calling tenant's templates: the latest version of each, or every version.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetCreditor(self, request, context):
+        """Sets who the creditor is in messages: the name, address and document the law requires (CDC art. 42-A).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditEntries(self, request, context):
+        """Reads the audit trail of messages sent: rendered text, contact point, provider id and delivery states.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MessagingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -94,6 +154,31 @@ def add_MessagingServiceServicer_to_server(servicer, server):
                     servicer.RecordReply,
                     request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyRequest.FromString,
                     response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyResponse.SerializeToString,
+            ),
+            'ValidateTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.ValidateTemplate,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ValidateTemplateRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ValidateTemplateResponse.SerializeToString,
+            ),
+            'SaveTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.SaveTemplate,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SaveTemplateRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SaveTemplateResponse.SerializeToString,
+            ),
+            'ListTemplates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTemplates,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListTemplatesRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListTemplatesResponse.SerializeToString,
+            ),
+            'SetCreditor': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetCreditor,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SetCreditorRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SetCreditorResponse.SerializeToString,
+            ),
+            'ListAuditEntries': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListAuditEntries,
+                    request_deserializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListAuditEntriesRequest.FromString,
+                    response_serializer=cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListAuditEntriesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -178,6 +263,141 @@ class MessagingService:
             '/cordial.messaging.v1.MessagingService/RecordReply',
             cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyRequest.SerializeToString,
             cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.RecordReplyResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ValidateTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/ValidateTemplate',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ValidateTemplateRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ValidateTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SaveTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/SaveTemplate',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SaveTemplateRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SaveTemplateResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTemplates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/ListTemplates',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListTemplatesRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListTemplatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetCreditor(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/SetCreditor',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SetCreditorRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.SetCreditorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListAuditEntries(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.messaging.v1.MessagingService/ListAuditEntries',
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListAuditEntriesRequest.SerializeToString,
+            cordial_dot_messaging_dot_v1_dot_messaging__service__pb2.ListAuditEntriesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SegmentRule(_message.Message):
-    __slots__ = ("segment", "min_days", "max_days", "min_balance_minor", "max_broken", "reasons", "company", "min_broken", "min_kept")
+    __slots__ = ("segment", "min_days", "max_days", "min_balance_minor", "max_broken", "reasons", "company", "flags", "min_broken", "min_kept")
     SEGMENT_FIELD_NUMBER: _ClassVar[int]
     MIN_DAYS_FIELD_NUMBER: _ClassVar[int]
     MAX_DAYS_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +19,7 @@ class SegmentRule(_message.Message):
     MAX_BROKEN_FIELD_NUMBER: _ClassVar[int]
     REASONS_FIELD_NUMBER: _ClassVar[int]
     COMPANY_FIELD_NUMBER: _ClassVar[int]
+    FLAGS_FIELD_NUMBER: _ClassVar[int]
     MIN_BROKEN_FIELD_NUMBER: _ClassVar[int]
     MIN_KEPT_FIELD_NUMBER: _ClassVar[int]
     segment: str
@@ -28,9 +29,10 @@ class SegmentRule(_message.Message):
     max_broken: int
     reasons: _containers.RepeatedScalarFieldContainer[str]
     company: bool
+    flags: _containers.RepeatedScalarFieldContainer[str]
     min_broken: int
     min_kept: int
-    def __init__(self, segment: _Optional[str] = ..., min_days: _Optional[int] = ..., max_days: _Optional[int] = ..., min_balance_minor: _Optional[int] = ..., max_broken: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., company: _Optional[bool] = ..., min_broken: _Optional[int] = ..., min_kept: _Optional[int] = ...) -> None: ...
+    def __init__(self, segment: _Optional[str] = ..., min_days: _Optional[int] = ..., max_days: _Optional[int] = ..., min_balance_minor: _Optional[int] = ..., max_broken: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., company: _Optional[bool] = ..., flags: _Optional[_Iterable[str]] = ..., min_broken: _Optional[int] = ..., min_kept: _Optional[int] = ...) -> None: ...
 
 class TreatmentStep(_message.Message):
     __slots__ = ("name", "channels", "template", "day_offset", "on_event", "tone", "offer_set")
