@@ -280,6 +280,76 @@ def test_service_wiring(helm: Path) -> None:
         assert ("HTTP_PORT" in env) == (component == "gateway"), component
 
 
+def test_gateway_and_agreements_settings_reach_their_containers(helm: Path) -> None:
+    values = {
+        **REQUIRED,
+        "global.secrets.boletoProviderToken": "bank-token",
+        "gateway.env.CLIENT_WEBHOOK_DISPATCH_SECONDS": "2",
+        "gateway.env.CLIENT_WEBHOOK_RETRY_BASE_SECONDS": 10,
+        "gateway.env.MAX_DEBT_AMOUNT_MINOR": "5000000000",
+        "agreements.env.BOLETO_PROVIDER_URL": "https://api.bank.example/cobrancas/v2",
+        "agreements.env.BOLETO_CONVENIO": "1234567",
+    }
+    docs = render(helm, values)
+    check_documents(docs)
+    deployments = of_kind(docs, "Deployment")
+    gateway, agreements = env_of(deployments["gateway"]), env_of(deployments["agreements"])
+    assert gateway["CLIENT_WEBHOOK_DISPATCH_SECONDS"] == "2"
+    assert gateway["CLIENT_WEBHOOK_RETRY_BASE_SECONDS"] == "10"
+    assert gateway["MAX_DEBT_AMOUNT_MINOR"] == "5000000000"
+    assert "MAX_BODY_BYTES" not in gateway, "empty values are left to the service's default"
+    assert agreements["BOLETO_PROVIDER_URL"] == "https://api.bank.example/cobrancas/v2"
+    assert agreements["BOLETO_CONVENIO"] == "1234567"
+    assert agreements["BOLETO_PROVIDER_TOKEN"]["secretKeyRef"] == {
+        "name": "t-cordial-secrets",
+        "key": "BOLETO_PROVIDER_TOKEN",
+        "optional": True,
+    }
+    (secret,) = [d for d in docs if d["kind"] == "Secret"]
+    assert base64.b64decode(secret["data"]["BOLETO_PROVIDER_TOKEN"]).decode() == "bank-token"
+
+
+def test_contact_locator_and_messaging_provider_settings(helm: Path) -> None:
+    values = {
+        **REQUIRED,
+        "global.secrets.lookupAuthToken": "lookup-token",
+        "contactLocator.env.VERIFICATION_MONTHLY_BUDGET": "250000",
+        "messaging.env.SMTP_HOST": "smtp.example.com",
+        "messaging.env.VOICE_PROVIDER_URL": "https://voice.example.com",
+        "messaging.env.PRINT_PROVIDER_URL": "https://print.example.com",
+    }
+    docs = render(helm, values)
+    check_documents(docs)
+    deployments, services = of_kind(docs, "Deployment"), of_kind(docs, "Service")
+    locator = env_of(deployments["contact-locator"])
+    assert locator["LOOKUP_URL"] == "https://lookups.twilio.com"
+    assert locator["LOOKUP_RATE_PER_SECOND"] == "50"
+    assert locator["VERIFICATION_TTL_DAYS"] == "30"
+    assert locator["VERIFICATION_MONTHLY_BUDGET"] == "250000"
+    assert locator["LOOKUP_AUTH_TOKEN"]["secretKeyRef"] == {
+        "name": f"{RELEASE}-cordial-secrets",
+        "key": "LOOKUP_AUTH_TOKEN",
+        "optional": True,
+    }
+    (secret,) = [d for d in docs if d["kind"] == "Secret"]
+    assert base64.b64decode(secret["data"]["LOOKUP_AUTH_TOKEN"]).decode() == "lookup-token"
+    for component, deployment in deployments.items():
+        assert ("LOOKUP_AUTH_TOKEN" in env_of(deployment)) == (component == "contact-locator"), component
+    (port,) = [p["port"] for p in services["contact-locator"]["spec"]["ports"] if p["name"] == "grpc"]
+    assert env_of(deployments["gateway"])["CONTACT_LOCATOR_ADDR"] == f"{RELEASE}-cordial-contact-locator:{port}"
+    messaging = env_of(deployments["messaging"])
+    assert messaging["SMTP_HOST"] == "smtp.example.com"
+    assert messaging["SMTP_PORT"] == "587"
+    assert messaging["VOICE_PROVIDER_URL"] == "https://voice.example.com"
+    assert messaging["PRINT_PROVIDER_URL"] == "https://print.example.com"
+    assert "MAIL_FROM" not in messaging, "empty values are left to the service's default"
+
+
+def test_a_bad_provider_url_is_refused_by_the_schema(helm: Path) -> None:
+    error = render_error(helm, {**REQUIRED, "messaging.env.VOICE_PROVIDER_URL": "voice.example.com"})
+    assert "VOICE_PROVIDER_URL" in error
+
+
 def test_existing_secrets(helm: Path) -> None:
     docs = render(helm, EXISTING_SECRETS)
     check_documents(docs)
@@ -395,6 +465,9 @@ def test_admin_token_not_needed_without_gateway(helm: Path) -> None:
         ("registryBridge.service.ports.http", 8080, "http"),
         ("messaging.replicaCount", "2", "replicaCount"),
         ("global.logLevel", "LOUD", "logLevel"),
+        ("gateway.env.MAX_DEBT_AMOUNT_MINOR", "a lot", "MAX_DEBT_AMOUNT_MINOR"),
+        ("gateway.env.CLIENT_WEBHOOK_RETRY_BASE_SECONDS", "-1", "CLIENT_WEBHOOK_RETRY_BASE_SECONDS"),
+        ("agreements.env.BOLETO_CONVENIO", "123", "BOLETO_CONVENIO"),
     ],
 )
 def test_schema_rejects_bad_values(helm: Path, key: str, value: Any, named: str) -> None:

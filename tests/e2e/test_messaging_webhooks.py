@@ -21,7 +21,7 @@ from cordial_core.clock import SystemClock
 from cordial_core.events import new_event
 from cordial_core.grpc_server import TENANT_KEY
 from cordial_core.ids import stable_id
-from cordial_stack.e2e_support import debt_body, eventually
+from cordial_stack.e2e_support import CREDITOR, debt_body, eventually
 from cordial_stack.platform import Platform
 
 
@@ -29,7 +29,9 @@ from cordial_stack.platform import Platform
 def tenant(platform: Platform) -> Iterator[tuple[str, httpx.Client]]:
     """A fresh creditor client (its id is in the webhook URLs) and its API client."""
     admin = {"Authorization": f"Bearer {platform.secrets['CORDIAL_ADMIN_TOKEN']}"}
-    reply = httpx.post(f"{platform.gateway_url}/agency/v1/clients", json={"name": "Loja Exemplo"}, headers=admin)
+    reply = httpx.post(
+        f"{platform.gateway_url}/agency/v1/clients", json={"name": "Loja Exemplo", "creditor": CREDITOR}, headers=admin
+    )
     assert reply.status_code == 201, reply.text
     created = reply.json()
     headers = {"Authorization": f"Bearer {created['api_key']}"}
@@ -169,6 +171,59 @@ def test_delivered_receipt_appears_in_the_timeline_with_its_state(
     assert entry["summary"].endswith("delivered")
     time.sleep(1)
     assert len(_entries(api, debt_id, "message.delivery_updated")) == 1
+
+
+TEMPLATE = {
+    "name": "reminder",
+    "channel": "whatsapp",
+    "locale": "pt-BR",
+    "tone": "friendly",
+    "jurisdiction": "BR",
+    "body": "Oi! {{ creditor }} lembra do valor de {{ amount }} (detalhes em {{ breakdown_link }}); pague quando "
+    "puder em {{ portal_link }}. {{ creditor }}, {{ creditor_address }}, CNPJ {{ creditor_document }}.",
+}
+
+
+def test_the_clients_template_is_sent_and_the_audit_trail_keeps_text_contact_provider_id_and_states(
+    platform: Platform, tenant: tuple[str, httpx.Client]
+) -> None:
+    tenant_id, api = tenant
+    admin = {"Authorization": f"Bearer {platform.secrets['CORDIAL_ADMIN_TOKEN']}"}
+    agency = httpx.Client(base_url=f"{platform.gateway_url}/agency/v1", headers=admin, timeout=10)
+    refused = agency.post(f"/templates/{tenant_id}", json={**TEMPLATE, "body": "{{ creditor }} {{ amount }}"})
+    assert refused.status_code == 422, refused.text
+    saved = agency.post(f"/templates/{tenant_id}", json=TEMPLATE)
+    assert saved.status_code == 201, saved.text
+    assert saved.json()["version"] == 1
+    listed = agency.get(f"/templates/{tenant_id}").json()["templates"]
+    assert [(t["name"], t["channel"], t["version"]) for t in listed] == [("reminder", "whatsapp", 1)]
+    _hooks(platform, tenant_id)
+    digits = _number()
+    debt_id = _place(api, f"audit-{digits}", digits, CPF().generate())
+    eventually(lambda: _entries(api, debt_id, "message.sent"), "the reminder sent on WhatsApp", timeout=60)
+    [message] = _inbox(platform, digits, "whatsapp")
+    assert message["body"].startswith("template:cordial_reminder[pt_BR] Loja Exemplo | R$ 150,00 | http")
+    posted = httpx.post(
+        f"{platform.sandbox_url}/sandbox/whatsapp/statuses",
+        json={"message_id": message["id"], "status": "delivered"},
+        timeout=15,
+    )
+    assert posted.json()["status"] == 200, posted.text
+
+    def trail() -> list[dict[str, str]]:
+        reply = agency.get(f"/clients/{tenant_id}/audit", params={"debt_id": debt_id})
+        assert reply.status_code == 200, reply.text
+        entries: list[dict[str, str]] = reply.json()["entries"]
+        return entries if len(entries) == 2 else []
+
+    sent, delivered = eventually(trail, "the sent and delivered entries in the audit trail", timeout=30)
+    assert sent["kind"] == "sent"
+    assert sent["text"].startswith("Oi! Loja Exemplo lembra do valor de R$ 150,00")
+    assert "CNPJ 11.222.333/0001-81" in sent["text"]
+    assert (sent["to"], sent["channel"], sent["provider_message_id"]) == (f"+{digits}", "whatsapp", message["id"])
+    assert (sent["template"], sent["template_version"]) == ("reminder", 1)
+    assert (delivered["kind"], delivered["delivery_state"]) == ("delivery", "delivered")
+    assert delivered["provider_message_id"] == message["id"]
 
 
 def test_unsigned_or_forged_webhooks_are_refused(platform: Platform, tenant: tuple[str, httpx.Client]) -> None:

@@ -84,7 +84,7 @@ running elsewhere) rather than pointing at a Service that does not exist.
 {{- printf "%s-secrets" (include "cordial.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Secret holding CORDIAL_DATA_KEY, CORDIAL_LOOKUP_KEY, CORDIAL_ADMIN_TOKEN, PROVIDER_TOKEN. */}}
+{{/* Secret holding CORDIAL_DATA_KEY, CORDIAL_LOOKUP_KEY, CORDIAL_ADMIN_TOKEN, PROVIDER_TOKEN, LOOKUP_AUTH_TOKEN. */}}
 {{- define "cordial.appSecretName" -}}
 {{- .Values.global.secrets.existingSecret | default (include "cordial.secretName" .) }}
 {{- end }}
@@ -99,6 +99,14 @@ running elsewhere) rather than pointing at a Service that does not exist.
 {{- end }}
 
 {{/*
+Tunable settings of a service are plain env in its values block (values.yaml lists each, typed in
+values.schema.json; an empty value is left out so the service's default applies):
+  gateway:    CLIENT_WEBHOOK_DISPATCH_SECONDS, CLIENT_WEBHOOK_RETRY_BASE_SECONDS, MAX_DEBT_AMOUNT_MINOR,
+              MAX_BODY_BYTES, MAX_BATCH_BODY_BYTES, HOOKS_PUBLIC_URL;
+  agreements: PIX_PROVIDER_URL, PIX_KEY, BOLETO_BANK, BOLETO_PROVIDER_URL, BOLETO_CONVENIO, BOLETO_CARTEIRA,
+              BOLETO_CARTEIRA_VARIACAO, AGREEMENTS_CHECK_INTERVAL_SECONDS.
+Secrets (tokens) come from the app Secret through "secretEnv" below.
+
 The Deployment of one service. Besides "root" and "name" it takes:
   "env":       extra plain env of this service (e.g. the gateway's AGREEMENTS_ADDR);
   "secretEnv": list of extra env names read from the app Secret, each {name, optional}.

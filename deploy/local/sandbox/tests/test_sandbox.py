@@ -230,6 +230,10 @@ def test_whatsapp_template_success(client: httpx.Client) -> None:
     assert msg["payload"] == payload
 
 
+def _template(components: list[dict[str, object]]) -> dict[str, object]:
+    return {"name": "payment_reminder", "language": {"code": "pt_BR"}, "components": components}
+
+
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": f"Basic {TOKEN}"}])
 def test_whatsapp_bad_token_is_401_oauth(client: httpx.Client, headers: dict[str, str]) -> None:
     response = client.post(WA_PATH, json=wa_text(), headers=headers)
@@ -253,6 +257,24 @@ def test_whatsapp_bad_token_is_401_oauth(client: httpx.Client, headers: dict[str
         ({"recipient_type": "group"}, "recipient_type"),
         ({"type": "template"}, "template"),
         ({"type": "template", "template": {"name": "x"}}, "template.language.code"),
+        ({"type": "template", "template": {"name": "Pay Now", "language": {"code": "en"}}}, "template.name"),
+        ({"type": "template", "template": {"name": "x", "language": {"code": "pt-BR"}}}, "template.language.code"),
+        ({"type": "template", "template": _template([{"type": "footer"}])}, "template.components[0].type"),
+        (
+            {"type": "template", "template": _template([{"type": "body", "parameters": [{"text": "Ana"}]}])},
+            "template.components[0].parameters[0].type",
+        ),
+        (
+            {"type": "template", "template": _template([{"type": "body", "parameters": [{"type": "text"}]}])},
+            "template.components[0].parameters[0].text",
+        ),
+        (
+            {
+                "type": "template",
+                "template": _template([{"type": "body", "parameters": [{"type": "text", "text": "a\nb"}]}]),
+            },
+            "new-line",
+        ),
     ],
 )
 def test_whatsapp_invalid_parameter_is_100(client: httpx.Client, change: dict[str, object], field: str) -> None:

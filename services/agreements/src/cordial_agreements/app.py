@@ -11,9 +11,11 @@ from pydantic import Field, SecretStr
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
 from cordial_agreements.adapters.agreements import AgreementRepository, ChargeRepository, QuoteRepository
+from cordial_agreements.adapters.boleto_provider import BancoDoBrasilBoletos
 from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.pix_provider import PixApi
 from cordial_agreements.adapters.policies import BalancePolicyRepository
+from cordial_agreements.adapters.unapplied import UnappliedPaymentRepository
 from cordial_agreements.api.events import handlers
 from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
@@ -36,6 +38,15 @@ class AgreementsSettings(ServiceSettings):
     pix_provider_token: SecretStr = Field(default=SecretStr(""), validation_alias="PIX_PROVIDER_TOKEN")
     pix_key: str = Field(default="pix@cordial.example", min_length=1, validation_alias="PIX_KEY")
     boleto_bank: str = Field(default="001", pattern=r"^\d{3}$", validation_alias="BOLETO_BANK")
+    # The bank's boleto registration API (BB API Cobranças v2 shape, ending before /boletos); unset, boletos
+    # are computed locally and not registered.
+    boleto_provider_url: str = Field(default="", validation_alias="BOLETO_PROVIDER_URL")
+    boleto_provider_token: SecretStr = Field(default=SecretStr(""), validation_alias="BOLETO_PROVIDER_TOKEN")
+    boleto_convenio: str = Field(default="1234567", pattern=r"^\d{7}$", validation_alias="BOLETO_CONVENIO")
+    boleto_carteira: str = Field(default="17", pattern=r"^\d{2}$", validation_alias="BOLETO_CARTEIRA")
+    boleto_carteira_variacao: str = Field(
+        default="35", pattern=r"^\d{1,3}$", validation_alias="BOLETO_CARTEIRA_VARIACAO"
+    )
 
 
 async def check_periodically(negotiation: Negotiation, agreements: AgreementRepository, interval: float) -> None:
@@ -58,7 +69,7 @@ async def main() -> None:
     agreements = AgreementRepository(runtime.outbox_collection("agreements"), runtime.clock)
     await agreements.ensure_indexes()
     policies = BalancePolicyRepository(TenantCollection(runtime.db["policies"]))
-    ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies)
+    ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies, seal=runtime.cipher.encrypt)
     quotes = QuoteRepository(TenantCollection(runtime.db["quotes"]))
     links = None
     if settings.pix_provider_url:
@@ -68,8 +79,25 @@ async def main() -> None:
             http, settings.pix_provider_url, settings.pix_provider_token.get_secret_value(), settings.pix_key
         )
         charges = ChargeRepository(TenantCollection(runtime.db["charges"]))
-        links = PaymentLinks(provider, charges, agreements, LinkSettings(settings.pix_key, settings.boleto_bank))
-    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links)
+        boletos = (
+            BancoDoBrasilBoletos(
+                http,
+                settings.boleto_provider_url,
+                settings.boleto_provider_token.get_secret_value(),
+                settings.boleto_convenio,
+                settings.boleto_carteira,
+                settings.boleto_carteira_variacao,
+            )
+            if settings.boleto_provider_url
+            else None
+        )
+        link_settings = LinkSettings(
+            settings.pix_key, settings.boleto_bank, settings.boleto_convenio, settings.boleto_carteira
+        )
+        links = PaymentLinks(provider, charges, agreements, link_settings, boletos)
+    unapplied = UnappliedPaymentRepository(runtime.outbox_collection("unapplied_payments"), runtime.clock)
+    await unapplied.ensure_indexes()
+    negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links, unapplied)
     runtime.consume(["actions"], handlers(ledger))
     runtime.add_grpc(
         lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(AgreementsServicer(ledger, negotiation), server),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cordial_agreements.domain.agreement import Agreement, AgreementState, one_live_per_debt
+from cordial_agreements.domain.agreement import Agreement, AgreementState, one_live_per_debt, split_shares
 from cordial_agreements.domain.balance import add_months
 from cordial_agreements.domain.offers import Installment
 from cordial_core.errors import FailedPrecondition, InvalidArgument
@@ -45,23 +45,32 @@ def test_broken_only_past_the_grace_days() -> None:
         a.receive(3_000)
 
 
-def test_cancel_only_before_active() -> None:
+def test_cancel_while_live_with_a_reason_once() -> None:
     a = agreement()
     a.accept()
-    a.cancel()
-    assert a.state == AgreementState.CANCELLED
-    b = agreement()
-    b.accept()
-    b.receive(4_000)
-    with pytest.raises(FailedPrecondition):
-        b.cancel()
+    with pytest.raises(InvalidArgument) as caught:
+        a.cancel("  ")
+    assert caught.value.field == "reason"
+    assert a.cancel("debtor asked") is True
+    assert (a.state, a.cancel_reason) == (AgreementState.CANCELLED, "debtor asked")
+    assert a.cancel("again") is False
+    active = agreement()
+    active.accept()
+    active.receive(4_000)
+    assert active.state == AgreementState.ACTIVE
+    assert active.cancel("client recalled the contract") is True
+    settled = agreement((100,))
+    settled.accept()
+    settled.receive(100)
+    with pytest.raises(FailedPrecondition, match="settled"):
+        settled.cancel("too late")
 
 
 def test_one_live_agreement_per_debt() -> None:
     live = agreement(debts=("d1", "d2"))
     with pytest.raises(FailedPrecondition, match="d2"):
         one_live_per_debt([live], ("d2", "d3"))
-    live.cancel()
+    live.cancel("replaced")
     one_live_per_debt([live], ("d2", "d3"))
 
 
@@ -88,3 +97,35 @@ def test_allocation_conserves_money(amounts: list[int], payments: list[int]) -> 
     assert sum(a.paid.values()) + a.credit == received
     assert all(0 <= a.paid.get(i.number, 0) <= i.amount_minor for i in a.installments)
     assert (a.state == AgreementState.SETTLED) == (sum(a.paid.values()) == a.total)
+
+
+@pytest.mark.parametrize(
+    ("total", "balances", "parts"),
+    [
+        (10_000, [5_000, 5_000], [5_000, 5_000]),
+        (10_001, [5_000, 5_000], [5_001, 5_000]),  # the odd cent to the earlier debt on a tie
+        (100, [1, 1, 1], [34, 33, 33]),
+        (9_000, [2_000, 8_000], [1_800, 7_200]),
+        (7, [0, 0], [7, 0]),
+    ],
+)
+def test_shares_in_proportion_summing_exactly(total: int, balances: list[int], parts: list[int]) -> None:
+    assert split_shares(total, balances) == parts
+
+
+@given(total=st.integers(0, 10**10), balances=st.lists(st.integers(0, 10**9), min_size=1, max_size=8))
+def test_shares_always_sum_to_the_total(total: int, balances: list[int]) -> None:
+    parts = split_shares(total, balances)
+    assert sum(parts) == total
+    assert all(p >= 0 for p in parts)
+
+
+def test_payment_splits_over_debts_in_order_up_to_each_share() -> None:
+    a = agreement((4_000, 3_000, 3_000), debts=("d1", "d2"))
+    a.shares = {"d1": 6_000, "d2": 4_000}
+    assert a.to_debts(7_000) == {"d1": 6_000, "d2": 1_000}
+    a.applied = {"d1": 6_000, "d2": 1_000}
+    assert a.to_debts(3_500) == {"d2": 3_500}  # 500 beyond every share goes to the last debt
+    a.applied = {"d1": 6_000, "d2": 4_000}
+    assert a.to_debts(100, closed=frozenset({"d2"})) == {"d1": 100}  # ...the last one still open
+    assert agreement(debts=("d1",)).shares == {"d1": 10_000}

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from cordial_agreements.domain.balance import BalancePolicy, IndexTable
 from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_core.clock import ControllableClock
+from cordial_core.crypto import PersonalDataCipher
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, unpack_payload
 from cordial_core.money import Money
@@ -440,3 +442,14 @@ async def test_placement_keeps_contract_and_portfolio() -> None:
     )
     stored = await ledger.get("t1", debt.id)
     assert (stored.portfolio, stored.product, stored.origin_date) == ("cards-2024", "credit card", date(2023, 5, 1))
+
+
+async def test_debt_placed_carries_the_document_only_sealed() -> None:
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup")
+    debts = FakeDebts()
+    ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies(), seal=cipher.encrypt)
+    await ledger.place("t1", placement())
+    payload = unpack_payload(debts.events[0].envelope)
+    assert isinstance(payload, debts_pb2.DebtPlaced)
+    assert b"52998224725" not in payload.SerializeToString()
+    assert cipher.decrypt(payload.sealed_document) == "52998224725"

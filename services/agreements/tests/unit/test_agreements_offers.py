@@ -10,7 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cordial_agreements.domain.balance import Breakdown
-from cordial_agreements.domain.offers import DiscountBand, NegotiationPolicy, menu, next_business_day, split
+from cordial_agreements.domain.offers import (
+    DiscountBand,
+    NegotiationPolicy,
+    combined,
+    menu,
+    next_business_day,
+    split,
+)
 from cordial_core.errors import InvalidArgument
 
 
@@ -127,6 +134,9 @@ def test_installment_plans_below_the_minimum_installment_are_left_out() -> None:
         ({"max_installments": 12, "min_down_payment_bps": 10_000}, "min_down_payment_bps"),
         ({"offer_validity_days": 0}, "offer_validity_days"),
         ({"min_installment_minor": -1}, "min_installment_minor"),
+        ({"max_renegotiations": 13}, "max_renegotiations"),
+        ({"renegotiation_down_payment_bps": 10_001}, "renegotiation_down_payment_bps"),
+        ({"min_down_payment_bps": 3_000, "renegotiation_down_payment_bps": 2_000}, "renegotiation_down_payment_bps"),
     ],
 )
 def test_contradictory_policy_is_refused_naming_the_field(kwargs: dict[str, Any], field: str) -> None:
@@ -178,3 +188,23 @@ def test_strategy_narrows_or_widens_plans_within_the_policy() -> None:
     with pytest.raises(InvalidArgument) as raised:
         menu(wide, breakdown(), date(2024, 3, 4), (3, 1))
     assert raised.value.field == "installment_counts[1]"
+
+
+def test_after_a_break_plans_need_the_renegotiation_down_payment() -> None:
+    policy = NegotiationPolicy(max_installments=6, min_down_payment_bps=1_000, renegotiation_down_payment_bps=4_000)
+    first = menu(policy, breakdown(), date(2024, 3, 4))
+    again = menu(policy, breakdown(), date(2024, 3, 4), renegotiation=True)
+    assert [o.id for o in again] == [o.id for o in first]
+    plan = again[1]
+    assert plan.installments[0].amount_minor * 10_000 >= 4_000 * plan.total_minor
+    assert first[1].installments[0].amount_minor * 10_000 < 4_000 * first[1].total_minor
+    in_full_only = NegotiationPolicy(max_installments=6, renegotiation_down_payment_bps=10_000)
+    assert [o.id for o in menu(in_full_only, breakdown(), date(2024, 3, 4), renegotiation=True)] == ["full"]
+    assert NegotiationPolicy(min_down_payment_bps=2_000).down_payment_bps(renegotiation=True) == 2_000
+
+
+def test_balances_of_several_debts_combine_line_by_line_with_the_oldest_debts_days() -> None:
+    whole = combined([breakdown(days_late=40, paid=1_000, total=107_000), breakdown(days_late=200)])
+    assert (whole.principal, whole.late_fee, whole.interest, whole.paid) == (200_000, 4_000, 10_000, 1_000)
+    assert (whole.total, whole.days_late) == (215_000, 200)
+    assert combined([breakdown()]) == breakdown()

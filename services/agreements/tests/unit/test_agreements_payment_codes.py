@@ -87,3 +87,38 @@ def test_bad_boleto_input_names_the_field() -> None:
     with pytest.raises(InvalidArgument) as bad:
         boleto.digitable_line("123")
     assert bad.value.field == "barcode"
+
+
+# Banco do Brasil, convênio 1234567, carteira 11: nosso número, due date, amount, barcode and linha digitável
+# as published in BoletoNet/BoletoNetCore's tests
+# (BoletoNetCore.Testes/Bancos/Brasil/Carteiras/BancoBrasilCarteira11_019Tests.cs), check digits 1, 4, 5, 8, 9.
+BB_EXAMPLES = [
+    ("12345670000000001", date(2019, 2, 28), 80_000, "00191781400000800000000001234567000000000111",
+     "00190.00009 01234.567004 00000.001115 1 78140000080000"),
+    ("12345670000000321", date(2018, 1, 2), 80_400, "00194739200000804000000001234567000000032111",
+     "00190.00009 01234.567004 00000.321117 4 73920000080400"),
+    ("12345670000000003", date(2017, 5, 24), 22_058, "00195716900000220580000001234567000000000311",
+     "00190.00009 01234.567004 00000.003111 5 71690000022058"),
+    ("12345679999999901", date(2019, 3, 10), 79_100, "00198782400000791000000001234567999999990111",
+     "00190.00009 01234.567996 99999.901111 8 78240000079100"),
+    ("12345670047850002", date(2015, 12, 25), 35_000, "00199665300000350000000001234567004785000211",
+     "00190.00009 01234.567004 47850.002115 9 66530000035000"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("nosso_numero", "due", "amount", "barcode", "line"), BB_EXAMPLES)
+def test_published_banco_do_brasil_boletos_are_reproduced(
+    nosso_numero: str, due: date, amount: int, barcode: str, line: str
+) -> None:
+    code = boleto.barcode("001", due, amount, boleto.bb_free_field(nosso_numero, "11"))
+    assert code == barcode
+    assert boleto.formatted(boleto.digitable_line(code)) == line
+
+
+def test_bb_free_field_names_what_is_wrong() -> None:
+    with pytest.raises(InvalidArgument) as bad:
+        boleto.bb_free_field("123", "11")
+    assert bad.value.field == "nosso_numero"
+    with pytest.raises(InvalidArgument) as bad:
+        boleto.bb_free_field("1" * 17, "1")
+    assert bad.value.field == "carteira"

@@ -9,7 +9,16 @@ import pytest
 from cordial_agreements.domain import boleto
 from cordial_agreements.domain.agreement import Agreement
 from cordial_agreements.domain.offers import Installment
-from cordial_agreements.domain.payment_links import Charge, LinkSettings, PaymentLinks, txid_for
+from cordial_agreements.domain.payment_links import (
+    Charge,
+    LinkSettings,
+    Payer,
+    PaymentLinks,
+    RegisteredBoleto,
+    expected_boleto,
+    nosso_numero_for,
+    txid_for,
+)
 from cordial_core.errors import NotFound
 from cordial_core.events import Event
 
@@ -87,3 +96,39 @@ async def test_provider_outage_leaves_the_agreement_without_links_until_later() 
     assert (await links.ensure(agreement, TODAY)).links == {}
     provider.down = False
     assert sorted((await links.ensure(store.saved["a1"], TODAY)).links) == [1, 2]
+
+
+class FakeBank:
+    def __init__(self, settings: LinkSettings, tamper: bool = False) -> None:
+        self.settings = settings
+        self.tamper = tamper
+        self.registered: list[tuple[str, date, int, Payer]] = []
+
+    async def register(self, number: str, due: date, amount_minor: int, payer: Payer) -> RegisteredBoleto:
+        self.registered.append((number, due, amount_minor, payer))
+        barcode, line = expected_boleto(self.settings, number[3:], due, amount_minor + (1 if self.tamper else 0))
+        return RegisteredBoleto(number, barcode, line)
+
+
+async def test_boletos_are_registered_at_the_bank_and_checked_against_the_layout() -> None:
+    settings = LinkSettings("key@example.com", "001", "1234567", "17")
+    bank, store = FakeBank(settings), FakeStore()
+    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, bank)
+    payer = Payer("52998224725", "Maria")
+    agreement = await links.ensure(_agreement(), TODAY, payer)
+    first = agreement.links[1]
+    number, due, amount, who = bank.registered[0]
+    assert number == "000" + nosso_numero_for("1234567", first.txid)
+    assert len(number) == 20
+    assert (due, amount, who) == (date(2026, 3, 5), 4_000, payer)
+    assert first.boleto_barcode[19:] == "000000" + number[3:] + "17"  # BB's free field: zeros, nosso número, carteira
+    assert first.boleto_line == boleto.digitable_line(first.boleto_barcode)
+
+
+async def test_a_bank_answer_that_differs_from_the_layout_is_never_shown() -> None:
+    settings = LinkSettings("key@example.com")
+    store = FakeStore()
+    links = PaymentLinks(FakeProvider(), FakeIndex(), store, settings, FakeBank(settings, tamper=True))
+    agreement = _agreement()
+    store.saved[agreement.id] = _agreement()
+    assert (await links.ensure(agreement, TODAY, Payer("52998224725", "Maria"))).links == {}

@@ -2,31 +2,117 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import httpx
+from pydantic import Field, SecretStr
+
 from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
-from cordial_contact_locator.adapters.metrics import PrometheusOutcomes
+from cordial_contact_locator.adapters.enrichment import HttpEnrichmentContacts
+from cordial_contact_locator.adapters.lookup import TwilioLookup
+from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes, count_verification
+from cordial_contact_locator.adapters.outcomes import MongoOutcomes
+from cordial_contact_locator.adapters.verification_store import MongoBatches, MongoBudgets, MongoVerificationCache
+from cordial_contact_locator.adapters.wrong_parties import WrongPartyRepository
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer
 from cordial_contact_locator.domain.directory import Directory
+from cordial_contact_locator.domain.enrichment import ContactEnricher
+from cordial_contact_locator.domain.intake import ContactIntake
+from cordial_contact_locator.domain.right_party import RightPartyRates
+from cordial_contact_locator.domain.verification import Verifier
+from cordial_contact_locator.domain.verification_jobs import VerificationJobs
+from cordial_core.rate_limit import TokenBucket
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
 
 SERVICE = "contact-locator"
 
 
 class ContactLocatorSettings(ServiceSettings):
-    """Contact-locator needs only the shared settings for now."""
+    """The enrichment provider and its token (empty URL: no enrichment points); the line-type lookup provider
+    (Twilio Lookup v2 shape), its rate, the cache's TTL and the budget."""
+
+    enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
+    enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
+
+    lookup_url: str = Field(default="https://lookups.twilio.com", validation_alias="LOOKUP_URL")
+    lookup_account_sid: str = Field(default="", validation_alias="LOOKUP_ACCOUNT_SID")
+    # Unset: numbers are normalised but not verified (nothing is paid).
+    lookup_auth_token: SecretStr = Field(default=SecretStr(""), validation_alias="LOOKUP_AUTH_TOKEN")
+    # The provider's rate limit, per instance: with N replicas give each 1/N of the account's rate.
+    lookup_rate_per_second: float = Field(default=50.0, gt=0, validation_alias="LOOKUP_RATE_PER_SECOND")
+    lookup_burst: int = Field(default=10, ge=1, validation_alias="LOOKUP_BURST")
+    lookup_timeout_seconds: float = Field(default=10.0, gt=0, validation_alias="LOOKUP_TIMEOUT_SECONDS")
+    # A number looked up within this many days is not paid for again.
+    verification_ttl_days: float = Field(default=30.0, gt=0, validation_alias="VERIFICATION_TTL_DAYS")
+    # Paid lookups each tenant may make per calendar month (UTC).
+    verification_monthly_budget: int = Field(default=10_000, ge=0, validation_alias="VERIFICATION_MONTHLY_BUDGET")
+    # Numbers a batch verifies together: one cache read, one budget move, up to this many lookups in flight.
+    verification_batch_group: int = Field(default=256, ge=1, le=5000, validation_alias="VERIFICATION_BATCH_GROUP")
+
+
+def verification(
+    runtime: ServiceRuntime, settings: ContactLocatorSettings, points: ContactPointRepository
+) -> VerificationJobs | None:
+    """The verification jobs on the MongoDB cache, budgets and batches; None when no lookup token is set."""
+    token = settings.lookup_auth_token.get_secret_value()
+    if not token:
+        return None
+    http = httpx.AsyncClient(timeout=settings.lookup_timeout_seconds)
+    runtime.on_stop(http.aclose)
+    now = runtime.clock.now().timestamp()
+    verifier = Verifier(
+        TwilioLookup(http, settings.lookup_url, settings.lookup_account_sid, token, runtime.clock),
+        MongoVerificationCache(TenantCollection(runtime.db["line_lookups"]), runtime.cipher, runtime.clock),
+        MongoBudgets(TenantCollection(runtime.db["verification_budgets"])),
+        runtime.clock,
+        TokenBucket(settings.lookup_rate_per_second, settings.lookup_burst, now),
+        ttl=timedelta(days=settings.verification_ttl_days),
+        monthly_budget=settings.verification_monthly_budget,
+    )
+    batches = MongoBatches(TenantCollection(runtime.db["verification_batches"]), runtime.cipher)
+    jobs = VerificationJobs(
+        verifier, points, batches, runtime.clock, group=settings.verification_batch_group, counts=count_verification
+    )
+    runtime.on_stop(jobs.stop)
+    return jobs
+
+
+def enrichment(
+    runtime: ServiceRuntime, settings: ContactLocatorSettings, directory: Directory, points: ContactPointRepository
+) -> ContactEnricher | None:
+    """Points from the person-enrichment provider; None when no provider URL is set."""
+    if not settings.enrichment_url:
+        return None
+    http = httpx.AsyncClient(timeout=10.0)
+    runtime.on_stop(http.aclose)
+    source = HttpEnrichmentContacts(http, settings.enrichment_url, settings.enrichment_token)
+    return ContactEnricher(directory, points, source, runtime.cipher.decrypt)
 
 
 async def main() -> None:
     """Starts the service and runs until SIGTERM."""
-    runtime = ServiceRuntime(SERVICE, load_settings(ContactLocatorSettings))
+    settings = load_settings(ContactLocatorSettings)
+    runtime = ServiceRuntime(SERVICE, settings)
     points = ContactPointRepository(runtime.outbox_collection("contact_points"), runtime.cipher, runtime.clock)
     await points.ensure_indexes()
-    directory = Directory(points, runtime.clock, runtime.cipher.lookup_hash, PrometheusOutcomes())
-    runtime.consume(["debts", "contacts", "messages"], handlers(directory))
+    outcomes = MongoOutcomes(TenantCollection(runtime.db["contact_outcomes"]), runtime.clock)
+    await outcomes.ensure_indexes()
+    wrong_parties = WrongPartyRepository(TenantCollection(runtime.db["wrong_parties"]))
+    directory = Directory(
+        points, runtime.clock, runtime.cipher.lookup_hash, BothOutcomes(outcomes, PrometheusOutcomes()), wrong_parties
+    )
+    jobs = verification(runtime, settings, points)
+    intake = ContactIntake(directory, jobs)
+    runtime.consume(
+        ["debts", "contacts", "messages"], handlers(directory, intake, enrichment(runtime, settings, directory, points))
+    )
+    servicer = ContactLocatorServicer(directory, intake, jobs, RightPartyRates(outcomes))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_ContactLocatorServiceServicer_to_server(ContactLocatorServicer(directory), server),
+        lambda server: pb_grpc.add_ContactLocatorServiceServicer_to_server(servicer, server),
         "cordial.contact_locator.v1.ContactLocatorService",
     )
     await runtime.run()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from cordial.events.v1 import contacts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint
-from cordial_contact_locator.domain.directory import Directory
+from cordial_contact_locator.domain.directory import ContactOutcome, Directory
 from cordial_contact_locator.domain.reachability import Beta
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
@@ -49,6 +49,9 @@ class FakePoints:
 
     async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
         self.points[point_id].reach[channel] = (belief.alpha, belief.beta)
+
+    async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None:
+        self.points[point_id].providers[channel] = provider
 
 
 def fake_hash(plain: str) -> str:
@@ -210,26 +213,54 @@ async def test_outcomes_of_unknown_points_are_ignored() -> None:
 
 class FakeOutcomes:
     def __init__(self) -> None:
-        self.counted: list[tuple[str, str, int, str]] = []
+        self.counted: list[tuple[str, str, str, int, str, str]] = []
 
-    def count(self, tenant: str, source: str, channel: int, outcome: str) -> None:
-        self.counted.append((tenant, source, channel, outcome))
+    async def count(self, outcome: ContactOutcome) -> None:
+        o = outcome
+        self.counted.append((o.tenant, o.source, o.provider, o.channel, o.outcome, o.event_id))
 
 
-async def test_right_party_contacts_are_counted_per_tenant_source_and_channel() -> None:
+async def test_right_party_contacts_are_counted_per_tenant_source_provider_and_channel() -> None:
     points, outcomes = FakePoints(), FakeOutcomes()
     directory = Directory(points, ControllableClock(NOW), fake_hash, outcomes)
     [mine] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "(11) 98765-4321")], "client")
     [other] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "(11) 91234-5678")], "debtor")
-    await directory.contacted("t1", mine.id, WHATSAPP)
-    await directory.learn("t1", mine.id, WHATSAPP, "delivered")
-    await directory.learn("t1", mine.id, WHATSAPP, "replied")
-    await directory.contacted("t1", other.id, SMS)
-    await directory.not_me("t1", other.id, SMS)
-    await directory.contacted("t1", "unknown-point", SMS)
+    await directory.contacted("t1", mine.id, WHATSAPP, "whatsapp", "e1")
+    await directory.learn("t1", mine.id, WHATSAPP, "delivered", "e2")
+    await directory.learn("t1", mine.id, WHATSAPP, "replied", "e3")
+    await directory.contacted("t1", other.id, SMS, "sms", "e4")
+    await directory.not_me("t1", other.id, SMS, "e5")
+    await directory.contacted("t1", "unknown-point", SMS, "sms", "e6")
+    # The reply names no provider: it is credited to the provider that carried the last contact.
     assert outcomes.counted == [
-        ("t1", "client", WHATSAPP, "contacted"),
-        ("t1", "client", WHATSAPP, "right_party"),
-        ("t1", "debtor", SMS, "contacted"),
-        ("t1", "debtor", SMS, "wrong_party"),
+        ("t1", "client", "whatsapp", WHATSAPP, "contacted", "e1"),
+        ("t1", "client", "whatsapp", WHATSAPP, "right_party", "e3"),
+        ("t1", "debtor", "sms", SMS, "contacted", "e4"),
+        ("t1", "debtor", "sms", SMS, "wrong_party", "e5"),
     ]
+    assert points.points[mine.id].providers == {WHATSAPP: "whatsapp"}
+
+
+class FakeWrongParties:
+    """Agency-wide wrong-party values per debtor."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, dict[str, str]] = {}
+
+    async def mark(self, debtor_id: str, value_key: str, reason: str) -> None:
+        self.keys.setdefault(debtor_id, {})[value_key] = reason
+
+    async def of_debtor(self, debtor_id: str) -> set[str]:
+        return set(self.keys.get(debtor_id, {}))
+
+
+async def test_not_me_at_one_client_keeps_the_value_from_every_client_of_that_debtor() -> None:
+    points, wrong = FakePoints(), FakeWrongParties()
+    directory = Directory(points, ControllableClock(NOW), fake_hash, wrong_parties=wrong)
+    [at_t1] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11 98765-4321")], "client")
+    await directory.record_supplied("t2", "d2", "p1", [(PHONE, "+55 11 98765-4321"), (EMAIL, "a@b.com")], "client")
+    await directory.record_supplied("t2", "d3", "p2", [(PHONE, "11 98765-4321")], "client")  # another person
+    await directory.not_me("t1", at_t1.id)
+    assert await directory.plan("t1", "p1", [SMS]) == []
+    assert [c.point.value for c in await directory.plan("t2", "p1", [SMS, MAIL])] == ["a@b.com"]
+    assert [c.point.value for c in await directory.plan("t2", "p2", [SMS])] == ["+5511987654321"]

@@ -42,22 +42,25 @@ class FakeCache:
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], LineInfo] = {}
 
-    async def get(self, tenant: str, number: str) -> LineInfo | None:
-        return self.items.get((tenant, number))
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
+        return {n: self.items[(tenant, n)] for n in numbers if (tenant, n) in self.items}
 
-    async def put(self, tenant: str, info: LineInfo) -> None:
-        self.items[(tenant, info.number)] = info
+    async def put_many(self, tenant: str, infos: list[LineInfo]) -> None:
+        for info in infos:
+            self.items[(tenant, info.number)] = info
 
 
 class FakeBudgets:
     def __init__(self) -> None:
         self.spent: Counter[tuple[str, str]] = Counter()
 
-    async def spend(self, tenant: str, month: str, limit: int) -> bool:
-        if self.spent[(tenant, month)] >= limit:
-            return False
-        self.spent[(tenant, month)] += 1
-        return True
+    async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int:
+        granted = max(0, min(count, limit - self.spent[(tenant, month)]))
+        self.spent[(tenant, month)] += granted
+        return granted
+
+    async def refund(self, tenant: str, month: str, count: int) -> None:
+        self.spent[(tenant, month)] -= count
 
 
 def make(
@@ -132,10 +135,11 @@ async def test_a_batch_respects_the_rate_reports_progress_and_dedupes() -> None:
     assert len({n for n, _ in lookup.calls}) == len(lookup.calls)
 
 
-async def test_a_failed_lookup_is_counted_and_not_cached() -> None:
-    verifier, lookup, _, _ = make(failing={"+5511900000000"})
+async def test_a_failed_lookup_is_counted_not_cached_and_not_charged_to_the_budget() -> None:
+    verifier, lookup, _, budgets = make(failing={"+5511900000000"})
     progress = await verifier.batch("t1", ["+5511900000000", "+5511900000001"])
     assert progress.counts[FAILED] == 1
     assert progress.counts[LOOKED_UP] == 1
+    assert budgets.spent[("t1", "2024-03")] == 1
     lookup.failing.clear()
     assert (await verifier.verify("t1", "+5511900000000")).source == LOOKED_UP

@@ -10,6 +10,7 @@ import uvicorn
 from pydantic import Field, SecretStr, field_validator
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as pb_grpc
+from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as contact_locator_grpc
 from cordial.messaging.v1 import messaging_service_pb2_grpc as messaging_grpc
 from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.events import TOPIC_PARTITIONS
@@ -26,6 +27,7 @@ from cordial_gateway.api.events import client_notifications, timeline_projection
 from cordial_gateway.api.http import create_app
 from cordial_gateway.domain.client_webhooks import RetryPolicy
 from cordial_gateway.domain.notifier import Notifier
+from cordial_gateway.domain.portal_tokens import PortalTokens
 from cordial_gateway.domain.webhooks import HookSecrets
 
 SERVICE = "gateway"
@@ -33,7 +35,7 @@ log = logging.getLogger(__name__)
 
 
 class GatewaySettings(ServiceSettings):
-    """Where the HTTP edge listens, where agreements and strategy are, and the agency admin token."""
+    """Where the HTTP edge listens, where the services it calls are, and the agency admin token."""
 
     http_host: str = Field(default="0.0.0.0", validation_alias="HTTP_HOST")
     http_port: int = Field(default=8080, validation_alias="HTTP_PORT")
@@ -53,6 +55,7 @@ class GatewaySettings(ServiceSettings):
     # The largest principal (minor units) a placed debt may have; larger ones are refused as mistakes.
     max_debt_amount_minor: int = Field(default=100_000_000_000, validation_alias="MAX_DEBT_AMOUNT_MINOR", gt=0)
     messaging_addr: str = Field(validation_alias="MESSAGING_ADDR")
+    contact_locator_addr: str = Field(validation_alias="CONTACT_LOCATOR_ADDR")
     # Unset webhook secrets refuse every notification of that provider.
     whatsapp_app_secret: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_APP_SECRET")
     whatsapp_verify_token: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_VERIFY_TOKEN")
@@ -99,6 +102,7 @@ async def main() -> None:
     )
     channel = open_channel(settings.agreements_addr)
     messaging = open_channel(settings.messaging_addr)
+    contact_locator = open_channel(settings.contact_locator_addr)
     backends = Backends(
         clients=clients,
         agreements=pb_grpc.AgreementsServiceStub(channel),
@@ -115,6 +119,10 @@ async def main() -> None:
         ),
         notifier=notifier,
         max_amount_minor=settings.max_debt_amount_minor,
+        messaging=messaging_grpc.MessagingServiceStub(messaging),
+        contact_locator=contact_locator_grpc.ContactLocatorServiceStub(contact_locator),
+        # Portal links are signed with a key derived from the lookup key: no new secret to manage.
+        portal_tokens=PortalTokens(settings.lookup_key.get_secret_value(), runtime.clock),
     )
     app = create_app(backends, settings.max_body_bytes, settings.max_batch_body_bytes)
     runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
@@ -137,6 +145,7 @@ async def main() -> None:
         await http.aclose()
         await channel.close()
         await messaging.close()
+        await contact_locator.close()
 
     runtime.on_stop(stop_http)
     await runtime.run(ready=serve_http)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from cordial_core.clock import ControllableClock
-from cordial_gateway.domain.client_webhooks import Delivery, RetryPolicy, check_events, check_url, signature
+from cordial_gateway.domain.client_webhooks import (
+    Delivery,
+    RetryPolicy,
+    check_events,
+    check_url,
+    signature,
+    verify,
+)
 from cordial_gateway.domain.notifier import Endpoint, Notifier
 
 T0 = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
@@ -57,6 +65,10 @@ class FakeEndpoints:
 
     async def of_tenant(self, tenant: str) -> list[Endpoint]:
         return [e for e in self.items if e.tenant == tenant]
+
+    async def rotate(self, endpoint: Endpoint) -> bool:
+        self.items = [endpoint if e.id == endpoint.id else e for e in self.items]
+        return True
 
     async def remove(self, tenant: str, endpoint_id: str) -> bool:
         before = len(self.items)
@@ -112,3 +124,58 @@ async def test_one_delivery_per_event_retried_after_the_backoff() -> None:
     assert delivery.status == "delivered"
     assert [a["status_code"] for a in delivery.attempts] == [503, 200]
     assert await notifier.log("t2") == []
+
+
+def test_a_header_with_two_secrets_verifies_with_either() -> None:
+    header = signature(["new", "old"], 1_700_000_000, b"{}")
+    mac = {k: hmac.new(k.encode(), b"1700000000.{}", hashlib.sha256).hexdigest() for k in ("new", "old")}
+    assert header == f"t=1700000000,v1={mac['new']},v1={mac['old']}"
+    assert verify("new", header, b"{}")
+    assert verify("old", header, b"{}")
+    assert not verify("other", header, b"{}")
+    assert not verify("new", header, b"{ }")  # the body is signed
+
+
+async def test_rotation_signs_with_both_secrets_during_the_overlap_then_only_the_new() -> None:
+    clock = ControllableClock(T0)
+    endpoints = FakeEndpoints()
+    sender = FakeSender([200, 200, 200])
+    notifier = Notifier(endpoints, FakeDeliveries(), sender, clock, RetryPolicy())
+    endpoint = await notifier.register("t1", "https://a.example", ["debt.settled"])
+    assert await notifier.rotate("t1", "nope", timedelta(hours=1)) is None
+    assert await notifier.rotate("t2", endpoint.id, timedelta(hours=1)) is None  # another client's endpoint
+    with pytest.raises(ValueError, match="overlap"):
+        await notifier.rotate("t1", endpoint.id, timedelta(days=8))
+    rotated = await notifier.rotate("t1", endpoint.id, timedelta(hours=1))
+    assert rotated is not None
+    assert rotated.secret != endpoint.secret
+    assert rotated.previous_secret == endpoint.secret
+    assert rotated.previous_until == T0 + timedelta(hours=1)
+
+    await notifier.enqueue("t1", "ev1", "debt.settled", {})
+    await notifier.deliver_due()
+    during = sender.sent[-1]["x-cordial-signature"]
+    assert during.count("v1=") == 2
+    assert verify(rotated.secret, during, _body(notifier, "t1", "ev1"))
+    assert verify(endpoint.secret, during, _body(notifier, "t1", "ev1"))
+
+    clock.advance(timedelta(hours=1))
+    await notifier.enqueue("t1", "ev2", "debt.settled", {})
+    await notifier.deliver_due()
+    after = sender.sent[-1]["x-cordial-signature"]
+    assert after.count("v1=") == 1
+    assert verify(rotated.secret, after, _body(notifier, "t1", "ev2"))
+    assert not verify(endpoint.secret, after, _body(notifier, "t1", "ev2"))
+
+
+def test_the_previous_secret_signs_only_until_its_overlap_ends() -> None:
+    endpoint = Endpoint("e", "t", "https://a.example", [], "new", T0)
+    assert endpoint.signing_secrets(T0) == ["new"]
+    rolled = replace(endpoint, previous_secret="old", previous_until=T0 + timedelta(minutes=5))
+    assert rolled.signing_secrets(T0) == ["new", "old"]
+    assert rolled.signing_secrets(T0 + timedelta(minutes=5)) == ["new"]
+
+
+def _body(notifier: Notifier, tenant: str, event_id: str) -> bytes:
+    deliveries = notifier._deliveries.items.values()  # type: ignore[attr-defined]
+    return next(d.body for d in deliveries if d.event_id == event_id).encode()

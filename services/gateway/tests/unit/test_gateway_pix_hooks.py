@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from cordial_gateway.domain.pix_hooks import BadNotification, PixPayment, payments, signature_ok
+from cordial_gateway.domain.pix_hooks import BadNotification, PixPayment, outcome, payments, signature_ok
 
 
 def test_signature_is_hmac_sha256_of_the_body() -> None:
@@ -43,3 +43,13 @@ def test_bad_notifications_name_the_field(payload: object, field: str) -> None:
     with pytest.raises(BadNotification) as raised:
         payments(payload)
     assert raised.value.field == field
+
+
+def test_each_payment_answers_recorded_unapplied_with_why_or_duplicate() -> None:
+    assert outcome("E1", True) == {"endToEndId": "E1", "status": "recorded"}
+    assert outcome("E1", True, "debt_closed") == {
+        "endToEndId": "E1",
+        "status": "unapplied",
+        "reason": "debt_closed",
+    }
+    assert outcome("E1", False, "debt_closed") == {"endToEndId": "E1", "status": "duplicate"}

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import socket
+from datetime import timedelta
+
 import httpx
 from pydantic import Field, SecretStr
 
 from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
+from cordial_core.clock import Clock
 from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
+from cordial_core.store import TenantCollection
+from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
 from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
 from cordial_messaging.adapters.inbound import InboundRepository
@@ -17,14 +27,18 @@ from cordial_messaging.adapters.letter import PrintProvider
 from cordial_messaging.adapters.mail import SmtpMail
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
+from cordial_messaging.adapters.rate_slots import MongoRateSlots
 from cordial_messaging.adapters.voice import TwilioVoice
 from cordial_messaging.api.events import handlers
 from cordial_messaging.api.grpc import MessagingServicer
+from cordial_messaging.domain.catalogue import TemplateBook
+from cordial_messaging.domain.composer import Composer
 from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 
 SERVICE = "messaging"
+log = logging.getLogger(__name__)
 
 
 class MessagingSettings(ServiceSettings):
@@ -51,11 +65,17 @@ class MessagingSettings(ServiceSettings):
         default="Caixa Postal 1000, São Paulo SP, 01000-000", validation_alias="LETTER_RETURN_ADDRESS"
     )
     provider_token: SecretStr = Field(validation_alias="PROVIDER_TOKEN")
-    # This instance's share of each provider's rate (WhatsApp Cloud API: 80/s per number by default).
+    # Each provider's rate (WhatsApp Cloud API: 80/s per number by default): shared by all instances through
+    # MongoDB slots when SHARED_RATE_LIMITS is on (the default), else this instance's share.
+    shared_rate_limits: bool = Field(default=True, validation_alias="SHARED_RATE_LIMITS")
     whatsapp_rate_per_second: float = Field(default=80.0, gt=0, validation_alias="WHATSAPP_RATE_PER_SECOND")
     sms_rate_per_second: float = Field(default=30.0, gt=0, validation_alias="SMS_RATE_PER_SECOND")
     recipient_spacing_seconds: float = Field(default=6.0, gt=0, validation_alias="RECIPIENT_SPACING_SECONDS")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
+    # How often deferred actions (a recipient's spacing not yet passed) are looked for.
+    due_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="MESSAGING_DUE_POLL_SECONDS")
+    # Names this process as the owner of the actions it defers; stable across a restart on the same host.
+    instance: str = Field(default="", validation_alias="MESSAGING_INSTANCE")
 
 
 def _other_channels(settings: MessagingSettings, http: httpx.AsyncClient, token: str) -> dict[int, Channel]:
@@ -94,11 +114,24 @@ def _throttle(settings: MessagingSettings) -> Throttle:
     )
 
 
+async def send_due(dispatcher: Dispatcher, slots: MongoRateSlots, clock: Clock, interval: float) -> None:
+    """Sends deferred actions as they fall due, every interval; forgets shared rate slots long past."""
+    while True:
+        try:
+            while await dispatcher.run_due():
+                pass
+            await slots.prune(clock.now() - timedelta(minutes=5))
+        except Exception:  # a store hiccup must not stop the scheduler; the next round retries
+            log.exception("sending due messages failed")
+        await asyncio.sleep(interval)
+
+
 async def main() -> None:
     """Starts the service and runs until SIGTERM."""
     settings = load_settings(MessagingSettings)
     runtime = ServiceRuntime(SERVICE, settings)
-    messages = MessageRepository(runtime.outbox_collection("messages"), runtime.cipher, runtime.clock)
+    instance = settings.instance or f"{socket.gethostname()}:{settings.grpc_port}"
+    messages = MessageRepository(runtime.outbox_collection("messages"), runtime.cipher, runtime.clock, instance)
     await messages.ensure_indexes()
     http = httpx.AsyncClient(timeout=10)
     locator = open_channel(settings.contact_locator_addr)
@@ -117,6 +150,13 @@ async def main() -> None:
         ),
     }
     channels.update(_other_channels(settings, http, token))
+    templates = TemplateRepository(TenantCollection(runtime.db["templates"]), runtime.clock)
+    await templates.ensure_indexes()
+    creditors = CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock)
+    audit = AuditRepository(TenantCollection(runtime.db["audit"]), runtime.cipher)
+    slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock)
+    await slots.ensure_indexes()
+    await audit.ensure_indexes()
     inbound_store = InboundRepository(
         messages.collection,
         runtime.outbox_collection("replies"),
@@ -129,25 +169,36 @@ async def main() -> None:
         ContactLocatorPlan(locator),
         channels,
         runtime.clock,
-        settings.portal_base_url,
+        Composer(templates, creditors, settings.portal_base_url),
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
         throttle=_throttle(settings),
+        audit=audit,
+        slots=slots if settings.shared_rate_limits else None,
     )
-    inbound = Inbound(inbound_store, channels, runtime.clock)
+    inbound = Inbound(inbound_store, channels, runtime.clock, audit)
     runtime.consume(["actions"], handlers(dispatcher))
+    servicer = MessagingServicer(messages, inbound, TemplateBook(templates), creditors, audit)
     runtime.add_grpc(
-        lambda server: pb_grpc.add_MessagingServiceServicer_to_server(MessagingServicer(messages, inbound), server),
+        lambda server: pb_grpc.add_MessagingServiceServicer_to_server(servicer, server),
         "cordial.messaging.v1.MessagingService",
     )
+    scheduler: list[asyncio.Task[None]] = []
+
+    async def start_scheduler() -> None:
+        scheduler.append(asyncio.create_task(send_due(dispatcher, slots, runtime.clock, settings.due_poll_seconds)))
 
     async def close() -> None:
+        for task in scheduler:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await http.aclose()
         await locator.close()
         await strategy.close()
 
     runtime.on_stop(close)
-    await runtime.run()
+    await runtime.run(ready=start_scheduler)
 
 
 if __name__ == "__main__":

@@ -155,3 +155,16 @@ async def test_repository_keeps_destination_and_text_encrypted(mongo_db: AsyncDa
     assert raw["to_hash"] == CIPHER.lookup_hash(to)
     assert repo.text_of(raw) == text
     assert (await repo.open(ACTION)).attempts["k1"].to == to
+
+
+async def test_whatsapp_template_parameters_are_folded_to_what_the_cloud_api_takes(
+    http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    whatsapp, to = _whatsapp(http, sandbox_url), _number()
+    message = OutboundMessage(to, "text", "Lembrete Formal", ("Rua A, 1\nSão Paulo", "x     y"), "key-2", "es")
+    await whatsapp.send(message)
+    [entry] = (await http.get(f"{sandbox_url}/sandbox/inbox", params={"to": to})).json()["messages"]
+    template = entry["payload"]["template"]
+    assert template["name"] == "cordial_lembrete_formal"
+    assert template["language"] == {"code": "es"}
+    assert [p["text"] for p in template["components"][0]["parameters"]] == ["Rua A, 1 São Paulo", "x y"]

@@ -8,7 +8,17 @@ import pytest
 from jinja2.exceptions import SecurityError
 
 from cordial_core.errors import InvalidArgument
-from cordial_messaging.domain.catalogue import DEFAULT_BODIES, StoredTemplate, check, defaults, render_stored
+from cordial_messaging.domain.catalogue import (
+    CHANNELS,
+    DEFAULT_BODIES,
+    LOCALES,
+    StoredTemplate,
+    check,
+    default_for,
+    defaults,
+    render_stored,
+    variables_in_order,
+)
 
 BR_OK = (
     "{{ creditor }} lembra: {{ amount }} em aberto, detalhes em {{ portal_link }}. "
@@ -111,3 +121,20 @@ def test_defaults_name_the_creditor_amount_breakdown_and_portal() -> None:
     for body in DEFAULT_BODIES.values():
         for variable in ("creditor", "amount", "breakdown_link", "portal_link"):
             assert "{{ " + variable + " }}" in body
+
+
+def test_variables_come_in_the_order_they_first_appear() -> None:
+    body = "{{ amount }} {{ creditor }} {{ amount }} {% if portal_link %}{{ portal_link }}{% endif %}"
+    assert variables_in_order(body) == ["amount", "creditor", "portal_link"]
+
+
+def test_there_is_a_default_for_every_channel_and_locale_and_pt_br_for_others() -> None:
+    made = defaults("t1")
+    assert {(t.channel, t.locale) for t in made} == {(c, loc) for c in CHANNELS for loc in LOCALES}
+    assert default_for("t1", "sms", "fr").locale == "pt-BR"
+    assert default_for("t1", "sms", "en").jurisdiction == "US"
+
+
+def test_the_debtors_name_is_not_a_variable_the_platform_provides() -> None:
+    error = _refusal(_template(BR_OK + " {{ debtor_first_name }}"))
+    assert "debtor_first_name" in str(error)

@@ -13,6 +13,9 @@ from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_messaging.domain.audit import AuditEntry
+from cordial_messaging.domain.catalogue import StoredTemplate
+from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import (
     ActionToSend,
     Attempt,
@@ -55,6 +58,7 @@ class FakeMessages:
         self.fields: dict[tuple[str, str], dict[str, object]] = {}
         self.events: list[Event] = []
         self.provider_ids: set[tuple[str, str]] = set()
+        self.due_at: dict[tuple[str, str], tuple[datetime, ActionToSend]] = {}
 
     async def open(self, action: ActionToSend) -> MessageRecord:
         key = (action.tenant, action.action_id)
@@ -87,6 +91,72 @@ class FakeMessages:
 
     async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]:
         return {pid for pid in provider_ids if (provider, pid) in self.provider_ids}
+
+    async def defer(self, action: ActionToSend, due_at: datetime) -> None:
+        key = (action.tenant, action.action_id)
+        if self.state.get(key) == "pending":
+            self.due_at[key] = (due_at, action)
+
+    async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:
+        taken = []
+        for key, (at, action) in sorted(self.due_at.items(), key=lambda item: item[1][0]):
+            if at <= now and self.state[key] == "pending" and len(taken) < limit:
+                self.due_at[key] = (lease_until, action)
+                taken.append(action)
+        return taken
+
+
+class FakeTemplates:
+    """Saved templates by tenant and key, newest version last."""
+
+    def __init__(self, *templates: StoredTemplate) -> None:
+        self.saved = list(templates)
+
+    async def save(self, template: StoredTemplate) -> StoredTemplate:
+        self.saved.append(template)
+        return template
+
+    async def latest(self, tenant: str, name: str, channel: str, locale: str, tone: str = "") -> StoredTemplate | None:
+        found = [
+            t
+            for t in self.saved
+            if (t.tenant, t.name, t.channel, t.locale) == (tenant, name, channel, locale) and tone in ("", t.tone)
+        ]
+        return max(found, key=lambda t: t.version) if found else None
+
+    async def list(self, tenant: str, all_versions: bool) -> list[StoredTemplate]:
+        return [t for t in self.saved if t.tenant == tenant]
+
+
+class FakeCreditors:
+    def __init__(self, creditors: dict[str, Creditor]) -> None:
+        self.creditors = creditors
+
+    async def get(self, tenant: str) -> Creditor | None:
+        return self.creditors.get(tenant)
+
+    async def put(self, tenant: str, creditor: Creditor) -> Creditor:
+        self.creditors[tenant] = creditor
+        return creditor
+
+
+class FakeAudit:
+    def __init__(self) -> None:
+        self.entries: dict[str, AuditEntry] = {}
+
+    async def append(self, entry: AuditEntry) -> None:
+        self.entries.setdefault(entry.id, entry)
+
+    async def entries_of(self) -> list[AuditEntry]:
+        return list(self.entries.values())
+
+
+LOJA = Creditor("Loja X", "Rua das Flores 10, São Paulo SP", "12.345.678/0001-95")
+
+
+def composer(*templates: StoredTemplate, creditor: Creditor | None = LOJA) -> Composer:
+    creditors = {"t1": creditor} if creditor else {}
+    return Composer(FakeTemplates(*templates), FakeCreditors(creditors), "https://portal.example/p/")
 
 
 class FakePlan:
@@ -162,7 +232,7 @@ def make(
         plan,
         channels,  # type: ignore[arg-type]
         ControllableClock(NOW),
-        "https://portal.example/p/",
+        composer(),
         retry_waits=(0.5, 2.0),
         sleep=fake_sleep,
         policy=policy,
@@ -178,7 +248,14 @@ async def test_sends_once_on_the_first_recipient() -> None:
     [sent] = whatsapp.sent
     assert sent.to == "+5511987654321"
     assert sent.template == "reminder"
-    assert sent.parameters == ("Loja X", "R$ 1.500,00", "https://portal.example/p/d1")
+    assert sent.parameters == (
+        "Loja X",
+        "R$ 1.500,00",
+        "https://portal.example/p/d1/breakdown",
+        "https://portal.example/p/d1",
+        LOJA.address,
+        LOJA.document,
+    )
     assert "Loja X" in sent.text
     assert "R$ 1.500,00" in sent.text
     assert "https://portal.example/p/d1" in sent.text
@@ -394,7 +471,7 @@ async def test_a_point_opted_out_by_reply_is_skipped_for_the_next_one() -> None:
         plan,
         {WHATSAPP: whatsapp, SMS: sms},  # type: ignore[dict-item]
         ControllableClock(NOW),
-        "https://portal.example/p/",
+        composer(),
         opt_outs=FakeOptOuts({("t1", "cp-phone", WHATSAPP)}),
     )
     await dispatcher.handle(ACTION)
@@ -458,25 +535,164 @@ async def test_a_denial_after_a_real_failure_is_a_failure_naming_both() -> None:
     assert "quiet_hours" in reason
 
 
-async def test_sends_are_paced_per_recipient_and_provider() -> None:
-    clock = ControllableClock(NOW)
-    slept: list[float] = []
-
+def paced(clock: ControllableClock, channel: FakeChannel, messages: FakeMessages, plan: FakePlan) -> Dispatcher:
     async def sleep(seconds: float) -> None:
-        slept.append(seconds)
         clock.advance(timedelta(seconds=seconds))
 
-    whatsapp = FakeChannel("whatsapp")
-    dispatcher = Dispatcher(
-        FakeMessages(),
-        FakePlan([PHONE]),
-        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+    return Dispatcher(
+        messages,
+        plan,
+        {WHATSAPP: channel},  # type: ignore[dict-item]
         clock,
-        "https://portal.example/p/",
+        composer(),
         sleep=sleep,
         throttle=Throttle({"whatsapp": Pace(rate=80, burst=80, per_recipient_seconds=6)}),
     )
-    await dispatcher.handle(ACTION)
-    await dispatcher.handle(replace(ACTION, action_id="a2"))
+
+
+class PerDebtorPlan(FakePlan):
+    """Each debtor's own number."""
+
+    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
+        return [Recipient(f"cp-{debtor_id}", WHATSAPP, f"+55119000000{debtor_id[-2:]}")]
+
+
+async def test_a_recipient_within_the_spacing_is_deferred_not_waited_for() -> None:
+    clock, whatsapp, messages = ControllableClock(NOW), FakeChannel("whatsapp"), FakeMessages()
+    dispatcher = paced(clock, whatsapp, messages, PerDebtorPlan([]))
+    await dispatcher.handle(replace(ACTION, debtor_id="p01"))
+    await dispatcher.handle(replace(ACTION, action_id="a2", debtor_id="p01"))  # the same person again
+    await dispatcher.handle(replace(ACTION, action_id="a3", debtor_id="p02"))  # someone else: not held up
+    assert [m.to for m in whatsapp.sent] == ["+5511900000001", "+5511900000002"]
+    assert messages.state[("t1", "a2")] == "pending"
+    assert messages.due_at[("t1", "a2")][0] == NOW + timedelta(seconds=6)
+    assert await dispatcher.run_due() == 0  # not due yet
+    clock.advance(timedelta(seconds=6))
+    assert await dispatcher.run_due() == 1
+    assert [m.to for m in whatsapp.sent][-1] == "+5511900000001"
+    assert messages.state[("t1", "a2")] == "sent"
+    await dispatcher.run_due()
+    await dispatcher.handle(replace(ACTION, action_id="a2", debtor_id="p01"))  # a duplicate event later
+    assert len(whatsapp.sent) == 3
+
+
+async def test_a_deferred_action_whose_event_comes_again_is_sent_once() -> None:
+    clock, whatsapp, messages = ControllableClock(NOW), FakeChannel("whatsapp"), FakeMessages()
+    dispatcher = paced(clock, whatsapp, messages, PerDebtorPlan([]))
+    await dispatcher.handle(replace(ACTION, debtor_id="p01"))
+    await dispatcher.handle(replace(ACTION, action_id="a2", debtor_id="p01"))
+    clock.advance(timedelta(seconds=7))
+    await dispatcher.handle(replace(ACTION, action_id="a2", debtor_id="p01"))  # redelivered: sends it now
+    await dispatcher.run_due()  # the scheduler finds it sent
     assert len(whatsapp.sent) == 2
-    assert slept == [6.0]  # the same person: the second message waits out the spacing
+
+
+async def test_the_sent_message_is_in_the_audit_trail() -> None:
+    whatsapp, messages, audit = FakeChannel("whatsapp"), FakeMessages(), FakeAudit()
+    dispatcher = Dispatcher(
+        messages,
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},
+        ControllableClock(NOW),
+        composer(),
+        audit=audit,  # type: ignore[dict-item]
+    )
+    await dispatcher.handle(ACTION)
+    [entry] = audit.entries.values()
+    assert (entry.kind, entry.message_id, entry.debt_id, entry.to) == ("sent", "a1", "d1", PHONE.address)
+    assert (entry.provider, entry.provider_message_id) == ("whatsapp", "whatsapp-msg-1")
+    assert entry.text == whatsapp.sent[0].text
+    assert entry.contact_point_id == "cp-phone"
+    assert entry.template == "reminder"
+
+
+def _saved(tenant: str, body: str, **overrides: object) -> StoredTemplate:
+    fields: dict[str, object] = {
+        "tenant": tenant,
+        "name": "reminder",
+        "channel": "whatsapp",
+        "locale": "pt-BR",
+        "tone": "friendly",
+        "jurisdiction": "BR",
+        "body": body,
+        "version": 2,
+    }
+    fields.update(overrides)
+    return StoredTemplate(**fields)  # type: ignore[arg-type]
+
+
+BODY = "{{ creditor }} ({{ creditor_address }}, {{ creditor_document }}): {{ amount }}, {{ portal_link }}"
+
+
+async def test_the_tenants_stored_template_is_used_with_the_actions_tone_and_locale() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    stored = (
+        _saved("t1", "amigável " + BODY),
+        _saved("t1", "formal " + BODY, tone="formal"),
+        _saved("t1", "formal en " + BODY, tone="formal", locale="en"),
+    )
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},
+        ControllableClock(NOW),
+        composer(*stored),  # type: ignore[dict-item]
+    )
+    await dispatcher.handle(replace(ACTION, tone="formal", locale="pt-BR"))
+    assert whatsapp.sent[-1].text.startswith("formal Loja X (Rua das Flores")
+    assert whatsapp.sent[-1].locale == "pt-BR"
+    await dispatcher.handle(replace(ACTION, action_id="a2", tone="gentle"))  # strategy's gentle tone reads as friendly
+    assert whatsapp.sent[-1].text.startswith("amigável ")
+    await dispatcher.handle(replace(ACTION, action_id="a3", tone="formal", locale="en"))
+    assert whatsapp.sent[-1].text.startswith("formal en Loja X")
+    assert whatsapp.sent[-1].locale == "en"
+
+
+async def test_strategys_neutral_tone_picks_a_reminder_template_else_the_newest() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    stored = (_saved("t1", "lembrete " + BODY, tone="reminder"), _saved("t1", "formal " + BODY, tone="formal"))
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},
+        ControllableClock(NOW),
+        composer(*stored),  # type: ignore[dict-item]
+    )
+    await dispatcher.handle(replace(ACTION, tone="neutral"))
+    assert whatsapp.sent[-1].text.startswith("lembrete ")
+    await dispatcher.handle(replace(ACTION, action_id="a2", tone="gentle"))  # no friendly template: any tone
+    assert whatsapp.sent[-1].text.startswith(("lembrete ", "formal "))
+
+
+async def test_the_agency_template_then_the_built_in_default_are_the_fallbacks() -> None:
+    whatsapp, sms = FakeChannel("whatsapp"), FakeChannel("sms")
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp, SMS: sms},  # type: ignore[dict-item]
+        ControllableClock(NOW),
+        composer(_saved("_agency", "agência " + BODY)),
+    )
+    await dispatcher.handle(ACTION)
+    assert whatsapp.sent[-1].text.startswith("agência Loja X")
+    await dispatcher.handle(replace(ACTION, action_id="a2", locale="es"))  # the agency has no es: built-in
+    assert whatsapp.sent[-1].text.startswith("Hola. Loja X le informa")
+    assert whatsapp.sent[-1].locale == "es"
+
+
+async def test_a_creditor_without_address_or_document_is_not_sent_a_brazilian_template() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    messages = FakeMessages()
+    dispatcher = Dispatcher(
+        messages,
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+        ControllableClock(NOW),
+        composer(creditor=None),
+    )
+    await dispatcher.handle(ACTION)
+    assert whatsapp.sent == []
+    assert messages.state[("t1", "a1")] == "failed"
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert "creditor_address" in reason
+    assert "creditor_document" in reason

@@ -8,6 +8,7 @@ from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
+from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.dispatch import OutboundMessage, UncertainSend
 from cordial_messaging.domain.inbound import Inbound, Reply, SentMessage, opt_out_key
 
@@ -133,3 +134,29 @@ async def test_a_reply_from_an_unknown_sender_matches_nothing() -> None:
     )
     assert not outcome.matched
     assert store.events == []
+
+
+class FakeAudit:
+    def __init__(self) -> None:
+        self.entries: dict[str, AuditEntry] = {}
+
+    async def append(self, entry: AuditEntry) -> None:
+        self.entries.setdefault(entry.id, entry)
+
+    async def entries_of(self, tenant: str, debt_id: str, debtor_id: str) -> list[AuditEntry]:
+        return list(self.entries.values())
+
+
+async def test_each_delivery_state_is_in_the_audit_trail_once() -> None:
+    audit = FakeAudit()
+    clock = ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC))
+    inbound = Inbound(FakeStore(), {}, clock, audit)  # type: ignore[arg-type]
+    delivered, read = messages_pb2.DELIVERY_STATE_DELIVERED, messages_pb2.DELIVERY_STATE_READ
+    for state in (delivered, delivered, read):
+        await inbound.receipt("t1", "whatsapp-cloud", "wamid.1", state, "")
+    await inbound.receipt("t2", "whatsapp-cloud", "wamid.1", read, "")  # another tenant's: no message
+    entries = sorted(audit.entries.values(), key=lambda e: e.delivery_state)
+    assert [(e.kind, e.delivery_state) for e in entries] == [("delivery", delivered), ("delivery", read)]
+    assert {(e.message_id, e.to, e.provider_message_id, e.contact_point_id) for e in entries} == {
+        ("m1", SENT.to, "wamid.1", "cp1")
+    }

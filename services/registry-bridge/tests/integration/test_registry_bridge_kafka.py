@@ -1,4 +1,4 @@
-"""Registry-bridge on real Kafka, FerretDB and the sandbox bureau: notice, wait, inscribe once, remove."""
+"""Registry-bridge on real Kafka, FerretDB and the sandbox: bureau, protest registry and court over real HTTP."""
 
 from __future__ import annotations
 
@@ -18,21 +18,28 @@ from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import debts_pb2, registry_pb2
+from cordial.registry_bridge.v1 import registry_bridge_service_pb2 as bridge_pb
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
+from cordial_core.context import bound
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import MongoProcessedEvents, TenantCollection
 from cordial_registry_bridge.adapters.bureau import HttpBureau
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
+from cordial_registry_bridge.adapters.court import HttpCourt
+from cordial_registry_bridge.adapters.protest import HttpProtestRegistry
 from cordial_registry_bridge.api.events import handlers
+from cordial_registry_bridge.api.grpc import RegistryBridgeServicer
 from cordial_registry_bridge.domain.bridge import RegistryBridge
 from cordial_sandbox.app import create_app
 from cordial_stack.infra import Infra
 
 TOKEN = "bureau-token"
 T0 = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
+# The sandbox reads the test's clock, so the registry's notice period runs on simulated time.
+_SANDBOX_CLOCK: dict[str, Callable[[], datetime]] = {"now": lambda: T0}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +48,9 @@ def bureau_url() -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(TOKEN), log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(TOKEN, clock=lambda: _SANDBOX_CLOCK["now"]()), log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -78,9 +87,16 @@ async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url:
     topic = f"registry-{new_id()[:10]}"
     await ensure_topics(infra.kafka_bootstrap_servers, {topic: 3, topic + DEAD_LETTER_SUFFIX: 1})
     clock = ControllableClock(T0)
+    _SANDBOX_CLOCK["now"] = clock.now
     cases = BureauCaseRepository(TenantCollection(mongo_db["bureau_cases"]), clock)
     http = httpx.AsyncClient(timeout=5)
-    bridge = RegistryBridge(cases, HttpBureau(http, bureau_url, TOKEN), clock)
+    bridge = RegistryBridge(
+        cases,
+        HttpBureau(http, bureau_url, TOKEN),
+        clock,
+        registry=HttpProtestRegistry(http, bureau_url, TOKEN),
+        court=HttpCourt(http, bureau_url, TOKEN),
+    )
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
@@ -107,9 +123,10 @@ async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url:
         await http.aclose()
 
 
-def _request(kind: int) -> registry_pb2.EscalationRequested:
+def _request(kind: int, debt_id: str = "d1", due_date: str = "") -> registry_pb2.EscalationRequested:
     return registry_pb2.EscalationRequested(
-        debt_id="d1",
+        debt_id=debt_id,
+        due_date=due_date,
         debtor_id="p1",
         kind=kind,  # type: ignore[arg-type]
         balance=Money(12_345, "BRL").to_proto(),
@@ -162,3 +179,79 @@ async def test_notice_then_wait_then_one_inscription_then_removal_on_settlement(
     assert doc is not None
     types = sorted(e["type"] for e in doc["_outbox"].values())
     assert types == ["bureau.inscribed", "bureau.notice_confirmed", "bureau.removed"]
+
+
+def _state_is(rig: Rig, debt_id: str, check: Callable[[Any], bool]) -> Callable[[], Awaitable[bool]]:
+    async def done() -> bool:
+        case = await rig.cases.get("t1", debt_id)
+        return case is not None and check(case)
+
+    return done
+
+
+async def test_recall_removes_the_inscription_and_cancels_the_protest(
+    rig: Rig, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url: str
+) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE, "d2"))
+    await _until(_state_is(rig, "d2", lambda c: c.state.value == "notice_confirmed"), "the notice")
+    rig.clock.advance(timedelta(days=10))
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION, "d2"))
+    await _until(_state_is(rig, "d2", lambda c: c.state.value == "inscribed"), "the inscription")
+
+    # Protest: presented (the registry notifies the debtor); too early to protest; protested after the period.
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
+    await _until(_state_is(rig, "d2", lambda c: c.protest.state == "notice_sent"), "the protest notice")
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
+    await asyncio.sleep(1)
+    assert (await rig.cases.get("t1", "d2")).protest.state == "notice_sent"  # type: ignore[union-attr]
+    rig.clock.advance(timedelta(days=3))
+    await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
+    await _until(_state_is(rig, "d2", lambda c: c.protest.state == "protested"), "the protest")
+    case = await rig.cases.get("t1", "d2")
+    assert case is not None
+    title = await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)
+    assert title.json()["situacao"] == "protestado"
+    with bound("t1", None):
+        answer = await RegistryBridgeServicer(rig.cases).GetCase(bridge_pb.GetCaseRequest(debt_id="d2"), None)  # type: ignore[arg-type]
+    assert answer.case.reason == "inscribed: inscribed at the bureau; protest protested: protested"
+
+    # The client recalls the debt: the inscription is removed and the protest cancelled, as on settlement.
+    await rig.publish("debt.recalled", debts_pb2.DebtRecalled(debt_id="d2", debtor_id="p1", reason="client"))
+    await _until(_state_is(rig, "d2", lambda c: c.state.value == "removed"), "the removal on recall")
+    inscription = await rig.http.get(f"{bureau_url}/bureau/v1/inscriptions/{case.inscription_id}", headers=auth)
+    assert inscription.json()["status"] == "removed"
+    title = await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)
+    assert title.json()["situacao"] == "cancelado"
+    doc = await mongo_db["bureau_cases"].find_one({"_id": "d2"})
+    assert doc is not None
+    types = sorted(e["type"] for e in doc["_outbox"].values())
+    assert types == [
+        "bureau.inscribed",
+        "bureau.notice_confirmed",
+        "bureau.removed",
+        "protest.cancelled",
+        "protest.notice_sent",
+        "protest.registered",
+    ]
+
+
+async def test_small_claims_filed_by_court_e_filing_never_when_time_barred(
+    rig: Rig, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url: str
+) -> None:
+    barred = _request(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "d3", due_date="2019-03-05")
+    await rig.publish("escalation.requested", barred)
+    await _until(_state_is(rig, "d3", lambda c: c.filing.refused == "time_barred"), "the refusal")
+    fresh = _request(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "d4", due_date="2023-06-01")
+    await rig.publish("escalation.requested", fresh)
+    await rig.publish("escalation.requested", fresh)
+    await _until(_state_is(rig, "d4", lambda c: bool(c.filing.case_number)), "the filing")
+
+    petitions = (await rig.http.get(f"{bureau_url}/sandbox/court/petitions")).json()["petitions"]
+    assert [p["debt_id"] for p in petitions if p["debt_id"] in ("d3", "d4")] == ["d4"]
+    case = await rig.cases.get("t1", "d4")
+    assert case is not None
+    assert [p["numero_processo"] for p in petitions if p["debt_id"] == "d4"] == [case.filing.case_number]
+    refused = await mongo_db["bureau_cases"].find_one({"_id": "d3"})
+    assert refused is not None
+    assert [e["type"] for e in refused["_outbox"].values()] == ["escalation.refused"]

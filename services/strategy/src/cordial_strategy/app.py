@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 
+import httpx
 from pydantic import Field
 
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
@@ -18,11 +19,13 @@ from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
+from cordial_strategy.adapters.enrichment import HttpPublicData
 from cordial_strategy.adapters.negotiation import AgreementsNegotiationPolicies
 from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
 from cordial_strategy.domain.book import StrategyBook
+from cordial_strategy.domain.enrichment import Enricher
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Ruler
 
@@ -42,6 +45,9 @@ class StrategySettings(ServiceSettings):
     # Where agreements answers GetNegotiationPolicy: a strategy's offer sets are checked against it when saved
     # (empty: a strategy with offer sets cannot be saved).
     agreements_addr: str = Field(default="", validation_alias="AGREEMENTS_ADDR")
+    # The person-enrichment provider (People API); empty: profiles carry no public-data flags.
+    enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
+    enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
 
 
 async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Event) -> None:
@@ -66,7 +72,14 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     cases = CaseRepository(runtime.outbox_collection("cases"), runtime.clock)
     await cases.ensure_indexes()
-    guard = ContactGuard(DebtorRepository(runtime.outbox_collection("debtors")), runtime.clock)
+    debtors = DebtorRepository(runtime.outbox_collection("debtors"))
+    guard = ContactGuard(debtors, runtime.clock)
+    http = httpx.AsyncClient(timeout=10.0)
+    runtime.on_stop(http.aclose)
+    enricher = None
+    if settings.enrichment_url:
+        provider = HttpPublicData(http, settings.enrichment_url, settings.enrichment_token)
+        enricher = Enricher(debtors, provider, runtime.cipher.decrypt, runtime.clock)
     store = StrategyRepository(TenantCollection(runtime.db["strategies"]), TenantCollection(runtime.db["activations"]))
     templates = frozenset(t.strip() for t in settings.known_templates.split(",") if t.strip())
     policies = (
@@ -74,7 +87,7 @@ async def main() -> None:
     )
     book = StrategyBook(store, runtime.clock, templates, policies)
     ruler = Ruler(cases, guard, runtime.clock, book=book)
-    runtime.consume(TOPICS, handlers(ruler, guard))
+    runtime.consume(TOPICS, handlers(ruler, guard, enricher))
     runtime.add_grpc(
         lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler, book), server),
         "cordial.strategy.v1.StrategyService",

@@ -135,3 +135,43 @@ def test_the_strategys_conditions_come_before_any_escalation_step(
     assert found[1].rule == ("allowed" if rule == "escalation_conditions" else rule)
     if not found[1].allowed:
         assert found[1].reason  # readable: recorded with the decision
+
+
+def test_protest_then_small_claims_follow_the_inscription_and_the_law() -> None:
+    t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    path = ("prior_notice", "bureau_inscription", "protest", "small_claims")
+    debt = DebtStanding(date(2023, 6, 1), 10_000, 60, notice_confirmed_at=t0)
+    asked = EscalationProgress(started_at=t0, notice_requested=True, inscription_requested=True)
+
+    def at(progress: EscalationProgress, standing: DebtStanding, now: datetime) -> tuple[str, EscalationVerdict] | None:
+        return next_escalation(path, progress, standing, now, conditions=OPTED_IN)
+
+    assert at(asked, debt, t0 + timedelta(days=30)) is None  # not inscribed yet: the ask awaits its answer
+    inscribed = replace(asked, inscribed=True)
+    assert _allowed(at(inscribed, debt, t0 + timedelta(days=30))) == "protest_presentation"
+    presented = replace(inscribed, protest_presented=True)
+    held = at(presented, debt, t0 + timedelta(days=30))  # no registry notice yet: held, saying why
+    assert held is not None
+    assert (held[0], held[1].allowed, held[1].rule) == ("protest", False, "protest_notice")
+    noticed = replace(debt, protest_notice_at=t0 + timedelta(days=30))
+    edge = t0 + timedelta(days=33)
+    early = at(presented, noticed, edge - timedelta(seconds=1))  # the notice period runs
+    assert early is not None
+    assert (early[0], early[1].allowed, early[1].not_before) == ("protest", False, edge)
+    assert _allowed(at(presented, noticed, edge)) == "protest"
+    asked_protest = replace(presented, protest_requested_at=edge)
+    assert at(asked_protest, noticed, edge + timedelta(hours=23)) is None  # asked: waits for the registry
+    assert _allowed(at(asked_protest, noticed, edge + timedelta(days=1))) == "protest"  # the registry found it early
+    protested = replace(asked_protest, protested=True)
+    assert _allowed(at(protested, noticed, edge)) == "small_claims"
+    barred = replace(noticed, due_date=date(2019, 3, 1))
+    refused = at(protested, barred, datetime(2024, 3, 1, tzinfo=UTC))  # time-barred: held with the reason
+    assert refused is not None
+    assert (refused[0], refused[1].allowed, refused[1].rule) == ("small_claims", False, "time_barred")
+    assert at(replace(protested, filing_requested=True), noticed, edge) is None
+    recalled = at(inscribed, replace(noticed, recalled=True), t0 + timedelta(days=30))
+    assert recalled is not None
+    assert (recalled[0], recalled[1].allowed, recalled[1].rule) == ("protest_presentation", False, "recalled")
+    not_opted = next_escalation(path, inscribed, debt, t0 + timedelta(days=30))  # the strategy's conditions first
+    assert not_opted is not None
+    assert (not_opted[0], not_opted[1].rule) == ("protest_presentation", "escalation_not_opted_in")

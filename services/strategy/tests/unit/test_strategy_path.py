@@ -195,6 +195,7 @@ async def test_the_ruler_runs_the_whole_path_on_its_schedule_each_step_once() ->
     ruler, _, cases, clock = await make()
     assert [p.step for p in requested(cases)] == ["hello"]
     assert requested(cases)[0].tone == "friendly"
+    assert requested(cases)[0].locale == "pt-BR"  # the client gave the country
     assert list(requested(cases)[0].installment_counts) == [3, 6]
     case = cases.cases[("t1", "d1")]
     assert case.next_due_at == T0 + 3 * DAY  # the durable schedule of the next step

@@ -468,3 +468,53 @@ async def test_escalation_conditions_hold_the_step_and_the_decision_says_why() -
     _, record = await ruler.explain("t1", notice)
     assert (record.state, record.decision.allowed) == ("requested", True)
     assert [d.rule for d in record.history][-2:] == ["escalation_min_days_past_due", "allowed"]
+
+
+async def _escalated_to_inscription(ruler: Ruler, cases: FakeCases, clock: ControllableClock, due: str) -> None:
+    await ruler.debt_placed("t1", "d1", "p1", "Loja", BALANCE, SP, due_date=due)
+    await ruler.contact_verified("t1", "d1", "p1")
+    cases.cases[("t1", "d1")].escalation.path = ("prior_notice", "bureau_inscription", "protest", "small_claims")
+    cases.cases[("t1", "d1")].escalation.conditions = EscalationConditions(client_opted_in=True)
+    clock.advance(timedelta(days=15))
+    await ruler.reevaluate("t1", "d1")
+    confirmed_at = clock.now()
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "notice_confirmed_at", confirmed_at))
+    clock.advance(timedelta(days=10))
+    await ruler.reevaluate("t1", "d1")
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "inscribed", True))
+
+
+async def test_protest_and_small_claims_are_requested_in_order_with_the_due_date() -> None:
+    ruler, cases, clock = make()
+    due = (clock.now() - timedelta(days=40)).date().isoformat()
+    await _escalated_to_inscription(ruler, cases, clock, due)
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE", "ESCALATION_KIND_INSCRIPTION", "ESCALATION_KIND_PROTEST"]
+    noticed_at = clock.now()
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protest_notice_at", noticed_at))
+    clock.advance(timedelta(days=3))
+    await ruler.reevaluate("t1", "d1")
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases)[3:] == ["ESCALATION_KIND_PROTEST"]  # the protest itself, once
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protested", True))
+    assert _kinds(cases)[4:] == ["ESCALATION_KIND_SMALL_CLAIMS"]
+    requests = [unpack_payload(e.envelope) for e in cases.events if e.type == "escalation.requested"]
+    assert all(r.due_date == due for r in requests)  # type: ignore[attr-defined]
+    protest_ids = {r.request_id for r in requests if r.kind == registry_pb2.ESCALATION_KIND_PROTEST}  # type: ignore[attr-defined]
+    assert len(protest_ids) == 2  # presentation and protest are two requests
+
+
+async def test_no_small_claims_on_a_time_barred_debt() -> None:
+    ruler, cases, clock = make()
+    due = (clock.now() - timedelta(days=5 * 366)).date().isoformat()
+    await _escalated_to_inscription(ruler, cases, clock, due)
+    noticed_at = clock.now()
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protest_notice_at", noticed_at))
+    clock.advance(timedelta(days=3))
+    await ruler.reevaluate("t1", "d1")
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protested", True))
+    clock.advance(timedelta(days=30))
+    await ruler.reevaluate("t1", "d1")
+    assert "ESCALATION_KIND_SMALL_CLAIMS" not in _kinds(cases)
+    filing = stable_id("t1", "d1", "escalation", str(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS))
+    _, record = await ruler.explain("t1", filing)  # held, and the decision says why
+    assert (record.state, record.decision.rule) == ("held", "time_barred")

@@ -9,7 +9,22 @@ from datetime import datetime
 
 from fastapi import FastAPI
 
-from cordial_sandbox import bureau, control, letters, lookup, pix, sms, smtp, voice, webhooks, whatsapp
+from cordial_sandbox import (
+    boletos,
+    bureau,
+    control,
+    court,
+    enrichment,
+    letters,
+    lookup,
+    pix,
+    protest,
+    sms,
+    smtp,
+    voice,
+    webhooks,
+    whatsapp,
+)
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
 
@@ -21,7 +36,11 @@ PROVIDERS: tuple[Provider, ...] = (
     letters.PROVIDER,
     lookup.PROVIDER,
     pix.PROVIDER,
+    boletos.PROVIDER,
     bureau.PROVIDER,
+    protest.PROVIDER,
+    court.PROVIDER,
+    enrichment.PROVIDER,
 )
 
 

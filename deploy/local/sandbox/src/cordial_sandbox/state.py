@@ -98,6 +98,19 @@ class SandboxState:
     bureau_notices: dict[str, dict[str, object]] = field(default_factory=dict)
     bureau_inscriptions: dict[str, dict[str, object]] = field(default_factory=dict)
     bureau_lock: threading.Lock = field(default_factory=threading.Lock)
+    # The protest registry's titles by the presenter's number, and its notice period in days.
+    protest_titles: dict[str, dict[str, object]] = field(default_factory=dict)
+    protest_period_days: int = 3
+    protest_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Court e-filing: petitions by the filer's id.
+    court_petitions: dict[str, dict[str, object]] = field(default_factory=dict)
+    court_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Enrichment: records tests set per document (else derived from it) and queries per document.
+    enrichment_people: dict[str, Any] = field(default_factory=dict)
+    enrichment_queries: dict[str, int] = field(default_factory=dict)
+    # Registered boletos by numeroTituloCliente (BB's API Cobranças), and their lock.
+    boletos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    boleto_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
@@ -119,8 +132,17 @@ class SandboxState:
         with self.bureau_lock:
             self.bureau_notices.clear()
             self.bureau_inscriptions.clear()
+        with self.protest_lock:
+            self.protest_titles.clear()
+            self.protest_period_days = 3
+        with self.court_lock:
+            self.court_petitions.clear()
+        self.enrichment_people.clear()
+        self.enrichment_queries.clear()
         self.letters.clear()
         self.letters_by_key.clear()
+        with self.boleto_lock:
+            self.boletos.clear()
         self.lookups.clear()
 
 

@@ -3,7 +3,10 @@
 ``POST /{version}/{phone_number_id}/messages`` (e.g. ``/v21.0/123/messages``) with
 ``Authorization: Bearer <token>`` and a JSON body ``{messaging_product: "whatsapp",
 recipient_type: "individual", to, type: "text"|"template", text: {body} |
-template: {name, language: {code}, components}}``. Errors use the Graph shape
+template: {name, language: {code}, components}}``; a template's name is lowercase
+``[a-z0-9_]``, its language a code such as ``pt_BR``, and each component ``{type: header|body|
+button, parameters: [{type: text, text} | {type: currency|date_time|image|..., <type>: {...}}]}``,
+a text parameter free of newlines, tabs and runs of more than four spaces. Errors use the Graph shape
 ``{"error": {message, type, code, error_data?, fbtrace_id}}``: 401/190 for a bad
 token, 400/100 "Invalid parameter" (``error_data.details`` names the field) for a
 bad body. Success is 200 ``{messaging_product, contacts: [{input, wa_id}],
@@ -38,6 +41,12 @@ CHANNEL = "whatsapp"
 MAX_TEXT = 4096
 _VERSION = re.compile(r"^v\d+\.\d+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]+$")
+# The template-message shape: https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9_]{1,512}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+_COMPONENT_TYPES = frozenset({"header", "body", "button"})
+_PARAMETER_TYPES = frozenset({"text", "currency", "date_time", "image", "document", "video", "payload"})
+_BAD_PARAMETER_TEXT = re.compile(r"[\n\t]| {5,}")
 _FAULTS = {429: (130429, "Rate limit hit"), 503: (2, "Service temporarily unavailable")}
 
 
@@ -75,17 +84,62 @@ def _nonempty_str(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _check_parameter(where: str, parameter: object) -> str | None:
+    """Return why one component parameter is invalid, or ``None``: text parameters as the Cloud API takes them."""
+    if not isinstance(parameter, dict):
+        return f"{where} must be an object"
+    kind = parameter.get("type")
+    if kind not in _PARAMETER_TYPES:
+        return f"{where}.type must be one of: {', '.join(sorted(_PARAMETER_TYPES))}"
+    if kind != "text":
+        return None if isinstance(parameter.get(kind), dict) else f"{where}.{kind} is required"
+    text = parameter.get("text")
+    if not _nonempty_str(text):
+        return f"{where}.text is required when type is text"
+    assert isinstance(text, str)
+    if _BAD_PARAMETER_TEXT.search(text):
+        return f"{where}.text cannot have new-line/tab characters or more than 4 consecutive spaces"
+    return None
+
+
+def _check_component(where: str, component: object) -> str | None:
+    """Return why one template component is invalid, or ``None``."""
+    if not isinstance(component, dict):
+        return f"{where} must be an object"
+    if component.get("type") not in _COMPONENT_TYPES:
+        return f"{where}.type must be one of: {', '.join(sorted(_COMPONENT_TYPES))}"
+    parameters = component.get("parameters", [])
+    if not isinstance(parameters, list):
+        return f"{where}.parameters must be an array"
+    for i, parameter in enumerate(parameters):
+        problem = _check_parameter(f"{where}.parameters[{i}]", parameter)
+        if problem is not None:
+            return problem
+    return None
+
+
 def _check_template(template: object) -> str | None:
     """Return why a ``template`` object is invalid, or ``None``."""
     if not isinstance(template, dict):
         return "template is required and must be an object when type is template"
-    if not _nonempty_str(template.get("name")):
+    name = template.get("name")
+    if not _nonempty_str(name):
         return "template.name is required"
+    assert isinstance(name, str)
+    if not _TEMPLATE_NAME.match(name):
+        return "template.name must be lowercase letters, digits and underscores"
     language = template.get("language")
     if not isinstance(language, dict) or not _nonempty_str(language.get("code")):
         return "template.language.code is required"
-    if not isinstance(template.get("components", []), list):
+    if not _LANGUAGE.match(str(language["code"])):
+        return "template.language.code must be a language code such as en, pt_BR or es"
+    components = template.get("components", [])
+    if not isinstance(components, list):
         return "template.components must be an array"
+    for i, component in enumerate(components):
+        problem = _check_component(f"template.components[{i}]", component)
+        if problem is not None:
+            return problem
     return None
 
 

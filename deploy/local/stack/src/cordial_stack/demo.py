@@ -6,6 +6,9 @@ from datetime import date, timedelta
 
 import httpx
 
+# The creditor's address and CNPJ every message discloses (CDC art. 42-A), made up for the demo.
+CREDITOR = {"address": "Av. Paulista 1000, São Paulo SP, 01310-100", "document": "11.222.333/0001-81"}
+
 # CPFs with valid check digits, made up for the demo.
 _DEBTORS = [
     ("Maria Souza", "52998224725", "+55 11 91234-5678", "maria@example.com", 15_000),
@@ -18,7 +21,9 @@ def seed(gateway_url: str, admin_token: str, today: date) -> str:
     """Creates the client, places its debts and returns its API key."""
     with httpx.Client(base_url=gateway_url, timeout=10) as http:
         reply = http.post(
-            "/agency/v1/clients", json={"name": "Loja Exemplo"}, headers={"Authorization": f"Bearer {admin_token}"}
+            "/agency/v1/clients",
+            json={"name": "Loja Exemplo", "creditor": CREDITOR},
+            headers={"Authorization": f"Bearer {admin_token}"},
         )
         reply.raise_for_status()
         key = str(reply.json()["api_key"])

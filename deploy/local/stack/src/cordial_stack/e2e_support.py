@@ -12,6 +12,9 @@ from validate_docbr import CPF
 
 from cordial_stack.platform import Platform
 
+# What every collection message must disclose of the creditor (CDC art. 42-A); a made-up CNPJ.
+CREDITOR = {"address": "Rua das Flores 10, São Paulo SP, 01000-000", "document": "11.222.333/0001-81"}
+
 
 def eventually(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
     """Polls until probe() returns something truthy; fails naming what never happened."""
@@ -28,7 +31,12 @@ def eventually(probe: Callable[[], Any], what: str, timeout: float = 30.0) -> An
 def new_client(platform: Platform, name: str) -> httpx.Client:
     """An HTTP client authenticated as a newly created creditor client."""
     admin = {"Authorization": f"Bearer {platform.secrets['CORDIAL_ADMIN_TOKEN']}"}
-    reply = httpx.post(f"{platform.gateway_url}/agency/v1/clients", json={"name": name}, headers=admin, timeout=10)
+    reply = httpx.post(
+        f"{platform.gateway_url}/agency/v1/clients",
+        json={"name": name, "creditor": CREDITOR},
+        headers=admin,
+        timeout=10,
+    )
     assert reply.status_code == 201, reply.text
     key = reply.json()["api_key"]
     return httpx.Client(base_url=platform.gateway_url, headers={"Authorization": f"Bearer {key}"}, timeout=10)

@@ -142,6 +142,7 @@ def service_env(
             STRATEGY_ADDR=platform.services["strategy"].grpc_address,
             CORDIAL_ADMIN_TOKEN=platform.secrets["CORDIAL_ADMIN_TOKEN"],
             MESSAGING_ADDR=platform.services["messaging"].grpc_address,
+            CONTACT_LOCATOR_ADDR=platform.services["contact-locator"].grpc_address,
             WHATSAPP_APP_SECRET=platform.secrets["WHATSAPP_APP_SECRET"],
             WHATSAPP_VERIFY_TOKEN=platform.secrets["WHATSAPP_VERIFY_TOKEN"],
             # The sandbox's SMS gateway signs callbacks with its auth token, as Twilio does.
@@ -157,6 +158,15 @@ def service_env(
             PIX_PROVIDER_URL=f"{platform.sandbox_url}/pix/v2",
             PIX_PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
             PIX_KEY="cobranca@cordial.example",
+            BOLETO_PROVIDER_URL=f"{platform.sandbox_url}/cobrancas/v2",
+            BOLETO_PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+        )
+    if name == "contact-locator":
+        env.update(
+            # The sandbox's Lookup v2 takes the provider token as the Basic password, as Twilio takes the auth token.
+            LOOKUP_URL=platform.sandbox_url,
+            LOOKUP_ACCOUNT_SID="ACcordial",
+            LOOKUP_AUTH_TOKEN=platform.secrets["PROVIDER_TOKEN"],
         )
     if name == "messaging":
         env.update(
@@ -175,7 +185,13 @@ def service_env(
         # Offer sets in a strategy are checked against the client's negotiation policy when saved.
         env.update(AGREEMENTS_ADDR=platform.services["agreements"].grpc_address)
     if name == "registry-bridge":
-        env.update(BUREAU_URL=platform.sandbox_url, BUREAU_TOKEN=platform.secrets["PROVIDER_TOKEN"])
+        token = platform.secrets["PROVIDER_TOKEN"]
+        env.update(BUREAU_URL=platform.sandbox_url, BUREAU_TOKEN=token)
+        env.update(
+            PROTEST_URL=platform.sandbox_url, PROTEST_TOKEN=token, COURT_URL=platform.sandbox_url, COURT_TOKEN=token
+        )
+    if name in ("strategy", "contact-locator"):
+        env.update(ENRICHMENT_URL=platform.sandbox_url, ENRICHMENT_TOKEN=platform.secrets["PROVIDER_TOKEN"])
     return env
 
 

@@ -1,14 +1,20 @@
 """Agreements and the offers shown, in MongoDB; storage itself allows one live agreement per debt.
 
-A live agreement holds `live_slot` = tenant and debt id under a unique index; when it settles, breaks or
-is cancelled the slot becomes its own id, freeing the debt for a new agreement.
+Each debt of a live agreement is held by a slot document (`agreement_slots`, `_id` = tenant and debt id,
+unique by construction) claimed before the agreement is written; when the agreement settles, breaks or is
+cancelled its slots are released. A slot left behind by a crash (its agreement missing for a minute, or no
+longer live) is taken over by the next claim. FerretDB does not enforce unique indexes over arrays, hence
+one document per debt. A live agreement also keeps `live_slot` = tenant and its first debt's id under a
+unique index, as before.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState
 from cordial_agreements.domain.negotiation import Quote
@@ -40,12 +46,22 @@ def _link(doc: Document) -> PaymentLink:
     return PaymentLink(**{**doc, "due_date": date.fromisoformat(doc["due_date"])})
 
 
+# A slot whose agreement was never written is stale after this long (the claim and the write are one call).
+STALE_CLAIM = timedelta(minutes=1)
+
+
+def _by_debt(items: list[Document]) -> dict[str, int]:
+    """Debt ids are kept as values, not keys: an id may hold characters a field name cannot."""
+    return {item["debt_id"]: item["amount_minor"] for item in items}
+
+
 class AgreementRepository:
     """Stores and loads agreements of one tenant at a time, with optimistic versions."""
 
-    def __init__(self, collection: TenantCollection, clock: Clock) -> None:
+    def __init__(self, collection: TenantCollection, clock: Clock, slots: AsyncCollection[Document] | None = None):
         self.collection = collection
         self._clock = clock
+        self.slots = TenantCollection(slots if slots is not None else collection.raw.database["agreement_slots"])
 
     async def ensure_indexes(self) -> None:
         """The live slot is unique: a second live agreement over a debt cannot be written."""
@@ -54,12 +70,54 @@ class AgreementRepository:
         await self.collection.raw.create_index([("tenant", 1), ("state", 1)])
 
     async def add(self, agreement: Agreement, events: list[Event]) -> bool:
-        """Stores a new agreement; False when it exists, FailedPrecondition when its debt has a live one."""
-        if await self.collection.insert(agreement.tenant, self._to_doc(agreement), events, self._clock):
-            return True
+        """Stores a new agreement; False when it exists, FailedPrecondition when one of its debts has a live one."""
         if await self.get(agreement.tenant, agreement.id) is not None:
             return False
-        raise FailedPrecondition("debt already has a live agreement", field="debt_id")
+        claimed: list[str] = []
+        try:
+            for debt_id in agreement.debt_ids:
+                await self._claim(agreement, debt_id)
+                claimed.append(debt_id)
+            if await self.collection.insert(agreement.tenant, self._to_doc(agreement), events, self._clock):
+                return True
+            if await self.get(agreement.tenant, agreement.id) is not None:
+                return False
+            raise FailedPrecondition("debt already has a live agreement", field="debt_id")
+        except FailedPrecondition:
+            await self._release(agreement, claimed)
+            raise
+
+    async def _claim(self, agreement: Agreement, debt_id: str) -> None:
+        """Takes a debt's slot for the agreement, or FailedPrecondition naming the debt."""
+        tenant, slot = agreement.tenant, f"{agreement.tenant}:{debt_id}"
+        for _ in range(3):
+            now = self._clock.now()
+            if await self.slots.insert(tenant, {"_id": slot, "agreement_id": agreement.id, "claimed_at": now}):
+                return
+            holder = await self.slots.find_one(tenant, {"_id": slot})
+            if holder is None:
+                continue  # released meanwhile
+            if holder["agreement_id"] == agreement.id:
+                return
+            if not await self._stale(tenant, holder):
+                break
+            query = {"_id": slot, "agreement_id": holder["agreement_id"]}
+            if await self.slots.update(tenant, query, {"agreement_id": agreement.id, "claimed_at": now}):
+                return
+        raise FailedPrecondition(f"debt {debt_id} already has a live agreement", field="debt_id")
+
+    async def _stale(self, tenant: str, holder: Document) -> bool:
+        held_by = await self.get(tenant, holder["agreement_id"])
+        if held_by is not None:
+            return held_by.state not in LIVE
+        claimed_at = holder["claimed_at"]
+        return bool(claimed_at.replace(tzinfo=None) < (self._clock.now() - STALE_CLAIM).replace(tzinfo=None))
+
+    async def _release(self, agreement: Agreement, debt_ids: list[str] | tuple[str, ...]) -> None:
+        slots = [f"{agreement.tenant}:{d}" for d in debt_ids]
+        if slots:
+            query = {"tenant": agreement.tenant, "_id": {"$in": slots}, "agreement_id": agreement.id}
+            await self.slots.raw.delete_many(query)
 
     async def get(self, tenant: str, agreement_id: str) -> Agreement | None:
         """An agreement of this tenant, or None."""
@@ -92,6 +150,8 @@ class AgreementRepository:
         if not matched:
             raise FailedPrecondition("the agreement changed meanwhile; retry")
         agreement.version += 1
+        if agreement.state not in LIVE:
+            await self._release(agreement, agreement.debt_ids)
 
     def _to_doc(self, agreement: Agreement) -> Document:
         live = agreement.state in LIVE
@@ -110,6 +170,14 @@ class AgreementRepository:
             "currency": agreement.currency,
             "payments": dict(agreement.payments),
             "links": {str(k): _link_doc(v) for k, v in agreement.links.items()},
+            "shares": [{"debt_id": d, "amount_minor": a} for d, a in agreement.shares.items()],
+            "applied": [{"debt_id": d, "amount_minor": a} for d, a in agreement.applied.items()],
+            "splits": {
+                k: [{"debt_id": d, "amount_minor": a} for d, a in v.items()] for k, v in agreement.splits.items()
+            },
+            "cancel_reason": agreement.cancel_reason,
+            "valid_until": agreement.valid_until.isoformat() if agreement.valid_until else None,
+            "kind": agreement.kind,
             "created_at": self._clock.now(),
             "version": agreement.version,
         }
@@ -130,6 +198,12 @@ class AgreementRepository:
             currency=doc.get("currency", "BRL"),
             payments=dict(doc.get("payments", {})),
             links={int(k): _link(v) for k, v in doc.get("links", {}).items()},
+            shares=_by_debt(doc.get("shares", [])),
+            applied=_by_debt(doc.get("applied", [])),
+            splits={k: _by_debt(v) for k, v in doc.get("splits", {}).items()},
+            cancel_reason=doc.get("cancel_reason", ""),
+            valid_until=date.fromisoformat(doc["valid_until"]) if doc.get("valid_until") else None,
+            kind=doc.get("kind", ""),
             version=doc.get("version", 0),
         )
 
@@ -153,6 +227,9 @@ class QuoteRepository:
             "total_minor": offer.total_minor,
             "currency": offer.currency,
             "valid_until": offer.valid_until.isoformat(),
+            "debt_ids": list(quote.debts),
+            "shares": list(quote.shares),
+            "renegotiation": quote.renegotiation,
         }
         await self.collection.insert(tenant, doc)
 
@@ -169,7 +246,16 @@ class QuoteRepository:
             currency=doc["currency"],
             valid_until=date.fromisoformat(doc["valid_until"]),
         )
-        return Quote(doc["_id"], doc["debt_id"], doc["kind"], offer, doc["grace_days"])
+        return Quote(
+            doc["_id"],
+            doc["debt_id"],
+            doc["kind"],
+            offer,
+            doc["grace_days"],
+            tuple(doc.get("debt_ids", ())),
+            tuple(doc.get("shares", ())),
+            doc.get("renegotiation", False),
+        )
 
 
 class ChargeRepository:

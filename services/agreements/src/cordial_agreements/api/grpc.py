@@ -14,11 +14,12 @@ from cordial_agreements.api.wire import (
     negotiation_from_proto,
     negotiation_to_proto,
     quote_to_proto,
+    unapplied_to_proto,
 )
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown, IndexTable
 from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus, Payment
 from cordial_agreements.domain.ledger import Ledger, Placement
-from cordial_agreements.domain.negotiation import Negotiation
+from cordial_agreements.domain.negotiation import Negotiation, UnappliedPayment
 from cordial_core.context import tenant_var
 from cordial_core.errors import DomainError, InvalidArgument
 from cordial_core.money import Money
@@ -259,14 +260,14 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         self, request: pb.RecallDebtRequest, context: grpc.aio.ServicerContext
     ) -> pb.RecallDebtResponse:
         """The client takes a debt back."""
-        debt, changed = await self._ledger.recall(_tenant(), request.debt_id, request.reason)
+        debt, changed = await self._negotiation.recall(_tenant(), request.debt_id, request.reason)
         return pb.RecallDebtResponse(debt=await self._view(debt), changed=changed)
 
     async def WriteOffDebt(
         self, request: pb.WriteOffDebtRequest, context: grpc.aio.ServicerContext
     ) -> pb.WriteOffDebtResponse:
         """The agency stops collecting a debt."""
-        debt, changed = await self._ledger.write_off(_tenant(), request.debt_id, request.reason)
+        debt, changed = await self._negotiation.write_off(_tenant(), request.debt_id, request.reason)
         return pb.WriteOffDebtResponse(debt=await self._view(debt), changed=changed)
 
     async def _view(self, debt: Debt) -> pb.Debt:
@@ -276,15 +277,16 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     async def RecordPayment(
         self, request: pb.RecordPaymentRequest, context: grpc.aio.ServicerContext
     ) -> pb.RecordPaymentResponse:
-        """Records a payment, once per payment reference."""
-        debt, payment, created = await self._negotiation.record_payment(
-            _tenant(),
-            request.debt_id,
-            _money(request.amount, "amount"),
-            request.payment_reference,
-            request.source,
-            request.txid,
-        )
+        """Records a payment, once per payment reference; kept unapplied when asked and it cannot be applied."""
+        amount = _money(request.amount, "amount")
+        args = (_tenant(), request.debt_id, amount, request.payment_reference, request.source, request.txid)
+        if not request.keep_unapplied:
+            debt, payment, created = await self._negotiation.record_payment(*args)
+            return pb.RecordPaymentResponse(debt=await self._view(debt), payment_id=payment.id, created=created)
+        outcome = await self._negotiation.record_or_keep(*args)
+        if isinstance(outcome[0], UnappliedPayment):
+            return pb.RecordPaymentResponse(unapplied=unapplied_to_proto(outcome[0]), created=outcome[1])
+        debt, payment, created = outcome
         return pb.RecordPaymentResponse(debt=await self._view(debt), payment_id=payment.id, created=created)
 
     async def SetNegotiationPolicy(
@@ -306,7 +308,8 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         self, request: pb.ListOffersRequest, context: grpc.aio.ServicerContext
     ) -> pb.ListOffersResponse:
         """Today's menu for a debt."""
-        quotes = await self._negotiation.offers(_tenant(), request.debt_id, tuple(request.installment_counts))
+        counts, debt_ids = tuple(request.installment_counts), tuple(request.debt_ids)
+        quotes = await self._negotiation.offers(_tenant(), request.debt_id, counts, debt_ids)
         return pb.ListOffersResponse(offers=[quote_to_proto(q) for q in quotes])
 
     async def AcceptOffer(
@@ -328,3 +331,31 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     ) -> pb.CheckAgreementsResponse:
         """Breaks the calling tenant's agreements overdue past their grace days."""
         return pb.CheckAgreementsResponse(broken=await self._negotiation.check(_tenant()))
+
+    async def ProposeOffer(
+        self, request: pb.ProposeOfferRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ProposeOfferResponse:
+        """Proposes a shown offer as an agreement awaiting the debtor's acceptance."""
+        agreement, created = await self._negotiation.accept(_tenant(), request.debt_id, request.offer_id, propose=True)
+        return pb.ProposeOfferResponse(agreement=agreement_to_proto(agreement), created=created)
+
+    async def AcceptAgreement(
+        self, request: pb.AcceptAgreementRequest, context: grpc.aio.ServicerContext
+    ) -> pb.AcceptAgreementResponse:
+        """The debtor accepts a proposed agreement."""
+        agreement, changed = await self._negotiation.accept_agreement(_tenant(), request.agreement_id)
+        return pb.AcceptAgreementResponse(agreement=agreement_to_proto(agreement), changed=changed)
+
+    async def CancelAgreement(
+        self, request: pb.CancelAgreementRequest, context: grpc.aio.ServicerContext
+    ) -> pb.CancelAgreementResponse:
+        """Calls off a live agreement of the calling tenant."""
+        agreement, changed = await self._negotiation.cancel(_tenant(), request.agreement_id, request.reason)
+        return pb.CancelAgreementResponse(agreement=agreement_to_proto(agreement), changed=changed)
+
+    async def ListUnappliedPayments(
+        self, request: pb.ListUnappliedPaymentsRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListUnappliedPaymentsResponse:
+        """The calling tenant's payments kept unapplied, newest first."""
+        kept = await self._negotiation.unapplied(_tenant(), request.limit or 100)
+        return pb.ListUnappliedPaymentsResponse(payments=[unapplied_to_proto(p) for p in kept])

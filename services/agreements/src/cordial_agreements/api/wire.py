@@ -5,7 +5,7 @@ from __future__ import annotations
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import Agreement, AgreementState
-from cordial_agreements.domain.negotiation import Quote
+from cordial_agreements.domain.negotiation import Quote, UnappliedPayment
 from cordial_agreements.domain.offers import DiscountBand, Installment, NegotiationPolicy
 from cordial_agreements.domain.payment_links import PaymentLink
 
@@ -24,6 +24,8 @@ def negotiation_from_proto(message: pb.NegotiationPolicy) -> NegotiationPolicy:
         min_installment_minor=message.min_installment_minor,
         offer_validity_days=message.offer_validity_days,
         grace_days=message.grace_days,
+        max_renegotiations=message.max_renegotiations if message.HasField("max_renegotiations") else 1,
+        renegotiation_down_payment_bps=message.renegotiation_down_payment_bps,
     )
 
 
@@ -44,6 +46,8 @@ def negotiation_to_proto(policy: NegotiationPolicy) -> pb.NegotiationPolicy:
         min_installment_minor=policy.min_installment_minor,
         offer_validity_days=policy.offer_validity_days,
         grace_days=policy.grace_days,
+        max_renegotiations=policy.max_renegotiations,
+        renegotiation_down_payment_bps=policy.renegotiation_down_payment_bps,
     )
 
 
@@ -67,6 +71,7 @@ def quote_to_proto(quote: Quote) -> pb.Offer:
         lines=[pb.OfferLine(label=label, amount_minor=amount) for label, amount in offer.lines],
         total=types_pb2.Money(amount_minor=offer.total_minor, currency=offer.currency),
         valid_until=offer.valid_until.isoformat(),
+        debt_ids=list(quote.debts),
     )
 
 
@@ -89,7 +94,29 @@ def agreement_to_proto(agreement: Agreement) -> pb.Agreement:
         offer_id=agreement.offer_id,
         grace_days=agreement.grace_days,
         payment_links=[_link(link, currency) for _, link in sorted(agreement.links.items())],
+        shares=[
+            pb.DebtShare(debt_id=d, amount=money(amount), paid=money(agreement.applied.get(d, 0)))
+            for d, amount in agreement.shares.items()
+        ],
+        cancel_reason=agreement.cancel_reason,
+        valid_until=agreement.valid_until.isoformat() if agreement.valid_until else "",
     )
+
+
+def unapplied_to_proto(payment: UnappliedPayment) -> pb.UnappliedPayment:
+    """A payment kept unapplied, with the reason."""
+    message = pb.UnappliedPayment(
+        id=payment.id,
+        reference=payment.reference,
+        txid=payment.txid,
+        debt_id=payment.debt_id,
+        amount=payment.amount.to_proto(),
+        source=payment.source,
+        reason=payment.reason,
+        detail=payment.detail,
+    )
+    message.received_at.FromDatetime(payment.received_at)
+    return message
 
 
 def _link(link: PaymentLink, currency: str) -> pb.PaymentLink:

@@ -1,8 +1,13 @@
 """An agreement: one debtor, one client, one or more debts, paid by installments.
 
 States: proposed -> accepted -> active (down payment received) -> settled; broken when an installment
-is overdue past the policy's grace days; cancelled before it is active. A payment is allocated to the
-oldest unpaid installment first, then the next; what exceeds the whole agreement is a credit.
+is overdue past the policy's grace days; cancelled by the client while live (what was paid stays paid on
+the debts). A payment is allocated to the oldest unpaid installment first, then the next; what exceeds
+the whole agreement is a credit.
+
+Over several debts each debt has a share of the total (`shares`, see `split_shares`); a payment is
+applied to the debts in the agreement's order (oldest due first), each up to its share, and anything
+beyond every share goes to the last debt.
 """
 
 from __future__ import annotations
@@ -52,6 +57,16 @@ class Agreement:
     payments: dict[str, int] = field(default_factory=dict)
     # Installment number -> how to pay it (PIX charge and boleto), once the provider created the charge.
     links: dict[int, PaymentLink] = field(default_factory=dict)
+    # Debt id -> its part of the total; one debt's agreement has the whole total as its share.
+    shares: dict[str, int] = field(default_factory=dict)
+    # Debt id -> what was applied to it.
+    applied: dict[str, int] = field(default_factory=dict)
+    # Payment id -> how it split over the debts (agreements over several debts), so a retry records the same parts.
+    splits: dict[str, dict[str, int]] = field(default_factory=dict)
+    cancel_reason: str = ""
+    # A proposal can be accepted until this day (its offer's validity); the offer's kind, e.g. "installments-3".
+    valid_until: date | None = None
+    kind: str = ""
     version: int = 0
 
     def __post_init__(self) -> None:
@@ -59,6 +74,8 @@ class Agreement:
             raise InvalidArgument("an agreement covers at least one debt", field="debt_ids")
         if len(set(self.debt_ids)) != len(self.debt_ids):
             raise InvalidArgument("a debt appears twice", field="debt_ids")
+        if not self.shares:
+            self.shares = {self.debt_ids[0]: self.total, **{d: 0 for d in self.debt_ids[1:]}}
 
     @property
     def total(self) -> int:
@@ -75,10 +92,34 @@ class Agreement:
         self._require({AgreementState.PROPOSED}, "accepted")
         self.state = AgreementState.ACCEPTED
 
-    def cancel(self) -> None:
-        """Called off before any money arrived."""
-        self._require({AgreementState.PROPOSED, AgreementState.ACCEPTED}, "cancelled")
+    def expired(self, today: date) -> bool:
+        """Whether a proposal's offer is no longer valid."""
+        return self.valid_until is not None and today > self.valid_until
+
+    def cancel(self, reason: str) -> bool:
+        """Called off by the client while live; False when already cancelled."""
+        if not reason.strip():
+            raise InvalidArgument("is required", field="reason")
+        if self.state == AgreementState.CANCELLED:
+            return False
+        self._require(LIVE, "cancelled")
         self.state = AgreementState.CANCELLED
+        self.cancel_reason = reason.strip()
+        return True
+
+    def to_debts(self, amount: int, closed: frozenset[str] = frozenset()) -> dict[str, int]:
+        """How a payment splits over the debts: in order, each up to what is left of its share; the rest on the
+        last debt still open (closed: debts settled on their own meanwhile), else on the last."""
+        split: dict[str, int] = {}
+        for debt_id in self.debt_ids:
+            take = min(amount, max(self.shares.get(debt_id, 0) - self.applied.get(debt_id, 0), 0))
+            if take:
+                split[debt_id] = take
+                amount -= take
+        if amount:
+            last = next((d for d in reversed(self.debt_ids) if d not in closed), self.debt_ids[-1])
+            split[last] = split.get(last, 0) + amount
+        return split
 
     def receive(self, amount: int) -> dict[int, int]:
         """Allocates a payment to the oldest unpaid installments; returns what went to each."""
@@ -129,6 +170,22 @@ class Agreement:
     def _require(self, allowed: set[AgreementState], action: str) -> None:
         if self.state not in allowed:
             raise FailedPrecondition(f"agreement is {self.state.value}; it cannot be {action}")
+
+
+def split_shares(total: int, balances: list[int]) -> list[int]:
+    """Each debt's part of a total, in proportion to its balance, summing exactly to the total.
+
+    Parts are rounded down; the cents left over go one each to the debts with the largest remainders
+    (ties to the earlier debt), so no debt's part is off by more than a cent of its exact share.
+    """
+    whole = sum(balances)
+    if whole <= 0:
+        return [total] + [0] * (len(balances) - 1)
+    parts = [total * b // whole for b in balances]
+    remainders = sorted(range(len(balances)), key=lambda i: (-(total * balances[i] % whole), i))
+    for i in remainders[: total - sum(parts)]:
+        parts[i] += 1
+    return parts
 
 
 def one_live_per_debt(existing: list[Agreement], debt_ids: tuple[str, ...]) -> None:

@@ -60,6 +60,15 @@ def digitable_line(code: str) -> str:
     return "".join(f + str(mod10(f)) for f in fields) + code[4] + code[5:19]
 
 
+def bb_free_field(nosso_numero: str, carteira: str) -> str:
+    """Banco do Brasil's free field for a 7-digit convênio: six zeros, the 17-digit nosso número, the carteira."""
+    if len(nosso_numero) != 17 or not nosso_numero.isdigit():
+        raise InvalidArgument("must be 17 digits (convênio and 10 digits)", field="nosso_numero")
+    if len(carteira) != 2 or not carteira.isdigit():
+        raise InvalidArgument("must be 2 digits", field="carteira")
+    return "000000" + nosso_numero + carteira
+
+
 def formatted(line: str) -> str:
     """A linha digitável as printed: 99999.99999 99999.999999 99999.999999 9 99999999999999."""
     return f"{line[:5]}.{line[5:10]} {line[10:15]}.{line[15:21]} {line[21:26]}.{line[26:32]} {line[32]} {line[33:]}"

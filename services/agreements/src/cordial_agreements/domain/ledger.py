@@ -62,9 +62,15 @@ class Ledger:
     """Debts and payments of every tenant, with the events each change causes."""
 
     def __init__(
-        self, debts: Debts, clock: Clock, debtor_id_of: DebtorIdentity, policies: BalancePolicies | None = None
+        self,
+        debts: Debts,
+        clock: Clock,
+        debtor_id_of: DebtorIdentity,
+        policies: BalancePolicies | None = None,
+        seal: DocumentSeal | None = None,
     ) -> None:
         self._debts = debts
+        self._seal = seal
         self._policies = policies
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
@@ -155,6 +161,7 @@ class Ledger:
             debtor_country=debt.debtor.address.country.strip().upper() if debt.debtor.address else "",
             debtor_state=debt.debtor.address.state.strip().upper() if debt.debtor.address else "",
             due_date=debt.due_date.isoformat(),
+            sealed_document=self._seal(debt.debtor.document) if self._seal else b"",
         )
         return debt, self._event(debt, "debt.placed", payload)
 
@@ -342,6 +349,12 @@ class Ledger:
 
     def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
         return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)
+
+
+class DocumentSeal(Protocol):
+    """Encrypts a document number with the platform's personal-data key, for services that may look it up."""
+
+    def __call__(self, document: str) -> bytes: ...
 
 
 class DebtorIdentity(Protocol):

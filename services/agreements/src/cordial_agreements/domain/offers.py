@@ -6,8 +6,10 @@ Rules the menu follows, so every offer can be explained line by line:
   principal: it is the principal's value kept up to date).
 - Installment plans (3, 6, 12 where the policy allows) get the band's discount on late fee and interest
   only; the principal is never discounted for paying later.
-- Installment 1 is the down payment: at least `min_down_payment_bps` of the total. The rest is split in
-  equal parts; the remainder cents go on the down payment (the first), so later installments are equal.
+- Installment 1 is the down payment: at least `min_down_payment_bps` of the total (after an agreement
+  over the debt broke: `renegotiation_down_payment_bps` when set; at 100% only paying in full is shown).
+  The rest is split in equal parts; the remainder cents go on the down payment (the first), so later
+  installments are equal.
 - Due dates are monthly from the first; one that falls on a weekend or a Brazilian national holiday
   moves to the next business day.
 """
@@ -15,7 +17,7 @@ Rules the menu follows, so every offer can be explained line by line:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -50,6 +52,9 @@ class NegotiationPolicy:
     min_installment_minor: int = 0
     offer_validity_days: int = 5
     grace_days: int = 5
+    # After a break: how many new agreements a debt may get, and the down payment they need (0 = the usual).
+    max_renegotiations: int = 1
+    renegotiation_down_payment_bps: int = 0
 
     def __post_init__(self) -> None:
         _within(self.min_down_payment_bps, 0, _FULL, "min_down_payment_bps")
@@ -57,6 +62,14 @@ class NegotiationPolicy:
         _within(self.min_installment_minor, 0, 10**12, "min_installment_minor")
         _within(self.offer_validity_days, 1, 90, "offer_validity_days")
         _within(self.grace_days, 0, 90, "grace_days")
+        _within(self.max_renegotiations, 0, 12, "max_renegotiations")
+        _within(self.renegotiation_down_payment_bps, 0, _FULL, "renegotiation_down_payment_bps")
+        if 0 < self.renegotiation_down_payment_bps < self.min_down_payment_bps:
+            raise InvalidArgument(
+                f"cannot be lower than min_down_payment_bps ({self.min_down_payment_bps}): a broken agreement "
+                "never earns easier terms",
+                field="renegotiation_down_payment_bps",
+            )
         if not self.bands:
             raise InvalidArgument("needs at least one band (from 0 days past due)", field="bands")
         if self.bands[0].min_days_past_due != 0:
@@ -77,6 +90,14 @@ class NegotiationPolicy:
                 "a 100% down payment leaves nothing to pay in installments; lower it or set max_installments to 1",
                 field="min_down_payment_bps",
             )
+
+    def down_payment_bps(self, renegotiation: bool) -> int:
+        """The minimum down payment: the renegotiation one after a break when set, else the usual."""
+        return (
+            (self.renegotiation_down_payment_bps or self.min_down_payment_bps)
+            if renegotiation
+            else (self.min_down_payment_bps)
+        )
 
     def band_for(self, days_past_due: int) -> DiscountBand:
         """The band that applies to a debt this late."""
@@ -150,18 +171,26 @@ def plan_counts(asked: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sorted(set(asked))) or MENU_INSTALLMENTS
 
 
-def menu(policy: NegotiationPolicy, balance: Breakdown, today: date, counts: tuple[int, ...] = ()) -> list[Offer]:
+def menu(
+    policy: NegotiationPolicy,
+    balance: Breakdown,
+    today: date,
+    counts: tuple[int, ...] = (),
+    renegotiation: bool = False,
+) -> list[Offer]:
     """The offers a debtor can choose from, in a fixed order: in full, then 3, 6, 12 installments.
 
     A strategy may narrow or widen the plans (counts); the policy still bounds them: plans over its
     maximum installments or under its minimum installment amount are left out. Paying in full is always shown.
+    After a break (renegotiation) plans need the renegotiation down payment; at 100% none is shown.
     """
     band = policy.band_for(balance.days_late)
     valid_until = today + timedelta(days=policy.offer_validity_days)
-    offers = [_offer("full", 1, band, balance, policy, today, valid_until, discount_principal=True)]
+    down_bps = policy.down_payment_bps(renegotiation)
+    offers = [_offer("full", 1, band, balance, down_bps, today, valid_until, discount_principal=True)]
     for count in plan_counts(counts):
-        if count <= policy.max_installments:
-            offer = _offer(f"installments-{count}", count, band, balance, policy, today, valid_until, False)
+        if count <= policy.max_installments and down_bps < _FULL:
+            offer = _offer(f"installments-{count}", count, band, balance, down_bps, today, valid_until, False)
             if all(i.amount_minor >= policy.min_installment_minor for i in offer.installments):
                 offers.append(offer)
     return offers
@@ -172,7 +201,7 @@ def _offer(
     count: int,
     band: DiscountBand,
     balance: Breakdown,
-    policy: NegotiationPolicy,
+    down_bps: int,
     today: date,
     valid_until: date,
     discount_principal: bool,
@@ -189,6 +218,30 @@ def _offer(
         ("already paid", -balance.paid),
     ]
     total = max(sum(amount for _, amount in lines), 0)
-    down = -(-total * policy.min_down_payment_bps // _FULL)  # rounded up: the minimum is never undercut
+    down = -(-total * down_bps // _FULL)  # rounded up: the minimum is never undercut
     installments = schedule(split(total, count, down), today)
     return Offer(offer_id, installments, tuple(lines), total, balance.currency, valid_until)
+
+
+def combined(balances: Sequence[Breakdown]) -> Breakdown:
+    """Several debts' balances as one, line by line, for one menu over them all.
+
+    Each line is the sum of the debts' lines (already rounded per debt, so the sum is exact); days late
+    are the oldest debt's, so the discount band is the one that debt alone would get.
+    """
+    first = balances[0]
+    if len(balances) == 1:
+        return first
+    total = sum(b.total for b in balances)
+    return replace(
+        first,
+        principal=sum(b.principal for b in balances),
+        correction=sum(b.correction for b in balances),
+        late_fee=sum(b.late_fee for b in balances),
+        interest=sum(b.interest for b in balances),
+        paid=sum(b.paid for b in balances),
+        total=total,
+        overpaid=sum(b.overpaid for b in balances),
+        days_late=max(b.days_late for b in balances),
+        months_corrected=max(b.months_corrected for b in balances),
+    )

@@ -1,8 +1,13 @@
 """Payment links: for every installment a dynamic PIX charge at the provider and a boleto.
 
 The charge's txid is a stable id of (tenant, agreement, installment), so creating it again after a
-crash or a provider error asks the provider for the same charge, never a second one. The boleto's free
-field is derived from the txid, so both links of an installment name the same payment.
+crash or a provider error asks the provider for the same charge, never a second one. The boleto's number
+is derived from the txid too, so both links of an installment name the same payment.
+
+With a boleto provider (a bank's registration API) each boleto is registered there as Banco do Brasil
+numbers it (nosso número = convênio + 10 digits of the txid) and the bank's barcode and linha digitável
+are checked against our own computation before they are shown: a mismatch leaves the links for a later
+call. Without one the boleto is computed locally (unregistered: a bank would not accept its payment).
 """
 
 from __future__ import annotations
@@ -47,10 +52,39 @@ class PaymentLink:
 
 @dataclass(frozen=True)
 class LinkSettings:
-    """Who receives: the PIX key of the charges and the bank of the boletos."""
+    """Who receives: the PIX key of the charges; the bank, convênio and carteira of the boletos."""
 
     pix_key: str
     boleto_bank: str = "001"
+    boleto_convenio: str = "1234567"
+    boleto_carteira: str = "17"
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who a boleto is issued to (a bank requires it): CPF or CNPJ digits and name; personal data."""
+
+    document: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RegisteredBoleto:
+    """A boleto as the bank registered it."""
+
+    number: str
+    barcode: str
+    line: str
+
+
+class BoletoProvider(Protocol):
+    """Registers boletos at the bank (a port); registering the same number again answers the same boleto."""
+
+    async def register(self, number: str, due: date, amount_minor: int, payer: Payer) -> RegisteredBoleto: ...
+
+
+class BoletoMismatch(Exception):
+    """The bank answered a barcode or line other than the one its layout gives: not shown to anyone."""
 
 
 class PixProvider(Protocol):
@@ -79,31 +113,57 @@ def txid_for(tenant: str, agreement_id: str, installment: int) -> str:
 
 
 def boleto_for(bank: str, txid: str, due: date, amount_minor: int) -> tuple[str, str]:
-    """The installment's boleto barcode and linha digitável; the free field is 25 digits of the txid."""
+    """An unregistered boleto's barcode and linha digitável; the free field is 25 digits of the txid."""
     free_field = f"{int(txid, 16) % 10**25:025d}"
     code = boleto.barcode(bank, due, amount_minor, free_field)
+    return code, boleto.digitable_line(code)
+
+
+def nosso_numero_for(convenio: str, txid: str) -> str:
+    """BB's 17-digit nosso número of an installment: the convênio and 10 digits of the txid."""
+    return f"{convenio}{int(txid, 16) % 10**10:010d}"
+
+
+def expected_boleto(settings: LinkSettings, nosso_numero: str, due: date, amount_minor: int) -> tuple[str, str]:
+    """The barcode and line the bank's layout gives a registered boleto, to check the bank's answer against."""
+    free = boleto.bb_free_field(nosso_numero, settings.boleto_carteira)
+    code = boleto.barcode(settings.boleto_bank, due, amount_minor, free)
     return code, boleto.digitable_line(code)
 
 
 class PaymentLinks:
     """Creates the missing links of an agreement and finds the debt a charge belongs to."""
 
-    def __init__(self, provider: PixProvider, index: ChargeIndex, store: AgreementStore, settings: LinkSettings):
+    def __init__(
+        self,
+        provider: PixProvider,
+        index: ChargeIndex,
+        store: AgreementStore,
+        settings: LinkSettings,
+        boletos: BoletoProvider | None = None,
+    ) -> None:
+        self._boletos = boletos
         self._provider = provider
         self._index = index
         self._store = store
         self._settings = settings
 
-    async def ensure(self, agreement: Agreement, today: date) -> Agreement:
+    async def ensure(self, agreement: Agreement, today: date, payer: Payer | None = None) -> Agreement:
         """The agreement with a link for every installment; a provider failure leaves links for a later call."""
         if agreement.state not in LIVE or len(agreement.links) == len(agreement.installments):
             return agreement
         try:
             for installment in agreement.installments:
                 if installment.number not in agreement.links:
-                    agreement.links[installment.number] = await self._link(agreement, installment.number, today)
+                    link = await self._link(agreement, installment.number, today, payer)
+                    agreement.links[installment.number] = link
             await self._store.save(agreement, [])
         except FailedPrecondition:  # changed meanwhile (a payment): the next read completes the links
+            return await self._reload(agreement)
+        except BoletoMismatch:
+            log.error(
+                "the bank's boleto differs from its layout; links held back", extra={"agreement_id": agreement.id}
+            )
             return await self._reload(agreement)
         except Exception:  # the provider is down: the agreement stands, its links come on the next read
             log.warning("payment links not created yet", extra={"agreement_id": agreement.id}, exc_info=True)
@@ -117,14 +177,25 @@ class PaymentLinks:
             raise NotFound(f"no PIX charge {txid}", field="txid")
         return debt_id
 
-    async def _link(self, agreement: Agreement, number: int, today: date) -> PaymentLink:
+    async def _boleto(self, txid: str, due: date, amount_minor: int, payer: Payer | None) -> tuple[str, str]:
+        """Registered at the bank and checked against the layout when a bank is configured, else computed."""
+        if self._boletos is None or payer is None:
+            return boleto_for(self._settings.boleto_bank, txid, due, amount_minor)
+        nosso_numero = nosso_numero_for(self._settings.boleto_convenio, txid)
+        registered = await self._boletos.register("000" + nosso_numero, due, amount_minor, payer)
+        expected = expected_boleto(self._settings, nosso_numero, due, amount_minor)
+        if (registered.barcode, registered.line) != expected:
+            raise BoletoMismatch(f"boleto {registered.number}: bank {registered.barcode}, layout {expected[0]}")
+        return expected
+
+    async def _link(self, agreement: Agreement, number: int, today: date, payer: Payer | None) -> PaymentLink:
         installment = agreement.installments[number - 1]
         txid = txid_for(agreement.tenant, agreement.id, number)
         # The charge lives until the installment can no longer be paid without breaking the agreement.
         days = max((installment.due_date - today).days + agreement.grace_days + 1, 1)
         charge = await self._provider.create_charge(txid, installment.amount_minor, days * DAY_SECONDS)
         await self._index.add(agreement.tenant, txid, agreement.id, agreement.debt_ids[0])
-        barcode, line = boleto_for(self._settings.boleto_bank, txid, installment.due_date, installment.amount_minor)
+        barcode, line = await self._boleto(txid, installment.due_date, installment.amount_minor, payer)
         return PaymentLink(
             number, txid, installment.amount_minor, installment.due_date, charge.br_code, charge.location, barcode, line
         )

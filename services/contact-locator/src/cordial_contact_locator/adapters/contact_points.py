@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.verification import LineInfo
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
@@ -65,6 +67,27 @@ class ContactPointRepository:
         """Stores the reachability belief of the point on a channel."""
         await self.collection.update(tenant, {"_id": point_id}, {f"reach.{channel}": [belief.alpha, belief.beta]})
 
+    async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None:
+        """Notes the messaging provider that last carried a contact through the point on a channel."""
+        await self.collection.update(tenant, {"_id": point_id}, {f"providers.{channel}": provider})
+
+    async def phones(self, tenant: str, debtor_ids: list[str]) -> list[ContactPoint]:
+        """The tenant's phone points, of some debtors or of all."""
+        query: dict[str, Any] = {"kind": types_pb2.CONTACT_KIND_PHONE}
+        if debtor_ids:
+            query["debtor_id"] = {"$in": debtor_ids}
+        return [self._from_doc(doc) for doc in await self.collection.find(tenant, query)]
+
+    async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None:
+        """Keeps what a line-type lookup said of the point, and the channels it rules out."""
+        changes: dict[str, Any] = {
+            "line_type": info.line_type or "unknown",
+            "carrier": info.carrier,
+            "verified_at": info.checked_at,
+            **{f"blocked.{channel}": reason for channel, reason in blocked.items()},
+        }
+        await self.collection.update(tenant, {"_id": point_id}, changes)
+
     def _from_doc(self, doc: dict[str, Any]) -> ContactPoint:
         return ContactPoint(
             id=doc["_id"],
@@ -80,4 +103,7 @@ class ContactPointRepository:
             blocked={int(k): v for k, v in (doc.get("blocked") or {}).items()},
             removed=doc.get("removed", ""),
             reach={int(k): (float(v[0]), float(v[1])) for k, v in (doc.get("reach") or {}).items()},
+            providers={int(k): v for k, v in (doc.get("providers") or {}).items()},
+            carrier=doc.get("carrier", ""),
+            verified_at=doc.get("verified_at"),
         )

@@ -1,23 +1,53 @@
-"""Prometheus counters of the right-party-contact rate: right_party / contacted per tenant, source and channel."""
+"""Prometheus counters of the right-party-contact rate per tenant, source, provider and channel."""
 
 from __future__ import annotations
 
 from prometheus_client import Counter
 
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.domain.directory import ContactOutcome, Outcomes
 
 CONTACT_OUTCOMES = Counter(
     "cordial_contact_outcomes_total",
     "Contacts through a point (contacted) and who answered (right_party, wrong_party), "
-    "per tenant, point source and channel; RPC rate = right_party / contacted.",
-    ["tenant", "source", "channel", "outcome"],
+    "per tenant, point source, messaging provider and channel; RPC rate = right_party / contacted.",
+    ["tenant", "source", "provider", "channel", "outcome"],
 )
+
+VERIFICATIONS = Counter(
+    "cordial_number_verifications_total",
+    "Number verifications per tenant and result: cache (nothing paid), provider (paid), over_budget (refused), "
+    "failed (the provider did not answer; not paid).",
+    ["tenant", "result"],
+)
+
+
+def count_verification(tenant: str, result: str) -> None:
+    """One more verification result."""
+    VERIFICATIONS.labels(tenant, result).inc()
+
+
+def channel_name(channel: int) -> str:
+    """The channel's short name for a label."""
+    return types_pb2.Channel.Name(channel).removeprefix("CHANNEL_").lower() if channel else "unknown"
 
 
 class PrometheusOutcomes:
     """Counts outcomes in this process's registry (Prometheus sums the instances)."""
 
-    def count(self, tenant: str, source: str, channel: int, outcome: str) -> None:
+    async def count(self, outcome: ContactOutcome) -> None:
         """One more outcome."""
-        name = types_pb2.Channel.Name(channel).removeprefix("CHANNEL_").lower() if channel else "unknown"
-        CONTACT_OUTCOMES.labels(tenant, source, name, outcome).inc()
+        labels = (outcome.tenant, outcome.source, outcome.provider or "unknown", channel_name(outcome.channel))
+        CONTACT_OUTCOMES.labels(*labels, outcome.outcome).inc()
+
+
+class BothOutcomes:
+    """Records each outcome durably first (the agency API reads it), then counts it for Prometheus."""
+
+    def __init__(self, *sinks: Outcomes) -> None:
+        self._sinks = sinks
+
+    async def count(self, outcome: ContactOutcome) -> None:
+        """Passes the outcome to every sink in order."""
+        for sink in self._sinks:
+            await sink.count(outcome)

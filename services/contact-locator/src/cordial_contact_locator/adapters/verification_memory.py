@@ -13,13 +13,14 @@ class MemoryCache:
     def __init__(self) -> None:
         self._items: dict[tuple[str, str], LineInfo] = {}
 
-    async def get(self, tenant: str, number: str) -> LineInfo | None:
-        """The last lookup of the number for the tenant."""
-        return self._items.get((tenant, number))
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
+        """The last lookup of each number known for the tenant."""
+        return {n: self._items[(tenant, n)] for n in numbers if (tenant, n) in self._items}
 
-    async def put(self, tenant: str, info: LineInfo) -> None:
-        """Keeps a lookup."""
-        self._items[(tenant, info.number)] = info
+    async def put_many(self, tenant: str, infos: list[LineInfo]) -> None:
+        """Keeps lookups."""
+        for info in infos:
+            self._items[(tenant, info.number)] = info
 
 
 class MemoryBudgets:
@@ -28,9 +29,12 @@ class MemoryBudgets:
     def __init__(self) -> None:
         self.spent: Counter[tuple[str, str]] = Counter()
 
-    async def spend(self, tenant: str, month: str, limit: int) -> bool:
-        """Reserves one lookup unless the month's limit is reached."""
-        if self.spent[(tenant, month)] >= limit:
-            return False
-        self.spent[(tenant, month)] += 1
-        return True
+    async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int:
+        """Reserves up to ``count`` lookups within the month's limit; how many were granted."""
+        granted = max(0, min(count, limit - self.spent[(tenant, month)]))
+        self.spent[(tenant, month)] += granted
+        return granted
+
+    async def refund(self, tenant: str, month: str, count: int) -> None:
+        """Gives back lookups that were reserved but not paid."""
+        self.spent[(tenant, month)] -= count

@@ -51,6 +51,11 @@ class ContactPoint:
     removed: str = ""
     # Channel -> (alpha, beta) of its reachability.
     reach: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # Channel -> the messaging provider that last carried a contact through this point.
+    providers: dict[int, str] = field(default_factory=dict)
+    # What a line-type lookup said (carrier, when), once verified.
+    carrier: str = ""
+    verified_at: datetime | None = None
 
     @property
     def channels(self) -> tuple[int, ...]:

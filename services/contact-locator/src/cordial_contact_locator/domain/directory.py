@@ -8,6 +8,7 @@ from typing import Protocol
 from cordial.events.v1 import contacts_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint, normalise
 from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.wrong_party import WrongParties, value_key
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
@@ -23,13 +24,29 @@ class ContactPoints(Protocol):
     async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None: ...
     async def remove(self, tenant: str, point_id: str, reason: str) -> None: ...
     async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None: ...
+    async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None: ...
     async def get(self, tenant: str, point_id: str) -> ContactPoint | None: ...
 
 
 class Outcomes(Protocol):
-    """Counts contacts and right-party contacts per tenant, point source and channel (the RPC rate)."""
+    """Counts contacts and right-party contacts per tenant, point source, provider and channel (the RPC rate).
 
-    def count(self, tenant: str, source: str, channel: int, outcome: str) -> None: ...
+    ``event_id`` names the event that told of the outcome, so a redelivered event counts once where kept.
+    """
+
+    async def count(self, outcome: ContactOutcome) -> None: ...
+
+
+@dataclass(frozen=True)
+class ContactOutcome:
+    """One contact through a point, or what it found (the right person or not)."""
+
+    tenant: str
+    source: str
+    provider: str
+    channel: int
+    outcome: str
+    event_id: str = ""
 
 
 CONTACTED, RIGHT_PARTY, WRONG_PARTY = "contacted", "right_party", "wrong_party"
@@ -49,9 +66,15 @@ class Directory:
     """Knows every debtor's contact points and which to use."""
 
     def __init__(
-        self, points: ContactPoints, clock: Clock, lookup_hash: LookupHash, outcomes: Outcomes | None = None
+        self,
+        points: ContactPoints,
+        clock: Clock,
+        lookup_hash: LookupHash,
+        outcomes: Outcomes | None = None,
+        wrong_parties: WrongParties | None = None,
     ) -> None:
         self._points = points
+        self._wrong = wrong_parties
         self._outcomes = outcomes
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
@@ -83,11 +106,12 @@ class Directory:
     async def plan(self, tenant: str, debtor_id: str, channels: list[int]) -> list[PlannedContact]:
         """Usable points per channel, channels in the order asked, points by score, each with why."""
         points = await self._points.of_debtor(tenant, debtor_id)
+        wrong = await self._wrong.of_debtor(debtor_id) if self._wrong is not None else set()
         plan = []
         for channel in channels:
             usable = []
             for point in points:
-                if point.exclusion(channel):
+                if point.exclusion(channel) or self._value_key(point) in wrong:
                     continue
                 belief = Beta(*point.reach.get(channel, (1.0, 1.0)))
                 reason = (
@@ -102,24 +126,29 @@ class Directory:
         """The debtor asked not to be contacted on this channel through this point."""
         await self._points.block(tenant, point_id, channel, f"opted out ({source})")
 
-    async def contacted(self, tenant: str, point_id: str, channel: int) -> None:
+    async def contacted(self, tenant: str, point_id: str, channel: int, provider: str = "", event_id: str = "") -> None:
         """A message went out through this point: one more contact towards the RPC rate."""
         point = await self._points.get(tenant, point_id)
         if point is not None:
-            self._count(point, channel, CONTACTED)
+            if provider and point.providers.get(channel) != provider:
+                # Replies name no provider: they are credited to the one that last carried this point.
+                await self._points.set_provider(tenant, point_id, channel, provider)
+                point.providers[channel] = provider
+            await self._count(point, channel, CONTACTED, event_id)
 
-    def _count(self, point: ContactPoint, channel: int, outcome: str) -> None:
+    async def _count(self, point: ContactPoint, channel: int, outcome: str, event_id: str) -> None:
         if self._outcomes is not None:
-            self._outcomes.count(point.tenant, point.source, channel, outcome)
+            provider = point.providers.get(channel, "")
+            await self._outcomes.count(ContactOutcome(point.tenant, point.source, provider, channel, outcome, event_id))
 
-    async def learn(self, tenant: str, point_id: str, channel: int, outcome: str) -> None:
+    async def learn(self, tenant: str, point_id: str, channel: int, outcome: str, event_id: str = "") -> None:
         """One more outcome of contacting through this point on this channel."""
         point = await self._points.get(tenant, point_id)
         if point is None:
             return
         if outcome == "replied":
             # The person answered and did not say "not me": the right party was reached.
-            self._count(point, channel, RIGHT_PARTY)
+            await self._count(point, channel, RIGHT_PARTY, event_id)
         belief = Beta(*point.reach.get(channel, (1.0, 1.0))).updated(outcome)
         await self._points.set_reach(tenant, point_id, channel, belief)
 
@@ -128,12 +157,18 @@ class Directory:
         await self._points.block(tenant, point_id, channel, "not on WhatsApp (131026)")
         await self.learn(tenant, point_id, channel, "failed")
 
-    async def not_me(self, tenant: str, point_id: str, channel: int = 0) -> None:
+    async def not_me(self, tenant: str, point_id: str, channel: int = 0, event_id: str = "") -> None:
         """Whoever answered is not the debtor: the point is never used for them again."""
         point = await self._points.get(tenant, point_id)
         if point is not None:
-            self._count(point, channel, WRONG_PARTY)
-        await self._points.remove(tenant, point_id, "the person reached said it is not them")
+            await self._count(point, channel, WRONG_PARTY, event_id)
+        reason = "the person reached said it is not them"
+        await self._points.remove(tenant, point_id, reason)
+        if point is not None and self._wrong is not None:
+            await self._wrong.mark(point.debtor_id, self._value_key(point), reason)
+
+    def _value_key(self, point: ContactPoint) -> str:
+        return value_key(point.debtor_id, point.kind, self._hash(point.value))
 
     def _event(self, point: ContactPoint, debt_id: str) -> Event:
         payload: contacts_pb2.ContactVerified | contacts_pb2.ContactRejected
@@ -155,7 +190,8 @@ class Directory:
                 kind=point.kind,
                 reason=point.reason,
             )
-        return self._events.event(event_type, payload, tenant=point.tenant, subject=debt_id, key=point.debtor_id)
+        subject = debt_id or point.debtor_id
+        return self._events.event(event_type, payload, tenant=point.tenant, subject=subject, key=point.debtor_id)
 
 
 class LookupHash(Protocol):

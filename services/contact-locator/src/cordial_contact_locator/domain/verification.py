@@ -51,14 +51,15 @@ class LineLookup(Protocol):
 class VerificationCache(Protocol):
     """Past lookups of a tenant's numbers."""
 
-    async def get(self, tenant: str, number: str) -> LineInfo | None: ...
-    async def put(self, tenant: str, info: LineInfo) -> None: ...
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]: ...
+    async def put_many(self, tenant: str, infos: list[LineInfo]) -> None: ...
 
 
 class Budgets(Protocol):
     """Paid lookups per tenant and month."""
 
-    async def spend(self, tenant: str, month: str, limit: int) -> bool: ...
+    async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int: ...
+    async def refund(self, tenant: str, month: str, count: int) -> None: ...
 
 
 @dataclass
@@ -105,55 +106,89 @@ class Verifier:
         self._inflight: dict[tuple[str, str], asyncio.Future[Verified]] = {}
 
     async def verify(self, tenant: str, number: str) -> Verified:
-        """One number's line info; concurrent asks for the same number share one lookup."""
-        key = (tenant, number)
-        running = self._inflight.get(key)
-        if running is not None:
-            return await asyncio.shield(running)
-        future: asyncio.Future[Verified] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
+        """One number's line info."""
+        [verified] = await self.verify_many(tenant, [number])
+        return verified
+
+    async def verify_many(self, tenant: str, numbers: list[str]) -> list[Verified]:
+        """Many numbers' line info in few round trips; concurrent asks for the same number share one lookup."""
+        loop = asyncio.get_running_loop()
+        mine: dict[str, asyncio.Future[Verified]] = {}
+        theirs: dict[str, asyncio.Future[Verified]] = {}
+        for number in dict.fromkeys(numbers):
+            running = self._inflight.get((tenant, number))
+            if running is not None:
+                theirs[number] = running
+            else:
+                mine[number] = self._inflight[(tenant, number)] = loop.create_future()
         try:
-            result = await self._verify(tenant, number)
-            future.set_result(result)
-            return result
+            results = await self._verify_many(tenant, list(mine))
+            for number, future in mine.items():
+                future.set_result(results[number])
         except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved here, so a future nobody else awaited stays quiet
+            for future in mine.values():
+                future.set_exception(exc)
+                future.exception()  # retrieved here, so a future nobody else awaited stays quiet
             raise
         finally:
-            del self._inflight[key]
+            for number in mine:
+                del self._inflight[(tenant, number)]
+        for number, future in theirs.items():
+            results[number] = await asyncio.shield(future)
+        return [results[number] for number in numbers]
 
-    async def _verify(self, tenant: str, number: str) -> Verified:
+    async def _verify_many(self, tenant: str, numbers: list[str]) -> dict[str, Verified]:
+        if not numbers:
+            return {}
         now = self._clock.now()
-        cached = await self._cache.get(tenant, number)
-        if cached is not None and now - cached.checked_at < self._ttl:
-            return Verified(number, FROM_CACHE, cached)
-        if not await self._budgets.spend(tenant, now.strftime("%Y-%m"), self._budget):
-            return Verified(number, OVER_BUDGET, reason=f"monthly verification budget of {self._budget} spent")
-        wait = self._bucket.take(now.timestamp())
+        cached = await self._cache.get_many(tenant, numbers)
+        results: dict[str, Verified] = {}
+        fresh = []
+        for number in numbers:
+            info = cached.get(number)
+            if info is not None and now - info.checked_at < self._ttl:
+                results[number] = Verified(number, FROM_CACHE, info)
+            else:
+                fresh.append(number)
+        month = now.strftime("%Y-%m")
+        granted = await self._budgets.reserve(tenant, month, len(fresh), self._budget) if fresh else 0
+        for number in fresh[granted:]:
+            results[number] = Verified(
+                number, OVER_BUDGET, reason=f"monthly verification budget of {self._budget} spent"
+            )
+        answers = await asyncio.gather(*(self._paid_lookup(number) for number in fresh[:granted]))
+        infos = [answer for answer in answers if isinstance(answer, LineInfo)]
+        for number, answer in zip(fresh[:granted], answers, strict=True):
+            if isinstance(answer, LineInfo):
+                results[number] = Verified(number, LOOKED_UP, answer)
+            else:
+                results[number] = Verified(number, FAILED, reason=answer)
+        if len(infos) < granted:
+            # Nothing was paid for an unanswered lookup: the reservation goes back to the budget.
+            await self._budgets.refund(tenant, month, granted - len(infos))
+        if infos:
+            await self._cache.put_many(tenant, infos)
+        return results
+
+    async def _paid_lookup(self, number: str) -> LineInfo | str:
+        """One lookup in its slot of the provider's rate; a failure is its reason."""
+        wait = self._bucket.take(self._clock.now().timestamp())
         if wait > 0:
             await self._sleep(wait)
         try:
-            info = await self._lookup.lookup(number)
+            return await self._lookup.lookup(number)
         except LookupFailure as exc:
-            return Verified(number, FAILED, reason=str(exc))
-        await self._cache.put(tenant, info)
-        return Verified(number, LOOKED_UP, info)
+            return str(exc)
 
     async def batch(
         self, tenant: str, numbers: Iterable[str], progress: BatchProgress | None = None, workers: int = 32
     ) -> BatchProgress:
-        """Verifies many numbers with a few concurrent workers; the progress object is updated as they finish."""
+        """Verifies many numbers, ``workers`` at a time; the progress object is updated after each group."""
         unique = list(dict.fromkeys(numbers))
         progress = progress or BatchProgress(len(unique))
         progress.total = len(unique)
-        queue: asyncio.Queue[str] = asyncio.Queue()
-        for number in unique:
-            queue.put_nowait(number)
-
-        async def work() -> None:
-            while not queue.empty():
-                progress.count(await self.verify(tenant, queue.get_nowait()))
-
-        await asyncio.gather(*(work() for _ in range(max(1, workers))))
+        size = max(1, workers)
+        for start in range(0, len(unique), size):
+            for verified in await self.verify_many(tenant, unique[start : start + size]):
+                progress.count(verified)
         return progress

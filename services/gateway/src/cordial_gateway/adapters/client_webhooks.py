@@ -36,12 +36,29 @@ class EndpointRepository:
     async def of_tenant(self, tenant: str) -> list[Endpoint]:
         """The tenant's active endpoints, oldest first."""
         docs = await self.collection.find(tenant, {"active": True}, sort=[("created_at", 1), ("_id", 1)])
-        return [
-            Endpoint(
-                d["_id"], tenant, d["url"], list(d["events"]), self._cipher.decrypt(d["secret_enc"]), d["created_at"]
-            )
-            for d in docs
-        ]
+        return [self._from_doc(tenant, d) for d in docs]
+
+    def _from_doc(self, tenant: str, d: Document) -> Endpoint:
+        previous = d.get("previous_secret_enc")
+        return Endpoint(
+            d["_id"],
+            tenant,
+            d["url"],
+            list(d["events"]),
+            self._cipher.decrypt(d["secret_enc"]),
+            d["created_at"],
+            self._cipher.decrypt(previous) if previous else "",
+            d.get("previous_until"),
+        )
+
+    async def rotate(self, endpoint: Endpoint) -> bool:
+        """Stores a rotated secret and the previous one with the end of its overlap, both encrypted."""
+        changes = {
+            "secret_enc": self._cipher.encrypt(endpoint.secret),
+            "previous_secret_enc": self._cipher.encrypt(endpoint.previous_secret),
+            "previous_until": endpoint.previous_until,
+        }
+        return await self.collection.update(endpoint.tenant, {"_id": endpoint.id, "active": True}, changes)
 
     async def remove(self, tenant: str, endpoint_id: str) -> bool:
         """Deactivates an endpoint; False when the tenant has no such active endpoint."""

@@ -7,6 +7,8 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import JSONResponse
 
 from cordial.agreements.v1 import agreements_service_pb2_grpc as agreements_grpc
+from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as contact_locator_grpc
+from cordial.messaging.v1 import messaging_service_pb2_grpc as messaging_grpc
 from cordial.strategy.v1 import strategy_service_pb2_grpc as strategy_grpc
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
@@ -16,6 +18,7 @@ from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.api import problems
 from cordial_gateway.domain.auth import bearer_token, is_admin
 from cordial_gateway.domain.notifier import Notifier
+from cordial_gateway.domain.portal_tokens import PortalTokens
 from cordial_gateway.domain.webhooks import HookSecrets
 
 
@@ -33,6 +36,16 @@ class Backends:
     notifier: Notifier
     # The largest principal (minor units) a placed debt may have.
     max_amount_minor: int = 100_000_000_000
+    # Templates, creditor identity and the audit trail of messages; wired by the app.
+    messaging: messaging_grpc.MessagingServiceStub | None = None
+    contact_locator: contact_locator_grpc.ContactLocatorServiceStub | None = None
+    portal_tokens: PortalTokens | None = None
+
+    def messaging_stub(self) -> messaging_grpc.MessagingServiceStub:
+        """The messaging service; always wired in the running app."""
+        if self.messaging is None:
+            raise RuntimeError("messaging is not wired")
+        return self.messaging
 
 
 class Unauthorized(Exception):

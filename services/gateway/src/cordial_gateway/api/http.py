@@ -6,7 +6,20 @@ from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoin
 
 from cordial_gateway.api import problems
 from cordial_gateway.api.deps import Backends, install_auth
-from cordial_gateway.api.routes import account, agency, agreements, debts, hooks, payments, strategies, webhooks
+from cordial_gateway.api.routes import (
+    account,
+    agency,
+    agreements,
+    audit,
+    contacts,
+    debts,
+    hooks,
+    payments,
+    portal,
+    strategies,
+    templates,
+    webhooks,
+)
 
 
 class BodyLimit(BaseHTTPMiddleware):
@@ -50,7 +63,20 @@ def create_app(backends: Backends, max_body_bytes: int, max_batch_body_bytes: in
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    routers = (debts, agreements, account, agency, strategies, hooks, payments, webhooks)
+    routers = (
+        debts,
+        agreements,
+        account,
+        agency,
+        strategies,
+        templates,
+        audit,
+        hooks,
+        payments,
+        webhooks,
+        contacts,
+        portal,
+    )
     for router in (module.router for module in routers):
         app.include_router(router)
     return app

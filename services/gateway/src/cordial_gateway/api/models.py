@@ -223,10 +223,18 @@ class TimelineOut(BaseModel):
     entries: list[TimelineEntry]
 
 
+class CreditorIdentityIn(Strict):
+    """Where the creditor is and its CPF or CNPJ: every collection message names them (CDC art. 42-A)."""
+
+    address: str = Field(min_length=1, max_length=300)
+    document: str = Field(min_length=1, max_length=40)
+
+
 class ClientIn(Strict):
-    """A new creditor client."""
+    """A new creditor client; without its address and document, messages that must disclose them are not sent."""
 
     name: str = Field(min_length=1, max_length=200)
+    creditor: CreditorIdentityIn | None = None
 
 
 class ClientOut(BaseModel):
@@ -262,6 +270,15 @@ class NegotiationPolicyIn(Strict):
     min_installment_minor: int = Field(default=0, ge=0)
     offer_validity_days: int = Field(default=5, ge=1, le=90)
     grace_days: int = Field(default=5, ge=0, le=90)
+    max_renegotiations: int = Field(
+        default=1, ge=0, le=12, description="new agreements a debt may get after agreements over it broke"
+    )
+    renegotiation_down_payment_bps: int = Field(
+        default=0,
+        ge=0,
+        le=10_000,
+        description="minimum down payment after a break, at least min_down_payment_bps; 0 keeps it; 10000 = in full",
+    )
 
 
 class NegotiationPolicyOut(NegotiationPolicyIn):
@@ -296,6 +313,7 @@ class OfferOut(BaseModel):
     valid_until: str
     lines: list[OfferLineOut]
     installments: list[InstallmentOut]
+    debt_ids: list[str] = []
 
 
 class OffersOut(BaseModel):
@@ -303,6 +321,47 @@ class OffersOut(BaseModel):
 
     debt_id: str
     offers: list[OfferOut]
+
+
+class OffersIn(Strict):
+    """Several debts of one debtor offered together, and optionally the installment plans to show."""
+
+    debt_ids: list[str] = Field(min_length=1, max_length=50)
+    installment_counts: list[int] = Field(default=[], max_length=12, description="e.g. [3, 6]; empty: 3, 6, 12")
+
+
+class CancelIn(Strict):
+    """Why an agreement is called off."""
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DebtShareOut(BaseModel):
+    """One debt's part of an agreement and what was applied to it."""
+
+    debt_id: str
+    amount: MoneyOut
+    paid: MoneyOut
+
+
+class UnappliedPaymentOut(BaseModel):
+    """A payment that arrived but could not be applied, kept for reconciliation."""
+
+    id: str
+    reference: str
+    txid: str
+    debt_id: str
+    amount: MoneyOut
+    source: str
+    reason: str = Field(description="unknown_charge, unknown_debt, debt_closed or not_applicable")
+    detail: str
+    received_at: str
+
+
+class UnappliedPaymentsOut(BaseModel):
+    """Unapplied payments, newest first."""
+
+    payments: list[UnappliedPaymentOut]
 
 
 class AcceptIn(Strict):
@@ -336,6 +395,9 @@ class AgreementOut(BaseModel):
     grace_days: int
     installments: list[InstallmentOut]
     payment_links: list[PaymentLinkOut] = []
+    shares: list[DebtShareOut] = []
+    cancel_reason: str = ""
+    valid_until: str = Field(default="", description="a proposed agreement can be accepted until this day")
 
 
 class CheckOut(BaseModel):
@@ -401,6 +463,15 @@ class WebhookEndpointOut(BaseModel):
     events: list[str]
     created_at: str
     secret: str | None = None
+    previous_secret_expires_at: str | None = Field(
+        default=None, description="until then deliveries carry a v1 signature with the previous secret too"
+    )
+
+
+class RotateSecretIn(Strict):
+    """How long the current secret keeps signing beside the new one."""
+
+    overlap_seconds: int = Field(default=86_400, ge=0, le=7 * 86_400)
 
 
 class WebhookEndpointsOut(BaseModel):

@@ -4,7 +4,9 @@ A delivery is one event for one endpoint, identified by both, so a redelivered e
 Each attempt is logged; a 2xx acknowledges it; anything else is retried after an exponential backoff
 (base * 2^(attempt-1), capped) until the attempts run out and it is marked failed.
 The signature is ``X-Cordial-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`` with the
-endpoint's secret, so a receiver can check both origin and freshness.
+endpoint's secret, so a receiver can check both origin and freshness. While a rotated secret's overlap
+lasts, the header carries one ``v1=`` per secret, the new one first (Stripe's scheme for rolled secrets):
+a receiver accepts the delivery when any ``v1`` matches a secret it holds, so it can switch at leisure.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ NOTIFIED = {
     "agreement.accepted": "a debtor accepted an offer",
     "agreement.broken": "an agreement broke",
     "debt.recalled": "a recall took effect",
+    "agreement.cancelled": "an agreement was cancelled",
+    "payment.unapplied": "a payment arrived that could not be applied (kept for reconciliation)",
 }
+# The longest a rotated-out secret keeps signing beside the new one.
+MAX_OVERLAP = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -65,10 +71,22 @@ class Delivery:
             self.next_attempt_at = at + policy.delay(len(self.attempts))
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """The X-Cordial-Signature header of a body sent at a time."""
-    mac = hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
+def signature(secret: str | list[str], timestamp: int, body: bytes) -> str:
+    """The X-Cordial-Signature header of a body sent at a time: one v1 per signing secret, in order."""
+    keys = [secret] if isinstance(secret, str) else secret
+    signed = str(timestamp).encode() + b"." + body
+    macs = [hmac.new(key.encode(), signed, hashlib.sha256).hexdigest() for key in keys]
+    return ",".join([f"t={timestamp}", *(f"v1={mac}" for mac in macs)])
+
+
+def verify(secret: str, header: str, body: bytes) -> bool:
+    """What a receiver does: True when any v1 of the header is the HMAC of "<t>.<body>" with its secret."""
+    parts = [p.partition("=") for p in header.split(",")]
+    stamps = [v for k, _, v in parts if k == "t"]
+    if len(stamps) != 1:
+        return False
+    expected = hmac.new(secret.encode(), stamps[0].encode() + b"." + body, hashlib.sha256).hexdigest()
+    return any(k == "v1" and hmac.compare_digest(v, expected) for k, _, v in parts)
 
 
 def check_url(url: str) -> str:

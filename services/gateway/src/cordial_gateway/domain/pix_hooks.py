@@ -57,3 +57,12 @@ def payments(payload: Any) -> list[PixPayment]:
         if isinstance(txid, str) and txid:
             found.append(PixPayment(e2e, txid, int(match.group(1)) * 100 + int(match.group(2))))
     return found
+
+
+def outcome(end_to_end_id: str, created: bool, unapplied_reason: str = "") -> dict[str, str]:
+    """What the answer says of one payment: recorded, kept unapplied (with why) or a duplicate."""
+    if not created:
+        return {"endToEndId": end_to_end_id, "status": "duplicate"}
+    if unapplied_reason:
+        return {"endToEndId": end_to_end_id, "status": "unapplied", "reason": unapplied_reason}
+    return {"endToEndId": end_to_end_id, "status": "recorded"}

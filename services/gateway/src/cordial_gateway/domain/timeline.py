@@ -12,6 +12,12 @@ def _money(m: types_pb2.Money) -> str:
     return f"{m.amount_minor} {m.currency} (minor units)"
 
 
+def subjects(subject: str, payload: Message) -> list[str]:
+    """The debts an event belongs on: its subject, and every debt an agreement over several debts covers."""
+    covered = list(getattr(payload, "debt_ids", []) or [])
+    return list(dict.fromkeys([subject, *covered])) if subject else covered
+
+
 def summarise(event_type: str, payload: Message) -> str:
     """One readable line per step; personal data stays out."""
     if isinstance(payload, debts_pb2.DebtPlaced):
@@ -44,6 +50,16 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"agreement broken: installment {payload.overdue_installment} due {payload.due_date} unpaid past grace"
     if isinstance(payload, agreements_pb2.AgreementSettled):
         return f"agreement settled; {_money(payload.total_paid)} paid in total"
+    if isinstance(payload, agreements_pb2.AgreementProposed):
+        plan = f"{payload.installments} installment{'s' if payload.installments > 1 else ''}"
+        return (
+            f"offer {payload.offer_id} proposed: {_money(payload.total)} in {plan}, valid until {payload.valid_until}"
+        )
+    if isinstance(payload, agreements_pb2.AgreementCancelled):
+        return f"agreement {payload.agreement_id} cancelled: {payload.reason}"
+    if isinstance(payload, agreements_pb2.PaymentUnapplied):
+        where = f"charge {payload.txid}" if payload.txid else "the debt"
+        return f"payment of {_money(payload.amount)} for {where} kept unapplied ({payload.reason}): {payload.detail}"
     if isinstance(payload, contacts_pb2.ContactVerified):
         channels = ", ".join(types_pb2.Channel.Name(c).removeprefix("CHANNEL_").lower() for c in payload.channels)
         return f"contact point verified for {channels}"
@@ -59,15 +75,8 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, actions_pb2.DecisionRecorded):
         until = f" until {payload.next_allowed_at.ToJsonString()}" if payload.HasField("next_allowed_at") else ""
         return f"step {payload.step} deferred{until} by {payload.rule}: {payload.explanation}"
-    if isinstance(payload, registry_pb2.EscalationRequested):
-        kind = registry_pb2.EscalationKind.Name(payload.kind).removeprefix("ESCALATION_KIND_").lower().replace("_", " ")
-        return f"escalation requested: {kind} (allowed by {payload.rule})"
-    if isinstance(payload, registry_pb2.BureauNoticeConfirmed):
-        return f"bureau prior notice confirmed; {payload.wait_days}-day waiting period starts"
-    if isinstance(payload, registry_pb2.BureauInscribed):
-        return "debt inscribed at the credit bureau"
-    if isinstance(payload, registry_pb2.BureauRemoved):
-        return "credit-bureau inscription removed after settlement"
+    if (registry := _registry(payload)) is not None:
+        return registry
     if isinstance(payload, messages_pb2.MessageSent):
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"
@@ -84,3 +93,31 @@ def summarise(event_type: str, payload: Message) -> str:
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"debtor opted out of {channel} ({payload.source})"
     return event_type
+
+
+def _kind(kind: int) -> str:
+    return registry_pb2.EscalationKind.Name(kind).removeprefix("ESCALATION_KIND_").lower().replace("_", " ")
+
+
+def _registry(payload: Message) -> str | None:
+    """Escalation steps: bureau, protest registry and court; None for other events."""
+    if isinstance(payload, registry_pb2.EscalationRequested):
+        return f"escalation requested: {_kind(payload.kind)} (allowed by {payload.rule})"
+    if isinstance(payload, registry_pb2.EscalationRefused):
+        return f"escalation refused: {_kind(payload.kind)} ({payload.rule}: {payload.reason})"
+    if isinstance(payload, registry_pb2.BureauNoticeConfirmed):
+        return f"bureau prior notice confirmed; {payload.wait_days}-day waiting period starts"
+    if isinstance(payload, registry_pb2.BureauInscribed):
+        return "debt inscribed at the credit bureau"
+    if isinstance(payload, registry_pb2.BureauRemoved):
+        return f"credit-bureau inscription removed: debt {payload.reason or 'settled'}"
+    if isinstance(payload, registry_pb2.ProtestNoticeSent):
+        return f"protest registry notified the debtor; no protest before {payload.not_before.ToJsonString()}"
+    if isinstance(payload, registry_pb2.ProtestRegistered):
+        return "debt protested at the protest registry"
+    if isinstance(payload, registry_pb2.ProtestCancelled):
+        what = "protest cancelled" if payload.was_protested else "title withdrawn from the protest registry"
+        return f"{what}: debt {payload.reason}"
+    if isinstance(payload, registry_pb2.CourtFiled):
+        return f"small-claims petition filed: case {payload.case_number}"
+    return None

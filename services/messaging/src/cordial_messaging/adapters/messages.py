@@ -7,22 +7,36 @@ also as a keyed hash so a reply from that number finds the message it answers.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime, timedelta
 from typing import Any
 
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
+from cordial_core.ids import new_id
+from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord
 
+# A deferred message whose instance has not sent it this long after it fell due is taken by any instance.
+ORPHANED_AFTER = timedelta(minutes=2)
+
 
 class MessageRepository:
-    """The action id is the document id; a version guards the start of each attempt."""
+    """The action id is the document id; a version guards the start of each attempt.
 
-    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
+    A deferred message belongs to the instance that deferred it (its recipient spacing is in that process),
+    so two messages to one person are never sent by two instances at once; another takes it only when
+    the owner has left it due for ORPHANED_AFTER (it stopped, or its partitions moved).
+    """
+
+    def __init__(
+        self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock, instance: str = ""
+    ) -> None:
         self.collection = collection
         self._cipher = cipher
         self._clock = clock
+        self.instance = instance or new_id()
 
     def _seal(self, fields: dict[str, object], prefix: str = "") -> dict[str, object]:
         """Replaces the plain "to" and "text" by their ciphertext, and "to" also by its lookup hash."""
@@ -50,6 +64,7 @@ class MessageRepository:
         await self.collection.raw.create_index([("tenant", 1), ("debt_id", 1)])
         await self.collection.raw.create_index([("tenant", 1), ("provider", 1), ("provider_message_id", 1)])
         await self.collection.raw.create_index([("tenant", 1), ("to_hash", 1), ("channel", 1), ("sent_at", -1)])
+        await self.collection.raw.create_index([("state", 1), ("due_at", 1)])
 
     async def open(self, action: ActionToSend) -> MessageRecord:
         """The action's message, created pending on first sight."""
@@ -62,6 +77,15 @@ class MessageRepository:
             "version": 0,
             "attempts": {},
             "created_at": self._clock.now(),
+            # What was asked, so a deferred action can be sent later without its event.
+            "action": {
+                "channels": list(action.channels),
+                "template": action.template,
+                "tone": action.tone,
+                "locale": action.locale,
+                "balance": {"amount_minor": action.balance.amount_minor, "currency": action.balance.currency},
+                "creditor_name": action.creditor_name,
+            },
         }
         await self.collection.insert(action.tenant, doc)
         found = await self.collection.find_one(action.tenant, {"_id": action.action_id})
@@ -111,3 +135,41 @@ class MessageRepository:
     async def of_debt(self, tenant: str, debt_id: str) -> list[dict[str, Any]]:
         """The messages of a debt, oldest first."""
         return await self.collection.find(tenant, {"debt_id": debt_id}, sort=[("created_at", 1)])
+
+    async def defer(self, action: ActionToSend, due_at: datetime) -> None:
+        """Marks a pending message due later; the scheduler sends it then."""
+        await self.collection.update(
+            action.tenant, {"_id": action.action_id, "state": PENDING}, {"due_at": due_at, "owner": self.instance}
+        )
+
+    async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:
+        """Pending messages due by now, across tenants, each taken by moving its due time to the lease's end."""
+        mine = {"owner": self.instance, "due_at": {"$lte": now}}
+        orphaned = {"due_at": {"$lte": now - ORPHANED_AFTER}}
+        cursor = self.collection.raw.find(
+            {"state": PENDING, "$or": [mine, orphaned]}, sort=[("due_at", 1)], limit=limit
+        )
+        taken = []
+        async for doc in cursor:
+            claim = {"_id": doc["_id"], "state": PENDING, "due_at": doc["due_at"]}
+            lease = {"due_at": lease_until, "owner": self.instance}
+            if "action" in doc and await self.collection.update(doc["tenant"], claim, lease):
+                taken.append(_action(doc))
+        return taken
+
+
+def _action(doc: dict[str, Any]) -> ActionToSend:
+    """The action a message was opened for."""
+    asked = doc["action"]
+    return ActionToSend(
+        action_id=doc["_id"],
+        tenant=doc["tenant"],
+        debt_id=doc["debt_id"],
+        debtor_id=doc["debtor_id"],
+        channels=tuple(asked["channels"]),
+        template=asked["template"],
+        balance=Money(int(asked["balance"]["amount_minor"]), asked["balance"]["currency"]),
+        creditor_name=asked["creditor_name"],
+        tone=asked.get("tone", ""),
+        locale=asked.get("locale", ""),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable
 
 import httpx
@@ -17,6 +18,9 @@ from cordial_messaging.domain.dispatch import (
 
 # Twilio statuses of a message that never left.
 _NOT_SENT = {"failed", "undelivered", "canceled"}
+# The Cloud API's template language codes for our locales.
+_LANGUAGES = {"pt-BR": "pt_BR", "en": "en", "es": "es"}
+_NOT_IN_NAME = re.compile(r"[^a-z0-9_]+")
 
 
 def _raise_for(response: httpx.Response, provider: str) -> None:
@@ -107,18 +111,22 @@ class WhatsAppCloud:
 
     @staticmethod
     def _template(message: OutboundMessage) -> dict[str, object]:
-        """A template message in the Cloud API's shape."""
+        """A template message in the Cloud API's shape: the approved template's name, language and body parameters.
+
+        Parameters are the values of the template's variables in the order they appear; the API refuses
+        newlines, tabs and more than four spaces in a row in one, so whitespace runs are folded.
+        """
+        name = _NOT_IN_NAME.sub("_", f"cordial_{message.template}".lower())
+        parameters = [{"type": "text", "text": " ".join(p.split())} for p in message.parameters]
         return {
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": message.to.lstrip("+"),
             "type": "template",
             "template": {
-                "name": f"cordial_{message.template}",
-                "language": {"code": "pt_BR"},
-                "components": [
-                    {"type": "body", "parameters": [{"type": "text", "text": p} for p in message.parameters]}
-                ],
+                "name": name,
+                "language": {"code": _LANGUAGES.get(message.locale, message.locale.replace("-", "_"))},
+                "components": [{"type": "body", "parameters": parameters}],
             },
             # Echoed in every status webhook of this message, so a receipt names our attempt.
             "biz_opaque_callback_data": message.idempotency_key,

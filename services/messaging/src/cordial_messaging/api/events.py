@@ -25,6 +25,8 @@ def handlers(dispatcher: Dispatcher) -> Handler:
                 template=requested.template,
                 balance=Money.from_proto(requested.balance),
                 creditor_name=requested.creditor_name,
+                tone=requested.tone,
+                locale=requested.locale,
             )
         )
 

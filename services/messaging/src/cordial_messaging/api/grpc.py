@@ -11,6 +11,10 @@ from cordial.types.v1 import types_pb2
 from cordial_core.context import tenant_var
 from cordial_core.errors import InvalidArgument
 from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.api.convert import audit_entry_pb, stored_template, template_pb
+from cordial_messaging.domain.audit import AuditTrail
+from cordial_messaging.domain.catalogue import TemplateBook
+from cordial_messaging.domain.composer import Creditor, Creditors, checked_creditor
 from cordial_messaging.domain.inbound import Inbound, Reply
 
 # An uncertain message is one the provider may hold: not failed, not known sent.
@@ -26,9 +30,59 @@ _STATES = {
 class MessagingServicer(pb_grpc.MessagingServiceServicer):
     """Messages of a debt over gRPC."""
 
-    def __init__(self, messages: MessageRepository, inbound: Inbound) -> None:
+    def __init__(
+        self,
+        messages: MessageRepository,
+        inbound: Inbound,
+        book: TemplateBook,
+        creditors: Creditors,
+        audit: AuditTrail,
+    ) -> None:
         self._messages = messages
         self._inbound = inbound
+        self._book = book
+        self._creditors = creditors
+        self._audit = audit
+
+    async def ValidateTemplate(
+        self, request: pb.ValidateTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ValidateTemplateResponse:
+        """The variables of a template that may be saved; InvalidArgument naming what is wrong otherwise."""
+        variables = self._book.validate(stored_template(str(tenant_var.get()), request.template))
+        return pb.ValidateTemplateResponse(variables=variables)
+
+    async def SaveTemplate(
+        self, request: pb.SaveTemplateRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SaveTemplateResponse:
+        """Saves a checked template as the next version of its name, channel and locale."""
+        saved = await self._book.save(stored_template(str(tenant_var.get()), request.template))
+        return pb.SaveTemplateResponse(template=template_pb(saved))
+
+    async def ListTemplates(
+        self, request: pb.ListTemplatesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListTemplatesResponse:
+        """The tenant's templates."""
+        templates = await self._book.list(str(tenant_var.get()), request.all_versions)
+        return pb.ListTemplatesResponse(templates=[template_pb(t) for t in templates])
+
+    async def SetCreditor(
+        self, request: pb.SetCreditorRequest, context: grpc.aio.ServicerContext
+    ) -> pb.SetCreditorResponse:
+        """Sets the creditor's name, address and document that messages disclose."""
+        given = request.creditor
+        creditor = checked_creditor(Creditor(given.name, given.address, given.document))
+        saved = await self._creditors.put(str(tenant_var.get()), creditor)
+        stored = pb.Creditor(name=saved.name, address=saved.address, document=saved.document)
+        return pb.SetCreditorResponse(creditor=stored)
+
+    async def ListAuditEntries(
+        self, request: pb.ListAuditEntriesRequest, context: grpc.aio.ServicerContext
+    ) -> pb.ListAuditEntriesResponse:
+        """A debt's or a debtor's audit trail of messages sent and their delivery states."""
+        if not request.debt_id and not request.debtor_id:
+            raise InvalidArgument("debt_id or debtor_id is required", field="debt_id")
+        entries = await self._audit.entries(str(tenant_var.get()), request.debt_id, request.debtor_id)
+        return pb.ListAuditEntriesResponse(entries=[audit_entry_pb(e) for e in entries])
 
     async def RecordDeliveryReceipt(
         self, request: pb.RecordDeliveryReceiptRequest, context: grpc.aio.ServicerContext

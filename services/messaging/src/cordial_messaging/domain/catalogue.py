@@ -8,8 +8,10 @@ notice, or it follows within 5 days. A template that misses one is refused namin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
 
-from jinja2 import TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from cordial_core.errors import InvalidArgument
@@ -18,17 +20,16 @@ LOCALES = ("pt-BR", "en", "es")
 TONES = ("reminder", "friendly", "formal", "legal_notice")
 JURISDICTIONS = ("BR", "US")
 CHANNELS = ("sms", "whatsapp", "email", "voice", "letter")
-# What a template may use: everything messaging can fill in at send time.
+# What a template may use: everything messaging fills in at send time (it never learns the debtor's name,
+# which also keeps a message read by someone else from exposing them).
 VARIABLES = frozenset(
     {
-        "debtor_first_name",
         "creditor",
         "creditor_address",
         "creditor_document",
         "amount",
         "breakdown_link",
         "portal_link",
-        "due_date",
         "validation_notice",
     }
 )
@@ -57,6 +58,9 @@ class StoredTemplate:
     # US only: whether this is the first communication, and if it lacks the notice, when it follows.
     first_communication: bool = False
     validation_notice_follows_in_days: int = -1
+    # Set when saved: 1, 2, ... per tenant and key; 0 for the built-in defaults.
+    version: int = 0
+    created_at: datetime | None = None
 
     @property
     def key(self) -> str:
@@ -70,6 +74,15 @@ def variables_of(body: str) -> set[str]:
         return set(meta.find_undeclared_variables(_env.parse(body)))
     except TemplateSyntaxError as exc:
         raise InvalidArgument(f"is not a valid template (line {exc.lineno}: {exc.message})", field="body") from exc
+
+
+def variables_in_order(body: str) -> list[str]:
+    """The variables a body reads, each once, in the order they first appear (a WhatsApp template's parameters)."""
+    seen: list[str] = []
+    for name in _env.parse(body).find_all(nodes.Name):
+        if name.ctx == "load" and name.name not in seen:
+            seen.append(name.name)
+    return seen
 
 
 def check(template: StoredTemplate) -> StoredTemplate:
@@ -116,21 +129,31 @@ def render_stored(template: StoredTemplate, values: dict[str, str]) -> str:
     return _env.from_string(template.body).render(**values)
 
 
+class TemplateStore(Protocol):
+    """Where a tenant's templates are kept, every version."""
+
+    async def save(self, template: StoredTemplate) -> StoredTemplate: ...
+    async def latest(
+        self, tenant: str, name: str, channel: str, locale: str, tone: str = ""
+    ) -> StoredTemplate | None: ...
+    async def list(self, tenant: str, all_versions: bool) -> list[StoredTemplate]: ...
+
+
 _BR_FOOTER = "Credor: {{ creditor }}, {{ creditor_address }}, CNPJ/CPF {{ creditor_document }}."
 DEFAULT_BODIES = {
     "pt-BR": (
-        "Olá, {{ debtor_first_name }}. {{ creditor }} informa que há um valor em aberto de {{ amount }}. "
+        "Olá! {{ creditor }} informa que há um valor em aberto de {{ amount }}. "
         "Veja como ele se compõe em {{ breakdown_link }} e, quando for melhor para você, escolha como pagar "
         "em {{ portal_link }}. Se já pagou ou precisa de outra condição, é só nos dizer. " + _BR_FOOTER
     ),
     "en": (
-        "Hello {{ debtor_first_name }}. {{ creditor }} would like to let you know that {{ amount }} is open "
+        "Hello. {{ creditor }} would like to let you know that {{ amount }} is open "
         "on your account. You can see how it adds up at {{ breakdown_link }} and choose how to pay when it "
         "suits you at {{ portal_link }}. If you have already paid or need other terms, just tell us. "
         "{{ validation_notice }}"
     ),
     "es": (
-        "Hola, {{ debtor_first_name }}. {{ creditor }} le informa que hay un saldo pendiente de {{ amount }}. "
+        "Hola. {{ creditor }} le informa que hay un saldo pendiente de {{ amount }}. "
         "Puede ver su detalle en {{ breakdown_link }} y elegir cómo pagar cuando le convenga en "
         "{{ portal_link }}. Si ya pagó o necesita otras condiciones, díganos. "
         "Acreedor: {{ creditor }}, {{ creditor_address }}, documento {{ creditor_document }}."
@@ -140,7 +163,7 @@ _DEFAULT_JURISDICTION = {"pt-BR": "BR", "en": "US", "es": "BR"}
 
 
 def defaults(tenant: str) -> list[StoredTemplate]:
-    """The reminder every tenant starts with, per locale and text channel; all pass check()."""
+    """The reminder every tenant starts with, per locale and channel; all pass check()."""
     return [
         check(
             StoredTemplate(
@@ -155,5 +178,34 @@ def defaults(tenant: str) -> list[StoredTemplate]:
             )
         )
         for locale, body in DEFAULT_BODIES.items()
-        for channel in ("sms", "whatsapp", "email")
+        for channel in CHANNELS
     ]
+
+
+def default_for(tenant: str, channel: str, locale: str) -> StoredTemplate:
+    """The built-in reminder for a channel and locale (pt-BR when the locale has none)."""
+    body = DEFAULT_BODIES.get(locale, DEFAULT_BODIES["pt-BR"])
+    locale = locale if locale in DEFAULT_BODIES else "pt-BR"
+    return StoredTemplate(
+        tenant, "reminder", channel, locale, "reminder", _DEFAULT_JURISDICTION[locale], body, first_communication=True
+    )
+
+
+class TemplateBook:
+    """Validates, saves and lists a tenant's templates."""
+
+    def __init__(self, store: TemplateStore) -> None:
+        self._store = store
+
+    @staticmethod
+    def validate(template: StoredTemplate) -> list[str]:
+        """The variables the template reads, when it may be saved; InvalidArgument otherwise."""
+        return variables_in_order(check(template).body)
+
+    async def save(self, template: StoredTemplate) -> StoredTemplate:
+        """Saves a checked template as the next version of its key."""
+        return await self._store.save(check(template))
+
+    async def list(self, tenant: str, all_versions: bool) -> list[StoredTemplate]:
+        """The tenant's templates: the newest of each key, or every version."""
+        return await self._store.list(tenant, all_versions)

@@ -3,23 +3,30 @@
 Before each send the attempt is recorded with an idempotency key; an attempt found
 still "started" (the process died, or the provider's answer was lost) is reconciled
 with the provider before anything is sent again, and held when the provider cannot tell.
+
+A recipient who got a message a few seconds ago is not waited for: the action is stored as due at the
+end of the spacing and sent then by ``run_due`` (a scheduler loop), so the partition keeps flowing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.events.v1 import messages_pb2
 from cordial_core.clock import Clock
+from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_messaging.domain.audit import SENT_ENTRY, AuditEntry, AuditTrail, entry_id
+from cordial_messaging.domain.composer import Composed, Composer, Request
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
-from cordial_messaging.domain.templates import DEFAULT_TEMPLATES, format_money, render
-from cordial_messaging.domain.throttle import Throttle
+from cordial_messaging.domain.throttle import SharedSlots, Throttle
 
 SOURCE = "messaging"
 # Message states.
@@ -28,6 +35,10 @@ PENDING, SENT, FAILED, UNCERTAIN, BLOCKED = "pending", "sent", "failed", "uncert
 STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
 # Backoff between tries of a send the provider could not take now.
 DEFAULT_RETRY_WAITS = (0.5, 2.0, 8.0)
+# How long a scheduler holds a due action it took before another may take it (it may have died).
+DUE_LEASE = timedelta(seconds=60)
+
+log = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -44,6 +55,15 @@ class ActionToSend:
     template: str
     balance: Money
     creditor_name: str
+    # The step's tone and the debtor's locale; empty picks the template's own and pt-BR.
+    tone: str = ""
+    locale: str = ""
+
+    def request(self) -> Request:
+        """What the composer needs."""
+        return Request(
+            self.tenant, self.debt_id, self.template, self.tone, self.locale, self.balance, self.creditor_name
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,8 @@ class OutboundMessage:
     template: str
     parameters: tuple[str, ...]
     idempotency_key: str = ""
+    # The template's locale (a WhatsApp template's language).
+    locale: str = "pt-BR"
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,8 @@ class Attempt:
     text: str
     status: str
     reason: str = ""
+    template: str = ""
+    template_version: int = 0
 
 
 @dataclass(frozen=True)
@@ -132,6 +156,8 @@ class Messages(Protocol):
         self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]
     ) -> None: ...
     async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]: ...
+    async def defer(self, action: ActionToSend, due_at: datetime) -> None: ...
+    async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]: ...
 
 
 class ContactPlan(Protocol):
@@ -155,24 +181,44 @@ class Dispatcher:
         plan: ContactPlan,
         channels: dict[int, Channel],
         clock: Clock,
-        portal_url: str,
+        composer: Composer,
         retry_waits: tuple[float, ...] = DEFAULT_RETRY_WAITS,
         sleep: Sleep = asyncio.sleep,
         opt_outs: OptOuts | None = None,
         policy: ContactPolicy | None = None,
         throttle: Throttle | None = None,
+        audit: AuditTrail | None = None,
+        slots: SharedSlots | None = None,
     ) -> None:
         self._messages = messages
         self._plan = plan
         self._channels = channels
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
-        self._portal = portal_url.rstrip("/")
+        self._composer = composer
+        self._audit = audit
+        self._slots = slots
         self._waits = retry_waits
         self._sleep = sleep
         self._opt_outs = opt_outs
         self._policy = policy
         self._throttle = throttle
+
+    async def run_due(self, limit: int = 100) -> int:
+        """Sends the deferred actions now due (each taken under a lease); how many were taken."""
+        now = self._clock.now()
+        actions = await self._messages.due(now, now + DUE_LEASE, limit)
+        await asyncio.gather(*(self._handle_due(action) for action in actions))
+        return len(actions)
+
+    async def _handle_due(self, action: ActionToSend) -> None:
+        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends."""
+        try:
+            await self.handle(action)
+        except ConcurrentAttempt:
+            return  # another worker is sending it
+        except Exception:
+            log.exception("deferred action %s failed; retried after its lease", action.action_id)
 
     async def handle(self, action: ActionToSend) -> None:
         """Sends the action's message unless it was already sent, given up or may have been sent."""
@@ -183,7 +229,6 @@ class Dispatcher:
             if attempt.status == STARTED and await self._settled(action, attempt):
                 return
         record = await self._messages.open(action)
-        template, text, parameters = self._compose(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
         version = record.version
         blocked: list[str] = []
@@ -200,19 +245,31 @@ class Dispatcher:
             if not verdict.allowed:
                 blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
+            try:
+                composed = await self._composer.compose(action.request(), recipient.channel)
+            except InvalidArgument as exc:
+                failures.append(f"{channel.name}: the template cannot be filled in: {exc}")
+                continue
+            spacing = await self._slot(channel.name, recipient.address)
+            if spacing > 0:
+                # Not now for this person: stored as due, and the handler moves on to the next action.
+                await self._messages.defer(action, self._clock.now() + timedelta(seconds=spacing))
+                return
             attempt = Attempt(
                 attempt_id,
                 recipient.contact_point_id,
                 recipient.channel,
                 channel.name,
                 recipient.address,
-                text,
+                composed.text,
                 STARTED,
+                template=composed.template.name,
+                template_version=composed.template.version,
             )
             if not await self._messages.start_attempt(action, attempt, version):
                 raise ConcurrentAttempt(f"message {action.action_id} moved on while sending")
             version += 1
-            outbound = OutboundMessage(recipient.address, text, template, parameters, attempt_id)
+            outbound = self._outbound(recipient, composed, attempt_id)
             status, result = await self._send(channel, outbound)
             if status == ACCEPTED:
                 await self._sent(action, attempt, result)
@@ -263,8 +320,6 @@ class Dispatcher:
 
     async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
         """Sends with backoff on transient failures: (ACCEPTED, provider id) or (status, reason)."""
-        # Paced once: a try the provider did not take reached nobody, so its retries follow the backoff alone.
-        await self._pace(channel.name, outbound.to)
         for wait in (*self._waits, None):
             try:
                 return ACCEPTED, await channel.send(outbound)
@@ -276,30 +331,38 @@ class Dispatcher:
                 await self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _pace(self, provider: str, recipient: str) -> None:
-        """Waits until the provider's rate and the recipient's spacing allow one more send."""
+    async def _slot(self, provider: str, recipient: str) -> float:
+        """Takes a provider slot and claims the recipient: 0, or the seconds until the recipient may be sent to.
+
+        The provider's wait is short (its rate's spacing) and slept; the recipient's is returned to be deferred.
+        """
         if self._throttle is None:
-            return
+            return 0.0
         while True:
             wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
             if wait > 0:
-                await self._sleep(wait)
-                continue
-            wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
+                return wait
+            now = self._clock.now().timestamp()
+            if self._slots is not None:
+                wait = await self._throttle.shared_wait(self._slots, provider, now)
+            else:
+                wait = self._throttle.provider_wait(provider, now)
             if wait > 0:
                 await self._sleep(wait)
             if self._throttle.claim(provider, recipient, self._clock.now().timestamp()):
-                return
+                return 0.0
 
-    def _compose(self, action: ActionToSend) -> tuple[str, str, tuple[str, ...]]:
-        """The template name, the rendered text and the template's parameters."""
-        template = DEFAULT_TEMPLATES[(action.template, "pt-BR")]
-        link = f"{self._portal}/{action.debt_id}"
-        amount = format_money(action.balance)
-        text = render(template, {"creditor": action.creditor_name, "amount": amount, "link": link})
-        return template.name, text, (action.creditor_name, amount, link)
+    @staticmethod
+    def _outbound(recipient: Recipient, composed: Composed, attempt_id: str) -> OutboundMessage:
+        """What the channel sends: the text, and the template's name, parameters and locale."""
+        template = composed.template
+        return OutboundMessage(
+            recipient.address, composed.text, template.name, composed.parameters, attempt_id, template.locale
+        )
 
     async def _sent(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
+        """Records the send in the audit trail, then the message as sent with its event."""
+        await self._audited(action, attempt, provider_id)
         sent = messages_pb2.MessageSent(
             message_id=action.action_id,
             action_id=action.action_id,
@@ -318,6 +381,8 @@ class Dispatcher:
             "to": attempt.to,
             "text": attempt.text,
             "sent_at": self._clock.now(),
+            "template": attempt.template,
+            "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
         await self._messages.finish(action, SENT, fields, [self._event(action, "message.sent", sent)])
@@ -332,6 +397,29 @@ class Dispatcher:
             reason=reason,
         )
         await self._messages.finish(action, state, {"reason": reason}, [self._event(action, "message.failed", failed)])
+
+    async def _audited(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
+        """Appends the sent entry first: written twice it is one entry, and it is never missing for a sent message."""
+        if self._audit is None:
+            return
+        entry = AuditEntry(
+            entry_id(action.tenant, action.action_id, SENT_ENTRY),
+            action.tenant,
+            SENT_ENTRY,
+            action.action_id,
+            action.debt_id,
+            action.debtor_id,
+            attempt.channel,
+            attempt.contact_point_id,
+            attempt.to,
+            attempt.provider,
+            provider_id,
+            self._clock.now(),
+            text=attempt.text,
+            template=attempt.template,
+            template_version=attempt.template_version,
+        )
+        await self._audit.append(entry)
 
     def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
         return self._events.event(

@@ -11,6 +11,7 @@ from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
+from cordial_messaging.domain.audit import DELIVERY_ENTRY, AuditEntry, AuditTrail, entry_id
 from cordial_messaging.domain.dispatch import (
     SOURCE,
     Channel,
@@ -74,10 +75,14 @@ class InboundStore(Protocol):
 class Inbound:
     """Turns verified provider notifications into events, and confirms each opt-out once."""
 
-    def __init__(self, store: InboundStore, channels: dict[int, Channel], clock: Clock) -> None:
+    def __init__(
+        self, store: InboundStore, channels: dict[int, Channel], clock: Clock, audit: AuditTrail | None = None
+    ) -> None:
         self._store = store
         self._channels = channels
+        self._clock = clock
         self._events = EventSource(SOURCE, clock)
+        self._audit = audit
 
     async def receipt(
         self, tenant: str, provider: str, provider_message_id: str, state: int, error_code: str
@@ -97,7 +102,32 @@ class Inbound:
             provider_message_id=provider_message_id,
         )
         event = self._event(message, "message.delivery_updated", update)
-        return True, await self._store.record_delivery(message, state, [event])
+        recorded = await self._store.record_delivery(message, state, [event])
+        # Appended even when the state was recorded before: a crash between the two writes loses nothing.
+        await self._audited(message, state, error_code)
+        return True, recorded
+
+    async def _audited(self, message: SentMessage, state: int, error_code: str) -> None:
+        """The delivery state in the audit trail, once per message and state."""
+        if self._audit is None:
+            return
+        entry = AuditEntry(
+            entry_id(message.tenant, message.id, DELIVERY_ENTRY, state),
+            message.tenant,
+            DELIVERY_ENTRY,
+            message.id,
+            message.debt_id,
+            message.debtor_id,
+            message.channel,
+            message.contact_point_id,
+            message.to,
+            message.provider,
+            message.provider_message_id,
+            self._clock.now(),
+            delivery_state=state,
+            error_code=error_code,
+        )
+        await self._audit.append(entry)
 
     async def reply(self, tenant: str, reply: Reply) -> ReplyOutcome:
         """Classifies the reply, records it with its events, and confirms an opt-out once."""

@@ -1,12 +1,17 @@
 """Send pacing: each provider's rate (WhatsApp Cloud API: 80 messages/s per number by default) and a
 minimum spacing between two messages to the same person, both as token buckets on the clock's time.
 
-The buckets live in the process: with several instances, give each its share of the provider's rate.
+A provider's rate is shared by every instance when a SharedSlots store is wired (time cut into slots of
+1/rate seconds, each claimed by one send); otherwise the bucket lives in the process and each instance
+should be given its share of the rate. The recipient's spacing lives in the process that owns the
+debtor's partition (events are keyed by debtor, and a deferred action is sent by the instance that deferred it).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Protocol
 
 from cordial_core.rate_limit import TokenBucket
 
@@ -22,6 +27,14 @@ class Pace:
 
 # A burst of 1 spreads sends evenly, so no one-second window ever holds more than the rate.
 DEFAULT_PACE = Pace(rate=80.0, burst=1, per_recipient_seconds=6.0)
+
+
+class SharedSlots(Protocol):
+    """A provider's send slots shared by every instance: each slot is taken by one send, once."""
+
+    async def take(self, provider: str, first: int) -> int:
+        """Claims the first free slot numbered ``first`` or later; its number."""
+        ...
 
 
 class Throttle:
@@ -55,3 +68,13 @@ class Throttle:
             self._next = {k: t for k, t in self._next.items() if t > now}
         self._next[key] = now + self._paces.get(provider, self._default).per_recipient_seconds
         return True
+
+    def interval(self, provider: str) -> float:
+        """Seconds between two sends through this provider at its rate: the length of one shared slot."""
+        return 1.0 / self._paces.get(provider, self._default).rate
+
+    async def shared_wait(self, slots: SharedSlots, provider: str, now: float) -> float:
+        """Claims the provider's next free shared slot; the seconds to wait for it."""
+        interval = self.interval(provider)
+        slot = await slots.take(provider, math.floor(now / interval))
+        return max(0.0, slot * interval - now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from cordial_core.clock import Clock
@@ -9,6 +10,8 @@ from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.store import TenantCollection
 from cordial_registry_bridge.domain.cases import BureauCase, CaseState
+from cordial_registry_bridge.domain.filing import Filing
+from cordial_registry_bridge.domain.protest import Protest, ProtestState
 
 
 class BureauCaseRepository:
@@ -46,6 +49,9 @@ def _fields(case: BureauCase) -> dict[str, Any]:
         "inscribed_at": case.inscribed_at,
         "removed_at": case.removed_at,
         "settled": case.settled,
+        "recalled": case.recalled,
+        "protest": {**asdict(case.protest), "state": case.protest.state.value},
+        "filing": asdict(case.filing),
         "version": case.version,
     }
 
@@ -62,5 +68,12 @@ def _from_doc(doc: dict[str, Any]) -> BureauCase:
         inscribed_at=doc.get("inscribed_at"),
         removed_at=doc.get("removed_at"),
         settled=doc.get("settled", False),
+        recalled=doc.get("recalled", False),
+        protest=_protest(doc.get("protest") or {}),
+        filing=Filing(**(doc.get("filing") or {})),
         version=doc.get("version", 0),
     )
+
+
+def _protest(doc: dict[str, Any]) -> Protest:
+    return Protest(**{**doc, "state": ProtestState(doc.get("state", ""))})

@@ -23,4 +23,15 @@ def handlers(bridge: RegistryBridge) -> Handler:
         assert isinstance(requested, registry_pb2.EscalationRequested)
         await bridge.requested(envelope.tenant, requested)
 
-    return dispatch({"debt.settled": on_debt_settled, "escalation.requested": on_escalation_requested})
+    async def on_debt_recalled(envelope: envelope_pb2.Envelope) -> None:
+        recalled = unpack_payload(envelope)
+        assert isinstance(recalled, debts_pb2.DebtRecalled)
+        await bridge.recalled(envelope.tenant, recalled.debt_id, recalled.debtor_id)
+
+    return dispatch(
+        {
+            "debt.settled": on_debt_settled,
+            "debt.recalled": on_debt_recalled,
+            "escalation.requested": on_escalation_requested,
+        }
+    )

@@ -21,11 +21,14 @@ class RegistryBridgeServicer(pb_grpc.RegistryBridgeServiceServicer):
         self._cases = cases
 
     async def GetCase(self, request: pb.GetCaseRequest, context: grpc.aio.ServicerContext) -> pb.GetCaseResponse:
-        """The bureau case of a debt; the reason says where in the state machine it is."""
+        """The escalation case of a debt; the reason says where bureau, protest and filing stand."""
         case = await self._cases.get(str(tenant_var.get()), request.debt_id)
         if case is None:
             raise NotFound(f"no bureau case for debt {request.debt_id}", field="debt_id")
         state = pb.CASE_STATE_CLOSED if case.state in _DONE else pb.CASE_STATE_OPEN
-        return pb.GetCaseResponse(
-            case=pb.Case(debt_id=case.debt_id, state=state, reason=f"{case.state.value}: {case.reason}")
-        )
+        reason = f"{case.state.value}: {case.reason}"
+        if case.protest.reason:
+            reason += f"; protest {case.protest.state.value}: {case.protest.reason}"
+        if case.filing.case_number:
+            reason += f"; small claims filed as case {case.filing.case_number}"
+        return pb.GetCaseResponse(case=pb.Case(debt_id=case.debt_id, state=state, reason=reason))

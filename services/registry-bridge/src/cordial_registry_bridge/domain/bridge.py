@@ -1,4 +1,4 @@
-"""Runs bureau cases: takes escalation requests and settlements, calls the bureau, records what happened."""
+"""Runs escalation cases: takes requests, settlements and recalls, calls bureau, registry and court, records it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event, EventSource
 from cordial_registry_bridge.domain import cases as machine
+from cordial_registry_bridge.domain import filing, protest
 from cordial_registry_bridge.domain.cases import BureauCase
 
 SOURCE = "registry-bridge"
@@ -33,6 +34,28 @@ class Bureau(Protocol):
     async def remove(self, inscription_id: str) -> None: ...
 
 
+class ProtestRegistry(Protocol):
+    """The protest registry; every call is idempotent by the protest id."""
+
+    async def present(self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str) -> datetime:
+        """Presents the title; the registry notifies the debtor and answers when the protest may follow."""
+        ...
+
+    async def protest(self, protest_id: str) -> bool:
+        """Asks for the protest; False when the registry says the period still runs."""
+        ...
+
+    async def cancel(self, protest_id: str, why: str) -> None: ...
+
+
+class Court(Protocol):
+    """Court e-filing; idempotent by the filing id."""
+
+    async def file(self, filing_id: str, case: BureauCase, amount_minor: int, creditor: str, due_date: str) -> str:
+        """Files the small-claims petition and answers the court's case number."""
+        ...
+
+
 def _ts(at: datetime) -> Timestamp:
     ts = Timestamp()
     ts.FromDatetime(at)
@@ -42,9 +65,18 @@ def _ts(at: datetime) -> Timestamp:
 class RegistryBridge:
     """The bureau case state machine driven by events, with the bureau behind a port."""
 
-    def __init__(self, cases: BureauCases, bureau: Bureau, clock: Clock) -> None:
+    def __init__(
+        self,
+        cases: BureauCases,
+        bureau: Bureau,
+        clock: Clock,
+        registry: ProtestRegistry | None = None,
+        court: Court | None = None,
+    ) -> None:
         self._cases = cases
         self._bureau = bureau
+        self._registry = registry
+        self._court = court
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
 
@@ -66,6 +98,10 @@ class RegistryBridge:
             await self._inscribe(case, amount, creditor)
         elif req.kind == registry_pb2.ESCALATION_KIND_REMOVAL:
             await self.settled(tenant, req.debt_id, req.debtor_id)
+        elif req.kind == registry_pb2.ESCALATION_KIND_PROTEST:
+            await self._protest(case, amount, creditor)
+        elif req.kind == registry_pb2.ESCALATION_KIND_SMALL_CLAIMS:
+            await self._file(case, amount, creditor, req.due_date)
         return case
 
     async def _notice(self, case: BureauCase, amount: int, creditor: str) -> None:
@@ -98,19 +134,108 @@ class RegistryBridge:
         )
         await self._cases.save(case, [self._event(case, "bureau.inscribed", payload)])
 
-    async def settled(self, tenant: str, debt_id: str, debtor_id: str) -> BureauCase:
-        """A settled debt is never inscribed, and its inscription is removed at once."""
-        case = await self._load(tenant, debt_id, debtor_id)
-        if not machine.settle(case):
-            await self._cases.save(case, [])
-            return case
-        await self._bureau.remove(case.inscription_id)
+    async def _protest(self, case: BureauCase, amount: int, creditor: str) -> None:
+        """Presents the title (the registry notifies the debtor), or protests it once the notice period has run."""
+        if self._registry is None:
+            return await self._refuse(case, registry_pb2.ESCALATION_KIND_PROTEST, "no_registry", "no protest registry")
         now = self._clock.now()
-        machine.removed(case, now)
-        payload = registry_pb2.BureauRemoved(
-            debt_id=case.debt_id, debtor_id=case.debtor_id, inscription_id=case.inscription_id, removed_at=_ts(now)
+        try:
+            if case.protest.state == protest.ProtestState.NONE:
+                protest.check_presentation(case.protest, case.closed_because)
+            else:
+                protest.check_protest(case.protest, now, case.closed_because)
+        except FailedPrecondition:
+            return  # not allowed (yet) or already done; strategy asks again when its rules allow
+        if case.protest.state == protest.ProtestState.NONE:
+            not_before = await self._registry.present(case.protest_id, case, amount, creditor)
+            protest.notice_sent(case.protest, now, not_before)
+            sent = registry_pb2.ProtestNoticeSent(
+                debt_id=case.debt_id,
+                debtor_id=case.debtor_id,
+                protest_id=case.protest_id,
+                notice_sent_at=_ts(now),
+                not_before=_ts(not_before),
+            )
+            return await self._cases.save(case, [self._event(case, "protest.notice_sent", sent)])
+        if not await self._registry.protest(case.protest_id):
+            return  # the registry's own period still runs
+        protest.protested(case.protest, now)
+        done = registry_pb2.ProtestRegistered(
+            debt_id=case.debt_id, debtor_id=case.debtor_id, protest_id=case.protest_id, protested_at=_ts(now)
         )
-        await self._cases.save(case, [self._event(case, "bureau.removed", payload)])
+        await self._cases.save(case, [self._event(case, "protest.registered", done)])
+
+    async def _file(self, case: BureauCase, amount: int, creditor: str, due_date: str) -> None:
+        """Files a small-claims petition unless the debt is time-barred, closed or already filed."""
+        now = self._clock.now()
+        refused = filing.refusal(case.filing, due_date, now.date(), case.closed_because)
+        if refused is None and self._court is None:
+            refused = ("no_court", "no court e-filing configured")
+        if refused is not None:
+            return await self._refuse(case, registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, *refused)
+        assert self._court is not None
+        number = await self._court.file(case.filing_id, case, amount, creditor, due_date)
+        filing.filed(case.filing, now, number)
+        filed = registry_pb2.CourtFiled(
+            debt_id=case.debt_id,
+            debtor_id=case.debtor_id,
+            filing_id=case.filing_id,
+            case_number=number,
+            filed_at=_ts(now),
+        )
+        await self._cases.save(case, [self._event(case, "court.filed", filed)])
+
+    async def _refuse(self, case: BureauCase, kind: int, rule: str, reason: str) -> None:
+        """Reports a refusal once per rule (a repeated request changes nothing)."""
+        if rule == "already_filed" or case.filing.refused == rule:
+            return
+        case.filing.refused = rule
+        payload = registry_pb2.EscalationRefused(
+            debt_id=case.debt_id,
+            debtor_id=case.debtor_id,
+            kind=kind,
+            rule=rule,
+            reason=reason,
+        )
+        await self._cases.save(case, [self._event(case, "escalation.refused", payload)])
+
+    async def settled(self, tenant: str, debt_id: str, debtor_id: str) -> BureauCase:
+        """A settled debt is never inscribed, protested or sued; its inscription is removed, its protest cancelled."""
+        return await self._close(tenant, debt_id, debtor_id, "settled")
+
+    async def recalled(self, tenant: str, debt_id: str, debtor_id: str) -> BureauCase:
+        """A recalled debt leaves collection: as on settlement, its inscription is removed and its protest cancelled."""
+        return await self._close(tenant, debt_id, debtor_id, "recalled")
+
+    async def _close(self, tenant: str, debt_id: str, debtor_id: str, why: str) -> BureauCase:
+        case = await self._load(tenant, debt_id, debtor_id)
+        remove = machine.settle(case) if why == "settled" else machine.recall(case)
+        events: list[Event] = []
+        now = self._clock.now()
+        if remove:
+            await self._bureau.remove(case.inscription_id)
+            machine.removed(case, now, why)
+            removed = registry_pb2.BureauRemoved(
+                debt_id=case.debt_id,
+                debtor_id=case.debtor_id,
+                inscription_id=case.inscription_id,
+                removed_at=_ts(now),
+                reason=why,
+            )
+            events.append(self._event(case, "bureau.removed", removed))
+        if protest.must_cancel(case.protest) and self._registry is not None:
+            await self._registry.cancel(case.protest_id, why)
+            was_protested = protest.cancelled(case.protest, now, why)
+            cancelled = registry_pb2.ProtestCancelled(
+                debt_id=case.debt_id,
+                debtor_id=case.debtor_id,
+                protest_id=case.protest_id,
+                cancelled_at=_ts(now),
+                reason=why,
+                was_protested=was_protested,
+            )
+            events.append(self._event(case, "protest.cancelled", cancelled))
+        await self._cases.save(case, events)
         return case
 
     def _event(self, case: BureauCase, event_type: str, payload: object) -> Event:

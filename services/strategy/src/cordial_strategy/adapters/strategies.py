@@ -65,7 +65,10 @@ def strategy_to_doc(strategy: Strategy) -> dict[str, Any]:
 def strategy_from_doc(doc: dict[str, Any]) -> Strategy:
     """A strategy from its document."""
     return Strategy(
-        segments=[SegmentRule(**{**r, "reasons": tuple(r["reasons"])}) for r in doc["segments"]],
+        segments=[
+            SegmentRule(**{**r, "reasons": tuple(r["reasons"]), "flags": tuple(r.get("flags", ()))})
+            for r in doc["segments"]
+        ],
         paths={
             name: [StepSpec(**{**s, "channels": tuple(s["channels"])}) for s in steps]
             for name, steps in doc["paths"].items()

@@ -25,6 +25,7 @@ def strategy_from_proto(doc: pb.StrategyDocument) -> Strategy:
             company=r.company if r.HasField("company") else None,
             min_broken=_opt(r, "min_broken"),
             min_kept=_opt(r, "min_kept"),
+            flags=tuple(r.flags),
         )
         for r in doc.segments
     ]
@@ -83,7 +84,7 @@ def strategy_to_proto(strategy: Strategy) -> pb.StrategyDocument:
         if o.down_payment_bps is not None:
             offer_set.down_payment_bps = o.down_payment_bps
     for r in strategy.segments:
-        rule = doc.segments.add(segment=r.segment, reasons=list(r.reasons))
+        rule = doc.segments.add(segment=r.segment, reasons=list(r.reasons), flags=list(r.flags))
         for name in ("min_days", "max_days", "min_balance_minor", "max_broken", "company", "min_broken", "min_kept"):
             value = getattr(r, name)
             if value is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC
 
 from cordial.events.v1 import agreements_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2, registry_pb2
@@ -11,20 +12,33 @@ from cordial_core.events import unpack_payload
 from cordial_core.money import Money
 from cordial_strategy.adapters import metrics
 from cordial_strategy.domain.debtor import debt_key
+from cordial_strategy.domain.enrichment import Enricher
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Ruler
 
 _NO_CASE = Case("", "", "")
+log = logging.getLogger(__name__)
 
 TOPICS = ["debts", "contacts", "messages", "registry"]
 
 
-def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
+def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None) -> Handler:
     """The handler for the topics strategy listens to."""
+
+    async def enrich(placed: debts_pb2.DebtPlaced) -> None:
+        if enricher is None:
+            return
+        company = placed.debtor_kind == types_pb2.DEBTOR_KIND_COMPANY
+        try:
+            await enricher.debt_placed(placed.debtor_id, placed.sealed_document, company)
+        except Exception:
+            # Enrichment only sharpens the segment; without it the debt is still collected (asked again next time).
+            log.warning("enrichment failed for debtor %s", placed.debtor_id, exc_info=True)
 
     async def on_debt_placed(envelope: envelope_pb2.Envelope) -> None:
         placed = unpack_payload(envelope)
         assert isinstance(placed, debts_pb2.DebtPlaced)
+        await enrich(placed)
         await ruler.debt_placed(
             envelope.tenant,
             placed.debt_id,
@@ -152,9 +166,22 @@ def handlers(ruler: Ruler, guard: ContactGuard) -> Handler:
         assert isinstance(removed, registry_pb2.BureauRemoved)
         await ruler.bureau_update(envelope.tenant, removed.debt_id, lambda e: setattr(e, "removed", True))
 
+    async def on_protest_notice(envelope: envelope_pb2.Envelope) -> None:
+        sent = unpack_payload(envelope)
+        assert isinstance(sent, registry_pb2.ProtestNoticeSent)
+        at = sent.notice_sent_at.ToDatetime(tzinfo=UTC)
+        await ruler.bureau_update(envelope.tenant, sent.debt_id, lambda e: setattr(e, "protest_notice_at", at))
+
+    async def on_protested(envelope: envelope_pb2.Envelope) -> None:
+        protested = unpack_payload(envelope)
+        assert isinstance(protested, registry_pb2.ProtestRegistered)
+        await ruler.bureau_update(envelope.tenant, protested.debt_id, lambda e: setattr(e, "protested", True))
+
     return dispatch(
         {
             "bureau.notice_confirmed": on_notice_confirmed,
+            "protest.notice_sent": on_protest_notice,
+            "protest.registered": on_protested,
             "bureau.inscribed": on_inscribed,
             "bureau.removed": on_removed,
             "debt.placed": on_debt_placed,

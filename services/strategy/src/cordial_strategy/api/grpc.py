@@ -12,6 +12,7 @@ from cordial_core.money import Money
 from cordial_strategy.api.documents import strategy_from_proto, version_to_proto
 from cordial_strategy.domain.book import AGENCY, Share, StrategyBook
 from cordial_strategy.domain.decision import Decision
+from cordial_strategy.domain.offer_sets import OfferSets
 from cordial_strategy.domain.ruler import ActionRecord, Case, Cases, Ruler, VariantResults
 
 COST_CURRENCY = "BRL"
@@ -105,6 +106,15 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
             raise InvalidArgument("must be a saved version number", field="version")
         case = await self._ruler.move(str(tenant_var.get()), request.debt_id, request.version)
         return pb.MoveDebtStrategyResponse(version=case.strategy_version)
+
+    async def GetOfferSet(
+        self, request: pb.GetOfferSetRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetOfferSetResponse:
+        """The installment plans the menu of a debt shows on its current step."""
+        found = await OfferSets(self._cases, self._book).for_debt(str(tenant_var.get()), request.debt_id)
+        return pb.GetOfferSetResponse(
+            installment_counts=list(found.installment_counts), step=found.step, offer_set=found.offer_set
+        )
 
     async def GetVariantResults(
         self, request: pb.GetVariantResultsRequest, context: grpc.aio.ServicerContext

@@ -83,6 +83,11 @@ class Escalation:
     inscribed: bool = False
     removal_requested: bool = False
     removed: bool = False
+    protest_presented: bool = False
+    protest_notice_at: datetime | None = None
+    protest_requested_at: datetime | None = None
+    protested: bool = False
+    filing_requested: bool = False
 
 
 @dataclass

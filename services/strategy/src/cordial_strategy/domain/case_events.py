@@ -10,14 +10,19 @@ from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_strategy.domain.case import ActionRecord, Case
 from cordial_strategy.domain.decision import Decision
+from cordial_strategy.domain.escalation import PRESENT, PROTEST
 from cordial_strategy.domain.treatment import Step
 
 SOURCE = "strategy"
+# The debtor's locale when the client gave the country (messaging's catalogue has pt-BR, en and es).
+LOCALES = {"BR": "pt-BR", "PT": "pt-BR", "US": "en", "GB": "en", "ES": "es", "MX": "es", "AR": "es", "CO": "es"}
 
 
-def escalation_id(case: Case, kind: int) -> str:
+def escalation_id(case: Case, kind: int, stage: str = "") -> str:
     """The one id of an escalation step of a debt: registry-bridge's request id and the action's id."""
-    return stable_id(case.tenant, case.debt_id, "escalation", str(kind))
+    # The two protest asks (presentation, protest) share a kind; the stage keeps their ids apart.
+    parts = (str(kind), stage) if stage in (PRESENT, PROTEST) else (str(kind),)
+    return stable_id(case.tenant, case.debt_id, "escalation", *parts)
 
 
 class CaseEvents:
@@ -42,6 +47,7 @@ class CaseEvents:
             time_zone=decision.time_zone,
             policy_rule=decision.rule,
             tone=step.tone,
+            locale=LOCALES.get(case.country, ""),
             offer_set=offer.name if offer else "",
             installment_counts=list(offer.installment_counts) if offer else [],
         )
@@ -64,10 +70,10 @@ class CaseEvents:
             payload.next_allowed_at.CopyFrom(ts)
         return self._event(case, "decision.recorded", payload)
 
-    def escalation(self, case: Case, kind: int, rule: str, reason: str) -> Event:
-        """Asks registry-bridge for an escalation step (or a removal)."""
+    def escalation(self, case: Case, kind: int, rule: str, reason: str, stage: str = "") -> Event:
+        """Asks registry-bridge for an escalation step (or a removal), with the debt's due date."""
         payload = registry_pb2.EscalationRequested(
-            request_id=escalation_id(case, kind),
+            request_id=escalation_id(case, kind, stage),
             debt_id=case.debt_id,
             debtor_id=case.debtor_id,
             kind=kind,
@@ -75,6 +81,7 @@ class CaseEvents:
             creditor_name=case.creditor_name,
             rule=rule,
             reason=reason,
+            due_date=case.due_date,
         )
         return self._event(case, "escalation.requested", payload)
 

@@ -76,6 +76,10 @@ class DebtorState:
     stated_reasons: dict[str, datetime] = field(default_factory=dict)  # reason -> when last stated
     # Agreement history across clients, for the profile: agreement id -> active | kept | broken.
     agreements: dict[str, str] = field(default_factory=dict)
+    # Public-data flags from the enrichment provider, when and from whom they were learned (None: never asked).
+    public_data: dict[str, str] = field(default_factory=dict)
+    public_data_learned_at: datetime | None = None
+    public_data_source: str = ""
     version: int = 0
 
     def record(self, key: str, contact: Contact, now: datetime) -> None:
@@ -125,6 +129,10 @@ class DebtorState:
     def agreements_in(self, state: str) -> int:
         """How many of the person's agreements are in a state."""
         return sum(1 for s in self.agreements.values() if s == state)
+
+    def enriched(self, flags: dict[str, str], at: datetime, source: str) -> None:
+        """Caches what the enrichment provider said about the person, with when and where it was learned."""
+        self.public_data, self.public_data_learned_at, self.public_data_source = dict(flags), at, source
 
     def active_holds(self, debt_key: str, now: datetime) -> list[Hold]:
         """Holds in force for a debt now, oldest first."""

@@ -14,10 +14,25 @@ from cordial_strategy.domain.case import ActionRecord, Case
 from cordial_strategy.domain.case_events import CaseEvents, escalation_id
 from cordial_strategy.domain.debtor import DebtorState, HoldKind, debt_key
 from cordial_strategy.domain.decision import Decision
-from cordial_strategy.domain.escalation import NOTICE, DebtStanding, EscalationProgress, next_escalation
+from cordial_strategy.domain.escalation import (
+    BUREAU,
+    NOTICE,
+    PRESENT,
+    PROTEST,
+    SUIT,
+    DebtStanding,
+    EscalationProgress,
+    next_escalation,
+)
 
-KINDS = {NOTICE: registry_pb2.ESCALATION_KIND_PRIOR_NOTICE}
-INSCRIPTION = registry_pb2.ESCALATION_KIND_INSCRIPTION
+# Each stage: the kind registry-bridge is asked for and the Escalation field that records the ask.
+STAGES = {
+    NOTICE: (registry_pb2.ESCALATION_KIND_PRIOR_NOTICE, "notice_requested"),
+    BUREAU: (registry_pb2.ESCALATION_KIND_INSCRIPTION, "inscription_requested"),
+    PRESENT: (registry_pb2.ESCALATION_KIND_PROTEST, "protest_presented"),
+    PROTEST: (registry_pb2.ESCALATION_KIND_PROTEST, "protest_requested_at"),
+    SUIT: (registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "filing_requested"),
+}
 
 
 def standing(case: Case, debtor: DebtorState, now: datetime) -> DebtStanding:
@@ -34,6 +49,7 @@ def standing(case: Case, debtor: DebtorState, now: datetime) -> DebtStanding:
         settled=case.stopped,
         inscribed=case.escalation.inscribed,
         notice_confirmed_at=case.escalation.notice_confirmed_at,
+        protest_notice_at=case.escalation.protest_notice_at,
     )
 
 
@@ -42,13 +58,21 @@ def escalate(case: Case, debtor: DebtorState, now: datetime, events: CaseEvents)
     esc = case.escalation
     debt = standing(case, debtor, now)
     progress = EscalationProgress(
-        esc.started_at, esc.notice_requested, esc.inscription_requested, case.results.recovered_minor
+        esc.started_at,
+        esc.notice_requested,
+        esc.inscription_requested,
+        case.results.recovered_minor,
+        inscribed=esc.inscribed,
+        protest_presented=esc.protest_presented,
+        protest_requested_at=esc.protest_requested_at,
+        protested=esc.protested,
+        filing_requested=esc.filing_requested,
     )
     found = next_escalation(esc.path, progress, debt, now, conditions=esc.conditions)
     if found is None:
         return []
     stage, verdict = found
-    kind = KINDS.get(stage, INSCRIPTION)
+    kind, asked = STAGES[stage]
     key = f"escalation:{stage}"
     record = case.actions.get(key)
     before = record.decision if record else None
@@ -61,7 +85,7 @@ def escalate(case: Case, debtor: DebtorState, now: datetime, events: CaseEvents)
         "min_days_past_due": str(esc.conditions.min_days_past_due),
     }
     decision = Decision(verdict.allowed, verdict.rule, verdict.reason, now, case.time_zone, verdict.not_before, values)
-    record = record or ActionRecord(escalation_id(case, kind), stage, (), "held", decision)
+    record = record or ActionRecord(escalation_id(case, kind, stage), stage, (), "held", decision)
     record.decided(decision)
     case.actions[key] = record
     if not verdict.allowed:
@@ -69,11 +93,8 @@ def escalate(case: Case, debtor: DebtorState, now: datetime, events: CaseEvents)
         changed = before is None or before.allowed or before.rule != decision.rule
         return [events.decision(case, record, decision)] if changed else []
     record.state = "requested"
-    if stage == NOTICE:
-        esc.notice_requested = True
-    else:
-        esc.inscription_requested = True
-    return [events.escalation(case, kind, verdict.rule, verdict.reason)]
+    setattr(esc, asked, now if asked.endswith("_at") else True)
+    return [events.escalation(case, kind, verdict.rule, verdict.reason, stage)]
 
 
 def _date(iso: str) -> date | None:

@@ -117,7 +117,10 @@ def must_request_removal(debt: DebtStanding) -> bool:
 
 
 NOTICE = "prior_notice"
+PRESENT = "protest_presentation"  # the title goes to the registry, which notifies the debtor; protest follows
 ESCALATE_AFTER_DAYS = 15  # days after the first contact with no payment before the prior notice
+# The registry keeps its own clock on the notice period: an ask it found early is repeated this much later.
+PROTEST_RETRY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,11 @@ class EscalationProgress:
     notice_requested: bool = False
     inscription_requested: bool = False
     paid_minor: int = 0
+    inscribed: bool = False
+    protest_presented: bool = False
+    protest_requested_at: datetime | None = None
+    protested: bool = False
+    filing_requested: bool = False
 
 
 def meets_conditions(conditions: EscalationConditions, debt: DebtStanding) -> EscalationVerdict:
@@ -159,20 +167,40 @@ def next_escalation(
 ) -> tuple[str, EscalationVerdict] | None:
     """The escalation step the strategy's path asks for now and the verdict on it, or None when none is due.
 
-    A step is due when the path names it and its moment has come (the prior notice 15 days after the first
-    contact with nothing paid; inscription once the notice was requested). The verdict allows it only when
-    the strategy's conditions are met (opted in, minimum balance and days past due) and may_escalate
-    allows it: notice confirmed and its waiting period run, never settled/disputed/in agreement.
+    A stage is due when the path names it and its moment has come: the prior notice 15 days after the first
+    contact with nothing paid; inscription once the notice was requested; protest (presented, then protested)
+    once the inscription is done; a small-claims filing after the protest. The verdict allows it only when
+    the strategy's conditions are met (opted in, minimum balance and days past due) and may_escalate allows
+    it: notice confirmed and its waiting period run, the registry's protest notice period run, never
+    time-barred for a filing, never settled/disputed/recalled/in agreement. A stage asked of registry-bridge
+    and not yet answered (inscription, protest asked less than a day ago) is not due: None.
     """
     if NOTICE not in path or progress.started_at is None:
         return None
-    if not progress.notice_requested:
-        if progress.paid_minor > 0 or now < progress.started_at + timedelta(days=ESCALATE_AFTER_DAYS):
-            return None
-        stage = NOTICE
-    elif BUREAU in path and not progress.inscription_requested:
-        stage = BUREAU
-    else:
+    stage = _due_stage(path, progress, now)
+    if stage is None:
         return None
     met = meets_conditions(conditions or EscalationConditions(), debt)
     return stage, met if not met.allowed else may_escalate(stage, debt, now, law)
+
+
+def _due_stage(path: tuple[str, ...], progress: EscalationProgress, now: datetime) -> str | None:
+    """The stage the path asks for next, or None while nothing is due (or an ask awaits its answer)."""
+    started = progress.started_at
+    if not progress.notice_requested:
+        if started is None or progress.paid_minor > 0 or now < started + timedelta(days=ESCALATE_AFTER_DAYS):
+            return None
+        return NOTICE
+    if BUREAU in path and not progress.inscription_requested:
+        return BUREAU
+    if BUREAU in path and not progress.inscribed:
+        return None  # registry-bridge has not inscribed it yet
+    if PROTEST in path and not progress.protested:
+        if not progress.protest_presented:
+            return PRESENT
+        if progress.protest_requested_at is not None and now < progress.protest_requested_at + PROTEST_RETRY:
+            return None  # asked; the registry may have found it early: asked again a day later
+        return PROTEST
+    if SUIT in path and not progress.filing_requested:
+        return SUIT
+    return None

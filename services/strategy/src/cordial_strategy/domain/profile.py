@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from cordial_strategy.domain.debtor import DebtorState
+from cordial_strategy.domain.enrichment import profile_flags
 from cordial_strategy.domain.strategies import Profile
 
 
@@ -27,5 +28,5 @@ def build_profile(
         stated_reason=reason,
         company=company,
         contacts=len(debtor.contacts),
-        flags=tuple(sorted(k for k, v in flags.items() if v in ("true", "unemployed"))),
+        flags=profile_flags(flags),
     )

@@ -323,7 +323,7 @@ class Ruler(CaseBook):
         if assignment is None or assignment.strategy is None:
             return DEFAULT_PATH, None, {"strategy": "none (built-in reminder)"}
         strategy = assignment.strategy
-        profile = build_profile(debtor, self._clock.now(), case.company)
+        profile = build_profile(debtor, self._clock.now(), case.company, debtor.public_data)
         segment, index = assign(profile, strategy.segments)
         case.segment = segment
         case.escalation.path = tuple(strategy.escalation)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from cordial_core.errors import InvalidArgument
 from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.offer_plans import counts
 
 # What may trigger a step: the path's start, a message's fate, a reply, an agreement's fate, a payment.
 TRIGGER_EVENTS = frozenset(
@@ -52,6 +53,7 @@ class SegmentRule:
     company: bool | None = None
     min_broken: int | None = None  # e.g. "chronic": at least two agreements broken
     min_kept: int | None = None  # e.g. "good history": at least one agreement kept
+    flags: tuple[str, ...] = ()  # any of these public-data flags (e.g. hardship)
 
     def matches(self, p: Profile) -> bool:
         """True when every set condition holds for the profile."""
@@ -65,6 +67,7 @@ class SegmentRule:
                 self.company is None or p.company == self.company,
                 self.min_broken is None or p.agreements_broken >= self.min_broken,
                 self.min_kept is None or p.agreements_kept >= self.min_kept,
+                not self.flags or bool(set(self.flags) & set(p.flags)),
             )
         )
 
@@ -121,8 +124,22 @@ class Strategy:
     hardship_offer_set: str = ""
 
     def offer_set(self, name: str) -> OfferSet | None:
-        """The offer set of that name, or None."""
+        """The strategy's own offer set of that name, or None."""
         return next((o for o in self.offer_sets if o.name == name), None)
+
+
+def resolve_offer_set(strategy: Strategy | None, name: str) -> OfferSet | None:
+    """The offer set a step names: the strategy's own of that name first, else a named set or counts
+    (`offer_plans`: standard, short, hardship, b2b or "2,4"); None when the name is empty or neither."""
+    if not name:
+        return None
+    own = strategy.offer_set(name) if strategy is not None else None
+    if own is not None:
+        return own
+    try:
+        return OfferSet(name, counts(name))
+    except InvalidArgument:
+        return None
 
 
 def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[str]) -> list[InvalidArgument]:
@@ -144,12 +161,8 @@ def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[
             errors.append(InvalidArgument(f"no segment {segment!r}: the path is unreachable", field=f"paths.{segment}"))
         for i, step in enumerate(steps):
             errors.extend(_step_errors(step, f"paths.{segment}[{i}]", templates, channels))
-            if step.offer_set and strategy.offer_set(step.offer_set) is None:
-                errors.append(
-                    InvalidArgument(f"no offer set {step.offer_set!r}", field=f"paths.{segment}[{i}].offer_set")
-                )
-    if strategy.hardship_offer_set and strategy.offer_set(strategy.hardship_offer_set) is None:
-        errors.append(InvalidArgument(f"no offer set {strategy.hardship_offer_set!r}", field="hardship_offer_set"))
+            errors.extend(_offer_set_errors(strategy, step.offer_set, f"paths.{segment}[{i}].offer_set"))
+    errors.extend(_offer_set_errors(strategy, strategy.hardship_offer_set, "hardship_offer_set"))
     names = [o.name for o in strategy.offer_sets]
     for i, offer_set in enumerate(strategy.offer_sets):
         if not offer_set.name or names.index(offer_set.name) != i:
@@ -178,6 +191,17 @@ def _step_errors(
     if step.day_offset is not None and step.day_offset < 0:
         errors.append(InvalidArgument("a day offset cannot be negative", field=f"{where}.day_offset"))
     return errors
+
+
+def _offer_set_errors(strategy: Strategy, name: str, where: str) -> list[InvalidArgument]:
+    """A step's offer set names one of the strategy's offer_sets, a named set or installment counts."""
+    if not name or strategy.offer_set(name) is not None:
+        return []
+    try:
+        counts(name, where)
+    except InvalidArgument as error:
+        return [InvalidArgument(f"no offer set {name!r} in offer_sets, and it {error}", field=where)]
+    return []
 
 
 def _escalation_errors(escalation: list[str]) -> list[InvalidArgument]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from cordial.types.v1 import types_pb2
 from cordial_strategy.domain.debtor import DebtorState, HoldKind
 from cordial_strategy.domain.offers import gentler
-from cordial_strategy.domain.strategies import OfferSet, StepSpec, Strategy
+from cordial_strategy.domain.strategies import OfferSet, StepSpec, Strategy, resolve_offer_set
 
 CHANNEL_NUMBERS = {
     "sms": types_pb2.CHANNEL_SMS,
@@ -47,12 +47,11 @@ def hardship_ended_at(debtor: DebtorState, key: str, now: datetime) -> datetime 
 def step_of(spec: StepSpec, strategy: Strategy | None, hardship_ended: datetime | None) -> tuple[Step, dict[str, str]]:
     """The step to request and what to record of it; after a hardship pause, a gentler tone and offer set."""
     channels = tuple(CHANNEL_NUMBERS[c] for c in spec.channels if c in CHANNEL_NUMBERS)
-    offer_set = strategy.offer_set(spec.offer_set) if strategy and spec.offer_set else None
+    offer_set = offer_set_of(spec, strategy, hardship_ended is not None)
     tone = spec.tone
     values = {"template": spec.template}
     if hardship_ended is not None:
-        chosen = strategy.offer_set(strategy.hardship_offer_set) if strategy and strategy.hardship_offer_set else None
-        offer_set, tone = chosen or gentler(offer_set), GENTLE
+        tone = GENTLE
         values["hardship"] = (
             f"hardship pause ended {hardship_ended:%Y-%m-%d %H:%M} UTC: gentler tone and offer set"
             f" (instead of tone {spec.tone or '-'}, offer set {spec.offer_set or '-'})"
@@ -61,6 +60,15 @@ def step_of(spec: StepSpec, strategy: Strategy | None, hardship_ended: datetime 
     if offer_set is not None:
         values["offer_set"] = describe(offer_set)
     return Step(spec.name, channels, spec.template, tone, offer_set), values
+
+
+def offer_set_of(spec: StepSpec, strategy: Strategy | None, after_hardship: bool) -> OfferSet | None:
+    """The offer set a step shows: its own (see resolve_offer_set); after a hardship pause the strategy's
+    hardship set, else a gentler one derived from the step's own."""
+    own = resolve_offer_set(strategy, spec.offer_set)
+    if not after_hardship:
+        return own
+    return resolve_offer_set(strategy, strategy.hardship_offer_set if strategy else "") or gentler(own)
 
 
 def describe(offer_set: OfferSet) -> str:

@@ -240,28 +240,66 @@ class UpdateDebtResponse(_message.Message):
     def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
 
 class RecordPaymentRequest(_message.Message):
-    __slots__ = ("debt_id", "amount", "payment_reference", "source", "txid")
+    __slots__ = ("debt_id", "amount", "payment_reference", "source", "txid", "keep_unapplied")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_REFERENCE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     TXID_FIELD_NUMBER: _ClassVar[int]
+    KEEP_UNAPPLIED_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
     amount: _types_pb2.Money
     payment_reference: str
     source: str
     txid: str
-    def __init__(self, debt_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_reference: _Optional[str] = ..., source: _Optional[str] = ..., txid: _Optional[str] = ...) -> None: ...
+    keep_unapplied: bool
+    def __init__(self, debt_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., payment_reference: _Optional[str] = ..., source: _Optional[str] = ..., txid: _Optional[str] = ..., keep_unapplied: _Optional[bool] = ...) -> None: ...
 
 class RecordPaymentResponse(_message.Message):
-    __slots__ = ("debt", "payment_id", "created")
+    __slots__ = ("debt", "payment_id", "created", "unapplied")
     DEBT_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_ID_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
+    UNAPPLIED_FIELD_NUMBER: _ClassVar[int]
     debt: Debt
     payment_id: str
     created: bool
-    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., payment_id: _Optional[str] = ..., created: _Optional[bool] = ...) -> None: ...
+    unapplied: UnappliedPayment
+    def __init__(self, debt: _Optional[_Union[Debt, _Mapping]] = ..., payment_id: _Optional[str] = ..., created: _Optional[bool] = ..., unapplied: _Optional[_Union[UnappliedPayment, _Mapping]] = ...) -> None: ...
+
+class UnappliedPayment(_message.Message):
+    __slots__ = ("id", "reference", "txid", "debt_id", "amount", "source", "reason", "detail", "received_at")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    TXID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    reference: str
+    txid: str
+    debt_id: str
+    amount: _types_pb2.Money
+    source: str
+    reason: str
+    detail: str
+    received_at: _timestamp_pb2.Timestamp
+    def __init__(self, id: _Optional[str] = ..., reference: _Optional[str] = ..., txid: _Optional[str] = ..., debt_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., source: _Optional[str] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class ListUnappliedPaymentsRequest(_message.Message):
+    __slots__ = ("limit",)
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    limit: int
+    def __init__(self, limit: _Optional[int] = ...) -> None: ...
+
+class ListUnappliedPaymentsResponse(_message.Message):
+    __slots__ = ("payments",)
+    PAYMENTS_FIELD_NUMBER: _ClassVar[int]
+    payments: _containers.RepeatedCompositeFieldContainer[UnappliedPayment]
+    def __init__(self, payments: _Optional[_Iterable[_Union[UnappliedPayment, _Mapping]]] = ...) -> None: ...
 
 class GetBalanceRequest(_message.Message):
     __slots__ = ("debt_id", "as_of")
@@ -393,20 +431,24 @@ class DiscountBand(_message.Message):
     def __init__(self, min_days_past_due: _Optional[int] = ..., fees_discount_bps: _Optional[int] = ..., interest_discount_bps: _Optional[int] = ..., principal_discount_bps: _Optional[int] = ...) -> None: ...
 
 class NegotiationPolicy(_message.Message):
-    __slots__ = ("bands", "min_down_payment_bps", "max_installments", "min_installment_minor", "offer_validity_days", "grace_days")
+    __slots__ = ("bands", "min_down_payment_bps", "max_installments", "min_installment_minor", "offer_validity_days", "grace_days", "max_renegotiations", "renegotiation_down_payment_bps")
     BANDS_FIELD_NUMBER: _ClassVar[int]
     MIN_DOWN_PAYMENT_BPS_FIELD_NUMBER: _ClassVar[int]
     MAX_INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
     MIN_INSTALLMENT_MINOR_FIELD_NUMBER: _ClassVar[int]
     OFFER_VALIDITY_DAYS_FIELD_NUMBER: _ClassVar[int]
     GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
+    MAX_RENEGOTIATIONS_FIELD_NUMBER: _ClassVar[int]
+    RENEGOTIATION_DOWN_PAYMENT_BPS_FIELD_NUMBER: _ClassVar[int]
     bands: _containers.RepeatedCompositeFieldContainer[DiscountBand]
     min_down_payment_bps: int
     max_installments: int
     min_installment_minor: int
     offer_validity_days: int
     grace_days: int
-    def __init__(self, bands: _Optional[_Iterable[_Union[DiscountBand, _Mapping]]] = ..., min_down_payment_bps: _Optional[int] = ..., max_installments: _Optional[int] = ..., min_installment_minor: _Optional[int] = ..., offer_validity_days: _Optional[int] = ..., grace_days: _Optional[int] = ...) -> None: ...
+    max_renegotiations: int
+    renegotiation_down_payment_bps: int
+    def __init__(self, bands: _Optional[_Iterable[_Union[DiscountBand, _Mapping]]] = ..., min_down_payment_bps: _Optional[int] = ..., max_installments: _Optional[int] = ..., min_installment_minor: _Optional[int] = ..., offer_validity_days: _Optional[int] = ..., grace_days: _Optional[int] = ..., max_renegotiations: _Optional[int] = ..., renegotiation_down_payment_bps: _Optional[int] = ...) -> None: ...
 
 class SetNegotiationPolicyRequest(_message.Message):
     __slots__ = ("policy", "portfolio")
@@ -457,7 +499,7 @@ class OfferLine(_message.Message):
     def __init__(self, label: _Optional[str] = ..., amount_minor: _Optional[int] = ...) -> None: ...
 
 class Offer(_message.Message):
-    __slots__ = ("id", "kind", "debt_id", "installments", "lines", "total", "valid_until")
+    __slots__ = ("id", "kind", "debt_id", "installments", "lines", "total", "valid_until", "debt_ids")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -465,6 +507,7 @@ class Offer(_message.Message):
     LINES_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: str
     debt_id: str
@@ -472,15 +515,18 @@ class Offer(_message.Message):
     lines: _containers.RepeatedCompositeFieldContainer[OfferLine]
     total: _types_pb2.Money
     valid_until: str
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., debt_id: _Optional[str] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., lines: _Optional[_Iterable[_Union[OfferLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until: _Optional[str] = ...) -> None: ...
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., debt_id: _Optional[str] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., lines: _Optional[_Iterable[_Union[OfferLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListOffersRequest(_message.Message):
-    __slots__ = ("debt_id", "installment_counts")
+    __slots__ = ("debt_id", "installment_counts", "debt_ids")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
     installment_counts: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, debt_id: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ...) -> None: ...
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, debt_id: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ..., debt_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListOffersResponse(_message.Message):
     __slots__ = ("offers",)
@@ -497,7 +543,7 @@ class AcceptOfferRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ..., offer_id: _Optional[str] = ...) -> None: ...
 
 class Agreement(_message.Message):
-    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days", "payment_links")
+    __slots__ = ("id", "debtor_id", "debt_ids", "state", "installments", "total", "paid", "credit", "offer_id", "grace_days", "payment_links", "shares", "cancel_reason", "valid_until")
     ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
@@ -509,6 +555,9 @@ class Agreement(_message.Message):
     OFFER_ID_FIELD_NUMBER: _ClassVar[int]
     GRACE_DAYS_FIELD_NUMBER: _ClassVar[int]
     PAYMENT_LINKS_FIELD_NUMBER: _ClassVar[int]
+    SHARES_FIELD_NUMBER: _ClassVar[int]
+    CANCEL_REASON_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
     id: str
     debtor_id: str
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
@@ -520,7 +569,20 @@ class Agreement(_message.Message):
     offer_id: str
     grace_days: int
     payment_links: _containers.RepeatedCompositeFieldContainer[PaymentLink]
-    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ..., payment_links: _Optional[_Iterable[_Union[PaymentLink, _Mapping]]] = ...) -> None: ...
+    shares: _containers.RepeatedCompositeFieldContainer[DebtShare]
+    cancel_reason: str
+    valid_until: str
+    def __init__(self, id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., state: _Optional[_Union[AgreementState, str]] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., credit: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., offer_id: _Optional[str] = ..., grace_days: _Optional[int] = ..., payment_links: _Optional[_Iterable[_Union[PaymentLink, _Mapping]]] = ..., shares: _Optional[_Iterable[_Union[DebtShare, _Mapping]]] = ..., cancel_reason: _Optional[str] = ..., valid_until: _Optional[str] = ...) -> None: ...
+
+class DebtShare(_message.Message):
+    __slots__ = ("debt_id", "amount", "paid")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    PAID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    amount: _types_pb2.Money
+    paid: _types_pb2.Money
+    def __init__(self, debt_id: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
 
 class PaymentLink(_message.Message):
     __slots__ = ("installment", "txid", "pix_copia_e_cola", "pix_location", "boleto_barcode", "boleto_digitable_line", "amount", "due_date")
@@ -571,3 +633,49 @@ class CheckAgreementsResponse(_message.Message):
     BROKEN_FIELD_NUMBER: _ClassVar[int]
     broken: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, broken: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ProposeOfferRequest(_message.Message):
+    __slots__ = ("debt_id", "offer_id")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    offer_id: str
+    def __init__(self, debt_id: _Optional[str] = ..., offer_id: _Optional[str] = ...) -> None: ...
+
+class ProposeOfferResponse(_message.Message):
+    __slots__ = ("agreement", "created")
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    created: bool
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., created: _Optional[bool] = ...) -> None: ...
+
+class AcceptAgreementRequest(_message.Message):
+    __slots__ = ("agreement_id",)
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    def __init__(self, agreement_id: _Optional[str] = ...) -> None: ...
+
+class AcceptAgreementResponse(_message.Message):
+    __slots__ = ("agreement", "changed")
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    changed: bool
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
+
+class CancelAgreementRequest(_message.Message):
+    __slots__ = ("agreement_id", "reason")
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    reason: str
+    def __init__(self, agreement_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class CancelAgreementResponse(_message.Message):
+    __slots__ = ("agreement", "changed")
+    AGREEMENT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_FIELD_NUMBER: _ClassVar[int]
+    agreement: Agreement
+    changed: bool
+    def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...

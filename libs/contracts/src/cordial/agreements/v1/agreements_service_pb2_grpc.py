@@ -120,6 +120,26 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.FromString,
                 _registered_method=True)
+        self.ProposeOffer = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/ProposeOffer',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferResponse.FromString,
+                _registered_method=True)
+        self.AcceptAgreement = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/AcceptAgreement',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementResponse.FromString,
+                _registered_method=True)
+        self.CancelAgreement = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/CancelAgreement',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementResponse.FromString,
+                _registered_method=True)
+        self.ListUnappliedPayments = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/ListUnappliedPayments',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsResponse.FromString,
+                _registered_method=True)
 
 
 class AgreementsServiceServicer:
@@ -245,6 +265,34 @@ class AgreementsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ProposeOffer(self, request, context):
+        """Proposes a shown offer as an agreement: it holds its debts until the debtor accepts it or the offer expires.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptAgreement(self, request, context):
+        """The debtor accepts a proposed agreement; refused naming agreement_id once its offer expired.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelAgreement(self, request, context):
+        """Calls off a proposed, accepted or active agreement; its debts go back to collection.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListUnappliedPayments(self, request, context):
+        """Payments that arrived but could not be applied (unknown charge, debt closed), newest first.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgreementsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -332,6 +380,26 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     servicer.CheckAgreements,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.SerializeToString,
+            ),
+            'ProposeOffer': grpc.unary_unary_rpc_method_handler(
+                    servicer.ProposeOffer,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferResponse.SerializeToString,
+            ),
+            'AcceptAgreement': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptAgreement,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementResponse.SerializeToString,
+            ),
+            'CancelAgreement': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelAgreement,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementResponse.SerializeToString,
+            ),
+            'ListUnappliedPayments': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListUnappliedPayments,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -794,6 +862,114 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/CheckAgreements',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CheckAgreementsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ProposeOffer(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/ProposeOffer',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ProposeOfferResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptAgreement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/AcceptAgreement',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.AcceptAgreementResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelAgreement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/CancelAgreement',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.CancelAgreementResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListUnappliedPayments(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/ListUnappliedPayments',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsResponse.FromString,
             options,
             channel_credentials,
             insecure,

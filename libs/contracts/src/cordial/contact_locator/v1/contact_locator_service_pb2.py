@@ -25,19 +25,47 @@ _sym_db = _symbol_database.Default()
 from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n8cordial/contact_locator/v1/contact_locator_service.proto\x12\x1a\x63ordial.contact_locator.v1\x1a\x1c\x63ordial/types/v1/types.proto\"W\n\x15GetContactPlanRequest\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12+\n\x08\x63hannels\x18\x02 \x03(\x0e\x32\x19.cordial.types.v1.Channel\"\x86\x01\n\x0ePlannedContact\x12\x18\n\x10\x63ontact_point_id\x18\x01 \x01(\t\x12*\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x0f\n\x07\x61\x64\x64ress\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0e\n\x06reason\x18\x05 \x01(\t\"V\n\x16GetContactPlanResponse\x12<\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32*.cordial.contact_locator.v1.PlannedContact2\x90\x01\n\x15\x43ontactLocatorService\x12w\n\x0eGetContactPlan\x12\x31.cordial.contact_locator.v1.GetContactPlanRequest\x1a\x32.cordial.contact_locator.v1.GetContactPlanResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n8cordial/contact_locator/v1/contact_locator_service.proto\x12\x1a\x63ordial.contact_locator.v1\x1a\x1c\x63ordial/types/v1/types.proto\"W\n\x15GetContactPlanRequest\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12+\n\x08\x63hannels\x18\x02 \x03(\x0e\x32\x19.cordial.types.v1.Channel\"\x86\x01\n\x0ePlannedContact\x12\x18\n\x10\x63ontact_point_id\x18\x01 \x01(\t\x12*\n\x07\x63hannel\x18\x02 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x0f\n\x07\x61\x64\x64ress\x18\x03 \x01(\t\x12\r\n\x05score\x18\x04 \x01(\x01\x12\x0e\n\x06reason\x18\x05 \x01(\t\"V\n\x16GetContactPlanResponse\x12<\n\x08\x63ontacts\x18\x01 \x03(\x0b\x32*.cordial.contact_locator.v1.PlannedContact\"M\n\x0fSuppliedContact\x12+\n\x04kind\x18\x01 \x01(\x0e\x32\x1d.cordial.types.v1.ContactKind\x12\r\n\x05value\x18\x02 \x01(\t\"\xbd\x01\n\x17\x41\x64\x64\x43ontactPointsRequest\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x39\n\x06source\x18\x03 \x01(\x0e\x32).cordial.contact_locator.v1.ContactSource\x12\x43\n\x0e\x63ontact_points\x18\x04 \x03(\x0b\x32+.cordial.contact_locator.v1.SuppliedContact\"\xaa\x01\n\x0fRecordedContact\x12\x18\n\x10\x63ontact_point_id\x18\x01 \x01(\t\x12+\n\x04kind\x18\x02 \x01(\x0e\x32\x1d.cordial.types.v1.ContactKind\x12\r\n\x05value\x18\x03 \x01(\t\x12\r\n\x05valid\x18\x04 \x01(\x08\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0e\n\x06source\x18\x06 \x01(\t\x12\x12\n\nlearned_at\x18\x07 \x01(\t\"_\n\x18\x41\x64\x64\x43ontactPointsResponse\x12\x43\n\x0e\x63ontact_points\x18\x01 \x03(\x0b\x32+.cordial.contact_locator.v1.RecordedContact\"W\n\x1dStartVerificationBatchRequest\x12\x12\n\ndebtor_ids\x18\x01 \x03(\t\x12\x0f\n\x07numbers\x18\x02 \x03(\t\x12\x11\n\treference\x18\x03 \x01(\t\"p\n\x1eStartVerificationBatchResponse\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12<\n\x05\x62\x61tch\x18\x02 \x01(\x0b\x32-.cordial.contact_locator.v1.VerificationBatch\"/\n\x1bGetVerificationBatchRequest\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\"\xe8\x01\n\x11VerificationBatch\x12\x10\n\x08\x62\x61tch_id\x18\x01 \x01(\t\x12\x35\n\x05state\x18\x02 \x01(\x0e\x32&.cordial.contact_locator.v1.BatchState\x12\r\n\x05total\x18\x03 \x01(\x03\x12\x0c\n\x04\x64one\x18\x04 \x01(\x03\x12\x0e\n\x06\x63\x61\x63hed\x18\x05 \x01(\x03\x12\x0c\n\x04paid\x18\x06 \x01(\x03\x12\x16\n\x0erefused_budget\x18\x07 \x01(\x03\x12\x0e\n\x06\x66\x61iled\x18\x08 \x01(\x03\x12\x12\n\nstarted_at\x18\t \x01(\t\x12\x13\n\x0b\x66inished_at\x18\n \x01(\t\"\\\n\x1cGetVerificationBatchResponse\x12<\n\x05\x62\x61tch\x18\x01 \x01(\x0b\x32-.cordial.contact_locator.v1.VerificationBatch\"\"\n GetRightPartyContactRatesRequest\"\xb0\x01\n\x15RightPartyContactRate\x12\x0e\n\x06source\x18\x01 \x01(\t\x12\x10\n\x08provider\x18\x02 \x01(\t\x12*\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x11\n\tcontacted\x18\x04 \x01(\x03\x12\x13\n\x0bright_party\x18\x05 \x01(\x03\x12\x13\n\x0bwrong_party\x18\x06 \x01(\x03\x12\x0c\n\x04rate\x18\x07 \x01(\x01\"e\n!GetRightPartyContactRatesResponse\x12@\n\x05rates\x18\x01 \x03(\x0b\x32\x31.cordial.contact_locator.v1.RightPartyContactRate*d\n\rContactSource\x12\x1e\n\x1a\x43ONTACT_SOURCE_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43ONTACT_SOURCE_DEBTOR\x10\x01\x12\x18\n\x14\x43ONTACT_SOURCE_AGENT\x10\x02*u\n\nBatchState\x12\x1b\n\x17\x42\x41TCH_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x42\x41TCH_STATE_RUNNING\x10\x01\x12\x14\n\x10\x42\x41TCH_STATE_DONE\x10\x02\x12\x1b\n\x17\x42\x41TCH_STATE_INTERRUPTED\x10\x03\x32\xc8\x05\n\x15\x43ontactLocatorService\x12w\n\x0eGetContactPlan\x12\x31.cordial.contact_locator.v1.GetContactPlanRequest\x1a\x32.cordial.contact_locator.v1.GetContactPlanResponse\x12}\n\x10\x41\x64\x64\x43ontactPoints\x12\x33.cordial.contact_locator.v1.AddContactPointsRequest\x1a\x34.cordial.contact_locator.v1.AddContactPointsResponse\x12\x8f\x01\n\x16StartVerificationBatch\x12\x39.cordial.contact_locator.v1.StartVerificationBatchRequest\x1a:.cordial.contact_locator.v1.StartVerificationBatchResponse\x12\x89\x01\n\x14GetVerificationBatch\x12\x37.cordial.contact_locator.v1.GetVerificationBatchRequest\x1a\x38.cordial.contact_locator.v1.GetVerificationBatchResponse\x12\x98\x01\n\x19GetRightPartyContactRates\x12<.cordial.contact_locator.v1.GetRightPartyContactRatesRequest\x1a=.cordial.contact_locator.v1.GetRightPartyContactRatesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.contact_locator.v1.contact_locator_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_CONTACTSOURCE']._serialized_start=1872
+  _globals['_CONTACTSOURCE']._serialized_end=1972
+  _globals['_BATCHSTATE']._serialized_start=1974
+  _globals['_BATCHSTATE']._serialized_end=2091
   _globals['_GETCONTACTPLANREQUEST']._serialized_start=118
   _globals['_GETCONTACTPLANREQUEST']._serialized_end=205
   _globals['_PLANNEDCONTACT']._serialized_start=208
   _globals['_PLANNEDCONTACT']._serialized_end=342
   _globals['_GETCONTACTPLANRESPONSE']._serialized_start=344
   _globals['_GETCONTACTPLANRESPONSE']._serialized_end=430
-  _globals['_CONTACTLOCATORSERVICE']._serialized_start=433
-  _globals['_CONTACTLOCATORSERVICE']._serialized_end=577
+  _globals['_SUPPLIEDCONTACT']._serialized_start=432
+  _globals['_SUPPLIEDCONTACT']._serialized_end=509
+  _globals['_ADDCONTACTPOINTSREQUEST']._serialized_start=512
+  _globals['_ADDCONTACTPOINTSREQUEST']._serialized_end=701
+  _globals['_RECORDEDCONTACT']._serialized_start=704
+  _globals['_RECORDEDCONTACT']._serialized_end=874
+  _globals['_ADDCONTACTPOINTSRESPONSE']._serialized_start=876
+  _globals['_ADDCONTACTPOINTSRESPONSE']._serialized_end=971
+  _globals['_STARTVERIFICATIONBATCHREQUEST']._serialized_start=973
+  _globals['_STARTVERIFICATIONBATCHREQUEST']._serialized_end=1060
+  _globals['_STARTVERIFICATIONBATCHRESPONSE']._serialized_start=1062
+  _globals['_STARTVERIFICATIONBATCHRESPONSE']._serialized_end=1174
+  _globals['_GETVERIFICATIONBATCHREQUEST']._serialized_start=1176
+  _globals['_GETVERIFICATIONBATCHREQUEST']._serialized_end=1223
+  _globals['_VERIFICATIONBATCH']._serialized_start=1226
+  _globals['_VERIFICATIONBATCH']._serialized_end=1458
+  _globals['_GETVERIFICATIONBATCHRESPONSE']._serialized_start=1460
+  _globals['_GETVERIFICATIONBATCHRESPONSE']._serialized_end=1552
+  _globals['_GETRIGHTPARTYCONTACTRATESREQUEST']._serialized_start=1554
+  _globals['_GETRIGHTPARTYCONTACTRATESREQUEST']._serialized_end=1588
+  _globals['_RIGHTPARTYCONTACTRATE']._serialized_start=1591
+  _globals['_RIGHTPARTYCONTACTRATE']._serialized_end=1767
+  _globals['_GETRIGHTPARTYCONTACTRATESRESPONSE']._serialized_start=1769
+  _globals['_GETRIGHTPARTYCONTACTRATESRESPONSE']._serialized_end=1870
+  _globals['_CONTACTLOCATORSERVICE']._serialized_start=2094
+  _globals['_CONTACTLOCATORSERVICE']._serialized_end=2806
 # @@protoc_insertion_point(module_scope)

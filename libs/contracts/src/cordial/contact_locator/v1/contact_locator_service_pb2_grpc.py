@@ -40,6 +40,26 @@ class ContactLocatorServiceStub:
                 request_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetContactPlanRequest.SerializeToString,
                 response_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetContactPlanResponse.FromString,
                 _registered_method=True)
+        self.AddContactPoints = channel.unary_unary(
+                '/cordial.contact_locator.v1.ContactLocatorService/AddContactPoints',
+                request_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.AddContactPointsRequest.SerializeToString,
+                response_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.AddContactPointsResponse.FromString,
+                _registered_method=True)
+        self.StartVerificationBatch = channel.unary_unary(
+                '/cordial.contact_locator.v1.ContactLocatorService/StartVerificationBatch',
+                request_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.StartVerificationBatchRequest.SerializeToString,
+                response_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.StartVerificationBatchResponse.FromString,
+                _registered_method=True)
+        self.GetVerificationBatch = channel.unary_unary(
+                '/cordial.contact_locator.v1.ContactLocatorService/GetVerificationBatch',
+                request_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetVerificationBatchRequest.SerializeToString,
+                response_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetVerificationBatchResponse.FromString,
+                _registered_method=True)
+        self.GetRightPartyContactRates = channel.unary_unary(
+                '/cordial.contact_locator.v1.ContactLocatorService/GetRightPartyContactRates',
+                request_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetRightPartyContactRatesRequest.SerializeToString,
+                response_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetRightPartyContactRatesResponse.FromString,
+                _registered_method=True)
 
 
 class ContactLocatorServiceServicer:
@@ -53,6 +73,34 @@ class ContactLocatorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AddContactPoints(self, request, context):
+        """Records contact points a debtor gave (portal, reply) or an agent took down, with their source.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StartVerificationBatch(self, request, context):
+        """Starts verifying a batch of numbers: the tenant's phone points, some debtors' points, or a list.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetVerificationBatch(self, request, context):
+        """How far a verification batch is.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetRightPartyContactRates(self, request, context):
+        """Right-party-contact rates of the tenant per point source, provider and channel.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ContactLocatorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -60,6 +108,26 @@ def add_ContactLocatorServiceServicer_to_server(servicer, server):
                     servicer.GetContactPlan,
                     request_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetContactPlanRequest.FromString,
                     response_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetContactPlanResponse.SerializeToString,
+            ),
+            'AddContactPoints': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddContactPoints,
+                    request_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.AddContactPointsRequest.FromString,
+                    response_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.AddContactPointsResponse.SerializeToString,
+            ),
+            'StartVerificationBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.StartVerificationBatch,
+                    request_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.StartVerificationBatchRequest.FromString,
+                    response_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.StartVerificationBatchResponse.SerializeToString,
+            ),
+            'GetVerificationBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVerificationBatch,
+                    request_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetVerificationBatchRequest.FromString,
+                    response_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetVerificationBatchResponse.SerializeToString,
+            ),
+            'GetRightPartyContactRates': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRightPartyContactRates,
+                    request_deserializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetRightPartyContactRatesRequest.FromString,
+                    response_serializer=cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetRightPartyContactRatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -90,6 +158,114 @@ class ContactLocatorService:
             '/cordial.contact_locator.v1.ContactLocatorService/GetContactPlan',
             cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetContactPlanRequest.SerializeToString,
             cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetContactPlanResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddContactPoints(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.contact_locator.v1.ContactLocatorService/AddContactPoints',
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.AddContactPointsRequest.SerializeToString,
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.AddContactPointsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StartVerificationBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.contact_locator.v1.ContactLocatorService/StartVerificationBatch',
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.StartVerificationBatchRequest.SerializeToString,
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.StartVerificationBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVerificationBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.contact_locator.v1.ContactLocatorService/GetVerificationBatch',
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetVerificationBatchRequest.SerializeToString,
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetVerificationBatchResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRightPartyContactRates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.contact_locator.v1.ContactLocatorService/GetRightPartyContactRates',
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetRightPartyContactRatesRequest.SerializeToString,
+            cordial_dot_contact__locator_dot_v1_dot_contact__locator__service__pb2.GetRightPartyContactRatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -60,3 +60,53 @@ class AgreementSettled(_message.Message):
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
     total_paid: _types_pb2.Money
     def __init__(self, agreement_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., total_paid: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
+class AgreementCancelled(_message.Message):
+    __slots__ = ("agreement_id", "debtor_id", "debt_ids", "reason")
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    debtor_id: str
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    reason: str
+    def __init__(self, agreement_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class PaymentUnapplied(_message.Message):
+    __slots__ = ("unapplied_id", "debt_id", "txid", "reference", "amount", "source", "reason", "detail")
+    UNAPPLIED_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    TXID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    unapplied_id: str
+    debt_id: str
+    txid: str
+    reference: str
+    amount: _types_pb2.Money
+    source: str
+    reason: str
+    detail: str
+    def __init__(self, unapplied_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., txid: _Optional[str] = ..., reference: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., source: _Optional[str] = ..., reason: _Optional[str] = ..., detail: _Optional[str] = ...) -> None: ...
+
+class AgreementProposed(_message.Message):
+    __slots__ = ("agreement_id", "debtor_id", "debt_ids", "offer_id", "total", "installments", "valid_until")
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    OFFER_ID_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    debtor_id: str
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    offer_id: str
+    total: _types_pb2.Money
+    installments: int
+    valid_until: str
+    def __init__(self, agreement_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., offer_id: _Optional[str] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., installments: _Optional[int] = ..., valid_until: _Optional[str] = ...) -> None: ...

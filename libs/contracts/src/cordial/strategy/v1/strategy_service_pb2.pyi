@@ -320,3 +320,19 @@ class ExplainDecisionResponse(_message.Message):
     action: Action
     decisions: _containers.RepeatedCompositeFieldContainer[Decision]
     def __init__(self, action: _Optional[_Union[Action, _Mapping]] = ..., decisions: _Optional[_Iterable[_Union[Decision, _Mapping]]] = ...) -> None: ...
+
+class GetOfferSetRequest(_message.Message):
+    __slots__ = ("debt_id",)
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
+
+class GetOfferSetResponse(_message.Message):
+    __slots__ = ("installment_counts", "step", "offer_set")
+    INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    OFFER_SET_FIELD_NUMBER: _ClassVar[int]
+    installment_counts: _containers.RepeatedScalarFieldContainer[int]
+    step: str
+    offer_set: str
+    def __init__(self, installment_counts: _Optional[_Iterable[int]] = ..., step: _Optional[str] = ..., offer_set: _Optional[str] = ...) -> None: ...

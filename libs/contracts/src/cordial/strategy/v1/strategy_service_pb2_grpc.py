@@ -80,6 +80,11 @@ class StrategyServiceStub:
                 request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsRequest.SerializeToString,
                 response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsResponse.FromString,
                 _registered_method=True)
+        self.GetOfferSet = channel.unary_unary(
+                '/cordial.strategy.v1.StrategyService/GetOfferSet',
+                request_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetOfferSetRequest.SerializeToString,
+                response_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetOfferSetResponse.FromString,
+                _registered_method=True)
 
 
 class StrategyServiceServicer:
@@ -149,6 +154,13 @@ class StrategyServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetOfferSet(self, request, context):
+        """The offer set of the treatment step a debt is on: the installment plans its menu shows.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_StrategyServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -196,6 +208,11 @@ def add_StrategyServiceServicer_to_server(servicer, server):
                     servicer.GetVariantResults,
                     request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsRequest.FromString,
                     response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsResponse.SerializeToString,
+            ),
+            'GetOfferSet': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetOfferSet,
+                    request_deserializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetOfferSetRequest.FromString,
+                    response_serializer=cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetOfferSetResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -442,6 +459,33 @@ class StrategyService:
             '/cordial.strategy.v1.StrategyService/GetVariantResults',
             cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsRequest.SerializeToString,
             cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetVariantResultsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetOfferSet(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.strategy.v1.StrategyService/GetOfferSet',
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetOfferSetRequest.SerializeToString,
+            cordial_dot_strategy_dot_v1_dot_strategy__service__pb2.GetOfferSetResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,6 +1,8 @@
 """Agency API: what the agency's own staff configure."""
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial_gateway.adapters.clients import Client
@@ -14,17 +16,22 @@ from cordial_gateway.api.models import (
     DebtOut,
     NegotiationPolicyIn,
     NegotiationPolicyOut,
+    UnappliedPaymentsOut,
     WriteOffIn,
 )
+from cordial_gateway.api.routes.agreements import unapplied_out
 from cordial_gateway.api.routes.debts import debt_out
+from cordial_gateway.api.routes.templates import CreditorIn, set_creditor
 
 router = APIRouter(prefix="/agency/v1", tags=["agency"], dependencies=[Depends(require_admin)])
 
 
 @router.post("/clients", status_code=201)
 async def create_client(body: ClientIn, wired: BackendsDep) -> ClientOut:
-    """Creates a creditor client and returns its API key once."""
+    """Creates a creditor client and returns its API key once; its address and document go to messaging."""
     client, key = await wired.clients.create(body.name)
+    if body.creditor is not None:
+        await set_creditor(client.id, CreditorIn(name=body.name, **body.creditor.model_dump()), wired)
     return ClientOut(client_id=client.id, name=client.name, api_key=key)
 
 
@@ -81,6 +88,8 @@ def _negotiation_out(policy: pb.NegotiationPolicy, configured: bool = True) -> N
             "min_installment_minor": policy.min_installment_minor,
             "offer_validity_days": policy.offer_validity_days,
             "grace_days": policy.grace_days,
+            "max_renegotiations": policy.max_renegotiations,
+            "renegotiation_down_payment_bps": policy.renegotiation_down_payment_bps,
             "configured": configured,
         }
     )
@@ -115,3 +124,13 @@ async def check_agreements(client_id: str, wired: BackendsDep) -> CheckOut:
         pb.CheckAgreementsRequest(), metadata=call_metadata(Client(client_id, ""))
     )
     return CheckOut(broken=list(reply.broken))
+
+
+@router.get("/clients/{client_id}/payments/unapplied")
+async def unapplied_payments(
+    client_id: str, wired: BackendsDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> UnappliedPaymentsOut:
+    """A client's payments that arrived but could not be applied, newest first, each with the reason."""
+    request = pb.ListUnappliedPaymentsRequest(limit=limit)
+    reply = await wired.agreements.ListUnappliedPayments(request, metadata=call_metadata(Client(client_id, "")))
+    return UnappliedPaymentsOut(payments=[unapplied_out(p) for p in reply.payments])

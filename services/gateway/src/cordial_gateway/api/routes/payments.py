@@ -1,4 +1,9 @@
-"""The payment provider's PIX webhook: each reported payment recorded once, by its endToEndId."""
+"""The payment provider's PIX webhook: each reported payment recorded once, by its endToEndId.
+
+A payment that cannot be applied (unknown charge, debt settled or recalled) is kept unapplied by agreements
+with the reason and acknowledged: the provider stops, nothing is lost, the client reads it in
+`/v1/payments/unapplied`. Only an outage answers 5xx, so the provider delivers again.
+"""
 
 import json
 import logging
@@ -44,6 +49,7 @@ async def pix_notification(tenant: str, request: Request, wired: BackendsDep) ->
             amount=types_pb2.Money(amount_minor=payment.amount_minor, currency="BRL"),
             payment_reference=payment.end_to_end_id,
             source="pix",
+            keep_unapplied=True,
         )
         try:
             reply = await wired.agreements.RecordPayment(
@@ -55,5 +61,5 @@ async def pix_notification(tenant: str, request: Request, wired: BackendsDep) ->
             log.warning("PIX payment not recorded", extra={"tenant": tenant, "txid": payment.txid})
             results.append({"endToEndId": payment.end_to_end_id, "status": "refused", "detail": exc.details()})
             continue
-        results.append({"endToEndId": payment.end_to_end_id, "status": "recorded" if reply.created else "duplicate"})
+        results.append(pix_hooks.outcome(payment.end_to_end_id, reply.created, reply.unapplied.reason))
     return JSONResponse({"pix": results})

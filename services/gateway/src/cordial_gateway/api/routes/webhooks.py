@@ -1,5 +1,6 @@
 """Client API for webhooks: endpoints and their secrets, and the log of every delivery."""
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -9,6 +10,7 @@ from cordial_gateway.api.deps import BackendsDep, CurrentClient
 from cordial_gateway.api.models import (
     DeliveryLogOut,
     DeliveryOut,
+    RotateSecretIn,
     WebhookEndpointIn,
     WebhookEndpointOut,
     WebhookEndpointsOut,
@@ -20,12 +22,14 @@ router = APIRouter(tags=["webhooks"])
 
 
 def _endpoint(endpoint: Endpoint, with_secret: bool = False) -> WebhookEndpointOut:
+    until = endpoint.previous_until
     return WebhookEndpointOut(
         id=endpoint.id,
         url=endpoint.url,
         events=endpoint.events,
         created_at=endpoint.created_at.isoformat(),
         secret=endpoint.secret if with_secret else None,
+        previous_secret_expires_at=until.isoformat() if until and endpoint.previous_secret else None,
     )
 
 
@@ -63,6 +67,17 @@ async def remove_webhook(endpoint_id: str, client: CurrentClient, wired: Backend
     if not await wired.notifier.remove(client.id, endpoint_id):
         return problems.problem(404, "not-found", "Not found", f"endpoint_id: no webhook endpoint {endpoint_id}")
     return Response(status_code=204)
+
+
+@router.post("/v1/webhooks/{endpoint_id}/rotate-secret", response_model=WebhookEndpointOut)
+async def rotate_secret(
+    endpoint_id: str, body: RotateSecretIn, client: CurrentClient, wired: BackendsDep
+) -> WebhookEndpointOut | Response:
+    """A new signing secret (shown in this answer only); the old one keeps signing beside it for overlap_seconds."""
+    endpoint = await wired.notifier.rotate(client.id, endpoint_id, timedelta(seconds=body.overlap_seconds))
+    if endpoint is None:
+        return problems.problem(404, "not-found", "Not found", f"endpoint_id: no webhook endpoint {endpoint_id}")
+    return _endpoint(endpoint, with_secret=True)
 
 
 @router.get("/v1/webhooks/deliveries")

@@ -1,0 +1,53 @@
+"""Contact outcomes kept in MongoDB, one document per event and outcome (a redelivered event counts once)."""
+
+from __future__ import annotations
+
+from cordial_contact_locator.domain.directory import ContactOutcome
+from cordial_contact_locator.domain.right_party import OutcomeCount
+from cordial_core.clock import Clock
+from cordial_core.ids import new_id, stable_id
+from cordial_core.store import TenantCollection
+
+
+class MongoOutcomes:
+    """Insert-only outcome log, summed per source, provider, channel and outcome when read."""
+
+    def __init__(self, collection: TenantCollection, clock: Clock) -> None:
+        self.collection = collection
+        self._clock = clock
+
+    async def ensure_indexes(self) -> None:
+        """Outcomes are summed per tenant."""
+        await self.collection.raw.create_index([("tenant", 1), ("source", 1), ("provider", 1)])
+
+    async def count(self, outcome: ContactOutcome) -> None:
+        """Records one outcome; the same event's outcome is recorded once."""
+        doc_id = stable_id(outcome.tenant, outcome.event_id, outcome.outcome) if outcome.event_id else new_id()
+        doc = {
+            "_id": doc_id,
+            "source": outcome.source,
+            "provider": outcome.provider,
+            "channel": outcome.channel,
+            "outcome": outcome.outcome,
+            "at": self._clock.now(),
+        }
+        await self.collection.insert(outcome.tenant, doc)
+
+    async def counts(self, tenant: str) -> list[OutcomeCount]:
+        """The tenant's outcomes summed (a $match and a $group: both MongoDB and FerretDB have them)."""
+        pipeline = [
+            {"$match": {"tenant": tenant}},
+            {
+                "$group": {
+                    "_id": {"source": "$source", "provider": "$provider", "channel": "$channel", "outcome": "$outcome"},
+                    "n": {"$sum": 1},
+                }
+            },
+        ]
+        cursor = await self.collection.raw.aggregate(pipeline)
+        return [
+            OutcomeCount(
+                d["_id"]["source"], d["_id"]["provider"], int(d["_id"]["channel"]), d["_id"]["outcome"], int(d["n"])
+            )
+            async for d in cursor
+        ]

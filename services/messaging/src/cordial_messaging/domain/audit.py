@@ -1,0 +1,46 @@
+"""The audit trail of outbound contact: one append-only entry per message sent and per delivery state it reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from cordial_core.ids import stable_id
+
+SENT_ENTRY, DELIVERY_ENTRY = "sent", "delivery"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What was sent to whom through which provider, or a delivery state it reached; never changed once written."""
+
+    id: str
+    tenant: str
+    kind: str
+    message_id: str
+    debt_id: str
+    debtor_id: str
+    channel: int
+    contact_point_id: str
+    to: str
+    provider: str
+    provider_message_id: str
+    at: datetime
+    text: str = ""
+    template: str = ""
+    template_version: int = 0
+    delivery_state: int = 0
+    error_code: str = ""
+
+
+def entry_id(tenant: str, message_id: str, kind: str, state: int = 0) -> str:
+    """One entry per message and kind (and delivery state): writing it again changes nothing."""
+    return stable_id("audit", tenant, message_id, kind, str(state))
+
+
+class AuditTrail(Protocol):
+    """Where audit entries are appended and read, per tenant."""
+
+    async def append(self, entry: AuditEntry) -> None: ...
+    async def entries(self, tenant: str, debt_id: str, debtor_id: str) -> list[AuditEntry]: ...

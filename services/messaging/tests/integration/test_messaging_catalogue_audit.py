@@ -1,0 +1,202 @@
+"""Templates, creditors, the audit trail and deferred sends on FerretDB, and a stored template sent to the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from pymongo.asynchronous.database import AsyncDatabase
+
+from cordial.types.v1 import types_pb2
+from cordial_core.clock import ControllableClock
+from cordial_core.crypto import PersonalDataCipher
+from cordial_core.money import Money
+from cordial_core.store import TenantCollection
+from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
+from cordial_messaging.adapters.messages import ORPHANED_AFTER, MessageRepository
+from cordial_messaging.adapters.providers import WhatsAppCloud
+from cordial_messaging.adapters.rate_slots import MongoRateSlots
+from cordial_messaging.domain.audit import AuditEntry
+from cordial_messaging.domain.catalogue import StoredTemplate, TemplateBook
+from cordial_messaging.domain.composer import Composer, Creditor
+from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipient
+from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_stack.paths import new_run_dir
+from cordial_stack.platform import start_sandbox
+
+TOKEN = "integration-sandbox-token"
+NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
+CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
+WHATSAPP = types_pb2.CHANNEL_WHATSAPP
+EN_BODY = (
+    "Hello. {{ creditor }} would like you to know that {{ amount }} is open; details at {{ breakdown_link }}, "
+    "ways to pay at {{ portal_link }}. {{ validation_notice }}"
+)
+ACTION = ActionToSend(
+    "act-1", "t1", "d1", "p1", (WHATSAPP,), "reminder", Money(12345, "USD"), "Shop", tone="formal", locale="en"
+)
+
+
+def _template(body: str = EN_BODY, **overrides: object) -> StoredTemplate:
+    fields: dict[str, object] = {
+        "tenant": "t1",
+        "name": "reminder",
+        "channel": "whatsapp",
+        "locale": "en",
+        "tone": "formal",
+        "jurisdiction": "US",
+        "body": body,
+        "first_communication": True,
+    }
+    fields.update(overrides)
+    return StoredTemplate(**fields)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """The provider sandbox as its own process for this module."""
+    url, process = start_sandbox(new_run_dir("test"), TOKEN)
+    try:
+        yield url
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on a freshly reset sandbox."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
+        yield client
+
+
+async def test_templates_are_versioned_per_key_and_listed(mongo_db: AsyncDatabase[dict]) -> None:
+    repo = TemplateRepository(TenantCollection(mongo_db["templates"]), ControllableClock(NOW))
+    await repo.ensure_indexes()
+    book = TemplateBook(repo)
+    first = await book.save(_template())
+    second = await book.save(_template(EN_BODY + " Thank you."))
+    other_tone = await book.save(_template(tone="friendly"))
+    await book.save(_template(tenant="t2"))
+    assert (first.version, second.version, other_tone.version) == (1, 2, 3)
+    latest = await repo.latest("t1", "reminder", "whatsapp", "en")
+    assert latest is not None
+    assert latest.version == 3
+    formal = await repo.latest("t1", "reminder", "whatsapp", "en", "formal")
+    assert formal is not None
+    assert formal.body.endswith("Thank you.")
+    assert [t.version for t in await book.list("t1", all_versions=True)] == [3, 2, 1]
+    assert [t.version for t in await book.list("t1", all_versions=False)] == [3]
+    assert await repo.latest("t3", "reminder", "whatsapp", "en") is None
+
+
+async def test_the_creditors_document_is_kept_encrypted(mongo_db: AsyncDatabase[dict]) -> None:
+    repo = CreditorRepository(TenantCollection(mongo_db["creditors"]), CIPHER, ControllableClock(NOW))
+    await repo.put("t1", Creditor("Loja X", "Rua A, 1", "123.456.789-09"))
+    await repo.put("t1", Creditor("Loja X", "Rua B, 2", "123.456.789-09"))
+    assert await repo.get("t1") == Creditor("Loja X", "Rua B, 2", "123.456.789-09")
+    assert await repo.get("t2") is None
+    raw = [doc async for doc in mongo_db["creditors"].find({})]
+    assert len(raw) == 1
+    assert "123.456.789-09" not in repr(raw)
+
+
+async def test_audit_entries_are_written_once_and_kept_encrypted(mongo_db: AsyncDatabase[dict]) -> None:
+    repo = AuditRepository(TenantCollection(mongo_db["audit"]), CIPHER)
+    await repo.ensure_indexes()
+    entry = AuditEntry("e1", "t1", "sent", "m1", "d1", "p1", WHATSAPP, "cp", "+5511987654321", "wa", "w1", NOW, "Olá")
+    await repo.append(entry)
+    await repo.append(replace(entry, text="changed"))  # written again: the first stays
+    assert await repo.entries("t1", "d1", "") == [entry]
+    assert await repo.entries("t1", "", "p1") == [entry]
+    assert await repo.entries("t2", "d1", "") == []
+    raw = await mongo_db["audit"].find_one({"_id": "e1"})
+    assert "987654321" not in repr(raw)
+    assert "Olá" not in repr(raw)
+
+
+async def test_a_deferred_message_is_due_once_under_a_lease(mongo_db: AsyncDatabase[dict]) -> None:
+    repo = MessageRepository(TenantCollection(mongo_db["messages"]), CIPHER, ControllableClock(NOW))
+    await repo.ensure_indexes()
+    await repo.open(ACTION)
+    await repo.defer(ACTION, NOW + timedelta(seconds=6))
+    assert await repo.due(NOW, NOW + timedelta(seconds=60), 10) == []
+    later = NOW + timedelta(seconds=6)
+    assert await repo.due(later, later + timedelta(seconds=60), 10) == [ACTION]
+    assert await repo.due(later, later + timedelta(seconds=60), 10) == []  # taken: held by the lease
+    expired = later + timedelta(seconds=61)
+    other = MessageRepository(TenantCollection(mongo_db["messages"]), CIPHER, ControllableClock(NOW), "other")
+    assert await other.due(expired, expired + timedelta(seconds=60), 10) == []  # the owner's, not yet orphaned
+    assert await repo.due(expired, expired + timedelta(seconds=60), 10) == [ACTION]
+    orphaned = expired + timedelta(seconds=60) + ORPHANED_AFTER
+    assert await other.due(orphaned, orphaned + timedelta(seconds=60), 10) == [ACTION]
+    assert await repo.due(orphaned, orphaned + timedelta(seconds=60), 10) == []  # the other took it over
+    expired = orphaned
+    await repo.finish(ACTION, "sent", {}, [])
+    assert await repo.due(expired + timedelta(days=1), expired, 10) == []
+
+
+class OnePlan:
+    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
+        return [Recipient("cp-1", WHATSAPP, "+15551234567")]
+
+
+async def test_a_stored_template_goes_out_in_the_cloud_api_shape_and_into_the_audit_trail(
+    mongo_db: AsyncDatabase[dict], http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    clock = ControllableClock(NOW)
+    templates = TemplateRepository(TenantCollection(mongo_db["templates"]), clock)
+    await TemplateBook(templates).save(_template())
+    creditors = CreditorRepository(TenantCollection(mongo_db["creditors"]), CIPHER, clock)
+    audit = AuditRepository(TenantCollection(mongo_db["audit"]), CIPHER)
+    messages = MessageRepository(TenantCollection(mongo_db["messages"]), CIPHER, clock)
+    whatsapp = WhatsAppCloud(http, sandbox_url, "v21.0", "100000000000001", TOKEN)
+    dispatcher = Dispatcher(
+        messages,
+        OnePlan(),
+        {WHATSAPP: whatsapp},
+        clock,
+        Composer(templates, creditors, "https://portal.example/p"),
+        audit=audit,
+    )
+    await dispatcher.handle(ACTION)
+    inbox = (await http.get(f"{sandbox_url}/sandbox/inbox", params={"to": "+15551234567"})).json()["messages"]
+    [sent] = inbox
+    template = sent["payload"]["template"]
+    assert template["name"] == "cordial_reminder"
+    assert template["language"] == {"code": "en"}
+    [body] = template["components"]
+    assert body["type"] == "body"
+    values = [p["text"] for p in body["parameters"]]
+    assert values[:4] == ["Shop", "US$ 123.45", "https://portal.example/p/d1/breakdown", "https://portal.example/p/d1"]
+    assert "30 days" in values[4]
+    [entry] = await audit.entries("t1", "d1", "")
+    assert entry.provider_message_id == sent["id"]
+    assert entry.to == "+15551234567"
+    assert entry.text.startswith("Hello. Shop would like you to know that US$ 123.45 is open")
+    assert entry.template_version == 1
+
+
+async def test_shared_rate_slots_are_each_taken_once_across_instances(mongo_db: AsyncDatabase[dict]) -> None:
+    clock = ControllableClock(NOW)
+    first, second = MongoRateSlots(mongo_db["rate_slots"], clock), MongoRateSlots(mongo_db["rate_slots"], clock)
+    await first.ensure_indexes()
+    taken = await asyncio.gather(*(instance.take("wa", 1000) for instance in (first, second) for _ in range(20)))
+    assert sorted(taken) == list(range(1000, 1040))  # every slot once, none skipped for good
+    assert await first.take("sms", 5) == 5  # per provider
+    assert await first.prune(NOW + timedelta(seconds=1)) == 41
+
+
+async def test_a_throttle_with_shared_slots_spreads_two_instances_at_the_rate(mongo_db: AsyncDatabase[dict]) -> None:
+    clock = ControllableClock(NOW)
+    slots = [MongoRateSlots(mongo_db["rate_slots"], clock) for _ in range(2)]
+    throttles = [Throttle({"wa": Pace(rate=10, burst=1, per_recipient_seconds=6)}) for _ in range(2)]
+    now = NOW.timestamp()
+    waits = [await throttles[i % 2].shared_wait(slots[i % 2], "wa", now) for i in range(6)]
+    assert sorted(round(w, 6) for w in waits) == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]

@@ -1,0 +1,174 @@
+"""Recipient spacing over real Kafka, FerretDB and the sandbox: a spaced recipient is deferred, the partition flows."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from pymongo.asynchronous.database import AsyncDatabase
+
+from cordial.events.v1 import actions_pb2
+from cordial.types.v1 import types_pb2
+from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.clock import ControllableClock
+from cordial_core.crypto import PersonalDataCipher
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
+from cordial_core.ids import new_id
+from cordial_core.money import Money
+from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
+from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.adapters.providers import SmsGateway
+from cordial_messaging.api.events import handlers
+from cordial_messaging.domain.composer import Composer, Creditor
+from cordial_messaging.domain.dispatch import Dispatcher, Recipient
+from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_stack.infra import Infra
+from cordial_stack.paths import new_run_dir
+from cordial_stack.platform import start_sandbox
+
+TOKEN = "integration-sandbox-token"
+NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
+SMS = types_pb2.CHANNEL_SMS
+# An hour between two messages to one person: a handler that waited for it would hold the partition that long.
+SPACING = 3600.0
+NUMBERS = {"p1": "+5511955550001", "p2": "+5511955550002"}
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    """The provider sandbox as its own process for this module."""
+    url, process = start_sandbox(new_run_dir("test"), TOKEN)
+    try:
+        yield url
+    finally:
+        process.stop()
+
+
+@pytest.fixture
+async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """A client on a freshly reset sandbox."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
+        yield client
+
+
+class Plan:
+    """Each debtor's one phone."""
+
+    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
+        return [Recipient(f"cp-{debtor_id}", SMS, NUMBERS[debtor_id])]
+
+
+def _requested(topic: str, action_id: str, debtor_id: str) -> Event:
+    payload = actions_pb2.ActionRequested(
+        action_id=action_id,
+        debt_id=f"d-{action_id}",
+        debtor_id=debtor_id,
+        step="reminder",
+        channels=[SMS],
+        template="reminder",
+        balance=Money(15000, "BRL").to_proto(),
+        creditor_name="Loja X",
+    )
+    event = new_event(
+        "action.requested",
+        payload,
+        source="strategy",
+        tenant="t1",
+        subject=f"d-{action_id}",
+        key=debtor_id,
+        clock=ControllableClock(NOW),
+    )
+    return dataclasses.replace(event, topic=topic)
+
+
+async def _until(check: Callable[[], Any], what: str, within: float = 30) -> Any:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        found = await check()
+        if found:
+            return found
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} did not happen within {within}s")
+        await asyncio.sleep(0.1)
+
+
+async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_flow(
+    infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    topic = f"test-actions-{new_id()[:10]}"
+    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
+    clock = ControllableClock(NOW)
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
+    creditors = CreditorRepository(TenantCollection(mongo_db["creditors"]), cipher, clock)
+    await creditors.put("t1", Creditor("Loja X", "Rua A, 1", "11.222.333/0001-81"))
+    messages = MessageRepository(TenantCollection(mongo_db["messages"]), cipher, clock)
+    await messages.ensure_indexes()
+    sms = SmsGateway(http, sandbox_url, "ACtest", TOKEN, "+5511999990000")
+    dispatcher = Dispatcher(
+        messages,
+        Plan(),
+        {SMS: sms},
+        clock,
+        Composer(TemplateRepository(TenantCollection(mongo_db["templates"]), clock), creditors, "https://p.example"),
+        throttle=Throttle({sms.name: Pace(rate=80, burst=1, per_recipient_seconds=SPACING)}),
+        audit=AuditRepository(TenantCollection(mongo_db["audit"]), cipher),
+    )
+    publisher = EventPublisher(infra.kafka_bootstrap_servers)
+    await publisher.start()
+    group = new_id()
+    consumer = EventConsumer(
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=group,
+        topics=[topic],
+        handler=handlers(dispatcher),
+        processed=MongoProcessedEvents(mongo_db, group),
+        publisher=publisher,
+        backoff_seconds=0.01,
+    )
+    await consumer.start()
+
+    async def inbox(number: str) -> list[dict[str, str]]:
+        reply = await http.get(f"{sandbox_url}/sandbox/inbox", params={"to": number, "channel": "sms"})
+        found: list[dict[str, str]] = reply.json()["messages"]
+        return found
+
+    try:
+        # One partition, in this order: p1, p1 again (within the spacing), then p2.
+        for action_id, debtor in (("a1", "p1"), ("a2", "p1"), ("a3", "p2")):
+            await publisher.publish(_requested(topic, action_id, debtor))
+        await _until(lambda: inbox(NUMBERS["p2"]), "p2's message, behind p1's second one on the partition")
+        assert len(await inbox(NUMBERS["p1"])) == 1
+        deferred = await mongo_db["messages"].find_one({"_id": "a2"})
+        assert deferred is not None
+        assert deferred["state"] == "pending"
+        assert deferred["due_at"].replace(tzinfo=UTC) == NOW + timedelta(seconds=SPACING)
+        assert await dispatcher.run_due() == 0  # not due yet
+
+        clock.advance(timedelta(seconds=SPACING))
+        assert await dispatcher.run_due() == 1
+        assert len(await inbox(NUMBERS["p1"])) == 2
+        # The same action requested again (a duplicate event): nothing more is sent.
+        await publisher.publish(_requested(topic, "a2", "p1"))
+        await publisher.publish(_requested(topic, "a4", "p2"))  # a marker: handled after the duplicate
+        await _until(lambda: _count(inbox(NUMBERS["p2"]), 2), "the marker sent, after the duplicate was handled")
+        assert await dispatcher.run_due() == 0
+        assert len(await inbox(NUMBERS["p1"])) == 2
+        sent = await mongo_db["messages"].find_one({"_id": "a2"})
+        assert sent is not None
+        assert sent["state"] == "sent"
+    finally:
+        await consumer.stop()
+        await publisher.stop()
+
+
+async def _count(found: Any, at_least: int) -> bool:
+    return len(await found) >= at_least
