@@ -39,6 +39,7 @@ from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
 from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.domain.book import Share, StrategyBook
+from cordial_strategy.domain.escalation import EscalationConditions
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Case, Escalation, Ruler
 from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy
@@ -89,6 +90,7 @@ class Tally:
     unremoved: int = 0
     decisions_recorded: int = 0
     events: Counter[str] = field(default_factory=Counter)
+    steps: Counter[str] = field(default_factory=Counter)  # requested steps by name and tone
 
 
 class QueueingCases(CaseRepository):
@@ -157,12 +159,19 @@ class RecordingBureau:
 
 
 def strategies() -> list[Strategy]:
-    """Champion (WhatsApp first) and challenger (SMS first), both escalating to the bureau."""
+    """Champion (WhatsApp first) and challenger (SMS first): a path of reminders, both escalating to the bureau."""
     segments = [SegmentRule("high", min_balance_minor=50_000), SegmentRule("all")]
+    opted_in = EscalationConditions(min_balance_minor=5_000, min_days_past_due=30, client_opted_in=True)
     made = []
     for name, channels in (("champion", ("whatsapp", "sms")), ("challenger", ("sms", "whatsapp"))):
-        step = StepSpec("reminder-1", channels, "reminder", day_offset=0)
-        made.append(Strategy(segments, {"high": [step], "all": [step]}, ["prior_notice", "bureau_inscription"], name))
+        path = [
+            StepSpec("reminder-1", channels, "reminder", day_offset=0),
+            StepSpec("reminder-2", channels[::-1], "reminder", day_offset=4),
+            StepSpec("answer", channels[:1], "reminder", on_event="reply.received"),
+            StepSpec("formal", ("sms",), "reminder", day_offset=12, tone="formal"),
+        ]
+        escalation = ["prior_notice", "bureau_inscription"]
+        made.append(Strategy(segments, {"high": path, "all": path}, escalation, name, [], opted_in))
     return made
 
 
@@ -279,6 +288,7 @@ class Simulation:
         reply = messages_pb2.ReplyReceived(debtor_id=debtor.debtor_id, debt_id=debt_id, channel=SMS, intent=intent)  # type: ignore[arg-type]
         await self.guard.reply(tenant, reply)
         await self.ruler.count(tenant, debt_id, lambda r: setattr(r, "right_party", True))
+        await self.ruler.happened(tenant, debt_id, "reply.received")
 
     async def drain(self) -> None:
         """Delivers queued events to their consumers until none is left."""
@@ -288,6 +298,7 @@ class Simulation:
             payload = unpack_payload(event.envelope)
             tenant = event.envelope.tenant
             if isinstance(payload, actions_pb2.ActionRequested):
+                self.tally.steps[f"{payload.step.split('#')[0]}/{payload.tone or '-'}"] += 1
                 await self._send(tenant, payload)
             elif isinstance(payload, actions_pb2.DecisionRecorded):
                 self.tally.decisions_recorded += 1
@@ -438,6 +449,7 @@ async def _main() -> int:
         f"inscriptions={tally.inscriptions} removals={tally.removals}"
     )
     print(f"events: {dict(sorted(tally.events.items()))}")
+    print(f"steps requested (step/tone): {dict(sorted(tally.steps.items()))}")
     for name, count in violations(tally).items():
         print(f"{name}: {count}")
     print("per-strategy outcomes:")

@@ -263,6 +263,8 @@ def test_service_wiring(helm: Path) -> None:
     assert gateway["CORDIAL_ADMIN_TOKEN"]["secretKeyRef"]["key"] == "CORDIAL_ADMIN_TOKEN"
     assert {"name": "http", "containerPort": 8080, "protocol": "TCP"} in container(deployments["gateway"])["ports"]
 
+    assert env_of(deployments["strategy"])["AGREEMENTS_ADDR"] == grpc_address("agreements")
+
     messaging = env_of(deployments["messaging"])
     assert messaging["CONTACT_LOCATOR_ADDR"] == grpc_address("contact-locator")
     assert messaging["STRATEGY_ADDR"] == grpc_address("strategy")

@@ -79,3 +79,26 @@ def test_a_bad_split_is_refused_by_field_before_any_call() -> None:
     assert response.status_code == 422
     assert "percent" in response.text
     assert stub.calls == []
+
+
+def test_offer_sets_escalation_conditions_and_history_bounds_reach_strategy() -> None:
+    http, stub = client()
+    body = {
+        **BODY,
+        "segments": [{"segment": "chronic", "min_broken": 2}, {"segment": "everyone"}],
+        "offer_sets": [{"name": "std", "installment_counts": [3, 6], "down_payment_bps": 2000}],
+        "escalation_conditions": {"min_balance_minor": 50000, "min_days_past_due": 60, "client_opted_in": True},
+        "hardship_offer_set": "std",
+    }
+    response = http.post("/agency/v1/strategies/c1", json=body, headers={"Authorization": f"Bearer {ADMIN}"})
+    assert response.status_code == 201
+    document = stub.calls[0][1].document
+    assert document.segments[0].min_broken == 2
+    assert list(document.offer_sets[0].installment_counts) == [3, 6]
+    assert document.offer_sets[0].down_payment_bps == 2000
+    assert document.escalation_conditions.client_opted_in is True
+    assert document.hardship_offer_set == "std"
+    bad = {**body, "offer_sets": [{"name": "x", "fees_discount_bps": 10001}]}
+    response = http.post("/agency/v1/strategies/c1", json=bad, headers={"Authorization": f"Bearer {ADMIN}"})
+    assert response.status_code == 422
+    assert "fees_discount_bps" in response.text

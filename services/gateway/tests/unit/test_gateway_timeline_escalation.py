@@ -29,6 +29,17 @@ def test_escalation_steps_read_plainly() -> None:
     assert "removed" in summarise("bureau.removed", registry_pb2.BureauRemoved())
 
 
+def test_a_requested_step_reads_with_its_tone_and_offer_set() -> None:
+    gentle = actions_pb2.ActionRequested(
+        step="formal", template="reminder", tone="gentle", offer_set="std-hardship", policy_rule="contact_policy"
+    )
+    assert summarise("action.requested", gentle) == (
+        "step formal requested (template reminder, tone gentle, offer set std-hardship); allowed by contact_policy"
+    )
+    plain = actions_pb2.ActionRequested(step="r", template="reminder", policy_rule="contact_policy")
+    assert summarise("action.requested", plain) == "step r requested (template reminder); allowed by contact_policy"
+
+
 def test_protest_court_and_refusals_read_plainly() -> None:
     not_before = Timestamp()
     not_before.FromDatetime(datetime(2024, 3, 8, 13, tzinfo=UTC))

@@ -642,11 +642,27 @@ async def test_the_tenants_stored_template_is_used_with_the_actions_tone_and_loc
     await dispatcher.handle(replace(ACTION, tone="formal", locale="pt-BR"))
     assert whatsapp.sent[-1].text.startswith("formal Loja X (Rua das Flores")
     assert whatsapp.sent[-1].locale == "pt-BR"
-    await dispatcher.handle(replace(ACTION, action_id="a2", tone="gentle"))  # no such tone: the newest
-    assert whatsapp.sent[-1].text.startswith("formal ") or whatsapp.sent[-1].text.startswith("amigável ")
+    await dispatcher.handle(replace(ACTION, action_id="a2", tone="gentle"))  # strategy's gentle tone reads as friendly
+    assert whatsapp.sent[-1].text.startswith("amigável ")
     await dispatcher.handle(replace(ACTION, action_id="a3", tone="formal", locale="en"))
     assert whatsapp.sent[-1].text.startswith("formal en Loja X")
     assert whatsapp.sent[-1].locale == "en"
+
+
+async def test_strategys_neutral_tone_picks_a_reminder_template_else_the_newest() -> None:
+    whatsapp = FakeChannel("whatsapp")
+    stored = (_saved("t1", "lembrete " + BODY, tone="reminder"), _saved("t1", "formal " + BODY, tone="formal"))
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},
+        ControllableClock(NOW),
+        composer(*stored),  # type: ignore[dict-item]
+    )
+    await dispatcher.handle(replace(ACTION, tone="neutral"))
+    assert whatsapp.sent[-1].text.startswith("lembrete ")
+    await dispatcher.handle(replace(ACTION, action_id="a2", tone="gentle"))  # no friendly template: any tone
+    assert whatsapp.sent[-1].text.startswith(("lembrete ", "formal "))
 
 
 async def test_the_agency_template_then_the_built_in_default_are_the_fallbacks() -> None:

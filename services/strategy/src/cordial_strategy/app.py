@@ -13,12 +13,14 @@ from pydantic import Field
 
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.errors import FailedPrecondition
+from cordial_core.grpc_server import open_channel
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
 from cordial_strategy.adapters.enrichment import HttpPublicData
+from cordial_strategy.adapters.negotiation import AgreementsNegotiationPolicies
 from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
@@ -40,6 +42,9 @@ class StrategySettings(ServiceSettings):
     sweep_partitions: int = Field(default=1, ge=1, validation_alias="STRATEGY_SWEEP_PARTITIONS")
     # Templates a strategy may name (messaging's catalogue); a strategy naming another is rejected on save.
     known_templates: str = Field(default="reminder", validation_alias="STRATEGY_KNOWN_TEMPLATES")
+    # Where agreements answers GetNegotiationPolicy: a strategy's offer sets are checked against it when saved
+    # (empty: a strategy with offer sets cannot be saved).
+    agreements_addr: str = Field(default="", validation_alias="AGREEMENTS_ADDR")
     # The person-enrichment provider (People API); empty: profiles carry no public-data flags.
     enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
     enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
@@ -77,7 +82,10 @@ async def main() -> None:
         enricher = Enricher(debtors, provider, runtime.cipher.decrypt, runtime.clock)
     store = StrategyRepository(TenantCollection(runtime.db["strategies"]), TenantCollection(runtime.db["activations"]))
     templates = frozenset(t.strip() for t in settings.known_templates.split(",") if t.strip())
-    book = StrategyBook(store, runtime.clock, templates)
+    policies = (
+        AgreementsNegotiationPolicies(open_channel(settings.agreements_addr)) if settings.agreements_addr else None
+    )
+    book = StrategyBook(store, runtime.clock, templates, policies)
     ruler = Ruler(cases, guard, runtime.clock, book=book)
     runtime.consume(TOPICS, handlers(ruler, guard, enricher))
     runtime.add_grpc(

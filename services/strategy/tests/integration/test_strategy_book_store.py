@@ -13,7 +13,9 @@ from cordial_core.errors import InvalidArgument
 from cordial_core.store import TenantCollection
 from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.domain.book import AGENCY, Share, StrategyBook
-from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy
+from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.offers import DiscountBand, NegotiationLimits
+from cordial_strategy.domain.strategies import OfferSet, SegmentRule, StepSpec, Strategy
 
 STRATEGY = Strategy(
     segments=[SegmentRule("company", company=True, min_balance_minor=100_000), SegmentRule("everyone")],
@@ -23,12 +25,23 @@ STRATEGY = Strategy(
     },
     escalation=["prior_notice", "bureau_inscription"],
     name="retail 2024",
+    offer_sets=[OfferSet("b2b", (2, 4), down_payment_bps=3_000, fees_discount_bps=5_000), OfferSet("hardship", (12,))],
+    escalation_conditions=EscalationConditions(50_000, 90, client_opted_in=True),
+    hardship_offer_set="hardship",
 )
+
+
+class Policies:
+    """The client's negotiation policy as agreements would answer."""
+
+    async def limits(self, tenant: str) -> NegotiationLimits:
+        return NegotiationLimits(12, 1_000, (DiscountBand(0, 5_000, 5_000),), configured=True)
 
 
 async def test_versions_round_trip_and_activation_assigns(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
     store = StrategyRepository(TenantCollection(mongo_db["strategies"]), TenantCollection(mongo_db["activations"]))
-    book = StrategyBook(store, ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC)), frozenset({"reminder"}))
+    clock = ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC))
+    book = StrategyBook(store, clock, frozenset({"reminder"}), Policies())
     first = await book.save("t1", STRATEGY)
     second = await book.save("t1", STRATEGY)
     await book.save(AGENCY, STRATEGY)

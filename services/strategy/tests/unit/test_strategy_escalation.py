@@ -12,9 +12,14 @@ from cordial_strategy.domain.escalation import (
     PROTEST,
     SUIT,
     DebtStanding,
+    EscalationConditions,
     EscalationLaw,
+    EscalationProgress,
+    EscalationVerdict,
     may_escalate,
+    meets_conditions,
     must_request_removal,
+    next_escalation,
     time_barred_on,
 )
 
@@ -77,62 +82,96 @@ def test_removal_is_requested_as_soon_as_an_inscribed_debt_is_settled() -> None:
     assert must_request_removal(replace(DEBT, settled=True)) is False
 
 
-def test_next_escalation_asks_notice_first_then_inscription_after_the_wait() -> None:
-    from cordial_strategy.domain.escalation import EscalationProgress, next_escalation
+OPTED_IN = EscalationConditions(client_opted_in=True)
 
+
+def _allowed(found: tuple[str, EscalationVerdict] | None) -> str | None:
+    """The stage allowed now, or None when nothing is due or it is held."""
+    return found[0] if found is not None and found[1].allowed else None
+
+
+def test_next_escalation_asks_notice_first_then_inscription_after_the_wait() -> None:
     t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
     path = ("prior_notice", "bureau_inscription")
     debt = DebtStanding(date(2024, 1, 1), 10_000, 60)
     started = EscalationProgress(started_at=t0)
-    assert next_escalation(path, started, debt, t0 + timedelta(days=14)) is None  # too soon after first contact
-    assert next_escalation((), started, debt, t0 + timedelta(days=30)) is None  # the strategy has no escalation
-    step = next_escalation(path, started, debt, t0 + timedelta(days=15))
-    assert step is not None
-    assert step[0] == "prior_notice"
+    ok = OPTED_IN
+    assert next_escalation(path, started, debt, t0 + timedelta(days=14), conditions=ok) is None  # too soon
+    assert next_escalation((), started, debt, t0 + timedelta(days=30), conditions=ok) is None  # no escalation path
+    assert _allowed(next_escalation(path, started, debt, t0 + timedelta(days=15), conditions=ok)) == "prior_notice"
     asked = EscalationProgress(started_at=t0, notice_requested=True)
-    assert next_escalation(path, asked, debt, t0 + timedelta(days=40)) is None  # notice not confirmed yet
+    held = next_escalation(path, asked, debt, t0 + timedelta(days=40), conditions=ok)
+    assert held is not None
+    assert (held[0], held[1].allowed, held[1].rule) == ("bureau_inscription", False, "bureau_prior_notice")
     confirmed = DebtStanding(date(2024, 1, 1), 10_000, 60, notice_confirmed_at=t0 + timedelta(days=16))
-    assert next_escalation(path, asked, confirmed, t0 + timedelta(days=25)) is None  # waiting period
-    step = next_escalation(path, asked, confirmed, t0 + timedelta(days=26))
-    assert step is not None
-    assert step[0] == "bureau_inscription"
+    assert _allowed(next_escalation(path, asked, confirmed, t0 + timedelta(days=25), conditions=ok)) is None  # wait
+    step = next_escalation(path, asked, confirmed, t0 + timedelta(days=26), conditions=ok)
+    assert _allowed(step) == "bureau_inscription"
     disputed = DebtStanding(date(2024, 1, 1), 10_000, 60, disputed=True, notice_confirmed_at=t0)
-    assert next_escalation(path, asked, disputed, t0 + timedelta(days=40)) is None
+    assert _allowed(next_escalation(path, asked, disputed, t0 + timedelta(days=40), conditions=ok)) is None
     paid = EscalationProgress(started_at=t0, paid_minor=100)
-    assert next_escalation(path, paid, debt, t0 + timedelta(days=40)) is None
+    assert next_escalation(path, paid, debt, t0 + timedelta(days=40), conditions=ok) is None
+
+
+@pytest.mark.parametrize(
+    ("conditions", "balance", "days", "rule"),
+    [
+        (EscalationConditions(), 10_000, 60, "escalation_not_opted_in"),  # opt-in is never assumed
+        (EscalationConditions(10_000, 60, True), 10_000, 60, "escalation_conditions"),  # both minimums exactly met
+        (EscalationConditions(10_000, 60, True), 9_999, 60, "escalation_min_balance"),  # one cent under
+        (EscalationConditions(10_000, 60, True), 10_000, 59, "escalation_min_days_past_due"),  # one day short
+    ],
+)
+def test_the_strategys_conditions_come_before_any_escalation_step(
+    conditions: EscalationConditions, balance: int, days: int, rule: str
+) -> None:
+    debt = DebtStanding(date(2024, 1, 1), balance, days)
+    assert meets_conditions(conditions, debt).rule == rule
+    t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    found = next_escalation(("prior_notice",), EscalationProgress(t0), debt, t0 + timedelta(days=15), None, conditions)
+    assert found is not None
+    assert found[0] == "prior_notice"
+    assert found[1].allowed is (rule == "escalation_conditions")
+    assert found[1].rule == ("allowed" if rule == "escalation_conditions" else rule)
+    if not found[1].allowed:
+        assert found[1].reason  # readable: recorded with the decision
 
 
 def test_protest_then_small_claims_follow_the_inscription_and_the_law() -> None:
-    from cordial_strategy.domain.escalation import EscalationProgress, next_escalation
-
     t0 = datetime(2024, 3, 1, 12, tzinfo=UTC)
     path = ("prior_notice", "bureau_inscription", "protest", "small_claims")
     debt = DebtStanding(date(2023, 6, 1), 10_000, 60, notice_confirmed_at=t0)
     asked = EscalationProgress(started_at=t0, notice_requested=True, inscription_requested=True)
-    assert next_escalation(path, asked, debt, t0 + timedelta(days=30)) is None  # not inscribed yet
+
+    def at(progress: EscalationProgress, standing: DebtStanding, now: datetime) -> tuple[str, EscalationVerdict] | None:
+        return next_escalation(path, progress, standing, now, conditions=OPTED_IN)
+
+    assert at(asked, debt, t0 + timedelta(days=30)) is None  # not inscribed yet: the ask awaits its answer
     inscribed = replace(asked, inscribed=True)
-    step = next_escalation(path, inscribed, debt, t0 + timedelta(days=30))
-    assert step is not None
-    assert step[0] == "protest_presentation"
+    assert _allowed(at(inscribed, debt, t0 + timedelta(days=30))) == "protest_presentation"
     presented = replace(inscribed, protest_presented=True)
-    assert next_escalation(path, presented, debt, t0 + timedelta(days=30)) is None  # no registry notice yet
+    held = at(presented, debt, t0 + timedelta(days=30))  # no registry notice yet: held, saying why
+    assert held is not None
+    assert (held[0], held[1].allowed, held[1].rule) == ("protest", False, "protest_notice")
     noticed = replace(debt, protest_notice_at=t0 + timedelta(days=30))
     edge = t0 + timedelta(days=33)
-    assert next_escalation(path, presented, noticed, edge - timedelta(seconds=1)) is None  # notice period runs
-    step = next_escalation(path, presented, noticed, edge)
-    assert step is not None
-    assert step[0] == "protest"
+    early = at(presented, noticed, edge - timedelta(seconds=1))  # the notice period runs
+    assert early is not None
+    assert (early[0], early[1].allowed, early[1].not_before) == ("protest", False, edge)
+    assert _allowed(at(presented, noticed, edge)) == "protest"
     asked_protest = replace(presented, protest_requested_at=edge)
-    assert next_escalation(path, asked_protest, noticed, edge + timedelta(hours=23)) is None
-    again = next_escalation(path, asked_protest, noticed, edge + timedelta(days=1))  # the registry found it early
-    assert again is not None
-    assert again[0] == "protest"
+    assert at(asked_protest, noticed, edge + timedelta(hours=23)) is None  # asked: waits for the registry
+    assert _allowed(at(asked_protest, noticed, edge + timedelta(days=1))) == "protest"  # the registry found it early
     protested = replace(asked_protest, protested=True)
-    step = next_escalation(path, protested, noticed, edge)
-    assert step is not None
-    assert step[0] == "small_claims"
+    assert _allowed(at(protested, noticed, edge)) == "small_claims"
     barred = replace(noticed, due_date=date(2019, 3, 1))
-    assert next_escalation(path, protested, barred, datetime(2024, 3, 1, tzinfo=UTC)) is None  # time-barred
-    assert next_escalation(path, replace(protested, filing_requested=True), noticed, edge) is None
-    recalled = replace(noticed, recalled=True)
-    assert next_escalation(path, inscribed, recalled, t0 + timedelta(days=30)) is None
+    refused = at(protested, barred, datetime(2024, 3, 1, tzinfo=UTC))  # time-barred: held with the reason
+    assert refused is not None
+    assert (refused[0], refused[1].allowed, refused[1].rule) == ("small_claims", False, "time_barred")
+    assert at(replace(protested, filing_requested=True), noticed, edge) is None
+    recalled = at(inscribed, replace(noticed, recalled=True), t0 + timedelta(days=30))
+    assert recalled is not None
+    assert (recalled[0], recalled[1].allowed, recalled[1].rule) == ("protest_presentation", False, "recalled")
+    not_opted = next_escalation(path, inscribed, debt, t0 + timedelta(days=30))  # the strategy's conditions first
+    assert not_opted is not None
+    assert (not_opted[0], not_opted[1].rule) == ("protest_presentation", "escalation_not_opted_in")

@@ -11,7 +11,9 @@ from cordial_strategy.domain.decision import Decision
 from cordial_strategy.domain.offer_plans import counts
 from cordial_strategy.domain.offer_sets import OfferSet, OfferSets
 from cordial_strategy.domain.ruler import ActionRecord, Case
-from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy, validate
+from cordial_strategy.domain.strategies import OfferSet as DocumentOfferSet
+from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy, resolve_offer_set, validate
+from cordial_strategy.domain.treatment import step_of
 
 T0 = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
 
@@ -81,3 +83,55 @@ async def test_the_set_of_the_latest_actions_step_applies() -> None:
 async def test_a_debt_without_a_strategy_gets_the_standard_menu() -> None:
     case = Case("d1", "t1", "p1")
     assert await OfferSets(FakeCases(case), FakeBook(STRATEGY)).for_debt("t1", "d1") == OfferSet()  # type: ignore[arg-type]
+
+
+# The strategy document's own offer sets and the named sets are one notion to a step: its own first.
+OWN = Strategy(
+    segments=[SegmentRule("all")],
+    paths={
+        "all": [
+            StepSpec("first", ("sms",), "reminder", day_offset=0, offer_set="short"),
+            StepSpec("second", ("sms",), "reminder", day_offset=5, offer_set="b2b"),
+        ]
+    },
+    offer_sets=[DocumentOfferSet("short", (4, 8), down_payment_bps=2_000)],
+    hardship_offer_set="hardship",
+)
+
+
+def test_a_step_names_the_documents_set_first_then_a_named_set_or_counts() -> None:
+    assert resolve_offer_set(OWN, "short") == DocumentOfferSet("short", (4, 8), down_payment_bps=2_000)
+    assert resolve_offer_set(OWN, "b2b") == DocumentOfferSet("b2b", (2, 3, 6))
+    assert resolve_offer_set(OWN, "2,4") == DocumentOfferSet("2,4", (2, 4))
+    assert resolve_offer_set(OWN, "") is None
+    assert validate(OWN, frozenset({"reminder"}), frozenset({"sms"})) == []
+    unknown = Strategy(
+        [SegmentRule("all")], {"all": [StepSpec("x", ("sms",), "reminder", 0)]}, hardship_offer_set="gold"
+    )
+    [problem] = validate(unknown, frozenset({"reminder"}), frozenset({"sms"}))
+    assert problem.field == "hardship_offer_set"
+    assert "no offer set 'gold' in offer_sets" in str(problem)
+
+
+async def test_get_offer_set_gives_the_current_steps_set_as_it_was_requested() -> None:
+    case = Case("d1", "t1", "p1", strategy_scope="t1", strategy_version=1, variant="champion", segment="all")
+    sets = OfferSets(FakeCases(case), FakeBook(OWN))  # type: ignore[arg-type]
+    assert await sets.for_debt("t1", "d1") == OfferSet((4, 8), "first", "short")  # the document's own set
+    case.actions["first"] = _record("first", T0)
+    case.actions["second"] = _record("second", T0 + timedelta(days=5))
+    assert await sets.for_debt("t1", "d1") == OfferSet((2, 3, 6), "second", "b2b")
+    case.actions["second"].decision.values["hardship"] = "hardship pause ended"  # sent after a hardship pause
+    assert await sets.for_debt("t1", "d1") == OfferSet((6, 12, 18, 24), "second", "hardship")
+    case.actions["third"] = ActionRecord(
+        "a-x", "first", (), "skipped", Decision(False, "step_superseded", "", T0 + timedelta(days=9), "UTC")
+    )
+    assert (await sets.for_debt("t1", "d1")).step == "second"  # a skipped step is not the current one
+
+
+def test_a_step_naming_counts_asks_for_them_and_after_hardship_the_hardship_set() -> None:
+    spec = StepSpec("x", ("sms",), "reminder", 0, tone="formal", offer_set="2,4")
+    step, values = step_of(spec, OWN, None)
+    assert (step.tone, step.offer_set) == ("formal", DocumentOfferSet("2,4", (2, 4)))
+    assert values["offer_set"] == "2,4: installments 2, 4; down payment policy minimum"
+    step, _ = step_of(spec, OWN, T0)
+    assert (step.tone, step.offer_set) == ("gentle", DocumentOfferSet("hardship", (6, 12, 18, 24)))

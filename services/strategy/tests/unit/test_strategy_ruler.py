@@ -15,6 +15,7 @@ from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_strategy.domain.debtor import DebtorState
+from cordial_strategy.domain.escalation import EscalationConditions
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Case, Ruler
 
@@ -410,6 +411,7 @@ async def test_escalation_follows_the_path_only_when_the_rules_allow_and_removal
     await ruler.contact_verified("t1", "d1", "p1")
     assert cases.types() == ["action.requested"]
     cases.cases[("t1", "d1")].escalation.path = ("prior_notice", "bureau_inscription")
+    cases.cases[("t1", "d1")].escalation.conditions = EscalationConditions(client_opted_in=True)
 
     clock.advance(timedelta(days=14))
     await ruler.reevaluate("t1", "d1")
@@ -437,10 +439,42 @@ async def test_escalation_follows_the_path_only_when_the_rules_allow_and_removal
     assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE", "ESCALATION_KIND_INSCRIPTION", "ESCALATION_KIND_REMOVAL"]
 
 
+async def test_escalation_conditions_hold_the_step_and_the_decision_says_why() -> None:
+    ruler, cases, clock = make()
+    await ruler.debt_placed("t1", "d1", "p1", "Loja", BALANCE, SP, due_date="2024-02-01")
+    await ruler.contact_verified("t1", "d1", "p1")
+    case = cases.cases[("t1", "d1")]
+    case.escalation.path = ("prior_notice", "bureau_inscription")
+    case.escalation.conditions = EscalationConditions(min_balance_minor=15_000, min_days_past_due=60)
+    clock.advance(timedelta(days=15))  # the notice is due: 47 days past due
+    await ruler.reevaluate("t1", "d1")
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == []
+    notice = stable_id("t1", "d1", "escalation", str(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE))
+    _, record = await ruler.explain("t1", notice)
+    assert record.state == "held"
+    assert record.decision.rule == "escalation_not_opted_in"
+    assert record.decision.values["client_opted_in"] == "false"
+    recorded = [unpack_payload(e.envelope) for e in cases.decisions]
+    assert [(p.action_id, p.rule) for p in recorded] == [(notice, "escalation_not_opted_in")]  # type: ignore[attr-defined]
+
+    cases.cases[("t1", "d1")].escalation.conditions = EscalationConditions(15_000, 60, client_opted_in=True)
+    await ruler.reevaluate("t1", "d1")
+    assert (await ruler.explain("t1", notice))[1].decision.rule == "escalation_min_days_past_due"
+    assert "47 days past due" in (await ruler.explain("t1", notice))[1].decision.explanation
+    clock.advance(timedelta(days=13))  # 60 days past due: the minimum, exactly
+    await ruler.reevaluate("t1", "d1")
+    assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE"]
+    _, record = await ruler.explain("t1", notice)
+    assert (record.state, record.decision.allowed) == ("requested", True)
+    assert [d.rule for d in record.history][-2:] == ["escalation_min_days_past_due", "allowed"]
+
+
 async def _escalated_to_inscription(ruler: Ruler, cases: FakeCases, clock: ControllableClock, due: str) -> None:
     await ruler.debt_placed("t1", "d1", "p1", "Loja", BALANCE, SP, due_date=due)
     await ruler.contact_verified("t1", "d1", "p1")
     cases.cases[("t1", "d1")].escalation.path = ("prior_notice", "bureau_inscription", "protest", "small_claims")
+    cases.cases[("t1", "d1")].escalation.conditions = EscalationConditions(client_opted_in=True)
     clock.advance(timedelta(days=15))
     await ruler.reevaluate("t1", "d1")
     confirmed_at = clock.now()
@@ -481,3 +515,6 @@ async def test_no_small_claims_on_a_time_barred_debt() -> None:
     clock.advance(timedelta(days=30))
     await ruler.reevaluate("t1", "d1")
     assert "ESCALATION_KIND_SMALL_CLAIMS" not in _kinds(cases)
+    filing = stable_id("t1", "d1", "escalation", str(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS))
+    _, record = await ruler.explain("t1", filing)  # held, and the decision says why
+    assert (record.state, record.decision.rule) == ("held", "time_barred")

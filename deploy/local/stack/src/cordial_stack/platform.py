@@ -181,6 +181,9 @@ def service_env(
             PROVIDER_TOKEN=platform.secrets["PROVIDER_TOKEN"],
             PORTAL_BASE_URL="http://127.0.0.1/portal",
         )
+    if name == "strategy":
+        # Offer sets in a strategy are checked against the client's negotiation policy when saved.
+        env.update(AGREEMENTS_ADDR=platform.services["agreements"].grpc_address)
     if name == "registry-bridge":
         token = platform.secrets["PROVIDER_TOKEN"]
         env.update(BUREAU_URL=platform.sandbox_url, BUREAU_TOKEN=token)

@@ -66,7 +66,10 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, contacts_pb2.ContactRejected):
         return f"contact point rejected: {payload.reason}"
     if isinstance(payload, actions_pb2.ActionRequested):
-        return f"step {payload.step} requested (template {payload.template}); allowed by {payload.policy_rule}"
+        extra = "".join(
+            f", {label} {value}" for label, value in (("tone", payload.tone), ("offer set", payload.offer_set)) if value
+        )
+        return f"step {payload.step} requested (template {payload.template}{extra}); allowed by {payload.policy_rule}"
     if isinstance(payload, actions_pb2.TreatmentStopped):
         return f"contact stopped: {payload.reason}"
     if isinstance(payload, actions_pb2.DecisionRecorded):

@@ -26,6 +26,9 @@ from cordial_messaging.domain.templates import format_money
 
 AGENCY = "_agency"
 DEFAULT_LOCALE = "pt-BR"
+# Strategy's step tones in the catalogue's words: a neutral step reads as a reminder; a gentle one (after a
+# hardship pause) as friendly. Tones the catalogue knows pass through.
+STEP_TONES = {"neutral": "reminder", "gentle": "friendly"}
 CHANNEL_NAMES = {
     types_pb2.CHANNEL_SMS: "sms",
     types_pb2.CHANNEL_WHATSAPP: "whatsapp",
@@ -120,7 +123,7 @@ class Composer:
         """The tenant's template, else the agency's, else the built-in reminder; the action's tone preferred."""
         locale = request.locale if request.locale in LOCALES else DEFAULT_LOCALE
         for tenant in (request.tenant, AGENCY):
-            for tone in dict.fromkeys((request.tone, "")):
+            for tone in dict.fromkeys((STEP_TONES.get(request.tone, request.tone), "")):
                 found = await self._templates.latest(tenant, request.template, channel, locale, tone)
                 if found is not None:
                     return found

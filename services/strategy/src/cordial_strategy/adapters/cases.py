@@ -24,8 +24,11 @@ from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
+from cordial_strategy.domain.case import ActionRecord, Case, Escalation, Results
+from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.installments import InstallmentPlan
+from cordial_strategy.domain.path import PathProgress
 from cordial_strategy.domain.policy import Decision
-from cordial_strategy.domain.ruler import ActionRecord, Case, Escalation, Results
 
 
 class CaseRepository:
@@ -149,6 +152,7 @@ def _to_doc(case: Case) -> dict[str, Any]:
                 "state": a.state,
                 "decision": _decision_doc(a.decision),
                 "history": [_decision_doc(h) for h in a.history],
+                "purpose": a.purpose,
             }
             for step, a in case.actions.items()
         },
@@ -164,6 +168,8 @@ def _to_doc(case: Case) -> dict[str, Any]:
         },
         "results": asdict(case.results),
         "escalation": {**asdict(case.escalation), "path": list(case.escalation.path)},
+        "path": _path_doc(case.path),
+        "installments": asdict(case.installments) if case.installments else None,
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -193,6 +199,7 @@ def _from_doc(doc: dict[str, Any]) -> Case:
                 a["state"],
                 Decision(**a["decision"]),
                 [Decision(**h) for h in a.get("history", [])],
+                a.get("purpose", "collection"),
             )
             for key, a in doc.get("actions", {}).items()
         },
@@ -205,9 +212,26 @@ def _from_doc(doc: dict[str, Any]) -> Case:
         segment=doc.get("strategy", {}).get("segment", ""),
         results=Results(**doc.get("results", {})),
         escalation=_escalation(doc.get("escalation") or {}),
+        path=_path(doc.get("path") or {}),
+        installments=InstallmentPlan(**doc["installments"]) if doc.get("installments") else None,
         version=doc.get("version", 0),
     )
 
 
+def _path_doc(path: PathProgress) -> dict[str, Any]:
+    """Event names carry dots, which document keys may not: stored with colons."""
+    doc = asdict(path)
+    for name in ("triggers", "triggered_at"):
+        doc[name] = {k.replace(".", ":"): v for k, v in doc[name].items()}
+    return doc
+
+
+def _path(doc: dict[str, Any]) -> PathProgress:
+    for name in ("triggers", "triggered_at"):
+        doc[name] = {k.replace(":", "."): v for k, v in doc.get(name, {}).items()}
+    return PathProgress(**doc)
+
+
 def _escalation(doc: dict[str, Any]) -> Escalation:
-    return Escalation(**{**doc, "path": tuple(doc.get("path", ()))})
+    conditions = EscalationConditions(**doc.get("conditions", {}))
+    return Escalation(**{**doc, "path": tuple(doc.get("path", ())), "conditions": conditions})

@@ -53,6 +53,7 @@ def _to_doc(d: DebtorState) -> dict[str, Any]:
         "blocked_points": d.blocked_points,
         "open_debts": {k: {"balance": o.balance_minor, "due": o.due_date} for k, o in d.open_debts.items()},
         "stated_reasons": d.stated_reasons,
+        "agreements": d.agreements,
         "public_data": {"flags": d.public_data, "learned_at": d.public_data_learned_at, "source": d.public_data_source},
         "version": d.version,
     }
@@ -73,6 +74,7 @@ def _from_doc(doc: dict[str, Any]) -> DebtorState:
         blocked_points=dict(doc.get("blocked_points", {})),
         open_debts={k: OpenDebt(o["balance"], o["due"]) for k, o in doc.get("open_debts", {}).items()},
         stated_reasons=dict(doc.get("stated_reasons", {})),
+        agreements=dict(doc.get("agreements", {})),
         public_data=dict((doc.get("public_data") or {}).get("flags") or {}),
         public_data_learned_at=(doc.get("public_data") or {}).get("learned_at"),
         public_data_source=(doc.get("public_data") or {}).get("source", ""),

@@ -7,7 +7,8 @@ from typing import Any
 
 from cordial_core.store import TenantCollection
 from cordial_strategy.domain.book import Activation, Share, StrategyVersion
-from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy
+from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.strategies import OfferSet, SegmentRule, StepSpec, Strategy
 
 
 class StrategyRepository:
@@ -74,6 +75,11 @@ def strategy_from_doc(doc: dict[str, Any]) -> Strategy:
         },
         escalation=list(doc["escalation"]),
         name=doc.get("name", ""),
+        offer_sets=[
+            OfferSet(**{**o, "installment_counts": tuple(o["installment_counts"])}) for o in doc.get("offer_sets", [])
+        ],
+        escalation_conditions=EscalationConditions(**doc.get("escalation_conditions", {})),
+        hardship_offer_set=doc.get("hardship_offer_set", ""),
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial_strategy.domain.book import StrategyVersion
-from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy
+from cordial_strategy.domain.escalation import EscalationConditions
+from cordial_strategy.domain.strategies import OfferSet, SegmentRule, StepSpec, Strategy
 
 
 def _opt(message: object, name: str) -> int | None:
@@ -22,6 +23,8 @@ def strategy_from_proto(doc: pb.StrategyDocument) -> Strategy:
             max_broken=_opt(r, "max_broken"),
             reasons=tuple(r.reasons),
             company=r.company if r.HasField("company") else None,
+            min_broken=_opt(r, "min_broken"),
+            min_kept=_opt(r, "min_kept"),
             flags=tuple(r.flags),
         )
         for r in doc.segments
@@ -41,15 +44,48 @@ def strategy_from_proto(doc: pb.StrategyDocument) -> Strategy:
         ]
         for p in doc.paths
     }
-    return Strategy(segments, paths, list(doc.escalation), doc.name)
+    offer_sets = [
+        OfferSet(
+            name=o.name,
+            installment_counts=tuple(o.installment_counts),
+            down_payment_bps=_opt(o, "down_payment_bps"),
+            fees_discount_bps=o.fees_discount_bps,
+            interest_discount_bps=o.interest_discount_bps,
+            principal_discount_bps=o.principal_discount_bps,
+        )
+        for o in doc.offer_sets
+    ]
+    c = doc.escalation_conditions
+    conditions = EscalationConditions(c.min_balance_minor, c.min_days_past_due, c.client_opted_in)
+    return Strategy(segments, paths, list(doc.escalation), doc.name, offer_sets, conditions, doc.hardship_offer_set)
 
 
 def strategy_to_proto(strategy: Strategy) -> pb.StrategyDocument:
     """The document of a domain strategy."""
-    doc = pb.StrategyDocument(name=strategy.name, escalation=strategy.escalation)
+    c = strategy.escalation_conditions
+    doc = pb.StrategyDocument(
+        name=strategy.name,
+        escalation=strategy.escalation,
+        hardship_offer_set=strategy.hardship_offer_set,
+        escalation_conditions=pb.EscalationConditions(
+            min_balance_minor=c.min_balance_minor,
+            min_days_past_due=c.min_days_past_due,
+            client_opted_in=c.client_opted_in,
+        ),
+    )
+    for o in strategy.offer_sets:
+        offer_set = doc.offer_sets.add(
+            name=o.name,
+            installment_counts=list(o.installment_counts),
+            fees_discount_bps=o.fees_discount_bps,
+            interest_discount_bps=o.interest_discount_bps,
+            principal_discount_bps=o.principal_discount_bps,
+        )
+        if o.down_payment_bps is not None:
+            offer_set.down_payment_bps = o.down_payment_bps
     for r in strategy.segments:
         rule = doc.segments.add(segment=r.segment, reasons=list(r.reasons), flags=list(r.flags))
-        for name in ("min_days", "max_days", "min_balance_minor", "max_broken", "company"):
+        for name in ("min_days", "max_days", "min_balance_minor", "max_broken", "company", "min_broken", "min_kept"):
             value = getattr(r, name)
             if value is not None:
                 setattr(rule, name, value)

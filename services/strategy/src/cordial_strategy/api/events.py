@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import UTC
 
-from cordial.events.v1 import contacts_pb2, debts_pb2, envelope_pb2, messages_pb2, registry_pb2
+from cordial.events.v1 import agreements_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 from cordial_core.money import Money
 from cordial_strategy.adapters import metrics
+from cordial_strategy.domain.debtor import debt_key
 from cordial_strategy.domain.enrichment import Enricher
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Ruler
@@ -77,6 +78,13 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         failed = unpack_payload(envelope)
         assert isinstance(failed, messages_pb2.MessageFailed)
         await guard.message_failed(failed)
+        await ruler.happened(envelope.tenant, failed.debt_id, "message.failed")
+
+    async def on_delivery(envelope: envelope_pb2.Envelope) -> None:
+        update = unpack_payload(envelope)
+        assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
+        if update.state == messages_pb2.DELIVERY_STATE_DELIVERED:
+            await ruler.happened(envelope.tenant, update.debt_id, "message.delivered")
 
     async def on_reply(envelope: envelope_pb2.Envelope) -> None:
         reply = unpack_payload(envelope)
@@ -87,6 +95,7 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
             case = await ruler.count(envelope.tenant, reply.debt_id, lambda r: setattr(r, "right_party", True))
             if before is not None and not before.results.right_party:
                 metrics.count(case, "right_party")
+            await ruler.happened(envelope.tenant, reply.debt_id, "reply.received")
 
     async def on_payment(envelope: envelope_pb2.Envelope) -> None:
         payment = unpack_payload(envelope)
@@ -94,6 +103,37 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         amount = payment.amount.amount_minor
         case = await ruler.count(envelope.tenant, payment.debt_id, lambda r: r.recovered(amount))
         metrics.count(case, "recovered", amount)
+        await ruler.happened(envelope.tenant, payment.debt_id, "payment.received")
+
+    async def on_agreement_accepted(envelope: envelope_pb2.Envelope) -> None:
+        accepted = unpack_payload(envelope)
+        assert isinstance(accepted, agreements_pb2.AgreementAccepted)
+        keys = [debt_key(envelope.tenant, d) for d in accepted.debt_ids]
+        await guard.agreement_accepted(accepted.debtor_id, accepted.agreement_id, keys)
+        for debt_id in accepted.debt_ids:
+            case = await ruler.count(envelope.tenant, debt_id, lambda r: setattr(r, "agreements", r.agreements + 1))
+            metrics.count(case, "agreements")
+            await ruler.agreement_accepted(
+                envelope.tenant, debt_id, accepted.agreement_id, accepted.first_due_date, accepted.installments
+            )
+
+    async def on_agreement_broken(envelope: envelope_pb2.Envelope) -> None:
+        broken = unpack_payload(envelope)
+        assert isinstance(broken, agreements_pb2.AgreementBroken)
+        keys = [debt_key(envelope.tenant, d) for d in broken.debt_ids]
+        await guard.agreement_ended(broken.debtor_id, broken.agreement_id, keys, kept=False)
+        for debt_id in broken.debt_ids:
+            # Counted first, so the path resumes with the step that answers the break.
+            await ruler.happened(envelope.tenant, debt_id, "agreement.broken")
+            await ruler.agreement_ended(envelope.tenant, debt_id, broken.agreement_id)
+
+    async def on_agreement_settled(envelope: envelope_pb2.Envelope) -> None:
+        settled = unpack_payload(envelope)
+        assert isinstance(settled, agreements_pb2.AgreementSettled)
+        keys = [debt_key(envelope.tenant, d) for d in settled.debt_ids]
+        await guard.agreement_ended(settled.debtor_id, settled.agreement_id, keys, kept=True)
+        for debt_id in settled.debt_ids:
+            await ruler.agreement_ended(envelope.tenant, debt_id, settled.agreement_id)
 
     async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
         opted = unpack_payload(envelope)
@@ -150,6 +190,10 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
             "payment.received": on_payment,
             "message.sent": on_message_sent,
             "message.failed": on_message_failed,
+            "message.delivery_updated": on_delivery,
+            "agreement.accepted": on_agreement_accepted,
+            "agreement.broken": on_agreement_broken,
+            "agreement.settled": on_agreement_settled,
             "reply.received": on_reply,
             "contact.opted_out": on_opted_out,
             "debt.recalled": on_debt_recalled,

@@ -66,7 +66,7 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
         self, request: pb.ValidateStrategyRequest, context: grpc.aio.ServicerContext
     ) -> pb.ValidateStrategyResponse:
         """Every problem of a strategy, without saving it."""
-        problems = self._book.problems(strategy_from_proto(request.document))
+        problems = await self._book.problems(str(tenant_var.get()), strategy_from_proto(request.document))
         return pb.ValidateStrategyResponse(
             problems=[pb.StrategyProblem(field=p.field or "", reason=str(p)) for p in problems]
         )

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
+from cordial_strategy.domain.offers import NegotiationLimits, policy_errors
 from cordial_strategy.domain.strategies import CHANNELS, Strategy, validate
 
 # The scope of the agency's default strategy, used by every client without an active one of its own.
@@ -68,6 +69,12 @@ class StrategyStore(Protocol):
     async def activate(self, scope: str, activation: Activation) -> None: ...
 
 
+class NegotiationPolicies(Protocol):
+    """The clients' negotiation policies (agreements owns them)."""
+
+    async def limits(self, tenant: str) -> NegotiationLimits: ...
+
+
 def validate_split(shares: list[Share]) -> None:
     """A split names each version once, with positive percentages summing to 100."""
     if not shares:
@@ -100,18 +107,34 @@ def variant_of(activation: Activation, scope: str, debtor_id: str) -> tuple[int,
 class StrategyBook:
     """Saves, validates, activates and assigns strategies; a debt keeps its version unless moved."""
 
-    def __init__(self, store: StrategyStore, clock: Clock, templates: frozenset[str]) -> None:
+    def __init__(
+        self,
+        store: StrategyStore,
+        clock: Clock,
+        templates: frozenset[str],
+        policies: NegotiationPolicies | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._templates = templates
+        self._policies = policies
+        self._saved: dict[tuple[str, int], Strategy] = {}  # versions never change once saved: read each once
 
-    def problems(self, strategy: Strategy) -> list[InvalidArgument]:
-        """Every problem of a strategy, each naming its field."""
-        return validate(strategy, self._templates, CHANNELS)
+    async def problems(self, scope: str, strategy: Strategy) -> list[InvalidArgument]:
+        """Every problem of a strategy, each naming its field, offer sets checked against the scope's policy."""
+        found = validate(strategy, self._templates, CHANNELS)
+        if not strategy.offer_sets:
+            return found
+        if self._policies is None:
+            raise FailedPrecondition("offer sets cannot be checked: no negotiation policies (agreements) configured")
+        limits = await self._policies.limits(scope)
+        if scope == AGENCY and not limits.configured:
+            return found  # the agency default serves many clients: each client's policy bounds its menus
+        return found + policy_errors(strategy, limits)
 
     async def save(self, scope: str, strategy: Strategy) -> StrategyVersion:
         """Stores a valid strategy as the scope's next version; the first problem is raised otherwise."""
-        found = self.problems(strategy)
+        found = await self.problems(scope, strategy)
         if found:
             raise found[0]
         for _ in range(ATTEMPTS):
@@ -148,7 +171,11 @@ class StrategyBook:
         return Assignment(scope, version, variant, await self._strategy(scope, version))
 
     async def _strategy(self, scope: str, version: int) -> Strategy:
+        known = self._saved.get((scope, version))
+        if known is not None:
+            return known
         saved = await self._store.get(scope, version)
         if saved is None:
             raise NotFound(f"no version {version} of {scope}'s strategy", field="version")
+        self._saved[(scope, version)] = saved.strategy
         return saved.strategy

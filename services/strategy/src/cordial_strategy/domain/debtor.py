@@ -74,6 +74,8 @@ class DebtorState:
     # Open debts across every client (debt key -> balance in minor units and due date), for the profile.
     open_debts: dict[str, OpenDebt] = field(default_factory=dict)
     stated_reasons: dict[str, datetime] = field(default_factory=dict)  # reason -> when last stated
+    # Agreement history across clients, for the profile: agreement id -> active | kept | broken.
+    agreements: dict[str, str] = field(default_factory=dict)
     # Public-data flags from the enrichment provider, when and from whom they were learned (None: never asked).
     public_data: dict[str, str] = field(default_factory=dict)
     public_data_learned_at: datetime | None = None
@@ -118,6 +120,15 @@ class DebtorState:
     def stated(self, reason: str, now: datetime) -> None:
         """Remembers a reason the person gave (lost_job, already_paid, not_me, dispute)."""
         self.stated_reasons[reason] = now
+
+    def agreement(self, agreement_id: str, state: str) -> None:
+        """Records where an agreement of the person stands (active, kept, broken); a kept or broken one stays so."""
+        if self.agreements.get(agreement_id) not in ("kept", "broken"):
+            self.agreements[agreement_id] = state
+
+    def agreements_in(self, state: str) -> int:
+        """How many of the person's agreements are in a state."""
+        return sum(1 for s in self.agreements.values() if s == state)
 
     def enriched(self, flags: dict[str, str], at: datetime, source: str) -> None:
         """Caches what the enrichment provider said about the person, with when and where it was learned."""

@@ -9,6 +9,8 @@
   public or private written instrument after 5 years from the due date.
 - Never for a debt in an agreement in good standing, in dispute or recalled; removal is requested as soon
   as the debt is settled (CDC art. 43 §3 and the STJ's five business days for the creditor).
+- The strategy's own conditions come before any step: the client opted in, a minimum balance and a minimum
+  number of days past due.
 """
 
 from __future__ import annotations
@@ -45,6 +47,15 @@ class DebtStanding:
     inscribed: bool = False
     notice_confirmed_at: datetime | None = None
     protest_notice_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EscalationConditions:
+    """A strategy's conditions for escalating at all; a client that has not opted in is never escalated."""
+
+    min_balance_minor: int = 0
+    min_days_past_due: int = 0
+    client_opted_in: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,49 +138,69 @@ class EscalationProgress:
     filing_requested: bool = False
 
 
+def meets_conditions(conditions: EscalationConditions, debt: DebtStanding) -> EscalationVerdict:
+    """Whether a debt meets the strategy's conditions for escalating, naming the first one it misses."""
+    if not conditions.client_opted_in:
+        return EscalationVerdict(False, "escalation_not_opted_in", "the client has not opted in to escalation")
+    if debt.balance_minor < conditions.min_balance_minor:
+        return EscalationVerdict(
+            False,
+            "escalation_min_balance",
+            f"balance {debt.balance_minor} is under the strategy's minimum {conditions.min_balance_minor} (minor)",
+        )
+    if debt.days_past_due < conditions.min_days_past_due:
+        return EscalationVerdict(
+            False,
+            "escalation_min_days_past_due",
+            f"{debt.days_past_due} days past due, under the strategy's minimum {conditions.min_days_past_due}",
+        )
+    return EscalationVerdict(True, "escalation_conditions", "the strategy's escalation conditions are met")
+
+
 def next_escalation(
     path: tuple[str, ...],
     progress: EscalationProgress,
     debt: DebtStanding,
     now: datetime,
     law: EscalationLaw | None = None,
+    conditions: EscalationConditions | None = None,
 ) -> tuple[str, EscalationVerdict] | None:
-    """The next escalation step the strategy's path asks for and the rules allow now, or None.
+    """The escalation step the strategy's path asks for now and the verdict on it, or None when none is due.
 
-    The prior notice always comes first (validation enforces it in the path); inscription only when
-    may_escalate allows it: notice confirmed and its waiting period run, never settled/disputed/in agreement.
-    Each later stage waits for the earlier ones to be done: protest (presented, then protested once the
-    registry's notice period has run) after the inscription, a small-claims filing after the protest and
-    never on a time-barred debt.
+    A stage is due when the path names it and its moment has come: the prior notice 15 days after the first
+    contact with nothing paid; inscription once the notice was requested; protest (presented, then protested)
+    once the inscription is done; a small-claims filing after the protest. The verdict allows it only when
+    the strategy's conditions are met (opted in, minimum balance and days past due) and may_escalate allows
+    it: notice confirmed and its waiting period run, the registry's protest notice period run, never
+    time-barred for a filing, never settled/disputed/recalled/in agreement. A stage asked of registry-bridge
+    and not yet answered (inscription, protest asked less than a day ago) is not due: None.
     """
     if NOTICE not in path or progress.started_at is None:
         return None
+    stage = _due_stage(path, progress, now)
+    if stage is None:
+        return None
+    met = meets_conditions(conditions or EscalationConditions(), debt)
+    return stage, met if not met.allowed else may_escalate(stage, debt, now, law)
+
+
+def _due_stage(path: tuple[str, ...], progress: EscalationProgress, now: datetime) -> str | None:
+    """The stage the path asks for next, or None while nothing is due (or an ask awaits its answer)."""
+    started = progress.started_at
     if not progress.notice_requested:
-        if progress.paid_minor > 0 or now < progress.started_at + timedelta(days=ESCALATE_AFTER_DAYS):
+        if started is None or progress.paid_minor > 0 or now < started + timedelta(days=ESCALATE_AFTER_DAYS):
             return None
-        verdict = may_escalate(NOTICE, debt, now, law)
-        return (NOTICE, verdict) if verdict.allowed else None
+        return NOTICE
     if BUREAU in path and not progress.inscription_requested:
-        verdict = may_escalate(BUREAU, debt, now, law)
-        return (BUREAU, verdict) if verdict.allowed else None
+        return BUREAU
     if BUREAU in path and not progress.inscribed:
-        return None
+        return None  # registry-bridge has not inscribed it yet
     if PROTEST in path and not progress.protested:
-        return _protest_step(progress, debt, now, law)
+        if not progress.protest_presented:
+            return PRESENT
+        if progress.protest_requested_at is not None and now < progress.protest_requested_at + PROTEST_RETRY:
+            return None  # asked; the registry may have found it early: asked again a day later
+        return PROTEST
     if SUIT in path and not progress.filing_requested:
-        verdict = may_escalate(SUIT, debt, now, law)
-        return (SUIT, verdict) if verdict.allowed else None
+        return SUIT
     return None
-
-
-def _protest_step(
-    progress: EscalationProgress, debt: DebtStanding, now: datetime, law: EscalationLaw | None
-) -> tuple[str, EscalationVerdict] | None:
-    """Presentation first; the protest itself once the registry's notice period has run; else wait."""
-    if not progress.protest_presented:
-        verdict = may_escalate(PRESENT, debt, now, law)
-        return (PRESENT, verdict) if verdict.allowed else None
-    if progress.protest_requested_at is not None and now < progress.protest_requested_at + PROTEST_RETRY:
-        return None
-    verdict = may_escalate(PROTEST, debt, now, law)
-    return (PROTEST, verdict) if verdict.allowed else None

@@ -117,6 +117,29 @@ class ContactGuard:
         """Drops a settled, recalled or written-off debt from the person's profile."""
         await self._update(debtor_id, lambda d: _changed(d.debt_closed(key)))
 
+    async def agreement_accepted(self, debtor_id: str, agreement_id: str, keys: list[str]) -> None:
+        """An agreement in good standing: its debts get only next-installment reminders."""
+        now = self._clock.now()
+
+        def accepted(d: DebtorState) -> bool:
+            d.agreement(agreement_id, "active")
+            for key in keys:
+                d.hold(Hold(HoldKind.AGREEMENT, key, now, reason=f"agreement {agreement_id}"))
+            return True
+
+        await self._update(debtor_id, accepted)
+
+    async def agreement_ended(self, debtor_id: str, agreement_id: str, keys: list[str], kept: bool) -> None:
+        """An agreement kept (settled) or broken: counted in the history, its debts' holds lifted."""
+
+        def ended(d: DebtorState) -> bool:
+            d.agreement(agreement_id, "kept" if kept else "broken")
+            for key in keys:
+                d.lift(HoldKind.AGREEMENT, key)
+            return True
+
+        await self._update(debtor_id, ended)
+
     async def place_hold(self, debtor_id: str, hold: Hold) -> None:
         """Places a hold reported by an operator or another service (deceased, insolvency, cease, agreement)."""
         await self._update(debtor_id, lambda d: _changed(d.hold(hold)))

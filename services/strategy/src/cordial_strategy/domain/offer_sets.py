@@ -1,5 +1,8 @@
-"""The offer set of the step a debt is on (see `offer_plans`): the step of its latest action, else its
-segment's first step."""
+"""The offer set of the step a debt is on: the step of its latest action, else its segment's first step.
+
+A step's offer set is the strategy's own of that name (installment counts, down payment, discounts) or a
+named set or counts (see `offer_plans`); after a hardship pause, the hardship set the step was sent with.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cordial_strategy.domain.book import Assignment
-from cordial_strategy.domain.offer_plans import counts
-from cordial_strategy.domain.ruler import Case, Cases
+from cordial_strategy.domain.ruler import ActionRecord, Case, Cases
 from cordial_strategy.domain.strategies import StepSpec
+from cordial_strategy.domain.treatment import offer_set_of
 
 
 @dataclass(frozen=True)
@@ -40,18 +43,24 @@ class OfferSets:
         if case is None or not case.strategy_version or not case.segment:
             return OfferSet()
         assignment = await self._book.pinned(case.strategy_scope, case.strategy_version, case.variant)
-        path = assignment.strategy.paths.get(case.segment, []) if assignment.strategy else []
-        step = _current_step(case, path)
-        if step is None or not step.offer_set:
-            return OfferSet(step=step.name if step else "")
-        return OfferSet(counts(step.offer_set, f"{step.name}.offer_set"), step.name, step.offer_set)
+        strategy = assignment.strategy
+        path = strategy.paths.get(case.segment, []) if strategy else []
+        step, record = _current_step(case, path)
+        if step is None:
+            return OfferSet()
+        # The step as it was requested: after a hardship pause its hardship (or gentler) set.
+        after_hardship = record is not None and "hardship" in record.decision.values
+        chosen = offer_set_of(step, strategy, after_hardship)
+        if chosen is None:
+            return OfferSet(step=step.name)
+        return OfferSet(chosen.installment_counts, step.name, chosen.name)
 
 
-def _current_step(case: Case, path: list[StepSpec]) -> StepSpec | None:
-    """The step of the debt's latest action, else the path's first."""
+def _current_step(case: Case, path: list[StepSpec]) -> tuple[StepSpec | None, ActionRecord | None]:
+    """The step of the debt's latest action (a skipped one never counts) and that action, else the path's first."""
     by_name = {spec.name: spec for spec in path}
     latest = sorted(case.actions.values(), key=lambda r: r.decision.decided_at)
     for record in reversed(latest):
-        if record.step in by_name:
-            return by_name[record.step]
-    return path[0] if path else None
+        if record.step in by_name and record.state != "skipped":
+            return by_name[record.step], record
+    return (path[0] if path else None), None

@@ -23,6 +23,8 @@ def build_profile(
         days_past_due=max(days, 0),
         balance_minor=sum(d.balance_minor for d in debtor.open_debts.values()),
         open_debts=len(debtor.open_debts),
+        agreements_kept=debtor.agreements_in("kept"),
+        agreements_broken=debtor.agreements_in("broken"),
         stated_reason=reason,
         company=company,
         contacts=len(debtor.contacts),

@@ -1,41 +1,55 @@
-"""The collection ruler: decides each next action for a debt, asking the contact policy first."""
+"""The collection ruler: runs each debt's treatment path step by step, asking the contact policy first.
+
+A debt enters its path once it is placed and reachable. Each evaluation (on an event, when its scheduled
+moment falls due, or in the daily sweep) requests at most one step: the step's action id is stable per debt
+and step, so a step is requested once; the next moment anything falls due is stored on the case
+(`next_due_at`) for the leased scheduler, so a crash loses nothing. Settlement, recall and write-off end the
+path; holds (agreement in good standing, dispute, hardship...) pause it through the contact policy.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 
-from google.protobuf.timestamp_pb2 import Timestamp
-
-from cordial.events.v1 import actions_pb2, registry_pb2
+from cordial.events.v1 import registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
-from cordial_core.errors import FailedPrecondition, NotFound
-from cordial_core.events import Event, EventSource
+from cordial_core.errors import FailedPrecondition
+from cordial_core.events import Event
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_strategy.domain.book import Assignment, StrategyBook
-from cordial_strategy.domain.debtor import DebtorState, HoldKind, OpenDebt, debt_key
-from cordial_strategy.domain.escalation import (
-    BUREAU,
-    NOTICE,
-    PRESENT,
-    PROTEST,
-    SUIT,
-    DebtStanding,
-    EscalationProgress,
-    next_escalation,
+from cordial_strategy.domain.case import (
+    DONE,
+    MAX_HISTORY,
+    ActionRecord,
+    Case,
+    Cases,
+    Escalation,
+    Results,
+    VariantResults,
 )
+from cordial_strategy.domain.case_events import CaseEvents
+from cordial_strategy.domain.casebook import CaseBook, request_of
+from cordial_strategy.domain.debtor import DebtorState, OpenDebt, debt_key
+from cordial_strategy.domain.escalating import escalate
 from cordial_strategy.domain.guard import ContactGuard
-from cordial_strategy.domain.policy import ContactRequest, Decision
+from cordial_strategy.domain.hours import check_contact_hours, zone
+from cordial_strategy.domain.installments import InstallmentPlan, due_on, next_reminder
+from cordial_strategy.domain.path import DueStep, answered, next_step
+from cordial_strategy.domain.policy import Decision
 from cordial_strategy.domain.profile import build_profile
-from cordial_strategy.domain.strategies import assign
-from cordial_strategy.domain.treatment import DEFAULT_FIRST_STEP, Step, first_step
+from cordial_strategy.domain.strategies import StepSpec, Strategy, assign
+from cordial_strategy.domain.treatment import DEFAULT_PATH, Step, hardship_ended_at, step_of
 
-SOURCE = "strategy"
+__all__ = ["COST_PER_CHANNEL", "LEASE", "MAX_HISTORY", "ActionRecord", "Case", "Cases", "Escalation", "Results"]
+__all__ += ["Ruler", "VariantResults"]
+
 LEASE = timedelta(minutes=2)
+INSTALLMENT = "installment_reminder"
+REMINDER_CHANNELS = (types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS)
 # Estimated cost of one message per channel, in minor units of BRL, until providers report their prices.
 COST_PER_CHANNEL = {
     types_pb2.CHANNEL_SMS: 9,
@@ -44,165 +58,14 @@ COST_PER_CHANNEL = {
     types_pb2.CHANNEL_VOICE: 40,
     types_pb2.CHANNEL_LETTER: 250,
 }
-MAX_HISTORY = 30
 
 
-@dataclass
-class ActionRecord:
-    """A step the ruler decided on, with the decision behind it."""
+class Ruler(CaseBook):
+    """Turns what happened to a debt into the next step of its path, once, at a decent hour."""
 
-    action_id: str
-    step: str
-    channels: tuple[int, ...]
-    state: str  # requested | deferred | held | checked
-    decision: Decision
-    # Every decision taken for the action, oldest first: the ruler's, then messaging's at send time.
-    history: list[Decision] = field(default_factory=list)
-
-    def decided(self, decision: Decision) -> None:
-        """Keeps a new decision with the action."""
-        self.decision = decision
-        self.history = [*self.history, decision][-MAX_HISTORY:]
-
-
-@dataclass
-class Case:
-    """What the ruler knows about one debt; events may arrive in any order."""
-
-    debt_id: str
-    tenant: str
-    debtor_id: str
-    has_debt: bool = False
-    creditor_name: str = ""
-    balance: Money | None = None
-    time_zone: str = ""
-    country: str = ""  # ISO 3166 alpha-2 when the client said; else inferred from the zone
-    state: str = ""  # the debtor's state (a UF) from the address; when unknown, see hours.jurisdiction
-    contact_ready: bool = False
-    stopped: bool = False
-    stop_reason: str = ""
-    actions: dict[str, ActionRecord] = field(default_factory=dict)
-    next_due_at: datetime | None = None
-    company: bool = False
-    due_date: str = ""
-    # The strategy the debt follows, pinned when it is first evaluated; moved only explicitly.
-    strategy_scope: str = ""
-    strategy_version: int = 0
-    variant: str = ""
-    segment: str = ""
-    results: Results = field(default_factory=lambda: Results())
-    escalation: Escalation = field(default_factory=lambda: Escalation())
-    version: int = 0
-
-
-@dataclass
-class Escalation:
-    """A debt's escalation: the strategy's path and what registry-bridge was asked and answered."""
-
-    path: tuple[str, ...] = ()
-    started_at: datetime | None = None
-    notice_requested: bool = False
-    notice_confirmed_at: datetime | None = None
-    inscription_requested: bool = False
-    inscribed: bool = False
-    removal_requested: bool = False
-    removed: bool = False
-    protest_presented: bool = False
-    protest_notice_at: datetime | None = None
-    protest_requested_at: datetime | None = None
-    protested: bool = False
-    filing_requested: bool = False
-
-
-# Each escalation stage: the kind registry-bridge is asked for and the Escalation flag that records the ask.
-_STAGES = {
-    NOTICE: (registry_pb2.ESCALATION_KIND_PRIOR_NOTICE, "notice_requested"),
-    BUREAU: (registry_pb2.ESCALATION_KIND_INSCRIPTION, "inscription_requested"),
-    PRESENT: (registry_pb2.ESCALATION_KIND_PROTEST, "protest_presented"),
-    PROTEST: (registry_pb2.ESCALATION_KIND_PROTEST, "protest_requested_at"),
-    SUIT: (registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "filing_requested"),
-}
-
-
-@dataclass
-class VariantResults:
-    """A variant's results summed over its debts."""
-
-    scope: str
-    version: int
-    variant: str
-    debts: int = 0
-    contacted: int = 0
-    right_party: int = 0
-    agreements: int = 0
-    recovered_minor: int = 0
-    messages_sent: int = 0
-    cost_minor: int = 0
-
-    def add(self, r: Results) -> None:
-        """Adds one debt's results."""
-        self.debts += 1
-        self.contacted += r.contacted
-        self.right_party += r.right_party
-        self.agreements += r.agreements
-        self.recovered_minor += r.recovered_minor
-        self.messages_sent += r.messages_sent
-        self.cost_minor += r.cost_minor
-
-
-@dataclass
-class Results:
-    """What happened to one debt, counted from events, for its strategy variant's results."""
-
-    contacted: bool = False
-    right_party: bool = False
-    messages_sent: int = 0
-    cost_minor: int = 0
-    recovered_minor: int = 0
-    agreements: int = 0
-
-    def message_sent(self, cost_minor: int) -> None:
-        """A message went out for the debt."""
-        self.contacted = True
-        self.messages_sent += 1
-        self.cost_minor += cost_minor
-
-    def recovered(self, amount_minor: int) -> None:
-        """Money arrived for the debt."""
-        self.recovered_minor += amount_minor
-
-
-class Cases(Protocol):
-    """Where cases are kept."""
-
-    async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case: ...
-    async def load(self, tenant: str, debt_id: str) -> Case | None: ...
-    async def save(self, case: Case, events: list[Event]) -> None: ...
-    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]: ...
-    async def claim_sweep(
-        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
-    ) -> list[Case]: ...
-    async def with_action(self, tenant: str, action_id: str) -> Case | None: ...
-    async def of_tenant(self, tenant: str) -> list[Case]: ...
-
-
-class Ruler:
-    """Turns what happened to a debt into the next action, once, at a decent hour."""
-
-    def __init__(
-        self,
-        cases: Cases,
-        guard: ContactGuard,
-        clock: Clock,
-        first_step: Step = DEFAULT_FIRST_STEP,
-        book: StrategyBook | None = None,
-    ) -> None:
-        self._cases = cases
-        self._guard = guard
-        self._clock = clock
-        self._events = EventSource(SOURCE, clock)
-        self._first_step = first_step
-        self._book = book
+    def __init__(self, cases: Cases, guard: ContactGuard, clock: Clock, book: StrategyBook | None = None) -> None:
+        super().__init__(cases, guard, clock, book)
+        self._events = CaseEvents(clock)
 
     async def debt_placed(
         self,
@@ -231,16 +94,47 @@ class Ruler:
         case.contact_ready = True
         await self._cases.save(case, await self._evaluate(case))
 
+    async def happened(self, tenant: str, debt_id: str, event: str) -> None:
+        """An event that may trigger a step of the debt's path (message delivered or failed, reply, payment...)."""
+        now = self._clock.now()
+
+        async def trigger(case: Case) -> list[Event]:
+            return await self._evaluate(case) if case.path.happened(event, now) else []
+
+        await self._change(tenant, debt_id, trigger)
+
+    async def agreement_accepted(
+        self, tenant: str, debt_id: str, agreement_id: str, first_due: str, installments: int
+    ) -> None:
+        """An agreement in good standing: the path pauses and only its installments are reminded."""
+
+        async def accepted(case: Case) -> list[Event]:
+            if first_due:
+                case.installments = InstallmentPlan(agreement_id, first_due, max(installments, 1))
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, accepted)
+
+    async def agreement_ended(self, tenant: str, debt_id: str, agreement_id: str) -> None:
+        """An agreement kept or broken: no more installment reminders; the path resumes if the debt is open."""
+
+        async def ended(case: Case) -> list[Event]:
+            if case.installments is not None and case.installments.agreement_id == agreement_id:
+                case.installments = None
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, ended)
+
     async def debt_settled(self, tenant: str, debt_id: str, debtor_id: str) -> None:
-        """Stops all contact for a settled debt."""
+        """Ends the path of a settled debt and asks for any inscription's removal."""
         await self._stop(tenant, debt_id, debtor_id, "debt settled", settled=True)
 
     async def debt_closed(self, tenant: str, debt_id: str, debtor_id: str, reason: str) -> None:
-        """Stops all contact for a debt the client recalled or the agency wrote off."""
+        """Ends the path of a debt the client recalled or the agency wrote off."""
         await self._stop(tenant, debt_id, debtor_id, reason)
 
     async def run_due(self, owner: str = "local", limit: int = 100) -> int:
-        """Claims the cases whose deferred actions are due and re-evaluates them; returns how many."""
+        """Claims the cases with something due and re-evaluates them; returns how many."""
         due = await self._cases.claim_due(self._clock.now(), owner, LEASE, limit)
         return await self._evaluate_all(due)
 
@@ -250,6 +144,19 @@ class Ruler:
         batch = await self._cases.claim_sweep(now, f"{now:%Y-%m-%d}", partition, partitions, owner, LEASE, limit)
         return await self._evaluate_all(batch)
 
+    async def reevaluate(self, tenant: str, debt_id: str) -> None:
+        """Looks at a debt again (after a reply, a hold, or in the daily sweep)."""
+        await self._change(tenant, debt_id, self._evaluate)
+
+    async def bureau_update(self, tenant: str, debt_id: str, change: Callable[[Escalation], None]) -> None:
+        """Records what registry-bridge reported (notice confirmed, inscribed, removed) and looks again."""
+
+        async def update(case: Case) -> list[Event]:
+            change(case.escalation)
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, update)
+
     async def _evaluate_all(self, cases: list[Case]) -> int:
         for case in cases:
             try:
@@ -258,178 +165,153 @@ class Ruler:
                 continue  # an event changed it meanwhile and evaluated it; its lease is gone
         return len(cases)
 
-    async def reevaluate(self, tenant: str, debt_id: str) -> None:
-        """Looks at a debt again (after a reply, a hold, or in the daily sweep)."""
-        case = await self._cases.load(tenant, debt_id)
-        if case is not None:
-            await self._cases.save(case, await self._evaluate(case))
-
-    async def check_contact(
-        self, tenant: str, debt_id: str, channel: int, contact_point_id: str, action_id: str
-    ) -> Decision:
-        """Messaging's question at send time: the full policy now, stored under the action."""
-        for _ in range(5):
-            case = await self._cases.load(tenant, debt_id)
-            if case is None:
-                raise NotFound(f"no case for debt {debt_id}", field="debt_id")
-            request = self._request(case, channel, contact_point_id, action_id)
-            decision = await self._guard.check(case.debtor_id, request)
-            record = next((a for a in case.actions.values() if a.action_id == action_id), None)
-            if record is None:
-                record = ActionRecord(action_id, "", (channel,), "checked", decision)
-                case.actions[action_id] = record
-            record.history = [*record.history, decision][-MAX_HISTORY:]
-            try:
-                await self._cases.save(case, [])
-                return decision
-            except FailedPrecondition:
-                continue  # the case moved meanwhile; decide again on the fresh one
-        raise FailedPrecondition("the case kept changing; retry")
-
-    async def explain(self, tenant: str, action_id: str) -> tuple[Case, ActionRecord]:
-        """The action and every decision taken for it."""
-        case = await self._cases.with_action(tenant, action_id)
-        record = next((a for a in case.actions.values() if a.action_id == action_id), None) if case else None
-        if case is None or record is None:
-            raise NotFound(f"no action {action_id}", field="action_id")
-        return case, record
-
-    async def case(self, tenant: str, debt_id: str) -> Case | None:
-        """The case of a debt, or None."""
-        return await self._cases.load(tenant, debt_id)
-
-    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None]) -> Case | None:
-        """Counts something that happened to a debt towards its variant's results; the case, or None if unknown."""
-        for _ in range(5):
-            case = await self._cases.load(tenant, debt_id)
-            if case is None:
-                return None
-            change(case.results)
-            try:
-                await self._cases.save(case, [])
-                return case
-            except FailedPrecondition:
-                continue
-        raise FailedPrecondition("the case kept changing; retry")
-
-    async def variant_results(self, tenant: str) -> list[VariantResults]:
-        """Results per strategy version and variant of a client's debts."""
-        totals: dict[tuple[str, int, str], VariantResults] = {}
-        for case in await self._cases.of_tenant(tenant):
-            if not case.strategy_version:
-                continue
-            key = (case.strategy_scope, case.strategy_version, case.variant)
-            totals.setdefault(key, VariantResults(*key)).add(case.results)
-        return sorted(totals.values(), key=lambda r: (r.scope, r.version, r.variant))
-
-    async def move(self, tenant: str, debt_id: str, version: int) -> Case:
-        """Moves a debt explicitly to another saved version of its strategy's scope."""
-        if self._book is None:
-            raise FailedPrecondition("no strategy book")
-        case = await self._cases.load(tenant, debt_id)
-        if case is None:
-            raise NotFound(f"no case for debt {debt_id}", field="debt_id")
-        scope = case.strategy_scope or tenant
-        await self._book.pinned(scope, version, "moved")
-        case.strategy_scope, case.strategy_version, case.variant = scope, version, "moved"
-        await self._cases.save(case, [])
-        return case
-
     async def _stop(self, tenant: str, debt_id: str, debtor_id: str, reason: str, settled: bool = False) -> None:
         await self._guard.debt_closed(debtor_id, debt_key(tenant, debt_id))
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
         if case.stopped:
             return
         case.stopped, case.stop_reason, case.next_due_at = True, reason, None
-        payload = actions_pb2.TreatmentStopped(debt_id=debt_id, debtor_id=debtor_id, reason=reason)
-        events = [self._event(case, "treatment.stopped", payload)]
+        events = [self._events.stopped(case, reason)]
         esc = case.escalation
         if settled and esc.inscription_requested and not esc.removal_requested:
             # CDC art. 43 §3: a settled debt's inscription is removed at once.
             esc.removal_requested = True
-            events.append(self._escalation_event(case, registry_pb2.ESCALATION_KIND_REMOVAL, "settled", reason))
+            events.append(self._events.escalation(case, registry_pb2.ESCALATION_KIND_REMOVAL, "settled", reason))
         await self._cases.save(case, events)
 
-    async def bureau_update(self, tenant: str, debt_id: str, change: Callable[[Escalation], None]) -> None:
-        """Records what registry-bridge reported (notice confirmed, inscribed, removed) and looks again."""
-        for _ in range(5):
-            case = await self._cases.load(tenant, debt_id)
-            if case is None:
-                return
-            change(case.escalation)
-            try:
-                await self._cases.save(case, await self._evaluate(case))
-                return
-            except FailedPrecondition:
-                continue
-        raise FailedPrecondition("the case kept changing; retry")
-
-    def _escalate(self, case: Case, debtor: DebtorState) -> list[Event]:
-        """Asks registry-bridge for the next escalation step when the strategy's path and the pure rules allow."""
-        esc, now, key = case.escalation, self._clock.now(), debt_key(case.tenant, case.debt_id)
-        holds = [h.kind for h in debtor.holds.values() if h.covers(key, now)]
-        standing = DebtStanding(
-            due_date=_date(case.due_date),
-            balance_minor=case.balance.amount_minor if case.balance else 0,
-            days_past_due=0,
-            in_good_agreement=HoldKind.AGREEMENT in holds,
-            disputed=HoldKind.DISPUTE in holds,
-            settled=case.stopped,
-            inscribed=esc.inscribed,
-            notice_confirmed_at=esc.notice_confirmed_at,
-            protest_notice_at=esc.protest_notice_at,
-        )
-        progress = EscalationProgress(
-            esc.started_at,
-            esc.notice_requested,
-            esc.inscription_requested,
-            case.results.recovered_minor,
-            inscribed=esc.inscribed,
-            protest_presented=esc.protest_presented,
-            protest_requested_at=esc.protest_requested_at,
-            protested=esc.protested,
-            filing_requested=esc.filing_requested,
-        )
-        step = next_escalation(esc.path, progress, standing, now)
-        if step is None:
+    async def _evaluate(self, case: Case) -> list[Event]:
+        """Escalation if due, then the path's next step if due; stores when to look again."""
+        if case.stopped or not case.has_debt or not case.contact_ready:
             return []
-        stage, verdict = step
-        kind, asked = _STAGES[stage]
-        setattr(esc, asked, now if asked.endswith("_at") else True)
-        return [self._escalation_event(case, kind, verdict.rule, verdict.reason, stage)]
+        now = self._clock.now()
+        debtor = await self._guard.state(case.debtor_id)
+        path, strategy, why = await self._plan(case, debtor)
+        case.path.started_at = case.path.started_at or now
+        events = escalate(case, debtor, now, self._events)
+        if case.installments is not None:
+            return events + self._remind(case, debtor, case.installments, now)
+        done = {key for key, a in case.actions.items() if a.state in DONE}
+        due, later = next_step(path, case.path, done, now)
+        case.next_due_at = self._window(case, later)
+        if due is None:
+            return events
+        for name in due.skipped:
+            self._skip(case, name, due, now)
+        return events + self._take(case, debtor, due, strategy, why, path)
 
-    def _escalation_event(self, case: Case, kind: int, rule: str, reason: str, stage: str = "") -> Event:
-        # The two protest asks (presentation, protest) share a kind; the stage keeps their ids apart.
-        parts = (str(kind), stage) if stage in (PRESENT, PROTEST) else (str(kind),)
-        payload = registry_pb2.EscalationRequested(
-            request_id=stable_id(case.tenant, case.debt_id, "escalation", *parts),
-            debt_id=case.debt_id,
-            debtor_id=case.debtor_id,
-            kind=kind,
-            balance=case.balance.to_proto() if case.balance else None,
-            creditor_name=case.creditor_name,
-            rule=rule,
-            reason=reason,
-            due_date=case.due_date,
+    def _take(
+        self,
+        case: Case,
+        debtor: DebtorState,
+        due: DueStep,
+        strategy: Strategy | None,
+        why: dict[str, str],
+        path: list[StepSpec],
+    ) -> list[Event]:
+        """Requests a due step if the policy allows now; else records why and when to try again."""
+        now = self._clock.now()
+        step, about = step_of(due.spec, strategy, hardship_ended_at(debtor, debt_key(case.tenant, case.debt_id), now))
+        known = case.actions.get(due.key)
+        before = known.decision if known else None
+        decision, channels = self._spacing(case, now) or self._decide(case, debtor, step)
+        decision = replace(decision, values={**decision.values, **why, **about, "trigger": due.trigger})
+        action_id = stable_id(case.tenant, case.debt_id, due.key)
+        record = known or ActionRecord(action_id, step.name, step.channels, "deferred", decision)
+        record.decided(decision)
+        case.actions[due.key] = record
+        if not decision.allowed:
+            # A hold with no end waits for the sweep (or the next step's moment); anything else comes back when allowed.
+            record.state = "deferred" if decision.next_allowed_at else "held"
+            case.next_due_at = _earliest(decision.next_allowed_at, case.next_due_at)
+            if before is None or before.allowed or before.rule != decision.rule:
+                return [self._events.decision(case, record, decision)]  # the timeline says why, once
+            return []
+        record.state, record.channels = "requested", channels
+        answered(due.spec, case.path)
+        case.path.last_requested_at = now
+        case.escalation.started_at = case.escalation.started_at or now
+        done = {key for key, a in case.actions.items() if a.state in DONE}
+        following, later = next_step(path, case.path, done, now)
+        case.next_due_at = now if following else self._window(case, later)  # one due now waits (see _spacing)
+        return [self._events.action_requested(case, record, step, decision)]
+
+    def _remind(self, case: Case, debtor: DebtorState, plan: InstallmentPlan, now: datetime) -> list[Event]:
+        """Reminds the agreement's next installment when its moment has come (allowed through the agreement hold)."""
+        found = next_reminder(plan, zone(case.time_zone), now)
+        if found is None:
+            case.next_due_at = None
+            return []
+        number, at = found
+        if at > now:
+            case.next_due_at = self._window(case, at)
+            return []
+        step = Step(f"installment-{number}", REMINDER_CHANNELS, "reminder", "friendly")
+        key = plan.key(number)
+        known = case.actions.get(key)
+        before = known.decision if known else None
+        request = replace(request_of(case, types_pb2.CHANNEL_UNSPECIFIED), purpose=INSTALLMENT)
+        decision = self._guard.policy.check(now, request, debtor)
+        channels = tuple(c for c in step.channels if str(c) not in debtor.opted_out_channels)
+        due = due_on(plan, number)
+        values = {"installment": f"{number} of {plan.count}, due {due}", "agreement": plan.agreement_id}
+        decision = replace(decision, values={**decision.values, **values})
+        if decision.allowed and not channels:
+            decision = self._guard.policy.check(now, replace(request, channel=step.channels[0]), debtor)
+        record = known or ActionRecord(
+            stable_id(case.tenant, case.debt_id, key),
+            step.name,
+            step.channels,
+            "deferred",
+            decision,
+            purpose=INSTALLMENT,
         )
-        return self._event(case, "escalation.requested", payload)
+        record.decided(decision)
+        case.actions[key] = record
+        if not decision.allowed:
+            record.state = "deferred" if decision.next_allowed_at else "held"
+            case.next_due_at = decision.next_allowed_at
+            changed = before is None or before.allowed or before.rule != decision.rule
+            return [self._events.decision(case, record, decision)] if changed else []
+        record.state, record.channels, plan.reminded = "requested", channels, number
+        following = next_reminder(plan, zone(case.time_zone), now)
+        case.next_due_at = self._window(case, following[1]) if following else None
+        return [self._events.action_requested(case, record, step, decision)]
 
-    def _request(self, case: Case, channel: int, contact_point_id: str = "", action_id: str = "") -> ContactRequest:
-        return ContactRequest(
-            case.tenant,
-            case.debt_id,
-            channel,
-            contact_point_id,
-            time_zone=case.time_zone,
-            country=case.country,
-            state=case.state,
-            action_id=action_id,
+    @staticmethod
+    def _window(case: Case, at: datetime | None) -> datetime | None:
+        """The first moment from `at` the debtor's contact hours are open: no need to look earlier."""
+        if at is None:
+            return None
+        hours = check_contact_hours(at, case.time_zone, case.country, case.state)
+        return at if hours.allowed else hours.next_allowed_at or at
+
+    def _skip(self, case: Case, name: str, due: DueStep, now: datetime) -> None:
+        """Marks a day step overtaken by a later one: recorded, never requested."""
+        text = f"overtaken by {due.spec.name} ({due.trigger}) while it waited: one message, not a backlog"
+        decision = Decision(False, "step_superseded", text, now, case.time_zone, None, {"superseded_by": due.key})
+        record = case.actions.get(name) or ActionRecord(
+            stable_id(case.tenant, case.debt_id, name), name, (), "skipped", decision
         )
+        record.decided(decision)
+        record.state = "skipped"
+        case.actions[name] = record
 
-    async def _strategy_step(self, case: Case, debtor: DebtorState) -> tuple[Step, dict[str, str]]:
-        """The step the debt's strategy gives its segment now, pinning the strategy the first time."""
+    def _spacing(self, case: Case, now: datetime) -> tuple[Decision, tuple[int, ...]] | None:
+        """One step a local day per debt: a second one waits for the next day's contact hours."""
+        last = case.path.last_requested_at
+        tz = zone(case.time_zone)
+        if last is None or last.astimezone(tz).date() != now.astimezone(tz).date():
+            return None
+        midnight = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(0), tz)
+        opens = check_contact_hours(midnight, case.time_zone, case.country, case.state)
+        text = f"a step of this debt was already requested today ({last:%Y-%m-%d %H:%M} UTC): one a day"
+        values = {"last_requested_at": last.isoformat()}
+        return Decision(False, "step_spacing", text, now, tz.key, opens.next_allowed_at or midnight, values), ()
+
+    async def _plan(self, case: Case, debtor: DebtorState) -> tuple[list[StepSpec], Strategy | None, dict[str, str]]:
+        """The path the debt's strategy gives its segment now, pinning the strategy the first time."""
         if self._book is None:
-            return self._first_step, {}
+            return DEFAULT_PATH, None, {}
         assignment: Assignment | None
         if case.strategy_version:
             assignment = await self._book.pinned(case.strategy_scope, case.strategy_version, case.variant)
@@ -439,96 +321,37 @@ class Ruler:
                 case.strategy_scope, case.strategy_version = assignment.scope, assignment.version
                 case.variant = assignment.variant
         if assignment is None or assignment.strategy is None:
-            return self._first_step, {"strategy": "none (built-in reminder)"}
+            return DEFAULT_PATH, None, {"strategy": "none (built-in reminder)"}
+        strategy = assignment.strategy
         profile = build_profile(debtor, self._clock.now(), case.company, debtor.public_data)
-        segment, index = assign(profile, assignment.strategy.segments)
+        segment, index = assign(profile, strategy.segments)
         case.segment = segment
-        case.escalation.path = tuple(assignment.strategy.escalation)
-        step = first_step(assignment.strategy.paths[segment]) or self._first_step
-        return step, {
-            "strategy": f"{assignment.scope} v{assignment.version}",
-            "variant": assignment.variant,
-            "segment": segment,
-            "segment_rule": f"segments[{index}]",
-            "profile": f"{profile.days_past_due} days past due, {profile.open_debts} open, "
-            f"balance {profile.balance_minor}, reason {profile.stated_reason or '-'}",
-        }
-
-    async def _evaluate(self, case: Case) -> list[Event]:
-        if case.stopped or not case.has_debt or not case.contact_ready:
-            return []
-        debtor = await self._guard.state(case.debtor_id)
-        escalation = self._escalate(case, debtor)
-        if any(a.state == "requested" for a in case.actions.values()):
-            return escalation
-        step, why = await self._strategy_step(case, debtor)
-        known = case.actions.get(step.name)
-        before = known.decision if known else None
-        decision, channels = self._decide(case, debtor, step)
-        if why:
-            decision = replace(decision, values={**decision.values, **why})
-        action_id = stable_id(case.tenant, case.debt_id, step.name)
-        record = known or ActionRecord(action_id, step.name, step.channels, "deferred", decision)
-        record.decided(decision)
-        case.actions[step.name] = record
-        if not decision.allowed:
-            # A hold with no end waits for the daily sweep; anything else comes back when allowed.
-            record.state = "deferred" if decision.next_allowed_at else "held"
-            case.next_due_at = decision.next_allowed_at
-            if before is None or before.allowed or before.rule != decision.rule:
-                escalation.append(self._decision_event(case, record, decision))  # the timeline says why, once
-            return escalation
-        record.state, record.channels = "requested", channels
-        case.next_due_at = None
-        case.escalation.started_at = case.escalation.started_at or self._clock.now()
-        assert case.balance is not None
-        payload = actions_pb2.ActionRequested(
-            action_id=action_id,
-            debt_id=case.debt_id,
-            debtor_id=case.debtor_id,
-            step=step.name,
-            channels=list(channels),
-            template=step.template,
-            balance=case.balance.to_proto(),
-            creditor_name=case.creditor_name,
-            time_zone=decision.time_zone,
-            policy_rule=decision.rule,
+        case.escalation.path = tuple(strategy.escalation)
+        case.escalation.conditions = strategy.escalation_conditions
+        return (
+            strategy.paths[segment],
+            strategy,
+            {
+                "strategy": f"{assignment.scope} v{assignment.version}",
+                "variant": assignment.variant,
+                "segment": segment,
+                "segment_rule": f"segments[{index}]",
+                "profile": f"{profile.days_past_due} days past due, {profile.open_debts} open, "
+                f"balance {profile.balance_minor}, reason {profile.stated_reason or '-'}, "
+                f"agreements kept {profile.agreements_kept} broken {profile.agreements_broken}",
+            },
         )
-        return [*escalation, self._event(case, "action.requested", payload)]
-
-    def _decision_event(self, case: Case, record: ActionRecord, decision: Decision) -> Event:
-        payload = actions_pb2.DecisionRecorded(
-            debt_id=case.debt_id,
-            debtor_id=case.debtor_id,
-            step=record.step,
-            action_id=record.action_id,
-            allowed=decision.allowed,
-            rule=decision.rule,
-            explanation=decision.explanation,
-        )
-        if decision.next_allowed_at is not None:
-            ts = Timestamp()
-            ts.FromDatetime(decision.next_allowed_at)
-            payload.next_allowed_at.CopyFrom(ts)
-        return self._event(case, "decision.recorded", payload)
 
     def _decide(self, case: Case, debtor: DebtorState, step: Step) -> tuple[Decision, tuple[int, ...]]:
         """The policy for the debt on any channel, and the step's channels the person has not opted out of."""
         now = self._clock.now()
-        decision = self._guard.policy.check(now, self._request(case, types_pb2.CHANNEL_UNSPECIFIED), debtor)
+        decision = self._guard.policy.check(now, request_of(case, types_pb2.CHANNEL_UNSPECIFIED), debtor)
         open_channels = tuple(c for c in step.channels if str(c) not in debtor.opted_out_channels)
         if decision.allowed and not open_channels:
-            channel = self._guard.policy.check(now, self._request(case, step.channels[0]), debtor)
+            channel = self._guard.policy.check(now, request_of(case, step.channels[0]), debtor)
             return channel, ()
         return decision, open_channels
 
-    def _event(self, case: Case, event_type: str, payload: object) -> Event:
-        return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)
 
-
-def _date(iso: str) -> date:
-    """A due date, or a far past one when unknown (escalation then never waits on it)."""
-    try:
-        return date.fromisoformat(iso)
-    except ValueError:
-        return date(1970, 1, 1)
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min((t for t in (a, b) if t is not None), default=None)

@@ -5,9 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cordial_core.errors import InvalidArgument
+from cordial_strategy.domain.escalation import EscalationConditions
 from cordial_strategy.domain.offer_plans import counts
 
-TRIGGER_EVENTS = frozenset({"debt.placed", "contact.verified", "message.failed", "reply.received", "agreement.broken"})
+# What may trigger a step: the path's start, a message's fate, a reply, an agreement's fate, a payment.
+TRIGGER_EVENTS = frozenset(
+    {
+        "debt.placed",
+        "contact.verified",
+        "message.delivered",
+        "message.failed",
+        "reply.received",
+        "agreement.broken",
+        "payment.received",
+    }
+)
 CHANNELS = frozenset({"sms", "whatsapp", "email", "voice", "letter"})
 TONES = frozenset({"", "friendly", "neutral", "formal", "gentle"})
 ESCALATION_ORDER = ("prior_notice", "bureau_inscription", "protest", "small_claims")
@@ -39,6 +51,8 @@ class SegmentRule:
     max_broken: int | None = None
     reasons: tuple[str, ...] = ()
     company: bool | None = None
+    min_broken: int | None = None  # e.g. "chronic": at least two agreements broken
+    min_kept: int | None = None  # e.g. "good history": at least one agreement kept
     flags: tuple[str, ...] = ()  # any of these public-data flags (e.g. hardship)
 
     def matches(self, p: Profile) -> bool:
@@ -51,6 +65,8 @@ class SegmentRule:
                 self.max_broken is None or p.agreements_broken <= self.max_broken,
                 not self.reasons or p.stated_reason in self.reasons,
                 self.company is None or p.company == self.company,
+                self.min_broken is None or p.agreements_broken >= self.min_broken,
+                self.min_kept is None or p.agreements_kept >= self.min_kept,
                 not self.flags or bool(set(self.flags) & set(p.flags)),
             )
         )
@@ -83,6 +99,18 @@ class StepSpec:
 
 
 @dataclass(frozen=True)
+class OfferSet:
+    """What a step offers: installment plans, the down payment asked and the discounts, within the client's policy."""
+
+    name: str
+    installment_counts: tuple[int, ...] = ()
+    down_payment_bps: int | None = None  # None: the policy's minimum
+    fees_discount_bps: int = 0
+    interest_discount_bps: int = 0
+    principal_discount_bps: int = 0
+
+
+@dataclass(frozen=True)
 class Strategy:
     """A client's versioned strategy: segments, a treatment path per segment, and an escalation path."""
 
@@ -90,6 +118,28 @@ class Strategy:
     paths: dict[str, list[StepSpec]]
     escalation: list[str] = field(default_factory=list)
     name: str = ""
+    offer_sets: list[OfferSet] = field(default_factory=list)
+    escalation_conditions: EscalationConditions = field(default_factory=EscalationConditions)
+    # The offer set a step uses after a hardship pause; empty: a gentler one derived from the step's own.
+    hardship_offer_set: str = ""
+
+    def offer_set(self, name: str) -> OfferSet | None:
+        """The strategy's own offer set of that name, or None."""
+        return next((o for o in self.offer_sets if o.name == name), None)
+
+
+def resolve_offer_set(strategy: Strategy | None, name: str) -> OfferSet | None:
+    """The offer set a step names: the strategy's own of that name first, else a named set or counts
+    (`offer_plans`: standard, short, hardship, b2b or "2,4"); None when the name is empty or neither."""
+    if not name:
+        return None
+    own = strategy.offer_set(name) if strategy is not None else None
+    if own is not None:
+        return own
+    try:
+        return OfferSet(name, counts(name))
+    except InvalidArgument:
+        return None
 
 
 def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[str]) -> list[InvalidArgument]:
@@ -111,6 +161,12 @@ def validate(strategy: Strategy, templates: frozenset[str], channels: frozenset[
             errors.append(InvalidArgument(f"no segment {segment!r}: the path is unreachable", field=f"paths.{segment}"))
         for i, step in enumerate(steps):
             errors.extend(_step_errors(step, f"paths.{segment}[{i}]", templates, channels))
+            errors.extend(_offer_set_errors(strategy, step.offer_set, f"paths.{segment}[{i}].offer_set"))
+    errors.extend(_offer_set_errors(strategy, strategy.hardship_offer_set, "hardship_offer_set"))
+    names = [o.name for o in strategy.offer_sets]
+    for i, offer_set in enumerate(strategy.offer_sets):
+        if not offer_set.name or names.index(offer_set.name) != i:
+            errors.append(InvalidArgument("each offer set needs a name of its own", field=f"offer_sets[{i}].name"))
     errors.extend(_escalation_errors(strategy.escalation))
     return errors
 
@@ -134,15 +190,17 @@ def _step_errors(
         errors.append(InvalidArgument("a step needs at least one channel", field=f"{where}.channels"))
     if step.day_offset is not None and step.day_offset < 0:
         errors.append(InvalidArgument("a day offset cannot be negative", field=f"{where}.day_offset"))
-    errors.extend(_offer_set_errors(step.offer_set, f"{where}.offer_set"))
     return errors
 
 
-def _offer_set_errors(offer_set: str, where: str) -> list[InvalidArgument]:
+def _offer_set_errors(strategy: Strategy, name: str, where: str) -> list[InvalidArgument]:
+    """A step's offer set names one of the strategy's offer_sets, a named set or installment counts."""
+    if not name or strategy.offer_set(name) is not None:
+        return []
     try:
-        counts(offer_set, where)
+        counts(name, where)
     except InvalidArgument as error:
-        return [error]
+        return [InvalidArgument(f"no offer set {name!r} in offer_sets, and it {error}", field=where)]
     return []
 
 

@@ -26,7 +26,7 @@ from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63ordial/events/v1/actions.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9c\x02\n\x0f\x41\x63tionRequested\x12\x11\n\taction_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12\x0c\n\x04step\x18\x04 \x01(\t\x12+\n\x08\x63hannels\x18\x05 \x03(\x0e\x32\x19.cordial.types.v1.Channel\x12\x10\n\x08template\x18\x06 \x01(\t\x12(\n\x07\x62\x61lance\x18\x07 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x15\n\rcreditor_name\x18\x08 \x01(\t\x12\x11\n\ttime_zone\x18\t \x01(\t\x12\x13\n\x0bpolicy_rule\x18\n \x01(\t\x12\x0c\n\x04tone\x18\x0b \x01(\t\x12\x0e\n\x06locale\x18\x0c \x01(\t\"F\n\x10TreatmentStopped\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xc0\x01\n\x10\x44\x65\x63isionRecorded\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\t\x12\x11\n\taction_id\x18\x04 \x01(\t\x12\x0f\n\x07\x61llowed\x18\x05 \x01(\x08\x12\x0c\n\x04rule\x18\x06 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12\x33\n\x0fnext_allowed_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1f\x63ordial/events/v1/actions.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xcb\x02\n\x0f\x41\x63tionRequested\x12\x11\n\taction_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12\x0c\n\x04step\x18\x04 \x01(\t\x12+\n\x08\x63hannels\x18\x05 \x03(\x0e\x32\x19.cordial.types.v1.Channel\x12\x10\n\x08template\x18\x06 \x01(\t\x12(\n\x07\x62\x61lance\x18\x07 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x15\n\rcreditor_name\x18\x08 \x01(\t\x12\x11\n\ttime_zone\x18\t \x01(\t\x12\x13\n\x0bpolicy_rule\x18\n \x01(\t\x12\x0c\n\x04tone\x18\x0b \x01(\t\x12\x0e\n\x06locale\x18\x0c \x01(\t\x12\x11\n\toffer_set\x18\r \x01(\t\x12\x1a\n\x12installment_counts\x18\x0e \x03(\r\"F\n\x10TreatmentStopped\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"\xc0\x01\n\x10\x44\x65\x63isionRecorded\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x0c\n\x04step\x18\x03 \x01(\t\x12\x11\n\taction_id\x18\x04 \x01(\t\x12\x0f\n\x07\x61llowed\x18\x05 \x01(\x08\x12\x0c\n\x04rule\x18\x06 \x01(\t\x12\x13\n\x0b\x65xplanation\x18\x07 \x01(\t\x12\x33\n\x0fnext_allowed_at\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestampb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,9 +34,9 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.events.v1.actions_p
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_ACTIONREQUESTED']._serialized_start=118
-  _globals['_ACTIONREQUESTED']._serialized_end=402
-  _globals['_TREATMENTSTOPPED']._serialized_start=404
-  _globals['_TREATMENTSTOPPED']._serialized_end=474
-  _globals['_DECISIONRECORDED']._serialized_start=477
-  _globals['_DECISIONRECORDED']._serialized_end=669
+  _globals['_ACTIONREQUESTED']._serialized_end=449
+  _globals['_TREATMENTSTOPPED']._serialized_start=451
+  _globals['_TREATMENTSTOPPED']._serialized_end=521
+  _globals['_DECISIONRECORDED']._serialized_start=524
+  _globals['_DECISIONRECORDED']._serialized_end=716
 # @@protoc_insertion_point(module_scope)

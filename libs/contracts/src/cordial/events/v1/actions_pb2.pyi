@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ActionRequested(_message.Message):
-    __slots__ = ("action_id", "debt_id", "debtor_id", "step", "channels", "template", "balance", "creditor_name", "time_zone", "policy_rule", "tone", "locale")
+    __slots__ = ("action_id", "debt_id", "debtor_id", "step", "channels", "template", "balance", "creditor_name", "time_zone", "policy_rule", "tone", "locale", "offer_set", "installment_counts")
     ACTION_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -24,6 +24,8 @@ class ActionRequested(_message.Message):
     POLICY_RULE_FIELD_NUMBER: _ClassVar[int]
     TONE_FIELD_NUMBER: _ClassVar[int]
     LOCALE_FIELD_NUMBER: _ClassVar[int]
+    OFFER_SET_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
     action_id: str
     debt_id: str
     debtor_id: str
@@ -36,7 +38,9 @@ class ActionRequested(_message.Message):
     policy_rule: str
     tone: str
     locale: str
-    def __init__(self, action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., step: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_types_pb2.Channel, str]]] = ..., template: _Optional[str] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., time_zone: _Optional[str] = ..., policy_rule: _Optional[str] = ..., tone: _Optional[str] = ..., locale: _Optional[str] = ...) -> None: ...
+    offer_set: str
+    installment_counts: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., step: _Optional[str] = ..., channels: _Optional[_Iterable[_Union[_types_pb2.Channel, str]]] = ..., template: _Optional[str] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., time_zone: _Optional[str] = ..., policy_rule: _Optional[str] = ..., tone: _Optional[str] = ..., locale: _Optional[str] = ..., offer_set: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class TreatmentStopped(_message.Message):
     __slots__ = ("debt_id", "debtor_id", "reason")

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class SegmentRule(_message.Message):
-    __slots__ = ("segment", "min_days", "max_days", "min_balance_minor", "max_broken", "reasons", "company", "flags")
+    __slots__ = ("segment", "min_days", "max_days", "min_balance_minor", "max_broken", "reasons", "company", "flags", "min_broken", "min_kept")
     SEGMENT_FIELD_NUMBER: _ClassVar[int]
     MIN_DAYS_FIELD_NUMBER: _ClassVar[int]
     MAX_DAYS_FIELD_NUMBER: _ClassVar[int]
@@ -20,6 +20,8 @@ class SegmentRule(_message.Message):
     REASONS_FIELD_NUMBER: _ClassVar[int]
     COMPANY_FIELD_NUMBER: _ClassVar[int]
     FLAGS_FIELD_NUMBER: _ClassVar[int]
+    MIN_BROKEN_FIELD_NUMBER: _ClassVar[int]
+    MIN_KEPT_FIELD_NUMBER: _ClassVar[int]
     segment: str
     min_days: int
     max_days: int
@@ -28,7 +30,9 @@ class SegmentRule(_message.Message):
     reasons: _containers.RepeatedScalarFieldContainer[str]
     company: bool
     flags: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, segment: _Optional[str] = ..., min_days: _Optional[int] = ..., max_days: _Optional[int] = ..., min_balance_minor: _Optional[int] = ..., max_broken: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., company: _Optional[bool] = ..., flags: _Optional[_Iterable[str]] = ...) -> None: ...
+    min_broken: int
+    min_kept: int
+    def __init__(self, segment: _Optional[str] = ..., min_days: _Optional[int] = ..., max_days: _Optional[int] = ..., min_balance_minor: _Optional[int] = ..., max_broken: _Optional[int] = ..., reasons: _Optional[_Iterable[str]] = ..., company: _Optional[bool] = ..., flags: _Optional[_Iterable[str]] = ..., min_broken: _Optional[int] = ..., min_kept: _Optional[int] = ...) -> None: ...
 
 class TreatmentStep(_message.Message):
     __slots__ = ("name", "channels", "template", "day_offset", "on_event", "tone", "offer_set")
@@ -57,16 +61,48 @@ class TreatmentPath(_message.Message):
     def __init__(self, segment: _Optional[str] = ..., steps: _Optional[_Iterable[_Union[TreatmentStep, _Mapping]]] = ...) -> None: ...
 
 class StrategyDocument(_message.Message):
-    __slots__ = ("name", "segments", "paths", "escalation")
+    __slots__ = ("name", "segments", "paths", "escalation", "offer_sets", "escalation_conditions", "hardship_offer_set")
     NAME_FIELD_NUMBER: _ClassVar[int]
     SEGMENTS_FIELD_NUMBER: _ClassVar[int]
     PATHS_FIELD_NUMBER: _ClassVar[int]
     ESCALATION_FIELD_NUMBER: _ClassVar[int]
+    OFFER_SETS_FIELD_NUMBER: _ClassVar[int]
+    ESCALATION_CONDITIONS_FIELD_NUMBER: _ClassVar[int]
+    HARDSHIP_OFFER_SET_FIELD_NUMBER: _ClassVar[int]
     name: str
     segments: _containers.RepeatedCompositeFieldContainer[SegmentRule]
     paths: _containers.RepeatedCompositeFieldContainer[TreatmentPath]
     escalation: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, name: _Optional[str] = ..., segments: _Optional[_Iterable[_Union[SegmentRule, _Mapping]]] = ..., paths: _Optional[_Iterable[_Union[TreatmentPath, _Mapping]]] = ..., escalation: _Optional[_Iterable[str]] = ...) -> None: ...
+    offer_sets: _containers.RepeatedCompositeFieldContainer[OfferSet]
+    escalation_conditions: EscalationConditions
+    hardship_offer_set: str
+    def __init__(self, name: _Optional[str] = ..., segments: _Optional[_Iterable[_Union[SegmentRule, _Mapping]]] = ..., paths: _Optional[_Iterable[_Union[TreatmentPath, _Mapping]]] = ..., escalation: _Optional[_Iterable[str]] = ..., offer_sets: _Optional[_Iterable[_Union[OfferSet, _Mapping]]] = ..., escalation_conditions: _Optional[_Union[EscalationConditions, _Mapping]] = ..., hardship_offer_set: _Optional[str] = ...) -> None: ...
+
+class OfferSet(_message.Message):
+    __slots__ = ("name", "installment_counts", "down_payment_bps", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
+    DOWN_PAYMENT_BPS_FIELD_NUMBER: _ClassVar[int]
+    FEES_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    installment_counts: _containers.RepeatedScalarFieldContainer[int]
+    down_payment_bps: int
+    fees_discount_bps: int
+    interest_discount_bps: int
+    principal_discount_bps: int
+    def __init__(self, name: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ..., down_payment_bps: _Optional[int] = ..., fees_discount_bps: _Optional[int] = ..., interest_discount_bps: _Optional[int] = ..., principal_discount_bps: _Optional[int] = ...) -> None: ...
+
+class EscalationConditions(_message.Message):
+    __slots__ = ("min_balance_minor", "min_days_past_due", "client_opted_in")
+    MIN_BALANCE_MINOR_FIELD_NUMBER: _ClassVar[int]
+    MIN_DAYS_PAST_DUE_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_OPTED_IN_FIELD_NUMBER: _ClassVar[int]
+    min_balance_minor: int
+    min_days_past_due: int
+    client_opted_in: bool
+    def __init__(self, min_balance_minor: _Optional[int] = ..., min_days_past_due: _Optional[int] = ..., client_opted_in: _Optional[bool] = ...) -> None: ...
 
 class StrategyProblem(_message.Message):
     __slots__ = ("field", "reason")

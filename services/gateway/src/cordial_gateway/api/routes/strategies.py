@@ -36,6 +36,8 @@ class SegmentIn(Strict):
     max_broken: int | None = Field(default=None, ge=0)
     reasons: list[str] = Field(default_factory=list)
     company: bool | None = None
+    min_broken: int | None = Field(default=None, ge=0)
+    min_kept: int | None = Field(default=None, ge=0)
 
 
 class StepIn(Strict):
@@ -57,6 +59,25 @@ class PathIn(Strict):
     steps: list[StepIn]
 
 
+class OfferSetIn(Strict):
+    """What a step may offer; checked against the client's negotiation policy when saved."""
+
+    name: str = Field(min_length=1, max_length=60)
+    installment_counts: list[int] = Field(default_factory=list, max_length=12)
+    down_payment_bps: int | None = Field(default=None, ge=0, le=10_000)
+    fees_discount_bps: int = Field(default=0, ge=0, le=10_000)
+    interest_discount_bps: int = Field(default=0, ge=0, le=10_000)
+    principal_discount_bps: int = Field(default=0, ge=0, le=10_000)
+
+
+class EscalationConditionsIn(Strict):
+    """Conditions applied before any escalation step: the client's opt-in, minimum balance and days past due."""
+
+    min_balance_minor: int = Field(default=0, ge=0)
+    min_days_past_due: int = Field(default=0, ge=0)
+    client_opted_in: bool = False
+
+
 class StrategyIn(Strict):
     """A strategy document."""
 
@@ -64,6 +85,9 @@ class StrategyIn(Strict):
     segments: list[SegmentIn]
     paths: list[PathIn]
     escalation: list[str] = Field(default_factory=list)
+    offer_sets: list[OfferSetIn] = Field(default_factory=list)
+    escalation_conditions: EscalationConditionsIn = Field(default_factory=EscalationConditionsIn)
+    hardship_offer_set: str = ""
 
 
 class ShareIn(Strict):
