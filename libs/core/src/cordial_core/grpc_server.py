@@ -24,6 +24,8 @@ TENANT_KEY = "x-tenant-id"
 CORRELATION_KEY = "x-correlation-id"
 # Calls that arrive without a deadline get this one, so nothing waits forever.
 DEFAULT_DEADLINE_SECONDS = 30.0
+# gRPC's own deadline timer may cancel a handler a hair before its clock reads the deadline as passed.
+DEADLINE_SLACK_SECONDS = 0.1
 
 _STATUS_BY_ERROR: list[tuple[type[errors.DomainError], grpc.StatusCode]] = [
     (errors.InvalidArgument, grpc.StatusCode.INVALID_ARGUMENT),
@@ -87,7 +89,7 @@ class ContextInterceptor(grpc.aio.ServerInterceptor):
             except asyncio.CancelledError:
                 # gRPC cancels the handler itself when the caller's deadline passes.
                 remaining = context.time_remaining()
-                expired = remaining is not None and remaining <= 0
+                expired = remaining is not None and remaining <= DEADLINE_SLACK_SECONDS
                 code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
                 raise
             except Exception as exc:

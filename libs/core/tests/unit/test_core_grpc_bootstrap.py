@@ -100,7 +100,7 @@ async def test_deadline_is_enforced_and_counted(stub: pb_grpc.AgreementsServiceS
     before = _count(method, "DEADLINE_EXCEEDED")
     code, _ = await _code(stub.GetDebt(pb.GetDebtRequest(debt_id="slow"), metadata=_md(), timeout=0.3))
     assert code == grpc.StatusCode.DEADLINE_EXCEEDED
-    for _ in range(50):
+    for _ in range(200):  # the server records the call when its handler unwinds, later on a loaded machine
         if _count(method, "DEADLINE_EXCEEDED") > before:
             break
         await asyncio.sleep(0.05)
