@@ -313,7 +313,10 @@ def test_contact_locator_and_messaging_provider_settings(helm: Path) -> None:
     values = {
         **REQUIRED,
         "global.secrets.lookupAuthToken": "lookup-token",
+        "global.secrets.whatsappCheckToken": "check-token",
         "contactLocator.env.VERIFICATION_MONTHLY_BUDGET": "250000",
+        "contactLocator.env.WHATSAPP_CHECK_URL": "https://wa-check.example.com",
+        "contactLocator.env.WHATSAPP_CHECK_TENANTS": "client-a,client-b",
         "messaging.env.SMTP_HOST": "smtp.example.com",
         "messaging.env.VOICE_PROVIDER_URL": "https://voice.example.com",
         "messaging.env.PRINT_PROVIDER_URL": "https://print.example.com",
@@ -333,8 +336,17 @@ def test_contact_locator_and_messaging_provider_settings(helm: Path) -> None:
     }
     (secret,) = [d for d in docs if d["kind"] == "Secret"]
     assert base64.b64decode(secret["data"]["LOOKUP_AUTH_TOKEN"]).decode() == "lookup-token"
+    assert locator["WHATSAPP_CHECK_URL"] == "https://wa-check.example.com"
+    assert locator["WHATSAPP_CHECK_TENANTS"] == "client-a,client-b"
+    assert locator["WHATSAPP_CHECK_TOKEN"]["secretKeyRef"] == {
+        "name": f"{RELEASE}-cordial-secrets",
+        "key": "WHATSAPP_CHECK_TOKEN",
+        "optional": True,
+    }
+    assert base64.b64decode(secret["data"]["WHATSAPP_CHECK_TOKEN"]).decode() == "check-token"
     for component, deployment in deployments.items():
         assert ("LOOKUP_AUTH_TOKEN" in env_of(deployment)) == (component == "contact-locator"), component
+        assert ("WHATSAPP_CHECK_TOKEN" in env_of(deployment)) == (component == "contact-locator"), component
     (port,) = [p["port"] for p in services["contact-locator"]["spec"]["ports"] if p["name"] == "grpc"]
     assert env_of(deployments["gateway"])["CONTACT_LOCATOR_ADDR"] == f"{RELEASE}-cordial-contact-locator:{port}"
     messaging = env_of(deployments["messaging"])

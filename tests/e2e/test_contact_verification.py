@@ -1,14 +1,24 @@
 """Contact points through the agency API: a debtor's number recorded with its source, every new phone
 verified at the sandbox's Lookup v2 on arrival (so a later batch finds them all in the cache), batch
-progress read back, right-party-contact rates answered.
+progress read back, right-party-contact rates answered; the sandbox's WhatsApp contacts check keeps a non-user out
+of the WhatsApp plan.
 """
 
 from __future__ import annotations
 
+import random
+
+import grpc
 import httpx
 
+from cordial.contact_locator.v1 import contact_locator_service_pb2 as pb
+from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_grpc
+from cordial.types.v1 import types_pb2
+from cordial_core.grpc_server import TENANT_KEY
 from cordial_stack.e2e_support import debt_body, eventually
 from cordial_stack.platform import Platform
+
+WHATSAPP = types_pb2.CHANNEL_WHATSAPP
 
 
 def test_debtor_numbers_are_recorded_and_every_new_phone_is_verified_once(platform: Platform) -> None:
@@ -63,3 +73,37 @@ def test_debtor_numbers_are_recorded_and_every_new_phone_is_verified_once(platfo
     rates = httpx.get(f"{agency}/right-party-contact-rates", headers=admin, timeout=10)
     assert rates.status_code == 200, rates.text
     assert all(0.0 <= r["rate"] <= 1.0 for r in rates.json()["rates"])
+
+
+def test_the_whatsapp_contacts_check_shapes_the_contact_plan(platform: Platform) -> None:
+    admin = {"Authorization": f"Bearer {platform.secrets['CORDIAL_ADMIN_TOKEN']}"}
+    created = httpx.post(
+        f"{platform.gateway_url}/agency/v1/clients", json={"name": "Loja WhatsApp"}, headers=admin, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    client_id = created.json()["client_id"]
+    not_user, user = (
+        f"+55219{random.randint(10_000_000, 99_999_999)}",
+        f"+55219{random.randint(10_000_000, 99_999_999)}",
+    )
+    marked = httpx.post(f"{platform.sandbox_url}/sandbox/whatsapp/non-users", json={"numbers": [not_user]})
+    assert marked.status_code == 200
+    body = {"source": "debtor", "contact_points": [{"kind": "phone", "value": n} for n in (not_user, user)]}
+    agency = f"{platform.gateway_url}/agency/v1/clients/{client_id}"
+    added = httpx.post(f"{agency}/debtors/debtor-wa/contact-points", json=body, headers=admin, timeout=10)
+    assert added.status_code == 201, added.text
+
+    with grpc.insecure_channel(platform.services["contact-locator"].grpc_address) as channel:
+        plan = pb_grpc.ContactLocatorServiceStub(channel).GetContactPlan(
+            pb.GetContactPlanRequest(
+                debtor_id="debtor-wa", channels=[types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS]
+            ),
+            metadata=[(TENANT_KEY, client_id)],
+            timeout=10,
+        )
+    whatsapp = [c for c in plan.contacts if c.channel == WHATSAPP]
+    assert [c.address for c in whatsapp] == [user]
+    assert whatsapp[0].reason.endswith("on WhatsApp per the contacts check")
+    assert {c.address for c in plan.contacts if c.channel == types_pb2.CHANNEL_SMS} == {not_user, user}
+    queries = httpx.get(f"{platform.sandbox_url}/sandbox/whatsapp/contacts", timeout=10).json()["queries"]
+    assert (queries[not_user[1:]], queries[user[1:]]) == (1, 1)

@@ -84,7 +84,7 @@ running elsewhere) rather than pointing at a Service that does not exist.
 {{- printf "%s-secrets" (include "cordial.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* Secret holding CORDIAL_DATA_KEY, CORDIAL_LOOKUP_KEY, CORDIAL_ADMIN_TOKEN, PROVIDER_TOKEN, LOOKUP_AUTH_TOKEN. */}}
+{{/* Secret holding CORDIAL_DATA_KEY, CORDIAL_LOOKUP_KEY, CORDIAL_ADMIN_TOKEN, PROVIDER_TOKEN, LOOKUP_AUTH_TOKEN, WHATSAPP_CHECK_TOKEN. */}}
 {{- define "cordial.appSecretName" -}}
 {{- .Values.global.secrets.existingSecret | default (include "cordial.secretName" .) }}
 {{- end }}

@@ -449,3 +449,30 @@ def test_stall_records_the_message_then_answers_late(client: httpx.Client) -> No
 
 def test_stall_refuses_an_unknown_channel(client: httpx.Client) -> None:
     assert client.post("/sandbox/stalls", json={"channel": "fax", "seconds": 1}).status_code == 422
+
+
+def test_whatsapp_contacts_check_answers_as_the_cloud_api_would_send(client: httpx.Client) -> None:
+    client.post("/sandbox/whatsapp/non-users", json={"numbers": ["+5511900000001"]})
+    body = {"blocking": "wait", "contacts": ["+5511900000001", "+55 11 90000-0002", "x"]}
+
+    response = client.post("/v1/contacts", json=body, headers=WA_AUTH)
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "contacts": [
+            {"input": "+5511900000001", "status": "invalid"},
+            {"input": "+55 11 90000-0002", "status": "valid", "wa_id": "5511900000002"},
+            {"input": "x", "status": "invalid"},
+        ]
+    }
+    # The number the check calls invalid is one the Cloud API answers 131026 for.
+    assert client.post(WA_PATH, json=wa_text("5511900000001"), headers=WA_AUTH).json()["error"]["code"] == 131026
+    assert client.get("/sandbox/whatsapp/contacts").json()["queries"]["5511900000002"] == 1
+
+
+def test_whatsapp_contacts_check_refuses_bad_token_and_body(client: httpx.Client) -> None:
+    body = {"blocking": "wait", "contacts": ["+5511900000001"]}
+    assert client.post("/v1/contacts", json=body, headers={"Authorization": "Bearer nope"}).status_code == 401
+    refused = client.post("/v1/contacts", json={"blocking": "wait", "contacts": []}, headers=WA_AUTH)
+    assert refused.status_code == 400
+    assert "contacts" in refused.json()["errors"][0]["details"]

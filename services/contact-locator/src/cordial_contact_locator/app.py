@@ -13,7 +13,13 @@ from cordial_contact_locator.adapters.enrichment import HttpEnrichmentContacts
 from cordial_contact_locator.adapters.lookup import TwilioLookup
 from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes, count_verification
 from cordial_contact_locator.adapters.outcomes import MongoOutcomes
-from cordial_contact_locator.adapters.verification_store import MongoBatches, MongoBudgets, MongoVerificationCache
+from cordial_contact_locator.adapters.verification_store import (
+    MongoBatches,
+    MongoBudgets,
+    MongoVerificationCache,
+    MongoWhatsAppCheckCache,
+)
+from cordial_contact_locator.adapters.whatsapp_check import HttpWhatsAppCheck
 from cordial_contact_locator.adapters.wrong_parties import WrongPartyRepository
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer
@@ -23,6 +29,7 @@ from cordial_contact_locator.domain.intake import ContactIntake
 from cordial_contact_locator.domain.right_party import RightPartyRates
 from cordial_contact_locator.domain.verification import Verifier
 from cordial_contact_locator.domain.verification_jobs import VerificationJobs
+from cordial_contact_locator.domain.whatsapp_check import WhatsAppChecker, parse_tenants
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
@@ -33,7 +40,8 @@ SERVICE = "contact-locator"
 
 class ContactLocatorSettings(ServiceSettings):
     """The enrichment provider and its token (empty URL: no enrichment points); the line-type lookup provider
-    (Twilio Lookup v2 shape), its rate, the cache's TTL and the budget."""
+    (Twilio Lookup v2 shape), its rate, the cache's TTL and the budget; the WhatsApp contacts check (On-Premises
+    ``/v1/contacts`` shape) and the tenants whose client has one."""
 
     enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
     enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
@@ -52,6 +60,14 @@ class ContactLocatorSettings(ServiceSettings):
     verification_monthly_budget: int = Field(default=10_000, ge=0, validation_alias="VERIFICATION_MONTHLY_BUDGET")
     # Numbers a batch verifies together: one cache read, one budget move, up to this many lookups in flight.
     verification_batch_group: int = Field(default=256, ge=1, le=5000, validation_alias="VERIFICATION_BATCH_GROUP")
+
+    # The WhatsApp contacts check provider; asked only for the tenants listed (comma-separated ids, "*" for all,
+    # empty for none), with the lookup's TTL. Runs with verification, so it needs the lookup token too.
+    whatsapp_check_url: str = Field(default="", validation_alias="WHATSAPP_CHECK_URL")
+    whatsapp_check_token: SecretStr = Field(default=SecretStr(""), validation_alias="WHATSAPP_CHECK_TOKEN")
+    whatsapp_check_tenants: str = Field(default="", validation_alias="WHATSAPP_CHECK_TENANTS")
+    # Numbers asked in one request to the check provider.
+    whatsapp_check_group: int = Field(default=1000, ge=1, le=10_000, validation_alias="WHATSAPP_CHECK_GROUP")
 
 
 def verification(
@@ -75,10 +91,33 @@ def verification(
     )
     batches = MongoBatches(TenantCollection(runtime.db["verification_batches"]), runtime.cipher)
     jobs = VerificationJobs(
-        verifier, points, batches, runtime.clock, group=settings.verification_batch_group, counts=count_verification
+        verifier,
+        points,
+        batches,
+        runtime.clock,
+        group=settings.verification_batch_group,
+        counts=count_verification,
+        whatsapp=whatsapp_checker(runtime, settings, http),
     )
     runtime.on_stop(jobs.stop)
     return jobs
+
+
+def whatsapp_checker(
+    runtime: ServiceRuntime, settings: ContactLocatorSettings, http: httpx.AsyncClient
+) -> WhatsAppChecker | None:
+    """The WhatsApp contacts check with its MongoDB cache; None when no provider or no tenant is configured."""
+    tenants = parse_tenants(settings.whatsapp_check_tenants)
+    if not settings.whatsapp_check_url or not tenants:
+        return None
+    return WhatsAppChecker(
+        HttpWhatsAppCheck(http, settings.whatsapp_check_url, settings.whatsapp_check_token.get_secret_value()),
+        MongoWhatsAppCheckCache(TenantCollection(runtime.db["whatsapp_checks"]), runtime.cipher, runtime.clock),
+        runtime.clock,
+        tenants=tenants,
+        ttl=timedelta(days=settings.verification_ttl_days),
+        group=settings.whatsapp_check_group,
+    )
 
 
 def enrichment(

@@ -18,6 +18,7 @@ from cordial_contact_locator.domain.verification_jobs import (
     line_blocks,
     progress_counts,
 )
+from cordial_contact_locator.domain.whatsapp_check import WhatsAppStatus
 from cordial_core.clock import ControllableClock
 from cordial_core.rate_limit import TokenBucket
 
@@ -55,6 +56,9 @@ class FakePoints:
 
     async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None:
         self.lines[point_id] = (info, blocked)
+
+    async def set_whatsapp(self, tenant: str, point_id: str, status: WhatsAppStatus) -> None:
+        raise AssertionError("no WhatsApp check is configured here")
 
 
 class FakeBatches:

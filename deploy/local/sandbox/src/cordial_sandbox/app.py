@@ -24,6 +24,7 @@ from cordial_sandbox import (
     voice,
     webhooks,
     whatsapp,
+    whatsapp_contacts,
 )
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
@@ -41,6 +42,7 @@ PROVIDERS: tuple[Provider, ...] = (
     protest.PROVIDER,
     court.PROVIDER,
     enrichment.PROVIDER,
+    whatsapp_contacts.PROVIDER,
 )
 
 

@@ -111,6 +111,9 @@ class SandboxState:
     # Registered boletos by numeroTituloCliente (BB's API Cobranças), and their lock.
     boletos: dict[str, dict[str, Any]] = field(default_factory=dict)
     boleto_lock: threading.Lock = field(default_factory=threading.Lock)
+    # WhatsApp contacts checks asked per number (digits), and their lock.
+    whatsapp_contact_queries: dict[str, int] = field(default_factory=dict)
+    whatsapp_contact_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
@@ -144,6 +147,8 @@ class SandboxState:
         with self.boleto_lock:
             self.boletos.clear()
         self.lookups.clear()
+        with self.whatsapp_contact_lock:
+            self.whatsapp_contact_queries.clear()
 
 
 def get_state(request: Request) -> SandboxState:

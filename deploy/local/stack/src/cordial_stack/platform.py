@@ -167,6 +167,11 @@ def service_env(
             LOOKUP_URL=platform.sandbox_url,
             LOOKUP_ACCOUNT_SID="ACcordial",
             LOOKUP_AUTH_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+            # Every e2e tenant has the sandbox's WhatsApp contacts check: it calls "invalid" exactly the numbers
+            # the sandbox's Cloud API answers 131026 for, so the e2e WhatsApp sends are unchanged.
+            WHATSAPP_CHECK_URL=platform.sandbox_url,
+            WHATSAPP_CHECK_TOKEN=platform.secrets["PROVIDER_TOKEN"],
+            WHATSAPP_CHECK_TENANTS="*",
         )
     if name == "messaging":
         env.update(

@@ -8,6 +8,7 @@ from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.reachability import Beta
 from cordial_contact_locator.domain.verification import LineInfo
+from cordial_contact_locator.domain.whatsapp_check import NOT_ON_WHATSAPP_CHECK, WhatsAppStatus, whatsapp_blocks
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
@@ -88,6 +89,20 @@ class ContactPointRepository:
         }
         await self.collection.update(tenant, {"_id": point_id}, changes)
 
+    async def set_whatsapp(self, tenant: str, point_id: str, status: WhatsAppStatus) -> None:
+        """Keeps what a WhatsApp contacts check said of the point; "invalid" blocks WhatsApp on it.
+
+        The check sets or lifts only its own block: an opt-out or a 131026 outcome stays (a blank is no block).
+        """
+        whatsapp = f"blocked.{types_pb2.CHANNEL_WHATSAPP}"
+        seen = {"on_whatsapp": status.on_whatsapp, "whatsapp_checked_at": status.checked_at}
+        await self.collection.update(tenant, {"_id": point_id}, seen)
+        if status.on_whatsapp:
+            await self.collection.update(tenant, {"_id": point_id, whatsapp: NOT_ON_WHATSAPP_CHECK}, {whatsapp: ""})
+        else:
+            reason = whatsapp_blocks(status)[types_pb2.CHANNEL_WHATSAPP]
+            await self.collection.update(tenant, {"_id": point_id, whatsapp: {"$in": [None, ""]}}, {whatsapp: reason})
+
     def _from_doc(self, doc: dict[str, Any]) -> ContactPoint:
         return ContactPoint(
             id=doc["_id"],
@@ -100,10 +115,12 @@ class ContactPointRepository:
             source=doc["source"],
             learned_at=doc["learned_at"],
             line_type=doc.get("line_type", ""),
-            blocked={int(k): v for k, v in (doc.get("blocked") or {}).items()},
+            blocked={int(k): v for k, v in (doc.get("blocked") or {}).items() if v},
             removed=doc.get("removed", ""),
             reach={int(k): (float(v[0]), float(v[1])) for k, v in (doc.get("reach") or {}).items()},
             providers={int(k): v for k, v in (doc.get("providers") or {}).items()},
             carrier=doc.get("carrier", ""),
             verified_at=doc.get("verified_at"),
+            on_whatsapp=doc.get("on_whatsapp"),
+            whatsapp_checked_at=doc.get("whatsapp_checked_at"),
         )

@@ -17,8 +17,10 @@ from cordial_contact_locator.domain.verification import (
     LineInfo,
 )
 from cordial_contact_locator.domain.verification_jobs import Batch
+from cordial_contact_locator.domain.whatsapp_check import WhatsAppStatus
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
+from cordial_core.events import Event
 from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
 
@@ -173,3 +175,38 @@ class MongoBatches:
             "finished_at": batch.finished_at,
             "debtor_ids": batch.debtor_ids,
         }
+
+
+class MongoWhatsAppCheckCache:
+    """One document per tenant and number (found by keyed hash, the number itself encrypted): the last check."""
+
+    def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock) -> None:
+        self.collection = collection
+        self._cipher = cipher
+        self._clock = clock
+
+    def _id(self, tenant: str, number: str) -> str:
+        return stable_id(tenant, "whatsapp-check", self._cipher.lookup_hash(number))
+
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, WhatsAppStatus]:
+        """The last check of each number known for the tenant, whatever its age (the checker applies the TTL)."""
+        ids = {self._id(tenant, number): number for number in numbers}
+        docs = await self.collection.find(tenant, {"_id": {"$in": list(ids)}})
+        return {ids[d["_id"]]: WhatsAppStatus(ids[d["_id"]], d["on_whatsapp"], d["checked_at"]) for d in docs}
+
+    async def put_many(self, tenant: str, statuses: list[WhatsAppStatus]) -> None:
+        """Keeps checks in one round trip, replacing older ones of the same numbers."""
+        docs = {self._id(tenant, status.number): status for status in statuses}
+        no_events: list[Event] = []
+        rows = [
+            ({"_id": doc_id, "number_enc": self._cipher.encrypt(s.number), **self._fields(s)}, no_events)
+            for doc_id, s in docs.items()
+        ]
+        inserted = await self.collection.insert_many(tenant, rows, self._clock)
+        for doc_id, status in docs.items():
+            if doc_id not in inserted:
+                await self.collection.update(tenant, {"_id": doc_id}, self._fields(status))
+
+    @staticmethod
+    def _fields(status: WhatsAppStatus) -> dict[str, Any]:
+        return {"on_whatsapp": status.on_whatsapp, "checked_at": status.checked_at}

@@ -56,6 +56,9 @@ class ContactPoint:
     # What a line-type lookup said (carrier, when), once verified.
     carrier: str = ""
     verified_at: datetime | None = None
+    # What a WhatsApp contacts check said (None: never checked), and when.
+    on_whatsapp: bool | None = None
+    whatsapp_checked_at: datetime | None = None
 
     @property
     def channels(self) -> tuple[int, ...]:

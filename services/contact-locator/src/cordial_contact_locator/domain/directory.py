@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cordial.events.v1 import contacts_pb2
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint, normalise
 from cordial_contact_locator.domain.reachability import Beta
 from cordial_contact_locator.domain.wrong_party import WrongParties, value_key
@@ -62,6 +63,16 @@ class PlannedContact:
     reason: str
 
 
+def plan_reason(point: ContactPoint, channel: int, belief: Beta) -> str:
+    """Why a point is in the plan: its source, its reach so far and what a WhatsApp contacts check said."""
+    reason = (
+        f"{point.source} supplied; reach Beta({belief.alpha:g}, {belief.beta:g}) after {belief.outcomes:g} outcome(s)"
+    )
+    if channel == types_pb2.CHANNEL_WHATSAPP and point.on_whatsapp:
+        reason += "; on WhatsApp per the contacts check"
+    return reason
+
+
 class Directory:
     """Knows every debtor's contact points and which to use."""
 
@@ -114,11 +125,7 @@ class Directory:
                 if point.exclusion(channel) or self._value_key(point) in wrong:
                     continue
                 belief = Beta(*point.reach.get(channel, (1.0, 1.0)))
-                reason = (
-                    f"{point.source} supplied; reach Beta({belief.alpha:g}, {belief.beta:g}) "
-                    f"after {belief.outcomes:g} outcome(s)"
-                )
-                usable.append(PlannedContact(point, channel, belief.score, reason))
+                usable.append(PlannedContact(point, channel, belief.score, plan_reason(point, channel, belief)))
             plan.extend(sorted(usable, key=lambda c: -c.score))
         return plan
 

@@ -26,6 +26,7 @@ from cordial_contact_locator.domain.verification import (
     Verified,
     Verifier,
 )
+from cordial_contact_locator.domain.whatsapp_check import WhatsAppChecker, WhatsAppStatus
 from cordial_core.clock import Clock
 from cordial_core.errors import InvalidArgument
 from cordial_core.ids import new_id, stable_id
@@ -78,6 +79,7 @@ class PhonePoints(Protocol):
 
     async def phones(self, tenant: str, debtor_ids: list[str]) -> list[ContactPoint]: ...
     async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None: ...
+    async def set_whatsapp(self, tenant: str, point_id: str, status: WhatsAppStatus) -> None: ...
 
 
 def line_blocks(info: LineInfo) -> dict[int, str]:
@@ -88,6 +90,11 @@ def line_blocks(info: LineInfo) -> dict[int, str]:
     if info.line_type == "landline":
         return {types_pb2.CHANNEL_SMS: "line-type lookup: landline, no SMS"}
     return {}
+
+
+def may_have_whatsapp(verified: Verified) -> bool:
+    """Whether a number is worth a WhatsApp check: not one the line-type lookup found invalid."""
+    return verified.info is None or verified.info.valid
 
 
 class VerificationJobs:
@@ -102,6 +109,7 @@ class VerificationJobs:
         *,
         group: int = 256,
         counts: VerificationCounts | None = None,
+        whatsapp: WhatsAppChecker | None = None,
     ) -> None:
         self._verifier = verifier
         self._points = points
@@ -111,6 +119,7 @@ class VerificationJobs:
         self._group = max(1, group)
         self._running: dict[str, tuple[Batch, asyncio.Task[None]]] = {}
         self._counts = counts
+        self._whatsapp = whatsapp
 
     async def verify_points(self, tenant: str, points: Iterable[ContactPoint]) -> list[Verified]:
         """Looks up the valid phone points together (the cache answers for numbers already known), annotates them."""
@@ -122,6 +131,8 @@ class VerificationJobs:
                 await self._points.set_line(tenant, point.id, verified.info, line_blocks(verified.info))
             elif verified.source == OVER_BUDGET:
                 log.warning("verification refused: %s", verified.reason, extra={"tenant": tenant})
+        targets = [(p.value, [p.id]) for p, v in zip(phones, results, strict=True) if may_have_whatsapp(v)]
+        await self._check_whatsapp(tenant, targets)
         return results
 
     async def start(self, tenant: str, debtor_ids: list[str], numbers: list[str], reference: str = "") -> Batch:
@@ -213,6 +224,20 @@ class VerificationJobs:
                     await self._points.set_line(batch.tenant, point_id, result.info, line_blocks(result.info))
             batch.progress.count(result)
             self._count(batch.tenant, result)
+        # Only numbers carried by points: a check's answer is kept on the points it concerns.
+        targets = [(n, ids) for n, ids in items if ids and n in verified and may_have_whatsapp(verified[n])]
+        await self._check_whatsapp(batch.tenant, targets)
+
+    async def _check_whatsapp(self, tenant: str, targets: list[tuple[str, list[str]]]) -> None:
+        """Asks the tenant's contacts check (when it has one) about the numbers, and records the answers."""
+        if self._whatsapp is None or not targets or not self._whatsapp.serves(tenant):
+            return
+        statuses = await self._whatsapp.check_many(tenant, [number for number, _ in targets])
+        for number, point_ids in targets:
+            status = statuses.get(number)
+            if status is not None:
+                for point_id in point_ids:
+                    await self._points.set_whatsapp(tenant, point_id, status)
 
     def _count(self, tenant: str, verified: Verified) -> None:
         if self._counts is not None:

@@ -1,0 +1,194 @@
+"""WhatsApp contacts check: asked only for tenants that have one, in groups, never twice within the TTL;
+"invalid" blocks WhatsApp on the point, "valid" is recorded, a number the lookup found invalid is not asked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from cordial.types.v1 import types_pb2
+from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
+from cordial_contact_locator.domain.contact_point import ContactPoint
+from cordial_contact_locator.domain.directory import plan_reason
+from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.verification import LineInfo, Verifier
+from cordial_contact_locator.domain.verification_jobs import Batch, VerificationJobs
+from cordial_contact_locator.domain.whatsapp_check import (
+    NOT_ON_WHATSAPP_CHECK,
+    CheckFailure,
+    WhatsAppChecker,
+    WhatsAppStatus,
+    parse_tenants,
+    whatsapp_blocks,
+)
+from cordial_core.clock import ControllableClock
+from cordial_core.rate_limit import TokenBucket
+
+NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
+WHATSAPP = types_pb2.CHANNEL_WHATSAPP
+TTL = timedelta(days=30)
+
+
+class FakeCheck:
+    """Numbers ending in 0001 are not on WhatsApp; a group holding one ending in 9999 fails."""
+
+    def __init__(self) -> None:
+        self.requests: list[list[str]] = []
+
+    async def check(self, numbers: list[str]) -> dict[str, bool]:
+        self.requests.append(list(numbers))
+        if any(n.endswith("9999") for n in numbers):
+            raise CheckFailure("provider answered 503")
+        return {n: not n.endswith("0001") for n in numbers}
+
+
+class FakeStatuses:
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], WhatsAppStatus] = {}
+
+    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, WhatsAppStatus]:
+        return {n: self.items[(tenant, n)] for n in numbers if (tenant, n) in self.items}
+
+    async def put_many(self, tenant: str, statuses: list[WhatsAppStatus]) -> None:
+        for status in statuses:
+            self.items[(tenant, status.number)] = status
+
+
+class FakeLookup:
+    """Numbers ending in 0000 are invalid lines."""
+
+    def __init__(self, clock: ControllableClock) -> None:
+        self.clock = clock
+
+    async def lookup(self, number: str) -> LineInfo:
+        return LineInfo(number, not number.endswith("0000"), "mobile", "Vivo", self.clock.now())
+
+
+class FakePoints:
+    def __init__(self, points: list[ContactPoint]) -> None:
+        self.points = {p.id: p for p in points}
+        self.whatsapp: dict[str, WhatsAppStatus] = {}
+
+    async def phones(self, tenant: str, debtor_ids: list[str]) -> list[ContactPoint]:
+        return [p for p in self.points.values() if p.tenant == tenant]
+
+    async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None:
+        self.points[point_id].blocked.update(blocked)
+
+    async def set_whatsapp(self, tenant: str, point_id: str, status: WhatsAppStatus) -> None:
+        self.whatsapp[point_id] = status
+        self.points[point_id].on_whatsapp = status.on_whatsapp
+        self.points[point_id].blocked.update(whatsapp_blocks(status))
+
+
+class NoBatches:
+    async def create(self, batch: Batch, numbers: list[str]) -> bool:
+        return True
+
+    async def save(self, batch: Batch) -> None:
+        return None
+
+    async def get(self, tenant: str, batch_id: str) -> Batch | None:
+        return None
+
+    async def numbers(self, tenant: str, batch_id: str) -> list[str]:
+        return []
+
+
+def point(pid: str, number: str, tenant: str = "t1") -> ContactPoint:
+    return ContactPoint(pid, tenant, "p1", types_pb2.CONTACT_KIND_PHONE, number, True, "", "client", NOW)
+
+
+def checker(tenants: str = "t1", group: int = 2) -> tuple[WhatsAppChecker, FakeCheck, FakeStatuses, ControllableClock]:
+    clock, check, statuses = ControllableClock(NOW), FakeCheck(), FakeStatuses()
+    found = WhatsAppChecker(check, statuses, clock, tenants=parse_tenants(tenants), ttl=TTL, group=group)
+    return found, check, statuses, clock
+
+
+def jobs(points: FakePoints, whatsapp: WhatsAppChecker, clock: ControllableClock) -> VerificationJobs:
+    verifier = Verifier(
+        FakeLookup(clock),
+        MemoryCache(),
+        MemoryBudgets(),
+        clock,
+        TokenBucket(1000, 100, NOW.timestamp()),
+        ttl=TTL,
+        monthly_budget=1000,
+    )
+    return VerificationJobs(verifier, points, NoBatches(), clock, whatsapp=whatsapp)
+
+
+def test_the_tenants_setting() -> None:
+    assert parse_tenants("") == frozenset()
+    assert parse_tenants(" t1, t2 ,") == {"t1", "t2"}
+    assert checker("*")[0].serves("anyone")
+    assert checker("t1")[0].serves("t1")
+    assert not checker("t1")[0].serves("t2")
+    assert not checker("")[0].serves("t1")
+
+
+async def test_asked_in_groups_and_never_twice_within_the_ttl() -> None:
+    found, check, _, clock = checker(group=2)
+    numbers = ["+5511900000001", "+5511900000002", "+5511900000003"]
+
+    first = await found.check_many("t1", numbers)
+    assert check.requests == [numbers[:2], numbers[2:]]
+    assert {n: s.on_whatsapp for n, s in first.items()} == dict(zip(numbers, [False, True, True], strict=True))
+
+    clock.advance(TTL - timedelta(seconds=1))
+    assert await found.check_many("t1", numbers) == first
+    assert len(check.requests) == 2
+
+    clock.advance(timedelta(seconds=1))
+    await found.check_many("t1", numbers[:1])
+    assert check.requests[-1] == numbers[:1]
+
+
+async def test_a_tenant_without_a_check_provider_is_never_asked() -> None:
+    found, check, _, _ = checker("t1")
+    assert await found.check_many("t2", ["+5511900000002"]) == {}
+    assert check.requests == []
+
+
+async def test_a_failed_check_is_left_out_and_not_cached() -> None:
+    found, check, statuses, _ = checker(group=1)
+    answered = await found.check_many("t1", ["+5511900009999", "+5511900000002"])
+    assert list(answered) == ["+5511900000002"]
+    assert ("t1", "+5511900009999") not in statuses.items
+    await found.check_many("t1", ["+5511900009999"])
+    assert check.requests.count(["+5511900009999"]) == 2
+
+
+async def test_verification_blocks_whatsapp_on_an_invalid_number_and_records_a_valid_one() -> None:
+    found, check, _, clock = checker()
+    not_user, user, dead_line = point("a", "+5511900000001"), point("b", "+5511900000002"), point("c", "+5511900000000")
+    points = FakePoints([not_user, user, dead_line])
+
+    await jobs(points, found, clock).verify_points("t1", [not_user, user, dead_line])
+
+    assert not_user.blocked == {WHATSAPP: NOT_ON_WHATSAPP_CHECK}
+    assert not_user.exclusion(WHATSAPP) == NOT_ON_WHATSAPP_CHECK
+    assert user.on_whatsapp is True
+    assert user.exclusion(WHATSAPP) == ""
+    assert points.whatsapp["b"].checked_at == NOW
+    # The line-type lookup already ruled the dead line out: the check is not asked about it.
+    assert check.requests == [["+5511900000001", "+5511900000002"]]
+    assert "c" not in points.whatsapp
+
+
+async def test_a_batch_checks_the_numbers_its_points_carry() -> None:
+    found, check, _, clock = checker(group=10)
+    points = FakePoints([point("a", "+5511900000001"), point("b", "+5511900000002")])
+    running = jobs(points, found, clock)
+
+    batch = await running.start("t1", [], [])
+    await running.wait(batch.id)
+
+    assert {pid: s.on_whatsapp for pid, s in points.whatsapp.items()} == {"a": False, "b": True}
+    assert check.requests == [["+5511900000001", "+5511900000002"]]
+
+
+async def test_the_plan_says_a_point_is_on_whatsapp_per_the_check() -> None:
+    checked = point("a", "+5511900000002")
+    checked.on_whatsapp = True
+    assert plan_reason(checked, WHATSAPP, Beta()).endswith("; on WhatsApp per the contacts check")
+    assert "contacts check" not in plan_reason(checked, types_pb2.CHANNEL_SMS, Beta())
