@@ -180,6 +180,13 @@ class Slots:
     def __init__(self) -> None:
         self.taken: set[tuple[str, int]] = set()
         self.next: dict[str, int] = {}
+        self.marks: set[str] = set()
+
+    async def mark(self, key: str) -> bool:
+        if key in self.marks:
+            return False
+        self.marks.add(key)
+        return True
 
     async def take(self, provider: str, first: int) -> int:
         slot = max(first, self.next.get(provider, first))

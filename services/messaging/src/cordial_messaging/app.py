@@ -155,7 +155,7 @@ async def main() -> None:
     await templates.ensure_indexes()
     creditors = CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock)
     audit = AuditRepository(TenantCollection(runtime.db["audit"]), runtime.cipher)
-    slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock)
+    slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock, runtime.cipher.lookup_hash)
     await slots.ensure_indexes()
     await audit.ensure_indexes()
     inbound_store = InboundRepository(

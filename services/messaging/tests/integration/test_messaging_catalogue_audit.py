@@ -200,3 +200,19 @@ async def test_a_throttle_with_shared_slots_spreads_two_instances_at_the_rate(mo
     now = NOW.timestamp()
     waits = [await throttles[i % 2].shared_wait(slots[i % 2], "wa", now) for i in range(6)]
     assert sorted(round(w, 6) for w in waits) == [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]
+
+
+async def test_recipient_marks_are_taken_once_across_instances_under_a_keyed_hash(
+    mongo_db: AsyncDatabase[dict],
+) -> None:
+    clock = ControllableClock(NOW)
+    key_hash = PersonalDataCipher(Fernet.generate_key().decode(), "lookup").lookup_hash
+    first, second = (MongoRateSlots(mongo_db["rate_slots"], clock, key_hash) for _ in range(2))
+    throttle = Throttle({"wa": Pace(rate=80, burst=1, per_recipient_seconds=6)})
+    now = NOW.timestamp()
+    assert await throttle.shared_recipient_wait(first, "wa", "+5511987654321", now) == 0
+    assert await throttle.shared_recipient_wait(second, "wa", "+5511987654321", now + 1) > 0
+    assert await throttle.shared_recipient_wait(second, "wa", "+5521998765432", now + 1) == 0
+    ids = [doc["_id"] async for doc in mongo_db["rate_slots"].find({})]
+    assert len(ids) == 4
+    assert not any("987654321" in i or "998765432" in i for i in ids), "no number in clear"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import heapq
+import itertools
+import random
 
 import pytest
 
@@ -60,3 +62,42 @@ def test_one_recipient_never_gets_two_messages_within_the_spacing() -> None:
 def test_providers_are_paced_apart() -> None:
     throttle = Throttle({"a": Pace(1, 1, 1), "b": Pace(1, 1, 1)})
     assert _send_times(throttle, [("a", "1"), ("b", "2"), ("a", "3")]) == [0.0, 0.0, 1.0]
+
+
+class SharedMarks:
+    """Marks as the MongoDB slots keep them: each taken once, whoever asks."""
+
+    def __init__(self) -> None:
+        self.marks: set[str] = set()
+
+    async def take(self, provider: str, first: int) -> int:
+        return first
+
+    async def mark(self, key: str) -> bool:
+        if key in self.marks:
+            return False
+        self.marks.add(key)
+        return True
+
+
+async def test_two_instances_never_send_to_one_person_closer_than_the_spacing() -> None:
+    marks = SharedMarks()
+    instances = [Throttle({"wa": Pace(rate=80, burst=1, per_recipient_seconds=6)}) for _ in range(2)]
+    granted: list[float] = []
+    rng = random.Random(7)
+    now = 1_000.0
+    for _ in range(400):
+        now += rng.uniform(0.0, 4.0)
+        if await rng.choice(instances).shared_recipient_wait(marks, "wa", "+5511987654321", now) == 0:
+            granted.append(now)
+    assert len(granted) > 50
+    assert min(b - a for a, b in itertools.pairwise(granted)) >= 6.0
+
+
+async def test_a_refused_claim_says_how_long_to_wait() -> None:
+    marks, throttle = SharedMarks(), Throttle({"wa": Pace(rate=80, burst=1, per_recipient_seconds=6)})
+    assert await throttle.shared_recipient_wait(marks, "wa", "+551199", 60.0) == 0  # windows 10 and 11 marked
+    assert await throttle.shared_recipient_wait(marks, "wa", "+551199", 65.0) == 1.0  # window 10 taken: try at 11
+    assert await throttle.shared_recipient_wait(marks, "wa", "+551199", 67.0) == 5.0  # window 11 taken: wait for 12
+    assert await throttle.shared_recipient_wait(marks, "wa", "+551199", 72.0) == 0
+    assert await throttle.shared_recipient_wait(marks, "wa", "+5521", 65.0) == 0, "another person is not held"

@@ -7,6 +7,7 @@ alike (a duplicate id is refused), so no slot is ever taken twice, whatever the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -22,10 +23,14 @@ _MAX_SKIP = 100_000
 class MongoRateSlots:
     """Shared slots per provider; the next slot this instance will try is kept to skip the ones it took."""
 
-    def __init__(self, collection: AsyncCollection[Document], clock: Clock) -> None:
+    def __init__(
+        self, collection: AsyncCollection[Document], clock: Clock, key_hash: Callable[[str], str] | None = None
+    ) -> None:
         self._collection = collection
         self._clock = clock
         self._next: dict[str, int] = {}
+        # Marks name a recipient: stored under a keyed hash, never the number or address itself.
+        self._hash = key_hash
 
     async def ensure_indexes(self) -> None:
         """Old slots are removed by age."""
@@ -44,6 +49,16 @@ class MongoRateSlots:
                 continue
             return slot
         raise RuntimeError(f"no free send slot for {provider} in {_MAX_SKIP} tries")
+
+    async def mark(self, key: str) -> bool:
+        """Takes a named mark once (an insert); True for the one caller that took it."""
+        if self._hash is None:
+            raise RuntimeError("marks name recipients: a key hash is required")
+        try:
+            await self._collection.insert_one({"_id": f"mark:{self._hash(key)}", "at": self._clock.now()})
+        except DuplicateKeyError:
+            return False
+        return True
 
     async def prune(self, before: datetime) -> int:
         """Removes slots claimed before a moment; how many."""

@@ -351,6 +351,9 @@ class Dispatcher:
                 return wait
             now = self._clock.now().timestamp()
             if self._slots is not None:
+                wait = await self._throttle.shared_recipient_wait(self._slots, provider, recipient, now)
+                if wait > 0:
+                    return wait
                 wait = await self._throttle.shared_wait(self._slots, provider, now)
             else:
                 wait = self._throttle.provider_wait(provider, now)

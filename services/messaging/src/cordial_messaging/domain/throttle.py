@@ -3,8 +3,12 @@ minimum spacing between two messages to the same person, both as token buckets o
 
 A provider's rate is shared by every instance when a SharedSlots store is wired (time cut into slots of
 1/rate seconds, each claimed by one send); otherwise the bucket lives in the process and each instance
-should be given its share of the rate. The recipient's spacing lives in the process that owns the
-debtor's partition (events are keyed by debtor, and a deferred action is sent by the instance that deferred it).
+should be given its share of the rate.
+
+The recipient's spacing S is kept in the process and, with a SharedSlots store, across instances too (a
+number two debtors share, a partition moving in a rebalance): time is cut into windows of S, and a send in
+window k marks windows k and k+1 for the recipient, each mark taken once. A send in window k+1 then finds
+its first mark taken and waits for k+2, so two sends to one person are always at least S apart.
 """
 
 from __future__ import annotations
@@ -34,6 +38,10 @@ class SharedSlots(Protocol):
 
     async def take(self, provider: str, first: int) -> int:
         """Claims the first free slot numbered ``first`` or later; its number."""
+        ...
+
+    async def mark(self, key: str) -> bool:
+        """Takes a named mark once: True for the one caller that took it, False for every later one."""
         ...
 
 
@@ -78,3 +86,15 @@ class Throttle:
         interval = self.interval(provider)
         slot = await slots.take(provider, math.floor(now / interval))
         return max(0.0, slot * interval - now)
+
+    async def shared_recipient_wait(self, slots: SharedSlots, provider: str, recipient: str, now: float) -> float:
+        """Claims the recipient's spacing across instances: 0 when this send may go now, else seconds to wait."""
+        spacing = self._paces.get(provider, self._default).per_recipient_seconds
+        if spacing <= 0:
+            return 0.0
+        window = math.floor(now / spacing)
+        if not await slots.mark(f"{provider}:{recipient}:{window}"):
+            return (window + 1) * spacing - now
+        if not await slots.mark(f"{provider}:{recipient}:{window + 1}"):
+            return (window + 2) * spacing - now
+        return 0.0
