@@ -68,6 +68,10 @@ class ContactLocatorSettings(ServiceSettings):
     whatsapp_check_tenants: str = Field(default="", validation_alias="WHATSAPP_CHECK_TENANTS")
     # Numbers asked in one request to the check provider.
     whatsapp_check_group: int = Field(default=1000, ge=1, le=10_000, validation_alias="WHATSAPP_CHECK_GROUP")
+    # Requests (groups) per second the check provider accepts from this instance.
+    whatsapp_check_requests_per_second: float = Field(
+        default=5.0, gt=0, validation_alias="WHATSAPP_CHECK_REQUESTS_PER_SECOND"
+    )
 
 
 def verification(
@@ -117,6 +121,7 @@ def whatsapp_checker(
         tenants=tenants,
         ttl=timedelta(days=settings.verification_ttl_days),
         group=settings.whatsapp_check_group,
+        bucket=TokenBucket(settings.whatsapp_check_requests_per_second, 1, runtime.clock.now().timestamp()),
     )
 
 

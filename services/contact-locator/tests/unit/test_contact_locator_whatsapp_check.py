@@ -192,3 +192,18 @@ async def test_the_plan_says_a_point_is_on_whatsapp_per_the_check() -> None:
     checked.on_whatsapp = True
     assert plan_reason(checked, WHATSAPP, Beta()).endswith("; on WhatsApp per the contacts check")
     assert "contacts check" not in plan_reason(checked, types_pb2.CHANNEL_SMS, Beta())
+
+
+async def test_groups_are_paced_at_the_providers_request_rate() -> None:
+    clock, check, statuses = ControllableClock(NOW), FakeCheck(), FakeStatuses()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.advance(timedelta(seconds=seconds))
+
+    bucket = TokenBucket(2.0, 1, NOW.timestamp())
+    found = WhatsAppChecker(check, statuses, clock, tenants={"t1"}, ttl=TTL, group=1, bucket=bucket, sleep=sleep)
+    await found.check_many("t1", [f"+55119000000{n:02d}" for n in range(1, 5)])
+    assert len(check.requests) == 4
+    assert slept == [0.5, 0.5, 0.5], "the first request goes at once, the others 1/rate apart"

@@ -10,14 +10,16 @@ number has WhatsApp, not that it reaches the right person, which only outcomes t
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
+from cordial_core.rate_limit import TokenBucket
 
 log = logging.getLogger(__name__)
 NOT_ON_WHATSAPP_CHECK = "not on WhatsApp (contacts check)"
@@ -72,8 +74,13 @@ class WhatsAppChecker:
         tenants: Collection[str],
         ttl: timedelta,
         group: int = 1000,
+        bucket: TokenBucket | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._check = check
+        # The provider's request rate (one request per group); None: asked as fast as answers come.
+        self._bucket = bucket
+        self._sleep = sleep
         self._cache = cache
         self._clock = clock
         self._tenants = frozenset(tenants)
@@ -97,6 +104,10 @@ class WhatsAppChecker:
         asked: list[WhatsAppStatus] = []
         for start in range(0, len(fresh), self._group):
             part = fresh[start : start + self._group]
+            if self._bucket is not None:
+                wait = self._bucket.take(self._clock.now().timestamp())
+                if wait > 0:
+                    await self._sleep(wait)
             try:
                 answers = await self._check.check(part)
             except CheckFailure as exc:
