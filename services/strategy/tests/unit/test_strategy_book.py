@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,109 +9,17 @@ import pytest
 from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
-from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
-from cordial_core.events import Event
+from cordial_core.errors import InvalidArgument, NotFound
 from cordial_core.money import Money
-from cordial_strategy.domain.book import AGENCY, Activation, Share, StrategyBook, StrategyVersion, bucket, variant_of
-from cordial_strategy.domain.debtor import DebtorState, HoldKind
+from cordial_strategy.adapters.memory import MemoryCases, MemoryDebtors, MemoryStrategyStore
+from cordial_strategy.domain.book import AGENCY, Activation, Share, StrategyBook, bucket, variant_of
+from cordial_strategy.domain.debtor import HoldKind
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Case, Ruler
 from cordial_strategy.domain.strategies import SegmentRule, StepSpec, Strategy
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)  # Tuesday 10:00 in São Paulo
 TEMPLATES = frozenset({"reminder", "gentle"})
-
-
-class FakeCases:
-    """In-memory Cases, copying in and out like a store, with optimistic versions."""
-
-    def __init__(self) -> None:
-        self.cases: dict[tuple[str, str], Case] = {}
-        self.events: list[Event] = []
-
-    async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case:
-        self.cases.setdefault((tenant, debt_id), Case(debt_id, tenant, debtor_id))
-        return copy.deepcopy(self.cases[(tenant, debt_id)])
-
-    async def load(self, tenant: str, debt_id: str) -> Case | None:
-        found = self.cases.get((tenant, debt_id))
-        return copy.deepcopy(found) if found else None
-
-    async def save(self, case: Case, events: list[Event]) -> None:
-        stored = self.cases[(case.tenant, case.debt_id)]
-        if stored.version != case.version:
-            raise FailedPrecondition("the case changed meanwhile; retry")
-        case.version += 1
-        self.cases[(case.tenant, case.debt_id)] = copy.deepcopy(case)
-        self.events.extend(events)
-
-    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
-        due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
-        return [copy.deepcopy(c) for c in due[:limit]]
-
-    async def claim_sweep(
-        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
-    ) -> list[Case]:
-        return [copy.deepcopy(c) for c in self.cases.values() if not c.stopped][:limit]
-
-    async def with_action(self, tenant: str, action_id: str) -> Case | None:
-        for (t, _), case in self.cases.items():
-            if t == tenant and any(a.action_id == action_id for a in case.actions.values()):
-                return copy.deepcopy(case)
-        return None
-
-    async def of_tenant(self, tenant: str) -> list[Case]:
-        return [copy.deepcopy(c) for (t, _), c in self.cases.items() if t == tenant]
-
-    def types(self) -> list[str]:
-        return [e.type for e in self.events]
-
-
-class FakeDebtors:
-    """In-memory Debtors with optimistic versions."""
-
-    def __init__(self) -> None:
-        self.debtors: dict[str, DebtorState] = {}
-
-    async def load(self, debtor_id: str) -> DebtorState:
-        return copy.deepcopy(self.debtors.get(debtor_id, DebtorState(debtor_id)))
-
-    async def save(self, debtor: DebtorState) -> None:
-        stored = self.debtors.get(debtor.debtor_id, DebtorState(debtor.debtor_id))
-        if stored.version != debtor.version:
-            raise FailedPrecondition("the debtor changed meanwhile; retry")
-        debtor.version += 1
-        self.debtors[debtor.debtor_id] = copy.deepcopy(debtor)
-
-
-class FakeStore:
-    """In-memory StrategyStore."""
-
-    def __init__(self) -> None:
-        self.versions: dict[tuple[str, int], StrategyVersion] = {}
-        self.activations: dict[str, Activation] = {}
-
-    async def add(self, version: StrategyVersion) -> bool:
-        key = (version.scope, version.version)
-        if key in self.versions:
-            return False
-        self.versions[key] = copy.deepcopy(version)
-        return True
-
-    async def latest_version(self, scope: str) -> int:
-        return max((v for s, v in self.versions if s == scope), default=0)
-
-    async def get(self, scope: str, version: int) -> StrategyVersion | None:
-        return self.versions.get((scope, version))
-
-    async def list(self, scope: str) -> list[StrategyVersion]:
-        return [v for (s, _), v in sorted(self.versions.items()) if s == scope]
-
-    async def activation(self, scope: str) -> Activation | None:
-        return self.activations.get(scope)
-
-    async def activate(self, scope: str, activation: Activation) -> None:
-        self.activations[scope] = activation
 
 
 def strategy(template: str = "reminder", first: str = "remind") -> Strategy:
@@ -131,8 +38,8 @@ def strategy(template: str = "reminder", first: str = "remind") -> Strategy:
     )
 
 
-def make() -> tuple[StrategyBook, FakeStore, ControllableClock]:
-    store, clock = FakeStore(), ControllableClock(NOW)
+def make() -> tuple[StrategyBook, MemoryStrategyStore, ControllableClock]:
+    store, clock = MemoryStrategyStore(), ControllableClock(NOW)
     return StrategyBook(store, clock, TEMPLATES), store, clock
 
 
@@ -203,10 +110,10 @@ def test_the_split_is_stable_per_debtor_and_close_to_its_percentages() -> None:
         assert (variant_of(activation, "t1", d)[0] == 2) == (bucket("t1", d) >= 80)
 
 
-async def _ruler() -> tuple[Ruler, FakeCases, StrategyBook, ControllableClock, ContactGuard]:
+async def _ruler() -> tuple[Ruler, MemoryCases, StrategyBook, ControllableClock, ContactGuard]:
     book, _, clock = make()
-    cases = FakeCases()
-    guard = ContactGuard(FakeDebtors(), clock)
+    cases = MemoryCases()
+    guard = ContactGuard(MemoryDebtors(), clock)
     return Ruler(cases, guard, clock, book=book), cases, book, clock, guard
 
 

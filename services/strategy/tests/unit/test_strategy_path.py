@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta
 
 from cordial.events.v1 import actions_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
-from cordial_core.errors import FailedPrecondition
-from cordial_core.events import Event, unpack_payload
+from cordial_core.events import unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
+from cordial_strategy.adapters.memory import MemoryCases, MemoryDebtors, MemoryStrategyStore
 from cordial_strategy.domain.book import Activation, Share, StrategyBook, StrategyVersion
-from cordial_strategy.domain.debtor import DebtorState, Hold, HoldKind
+from cordial_strategy.domain.debtor import Hold, HoldKind
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.installments import InstallmentPlan, due_on
 from cordial_strategy.domain.path import PathProgress, next_step
-from cordial_strategy.domain.ruler import Case, Ruler
+from cordial_strategy.domain.ruler import Ruler
 from cordial_strategy.domain.strategies import OfferSet, SegmentRule, StepSpec, Strategy
 
 SMS = types_pb2.CHANNEL_SMS
@@ -75,98 +74,6 @@ def test_event_steps_answer_each_occurrence_once_and_may_wait_days_after_it() ->
     assert (due.key, due.trigger) == ("retry", "on message.failed, 1 days after")  # before the day-3 nudge
 
 
-class FakeCases:
-    """In-memory Cases, copying in and out like a store, with optimistic versions."""
-
-    def __init__(self) -> None:
-        self.cases: dict[tuple[str, str], Case] = {}
-        self.events: list[Event] = []
-
-    async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case:
-        self.cases.setdefault((tenant, debt_id), Case(debt_id, tenant, debtor_id))
-        return copy.deepcopy(self.cases[(tenant, debt_id)])
-
-    async def load(self, tenant: str, debt_id: str) -> Case | None:
-        found = self.cases.get((tenant, debt_id))
-        return copy.deepcopy(found) if found else None
-
-    async def save(self, case: Case, events: list[Event]) -> None:
-        stored = self.cases[(case.tenant, case.debt_id)]
-        if stored.version != case.version:
-            raise FailedPrecondition("the case changed meanwhile; retry")
-        case.version += 1
-        self.cases[(case.tenant, case.debt_id)] = copy.deepcopy(case)
-        self.events.extend(events)
-
-    async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
-        due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
-        return [copy.deepcopy(c) for c in due[:limit]]
-
-    async def claim_sweep(
-        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
-    ) -> list[Case]:
-        return [copy.deepcopy(c) for c in self.cases.values() if not c.stopped][:limit]
-
-    async def with_action(self, tenant: str, action_id: str) -> Case | None:
-        for (t, _), case in self.cases.items():
-            if t == tenant and any(a.action_id == action_id for a in case.actions.values()):
-                return copy.deepcopy(case)
-        return None
-
-    async def of_tenant(self, tenant: str) -> list[Case]:
-        return [copy.deepcopy(c) for (t, _), c in self.cases.items() if t == tenant]
-
-    def types(self) -> list[str]:
-        return [e.type for e in self.events]
-
-
-class FakeDebtors:
-    """In-memory Debtors with optimistic versions."""
-
-    def __init__(self) -> None:
-        self.debtors: dict[str, DebtorState] = {}
-
-    async def load(self, debtor_id: str) -> DebtorState:
-        return copy.deepcopy(self.debtors.get(debtor_id, DebtorState(debtor_id)))
-
-    async def save(self, debtor: DebtorState) -> None:
-        stored = self.debtors.get(debtor.debtor_id, DebtorState(debtor.debtor_id))
-        if stored.version != debtor.version:
-            raise FailedPrecondition("the debtor changed meanwhile; retry")
-        debtor.version += 1
-        self.debtors[debtor.debtor_id] = copy.deepcopy(debtor)
-
-
-class FakeStore:
-    """In-memory StrategyStore."""
-
-    def __init__(self) -> None:
-        self.versions: dict[tuple[str, int], StrategyVersion] = {}
-        self.activations: dict[str, Activation] = {}
-
-    async def add(self, version: StrategyVersion) -> bool:
-        key = (version.scope, version.version)
-        if key in self.versions:
-            return False
-        self.versions[key] = copy.deepcopy(version)
-        return True
-
-    async def latest_version(self, scope: str) -> int:
-        return max((v for s, v in self.versions if s == scope), default=0)
-
-    async def get(self, scope: str, version: int) -> StrategyVersion | None:
-        return self.versions.get((scope, version))
-
-    async def list(self, scope: str) -> list[StrategyVersion]:
-        return [v for (s, _), v in sorted(self.versions.items()) if s == scope]
-
-    async def activation(self, scope: str) -> Activation | None:
-        return self.activations.get(scope)
-
-    async def activate(self, scope: str, activation: Activation) -> None:
-        self.activations[scope] = activation
-
-
 STRATEGY = Strategy(
     segments=[SegmentRule("all")],
     paths={"all": PATH},
@@ -174,19 +81,19 @@ STRATEGY = Strategy(
 )
 
 
-async def make() -> tuple[Ruler, ContactGuard, FakeCases, ControllableClock]:
-    store, clock, cases = FakeStore(), ControllableClock(T0), FakeCases()
+async def make() -> tuple[Ruler, ContactGuard, MemoryCases, ControllableClock]:
+    store, clock, cases = MemoryStrategyStore(), ControllableClock(T0), MemoryCases()
     book = StrategyBook(store, clock, frozenset({"reminder"}))
     store.versions[("t1", 1)] = StrategyVersion("t1", 1, STRATEGY, T0)
     store.activations["t1"] = Activation((Share(1, 100),), T0)
-    guard = ContactGuard(FakeDebtors(), clock)
+    guard = ContactGuard(MemoryDebtors(), clock)
     ruler = Ruler(cases, guard, clock, book=book)
     await ruler.debt_placed("t1", "d1", "p1", "Loja", Money(30_000, "BRL"), SP, country="BR", state="SP")
     await ruler.contact_verified("t1", "d1", "p1")
     return ruler, guard, cases, clock
 
 
-def requested(cases: FakeCases) -> list[actions_pb2.ActionRequested]:
+def requested(cases: MemoryCases) -> list[actions_pb2.ActionRequested]:
     found = [unpack_payload(e.envelope) for e in cases.events if e.type == "action.requested"]
     return [p for p in found if isinstance(p, actions_pb2.ActionRequested)]
 

@@ -14,7 +14,7 @@ from cordial_core.errors import FailedPrecondition, NotFound
 from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
-from cordial_strategy.domain.debtor import DebtorState
+from cordial_strategy.adapters.memory import MemoryDebtors
 from cordial_strategy.domain.escalation import EscalationConditions
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import Case, Ruler
@@ -74,27 +74,10 @@ class FakeCases:
         return [e.type for e in self.events]
 
 
-class FakeDebtors:
-    """In-memory Debtors with optimistic versions."""
-
-    def __init__(self) -> None:
-        self.debtors: dict[str, DebtorState] = {}
-
-    async def load(self, debtor_id: str) -> DebtorState:
-        return copy.deepcopy(self.debtors.get(debtor_id, DebtorState(debtor_id)))
-
-    async def save(self, debtor: DebtorState) -> None:
-        stored = self.debtors.get(debtor.debtor_id, DebtorState(debtor.debtor_id))
-        if stored.version != debtor.version:
-            raise FailedPrecondition("the debtor changed meanwhile; retry")
-        debtor.version += 1
-        self.debtors[debtor.debtor_id] = copy.deepcopy(debtor)
-
-
 def make(start: datetime = INSIDE) -> tuple[Ruler, FakeCases, ControllableClock]:
     cases = FakeCases()
     clock = ControllableClock(start)
-    return Ruler(cases, ContactGuard(FakeDebtors(), clock), clock), cases, clock
+    return Ruler(cases, ContactGuard(MemoryDebtors(), clock), clock), cases, clock
 
 
 async def placed(ruler: Ruler, debt_id: str = "d1") -> None:
@@ -270,7 +253,7 @@ WA = types_pb2.CHANNEL_WHATSAPP
 
 def make_guarded() -> tuple[Ruler, ContactGuard, FakeCases, ControllableClock]:
     cases, clock = FakeCases(), ControllableClock(INSIDE)
-    guard = ContactGuard(FakeDebtors(), clock)
+    guard = ContactGuard(MemoryDebtors(), clock)
     return Ruler(cases, guard, clock), guard, cases, clock
 
 
