@@ -1,0 +1,164 @@
+"""Drains a burst of requested actions through messaging's real store and provider, on the wall clock.
+
+Run: ``make bench`` (1,000 actions) or ``.venv/bin/python bench/drain_dispatch_stack.py --actions 50000``.
+Where ``drain_dispatch.py`` shows the pacing on simulated time with an in-memory store, this runs what the
+service runs against real servers: the Dispatcher with its MessageRepository (attempts recorded before each
+send), the audit trail, templates and creditors on FerretDB, provider slots and recipient marks shared
+through FerretDB, and the WhatsApp Cloud adapter over HTTP to the sandbox. The contact plan (contact-locator)
+and the send-time policy check (strategy) are in-process stand-ins, and actions come from a queue rather
+than Kafka: the figure is messaging's own drain. It prints the rate, the most sends started in any one
+second against the configured rate, and that the sandbox received each message exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import platform
+import secrets
+import time
+
+import httpx
+from cryptography.fernet import Fernet
+from pymongo import AsyncMongoClient
+
+from cordial.types.v1 import types_pb2
+from cordial_core.clock import SystemClock
+from cordial_core.crypto import PersonalDataCipher
+from cordial_core.money import Money
+from cordial_core.store import TenantCollection
+from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
+from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.adapters.providers import WhatsAppCloud
+from cordial_messaging.adapters.rate_slots import MongoRateSlots
+from cordial_messaging.domain.composer import Composer, Creditor
+from cordial_messaging.domain.dispatch import ActionToSend, Attempt, Dispatcher, OutboundMessage, Recipient, Reconciled
+from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_stack.infra import start_ferretdb
+from cordial_stack.paths import new_run_dir
+from cordial_stack.platform import start_sandbox
+
+TOKEN = secrets.token_urlsafe(16)
+WHATSAPP = types_pb2.CHANNEL_WHATSAPP
+TENANT = "bench-tenant"
+
+
+class Plan:
+    """Each debtor's one WhatsApp number (contact-locator's answer, in process)."""
+
+    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
+        return [Recipient(f"cp-{debtor_id}", WHATSAPP, f"+55119{int(debtor_id):08d}")]
+
+
+class Timed:
+    """The WhatsApp adapter, noting when each send starts (the moment the rate applies to)."""
+
+    def __init__(self, inner: WhatsAppCloud) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.started: list[float] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.started.append(time.monotonic())
+        return await self.inner.send(message)
+
+    async def reconcile(self, attempt: Attempt) -> Reconciled:
+        return await self.inner.reconcile(attempt)
+
+
+def most_in_one_second(times: list[float]) -> int:
+    """The most sends started within any one-second window."""
+    window: collections.deque[float] = collections.deque()
+    most = 0
+    for t in sorted(times):
+        window.append(t)
+        while window[0] <= t - 1.0:
+            window.popleft()
+        most = max(most, len(window))
+    return most
+
+
+async def drain(args: argparse.Namespace, uri: str, url: str) -> None:
+    """Queues the burst, runs the workers and the due-scheduler until every action is decided."""
+    clock = SystemClock()
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "bench-lookup")
+    client: AsyncMongoClient[dict] = AsyncMongoClient(uri, tz_aware=True)
+    db = client["bench_drain"]
+    messages = MessageRepository(TenantCollection(db["messages"]), cipher, clock, "bench-1")
+    await messages.ensure_indexes()
+    creditors = CreditorRepository(TenantCollection(db["creditors"]), cipher, clock)
+    await creditors.put(TENANT, Creditor("Loja Bench", "Rua das Flores 10, São Paulo SP", "11.222.333/0001-81"))
+    slots = MongoRateSlots(db["rate_slots"], clock, cipher.lookup_hash)
+    await slots.ensure_indexes()
+    audit = AuditRepository(TenantCollection(db["audit"]), cipher)
+    await audit.ensure_indexes()
+    async with httpx.AsyncClient(timeout=10, limits=httpx.Limits(max_connections=args.workers)) as http:
+        whatsapp = Timed(WhatsAppCloud(http, url, "v21.0", "100000000000001", TOKEN))
+        dispatcher = Dispatcher(
+            messages,
+            Plan(),
+            {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+            clock,
+            Composer(TemplateRepository(TenantCollection(db["templates"]), clock), creditors, "https://pay.example"),
+            throttle=Throttle({whatsapp.name: Pace(args.rate, 1, args.spacing)}),
+            audit=audit,
+            slots=slots,
+        )
+        queue: asyncio.Queue[ActionToSend] = asyncio.Queue()
+        for i in range(args.actions):
+            debtor = i if i % 100 else max(i - 1, 0)  # 1% share a number with the action before: spacing applies
+            queue.put_nowait(
+                ActionToSend(f"a{i}", TENANT, f"d{i}", str(debtor), (WHATSAPP,), "reminder", Money(15000, "BRL"), "X")
+            )
+
+        async def worker() -> None:
+            while not queue.empty():
+                await dispatcher.handle(queue.get_nowait())
+
+        started = time.monotonic()
+        await asyncio.gather(*(worker() for _ in range(args.workers)))
+        # The deferred ones (a number shared within the spacing) are sent by the scheduler when due.
+        deadline = time.monotonic() + 4 * args.spacing
+        while len(whatsapp.started) < args.actions and time.monotonic() < deadline:
+            if not await dispatcher.run_due():
+                await asyncio.sleep(0.5)
+        wall = time.monotonic() - started
+        inbox = (await http.get(f"{url}/sandbox/inbox")).json()["messages"]
+    await client.close()
+    sent = len(whatsapp.started)
+    print(
+        f"conditions: {args.actions} actions queued at once, {args.workers} concurrent handlers, WhatsApp at "
+        f"{args.rate}/s burst 1, {args.spacing}s between two messages to one person (1% share a number), one "
+        f"instance, FerretDB v1 (SQLite) and the sandbox on this machine ({os.cpu_count()} CPUs, "
+        f"{platform.python_version()}), provider slots and recipient marks shared through FerretDB"
+    )
+    print(f"sent {sent} of {args.actions} in {wall:.1f}s wall = {sent / wall:.1f}/s (configured {args.rate}/s)")
+    print(f"  most sends started in any one second: {most_in_one_second(whatsapp.started)} (rate {args.rate}/s)")
+    print(f"  the sandbox received {len(inbox)} messages (exactly once each: {len(inbox) == sent})")
+
+
+def main() -> None:
+    """Starts FerretDB and the sandbox, drains, stops them."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--actions", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=80.0)
+    parser.add_argument("--spacing", type=float, default=6.0)
+    parser.add_argument(
+        "--workers", type=int, default=6, help="concurrent handlers (the actions topic has 6 partitions)"
+    )
+    args = parser.parse_args()
+    run_dir = new_run_dir("bench")
+    uri, ferretdb = start_ferretdb(run_dir)
+    url, sandbox = start_sandbox(run_dir, TOKEN)
+    try:
+        asyncio.run(drain(args, uri, url))
+    finally:
+        sandbox.stop()
+        ferretdb.stop()
+
+
+if __name__ == "__main__":
+    main()
