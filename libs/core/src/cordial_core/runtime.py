@@ -15,7 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial_core.bus import EventConsumer, EventPublisher, Handler, ensure_topics
-from cordial_core.clock import Clock, OffsetClock, SystemClock
+from cordial_core.clock import Clock, FileClock, OffsetClock, SystemClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.grpc_server import GrpcServer, Registration
 from cordial_core.logging import configure_logging
@@ -27,16 +27,21 @@ from cordial_core.store import Document, MongoProcessedEvents, TenantCollection,
 log = logging.getLogger(__name__)
 
 
+def clock_from(settings: ServiceSettings) -> Clock:
+    """The clock the settings ask for: the shared file clock of a simulation, an offset, or the wall clock."""
+    if settings.clock_file:
+        return FileClock(settings.clock_file)
+    offset = timedelta(seconds=settings.clock_offset_seconds)
+    return OffsetClock(offset) if offset else SystemClock()
+
+
 class ServiceRuntime:
     """One service process: metrics, MongoDB, Kafka, the outbox relay, consumers and gRPC."""
 
     def __init__(self, service: str, settings: ServiceSettings, clock: Clock | None = None) -> None:
         self.service = service
         self.settings = settings
-        if clock is None:
-            offset = timedelta(seconds=settings.clock_offset_seconds)
-            clock = OffsetClock(offset) if offset else SystemClock()
-        self.clock: Clock = clock
+        self.clock: Clock = clock or clock_from(settings)
         self.cipher = PersonalDataCipher(settings.data_key.get_secret_value(), settings.lookup_key.get_secret_value())
         self._client = connect(settings.mongodb_uri.get_secret_value())
         self.db: AsyncDatabase[Document] = self._client[settings.database_name(service)]

@@ -31,6 +31,8 @@ class ServiceSettings(BaseSettings):
     lookup_key: SecretStr = Field(validation_alias="CORDIAL_LOOKUP_KEY")
     # Dev and test only: every service of a local stack reads time shifted by the same offset.
     clock_offset_seconds: float = Field(default=0.0, validation_alias="CLOCK_OFFSET_SECONDS")
+    # Simulation only: a file holding the offset that a simulation's driver moves (cordial_core.clock.FileClock).
+    clock_file: str = Field(default="", validation_alias="CLOCK_FILE")
     shutdown_grace_seconds: float = Field(default=10.0, validation_alias="SHUTDOWN_GRACE_SECONDS")
 
     @field_validator("kafka_bootstrap_servers")

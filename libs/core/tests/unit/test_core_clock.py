@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
-from cordial_core.clock import ControllableClock, OffsetClock, SystemClock
+from cordial_core.clock import ControllableClock, FileClock, OffsetClock, SystemClock
 
 START = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
 
@@ -90,3 +91,45 @@ def test_offset_clock_defaults_to_the_system_clock() -> None:
 
 def test_system_clock_is_aware_utc() -> None:
     assert SystemClock().now().utcoffset() == timedelta(0)
+
+
+def test_file_clock_tells_base_time_shifted_by_the_files_offset(tmp_path: Path) -> None:
+    path = tmp_path / "clock"
+    FileClock.write(path, timedelta(hours=5))
+    base = ControllableClock(START)
+    assert FileClock(path, base=base).now() == START + timedelta(hours=5)
+
+
+def test_file_clock_follows_the_file_when_another_process_moves_it(tmp_path: Path) -> None:
+    path = tmp_path / "clock"
+    base = ControllableClock(START)
+    FileClock.write(path, timedelta(0))
+    reader = FileClock(path, base=base)
+    assert reader.now() == START
+    FileClock.move_to(path, START + timedelta(days=2, hours=1), base=base)
+    assert reader.now() == START + timedelta(days=2, hours=1)
+    base.advance(timedelta(seconds=30))  # time flows between moves
+    assert reader.now() == START + timedelta(days=2, hours=1, seconds=30)
+
+
+def test_file_clock_move_never_goes_back(tmp_path: Path) -> None:
+    path = tmp_path / "clock"
+    base = ControllableClock(START)
+    assert FileClock.move_to(path, START + timedelta(hours=3), base=base) == START + timedelta(hours=3)
+    assert FileClock.move_to(path, START + timedelta(hours=1), base=base) == START + timedelta(hours=3)
+    assert FileClock(path, base=base).now() == START + timedelta(hours=3)
+
+
+def test_file_clock_refuses_a_missing_file_and_a_naive_moment(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        FileClock(tmp_path / "absent")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        FileClock.move_to(tmp_path / "clock", datetime(2024, 3, 4, 12, 0))
+
+
+def test_file_clock_write_leaves_no_temporary_files(tmp_path: Path) -> None:
+    path = tmp_path / "clock"
+    for hours in range(3):
+        FileClock.write(path, timedelta(hours=hours))
+    assert [p.name for p in tmp_path.iterdir()] == ["clock"]
+    assert path.read_text().strip() == "7200.000000"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import pytest
 
+from cordial_core.clock import FileClock, OffsetClock, SystemClock
+from cordial_core.runtime import clock_from
 from cordial_core.settings import ServiceSettings, SettingsError, load_settings
 
 REQUIRED = ("KAFKA_BOOTSTRAP_SERVERS", "MONGODB_URI", "CORDIAL_DATA_KEY", "CORDIAL_LOOKUP_KEY")
@@ -14,6 +19,7 @@ OPTIONAL = (
     "METRICS_PORT",
     "LOG_LEVEL",
     "CLOCK_OFFSET_SECONDS",
+    "CLOCK_FILE",
     "SHUTDOWN_GRACE_SECONDS",
 )
 VALID = {
@@ -83,6 +89,8 @@ def test_valid_env_loads_with_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.grpc_port == 50051
     assert settings.metrics_port == 9464
     assert settings.clock_offset_seconds == 0.0
+    assert settings.clock_file == ""
+    assert isinstance(clock_from(settings), SystemClock)  # no simulated clock unless asked for
     # Secrets are not printed.
     assert VALID["CORDIAL_DATA_KEY"] not in repr(settings)
 
@@ -92,6 +100,16 @@ def test_optional_values_are_read(env: pytest.MonkeyPatch) -> None:
     settings = load_settings(ServiceSettings)
     assert settings.grpc_port == 6000
     assert settings.clock_offset_seconds == 86400.5
+    assert isinstance(clock_from(settings), OffsetClock)
+
+
+def test_clock_file_chooses_the_shared_file_clock(env: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    path = tmp_path / "clock"
+    FileClock.write(path, timedelta(days=10))
+    set_env(env, {**VALID, "CLOCK_FILE": str(path), "CLOCK_OFFSET_SECONDS": "5"})
+    clock = clock_from(load_settings(ServiceSettings))
+    assert isinstance(clock, FileClock)
+    assert clock.now() - datetime.now(UTC) > timedelta(days=9, hours=23)
 
 
 def test_out_of_range_port_names_the_variable(env: pytest.MonkeyPatch) -> None:

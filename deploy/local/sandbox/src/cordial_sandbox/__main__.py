@@ -1,11 +1,13 @@
-"""Run the sandbox: ``python -m cordial_sandbox --host 127.0.0.1 --port N --token T [--smtp-port M]``."""
+"""Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]``."""
 
 import argparse
 
 import uvicorn
 
+from cordial_core.clock import FileClock
 from cordial_sandbox.app import create_app
 from cordial_sandbox.smtp import SmtpSink
+from cordial_sandbox.state import utc_now
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -16,6 +18,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--token", required=True, help="secret every provider accepts")
     parser.add_argument("--app-secret", default="", help="signs WhatsApp webhooks (defaults to the token)")
     parser.add_argument("--smtp-port", type=int, default=0, help="port of the SMTP sink (0: no sink)")
+    parser.add_argument("--clock-file", default="", help="stamp with a simulation's shared clock (CLOCK_FILE)")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     return parser.parse_args(argv)
 
@@ -23,7 +26,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     """Start uvicorn serving a fresh sandbox app."""
     args = parse_args(argv)
-    app = create_app(args.token, app_secret=args.app_secret)
+    clock = FileClock(args.clock_file).now if args.clock_file else utc_now
+    app = create_app(args.token, app_secret=args.app_secret, clock=clock)
     sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
     if sink is not None:
         sink.start()

@@ -1,7 +1,9 @@
 """Control endpoints tests use to read and steer the sandbox, under ``/sandbox/``.
 
-- ``GET /sandbox/inbox?channel=&to=`` → ``{"messages": [...]}`` in arrival order;
-  ``to`` matches on digits, so ``+5511...`` finds SMS and WhatsApp alike.
+- ``GET /sandbox/inbox?channel=&to=&since=`` → ``{"messages": [...]}`` in arrival order;
+  ``to`` matches on digits, so ``+5511...`` finds SMS and WhatsApp alike; ``since`` skips the
+  first messages (a reader's cursor).
+- ``GET /sandbox/registries`` → the bureau's notices and inscriptions and the protest registry's titles.
 - ``DELETE /sandbox/inbox`` clears the inbox.
 - ``POST /sandbox/faults`` ``{"channel", "status", "count"}`` makes the next
   ``count`` authenticated requests on that channel fail with ``status``
@@ -15,9 +17,9 @@ Provider-specific controls (e.g. ``/sandbox/whatsapp/non-users``) live in the
 provider's own module.
 """
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from cordial_sandbox.state import State
@@ -48,9 +50,21 @@ def _known_channel(state: State, channel: str) -> None:
         )
 
 
-def read_inbox(state: State, channel: str | None = None, to: str | None = None) -> dict[str, Any]:
-    """List recorded messages, optionally filtered by channel and recipient."""
-    return {"messages": state.inbox.list(channel=channel, to=to)}
+def read_inbox(
+    state: State, channel: str | None = None, to: str | None = None, since: Annotated[int, Query(ge=0)] = 0
+) -> dict[str, Any]:
+    """List recorded messages from the since-th on (a reader's cursor), optionally filtered by channel and recipient."""
+    return {"messages": state.inbox.list(channel=channel, to=to, since=since)}
+
+
+def read_registries(state: State) -> dict[str, Any]:
+    """What the credit bureau and the protest registry hold: notices, inscriptions (and removals), titles."""
+    with state.bureau_lock:
+        notices = [dict(r) for r in state.bureau_notices.values()]
+        inscriptions = [dict(r) for r in state.bureau_inscriptions.values()]
+    with state.protest_lock:
+        titles = [dict(r) for r in state.protest_titles.values()]
+    return {"notices": notices, "inscriptions": inscriptions, "protests": titles}
 
 
 def clear_inbox(state: State) -> dict[str, Any]:
@@ -89,6 +103,7 @@ def build_router() -> APIRouter:
     router = APIRouter(prefix="/sandbox", tags=["sandbox"])
     router.add_api_route("/inbox", read_inbox, methods=["GET"])
     router.add_api_route("/inbox", clear_inbox, methods=["DELETE"])
+    router.add_api_route("/registries", read_registries, methods=["GET"])
     router.add_api_route("/faults", arm_fault, methods=["POST"])
     router.add_api_route("/faults", read_faults, methods=["GET"])
     router.add_api_route("/stalls", arm_stall, methods=["POST"])

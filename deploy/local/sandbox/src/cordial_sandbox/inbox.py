@@ -48,12 +48,12 @@ class Inbox:
             self._messages.append(entry)
         return copy.deepcopy(entry)
 
-    def list(self, *, channel: str | None = None, to: str | None = None) -> list[dict[str, Any]]:
-        """Return messages in arrival order, filtered by channel and by recipient digits."""
+    def list(self, *, channel: str | None = None, to: str | None = None, since: int = 0) -> list[dict[str, Any]]:
+        """Return messages in arrival order from the since-th on, filtered by channel and by recipient digits."""
         with self._lock:
             found = [
                 m
-                for m in self._messages
+                for m in self._messages[since:]
                 if (channel is None or m["channel"] == channel) and (to is None or same_recipient(m["to"], to))
             ]
             return copy.deepcopy(found)

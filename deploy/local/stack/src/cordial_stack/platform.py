@@ -47,7 +47,11 @@ class Platform:
     sandbox: ManagedProcess
     clock_offset_seconds: float = 0.0
     sandbox_smtp_port: int = 0
+    # A simulation's shared clock (cordial_core.clock.FileClock); empty everywhere else.
+    clock_file: str = ""
     services: dict[str, ServiceProcess] = field(default_factory=dict)
+    # Settings a run adds to every service (e.g. a simulation's scheduler pace).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -99,7 +103,7 @@ def sandbox_smtp_port(sandbox_url: str) -> int:
     return int(httpx.get(f"{sandbox_url}/sandbox/smtp", timeout=5).json()["port"])
 
 
-def start_sandbox(run_dir: Path, token: str, app_secret: str = "") -> tuple[str, ManagedProcess]:
+def start_sandbox(run_dir: Path, token: str, app_secret: str = "", clock_file: str = "") -> tuple[str, ManagedProcess]:
     """Starts the provider sandbox on a free port; WhatsApp webhooks are signed with app_secret."""
     port = free_port()
     command = [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"]
@@ -107,6 +111,8 @@ def start_sandbox(run_dir: Path, token: str, app_secret: str = "") -> tuple[str,
     command.append(f"--smtp-port={free_port()}")
     if app_secret:
         command.append(f"--app-secret={app_secret}")
+    if clock_file:
+        command.append(f"--clock-file={clock_file}")
     process = ManagedProcess(
         "sandbox",
         command,
@@ -133,6 +139,9 @@ def service_env(
         "SHUTDOWN_GRACE_SECONDS": "5",
         "CLOCK_OFFSET_SECONDS": str(platform.clock_offset_seconds),
     }
+    if platform.clock_file:
+        env["CLOCK_FILE"] = platform.clock_file
+    env.update(platform.extra_env)
     if os.environ.get("CORDIAL_DB_SUFFIX"):
         env["MONGODB_DATABASE"] = f"cordial_{name.replace('-', '_')}_{os.environ['CORDIAL_DB_SUFFIX']}"
     if name == "gateway":
@@ -226,12 +235,26 @@ def start_service(platform: Platform, name: str) -> ServiceProcess:
     return service
 
 
-def start_platform(infra: Infra, run_dir: Path, clock_offset_seconds: float = 0.0) -> Platform:
-    """Starts the sandbox and the six services; all share one clock offset (0 in real runs)."""
+def start_platform(
+    infra: Infra,
+    run_dir: Path,
+    clock_offset_seconds: float = 0.0,
+    clock_file: str = "",
+    extra_env: dict[str, str] | None = None,
+) -> Platform:
+    """Starts the sandbox and the six services; all share one clock offset (0 in real runs) or a clock file."""
     keys = new_secrets()
-    sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"], keys["WHATSAPP_APP_SECRET"])
+    sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"], keys["WHATSAPP_APP_SECRET"], clock_file)
     platform = Platform(
-        infra, run_dir, keys, sandbox_url, sandbox, clock_offset_seconds, sandbox_smtp_port(sandbox_url)
+        infra,
+        run_dir,
+        keys,
+        sandbox_url,
+        sandbox,
+        clock_offset_seconds,
+        sandbox_smtp_port(sandbox_url),
+        clock_file,
+        extra_env=dict(extra_env or {}),
     )
     try:
         for name in SERVICES:
