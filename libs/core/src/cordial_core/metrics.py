@@ -16,6 +16,16 @@ EVENTS_CONSUMED = Counter(
     ["type", "outcome"],
 )
 EVENT_HANDLER_RETRIES = Counter("cordial_event_handler_retries_total", "Handler attempts that failed and were retried.")
+BACKGROUND_PASSES = Counter(
+    "cordial_background_passes_total",
+    "Passes of a background loop (outbox relay, schedulers), by loop and outcome (idle: it found nothing to do).",
+    ["loop", "outcome"],
+)
+
+
+def count_pass(loop: str, done: int) -> None:
+    """Counts one pass of a background loop; a pass that did nothing is idle (a quiet system shows only those)."""
+    BACKGROUND_PASSES.labels(loop=loop, outcome="idle" if done == 0 else "busy").inc()
 
 
 def serve_metrics(port: int, host: str = "0.0.0.0") -> int:

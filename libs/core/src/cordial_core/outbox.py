@@ -20,6 +20,7 @@ from bson import Binary
 
 from cordial_core.clock import Clock
 from cordial_core.locks import document_lock
+from cordial_core.metrics import count_pass
 
 if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
@@ -121,8 +122,9 @@ class OutboxRelay:
     async def _run(self) -> None:
         while True:
             try:
-                await self.relay_once()
+                count_pass("outbox", await self.relay_once())
             except Exception:
+                count_pass("outbox", -1)
                 log.exception("outbox relay pass failed; retrying")
             if self._stopping.is_set():
                 return

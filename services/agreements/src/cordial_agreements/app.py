@@ -22,6 +22,7 @@ from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
 from cordial_agreements.domain.negotiation import Negotiation
 from cordial_agreements.domain.payment_links import LinkSettings, PaymentLinks
+from cordial_core.metrics import count_pass
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
@@ -58,6 +59,7 @@ async def check_periodically(negotiation: Negotiation, agreements: AgreementRepo
                 await negotiation.check(tenant)
             except Exception:  # one tenant's failure must not stop the others; the next round retries
                 log.exception("agreement check failed", extra={"tenant": tenant})
+        count_pass("agreements_check", 0)  # every live agreement looked at; what broke went out as events
         await asyncio.sleep(interval)
 
 

@@ -15,6 +15,7 @@ from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.grpc_server import open_channel
+from cordial_core.metrics import count_pass
 from cordial_core.portal_tokens import PortalTokens
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
@@ -118,12 +119,15 @@ def _throttle(settings: MessagingSettings) -> Throttle:
 async def send_due(dispatcher: Dispatcher, slots: MongoRateSlots, clock: Clock, interval: float) -> None:
     """Sends deferred actions as they fall due, every interval; forgets shared rate slots long past."""
     while True:
+        done = 0
         try:
-            while await dispatcher.run_due():
-                pass
+            while sent := await dispatcher.run_due():
+                done += sent
             await slots.prune(clock.now() - timedelta(minutes=5))
         except Exception:  # a store hiccup must not stop the scheduler; the next round retries
+            done = -1
             log.exception("sending due messages failed")
+        count_pass("messaging_due", done)
         await asyncio.sleep(interval)
 
 

@@ -14,6 +14,7 @@ from pydantic import Field
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_core.errors import FailedPrecondition
 from cordial_core.grpc_server import open_channel
+from cordial_core.metrics import count_pass
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
@@ -55,13 +56,15 @@ async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Even
     owner = f"{socket.gethostname()}:{os.getpid()}"
     interval = settings.scheduler_interval_seconds
     while not stop.is_set():
+        done = -1  # a failed pass is never idle
         try:
-            await ruler.run_due(owner)
-            await ruler.sweep(settings.sweep_partition, settings.sweep_partitions, owner)
+            done = await ruler.run_due(owner)
+            done += await ruler.sweep(settings.sweep_partition, settings.sweep_partitions, owner)
         except FailedPrecondition:
             pass  # another instance took the case; it will be seen again
         except Exception:
             log.exception("scheduler pass failed")
+        count_pass("strategy_scheduler", done)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
 
