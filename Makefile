@@ -50,6 +50,7 @@ proto: install
 	rm -rf libs/contracts/src/cordial
 	PATH=$(CURDIR)/.venv/bin:$$PATH proto/generate.sh libs/contracts/src
 
-## Time-compressed run of the real strategy and registry-bridge domain on FerretDB (ARGS="--debtors 300 --days 10").
+## Time-compressed run of the real stack (Kafka, FerretDB, sandbox, six services) on a shared clock, checked
+## independently from what the providers received; non-zero on any violation (ARGS="--debtors 1000 --days 60").
 simulate: install
 	$(PY) bench/simulate.py $(ARGS)

@@ -5,6 +5,11 @@ indexed `_outbox_pending` flag. One document write holds both the state change a
 its events, so a crash between the write and the publish loses nothing: the relay
 finds the flag on its next pass. FerretDB cannot $pull by condition, so the map is
 cleared with $unset of each published key.
+
+A write through `TenantCollection` tells the relay which documents it queued events in, and the relay
+reads just those by `_id`; it scans every collection for the flag at start and then every `scan_seconds`,
+to relay what a crashed process left behind. FerretDB v1 (SQLite) answers a query on the flag with a full
+scan, so scanning on every wake made the relay the heaviest load on the database once collections grew.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import asyncio
 import contextlib
 import itertools
 import logging
-from collections.abc import Sequence
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bson import Binary
@@ -71,10 +78,15 @@ class OutboxRelay:
         collections: Sequence[AsyncCollection[dict[str, Any]]],
         publisher: EventPublisher,
         poll_seconds: float = 0.2,
+        scan_seconds: float | None = None,
     ) -> None:
         self._collections = list(collections)
         self._publisher = publisher
         self._poll = poll_seconds
+        # A full scan at most this often (by default on every pass); named documents are relayed at once.
+        self._scan_every = poll_seconds if scan_seconds is None else scan_seconds
+        self._last_scan = float("-inf")
+        self._hinted: dict[str, set[Any]] = defaultdict(set)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -84,8 +96,12 @@ class OutboxRelay:
         for collection in self._collections:
             await collection.create_index("_outbox_pending", sparse=True)
 
-    def notify(self) -> None:
-        """Wakes the relay at once after a write that queued events."""
+    def notify(self, collection: str = "", ids: Iterable[Any] | None = None) -> None:
+        """Wakes the relay at once after a write that queued events in these documents (None: unknown ones)."""
+        if ids is None:
+            self._last_scan = float("-inf")  # the next pass scans
+        else:
+            self._hinted[collection].update(ids)
         self._wake.set()
 
     async def start(self) -> None:
@@ -108,6 +124,25 @@ class OutboxRelay:
                 published += await self._relay_document(collection, doc)
         return published
 
+    async def relay_hinted(self) -> int:
+        """Publishes the pending events of the documents writes named since the last pass."""
+        hinted, self._hinted = self._hinted, defaultdict(set)
+        published = 0
+        for collection in self._collections:
+            for doc_id in hinted.get(collection.full_name, ()):
+                doc = await collection.find_one({"_id": doc_id, "_outbox_pending": True}, {"_outbox": 1})
+                if doc is not None:
+                    published += await self._relay_document(collection, doc)
+        return published
+
+    async def _relay_pass(self) -> int:
+        """A full scan when one is due, else the named documents."""
+        if time.monotonic() - self._last_scan >= self._scan_every:
+            self._last_scan = time.monotonic()
+            self._hinted = defaultdict(set)  # the scan finds them too
+            return await self.relay_once()
+        return await self.relay_hinted()
+
     async def _relay_document(self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]) -> int:
         pending = doc.get("_outbox") or {}
         for key in sorted(pending):
@@ -122,7 +157,7 @@ class OutboxRelay:
     async def _run(self) -> None:
         while True:
             try:
-                count_pass("outbox", await self.relay_once())
+                count_pass("outbox", await self._relay_pass())
             except Exception:
                 count_pass("outbox", -1)
                 log.exception("outbox relay pass failed; retrying")

@@ -65,7 +65,7 @@ class ServiceRuntime:
         """A tenant-scoped collection whose documents queue events for the outbox relay."""
         collection = self.db[name]
         self._relay_collections.append(collection)
-        return TenantCollection(collection, on_events=self.notify_relay)
+        return TenantCollection(collection, on_documents=self._notify_relay_of)
 
     def consume(self, topics: Iterable[str], handler: Handler, group_suffix: str = "") -> None:
         """Handles the events of the given topics in this service's consumer group."""
@@ -86,6 +86,10 @@ class ServiceRuntime:
         if self.relay is not None:
             self.relay.notify()
 
+    def _notify_relay_of(self, collection: str, ids: list[Any] | None) -> None:
+        if self.relay is not None:
+            self.relay.notify(collection, ids)
+
     def on_stop(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Something to close when the service stops, after consumers and gRPC."""
         self._background.append(closer)
@@ -97,7 +101,9 @@ class ServiceRuntime:
         await self.db.command("ping")
         await ensure_topics(self.settings.kafka_bootstrap_servers)
         await self.publisher.start()
-        self.relay = OutboxRelay(self._relay_collections, self.publisher)
+        self.relay = OutboxRelay(
+            self._relay_collections, self.publisher, scan_seconds=self.settings.outbox_scan_seconds
+        )
         await self.relay.start()
         self.grpc = GrpcServer(
             self.settings.grpc_host, self.settings.grpc_port, self._registrations, self._service_names

@@ -27,12 +27,23 @@ def connect(uri: str) -> AsyncMongoClient[Document]:
 class TenantCollection:
     """A collection that cannot be read or written without naming the tenant."""
 
-    def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        collection: AsyncCollection[Document],
+        on_events: Callable[[], None] | None = None,
+        on_documents: Callable[[str, list[Any] | None], None] | None = None,
+    ) -> None:
         self.raw = collection
         self._on_events = on_events
+        # Told the collection and the ids of documents written with events (None when the write named none).
+        self._on_documents = on_documents
 
-    def _written(self, events: Sequence[Event]) -> None:
-        if events and self._on_events is not None:
+    def _written(self, events: Sequence[Event], ids: list[Any] | None = None) -> None:
+        if not events:
+            return
+        if self._on_documents is not None:
+            self._on_documents(self.raw.full_name, ids)
+        if self._on_events is not None:
             self._on_events()
 
     @staticmethod
@@ -71,7 +82,7 @@ class TenantCollection:
             await self.raw.insert_one(doc)
         except DuplicateKeyError:
             return False
-        self._written(events)
+        self._written(events, [doc["_id"]])
         return True
 
     async def insert_many(
@@ -98,7 +109,8 @@ class TenantCollection:
                 raise
             failed = {e["index"] for e in errors}
         inserted = {doc["_id"] for i, doc in enumerate(docs) if i not in failed}
-        self._written([e for i, (_, events) in enumerate(documents) if i not in failed for e in events])
+        written = [i for i, (_, events) in enumerate(documents) if i not in failed and events]
+        self._written([e for i in written for e in documents[i][1]], [docs[i]["_id"] for i in written])
         return inserted
 
     async def update(
@@ -121,7 +133,7 @@ class TenantCollection:
         async with document_lock(self.raw.full_name, query.get("_id")):
             result = await self.raw.update_one(self._scope(tenant, query), update)
         if result.matched_count == 1:
-            self._written(events)
+            self._written(events, [query["_id"]] if "_id" in query else None)
         return result.matched_count == 1
 
 

@@ -1,0 +1,52 @@
+"""The simulation's report: conditions, what happened, every violation count, per-variant outcomes, wall time."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from cordial_stack.simulation.driver import CLIENTS, Outcome
+from cordial_stack.simulation.population import BEHAVIOURS, PLACES
+
+
+def _variant_line(client: str, result: dict[str, Any]) -> str:
+    recovered = int(result.get("recovered", {}).get("amount_minor", 0) or 0)
+    fields = ("debts", "contacted", "right_party", "agreements", "messages_sent")
+    counts = " ".join(f"{name}={result.get(name, 0)}" for name in fields)
+    variant = f"v{result.get('version', '?')} {result.get('variant', '')}"
+    return f"  {client:8} {variant:18} {counts} recovered={recovered / 100:.2f}"
+
+
+def render(outcome: Outcome) -> str:
+    """The report as printed lines."""
+    c = outcome.config
+    places = " ".join(f"{country}-{state}" for _, country, state, _, _ in PLACES)
+    lines = [
+        f"simulation: {c.debtors} debtors, {len(CLIENTS)} clients, {c.days} simulated days "
+        f"from {c.start:%Y-%m-%d %H:%M} UTC, steps of {c.step_minutes} min, seed {c.seed}",
+        f"places: {places}; behaviour weights: {BEHAVIOURS}",
+        f"conditions: the real stack (Kafka, FerretDB, sandbox, six services as processes) on one shared file clock; "
+        f"{os.cpu_count()} cores, load average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        "what happened:",
+    ]
+    lines += [f"  {name}: {count}" for name, count in sorted(outcome.stats.items())]
+    lines += [f"  checker looked at {name}: {count}" for name, count in sorted(outcome.findings.looked_at.items())]
+    lines.append("violations (each must be 0):")
+    for rule, count in outcome.findings.violations.items():
+        lines.append(f"  {rule}: {count}")
+        lines += [f"      e.g. {example}" for example in outcome.findings.examples.get(rule, [])]
+    lines.append("per-strategy outcomes (client, version, variant):")
+    for client, results in outcome.variants.items():
+        lines += [_variant_line(client, r) for r in results]
+    days = outcome.day_seconds
+    per_day = sum(days) / len(days) if days else 0.0
+    lines.append(
+        "wall time: "
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in outcome.timings.items())
+        + f"; {per_day:.1f} s per simulated day (slowest {max(days, default=0):.0f} s)"
+    )
+    cpu = sorted(outcome.cpu_seconds.items(), key=lambda item: -item[1])
+    lines.append("CPU seconds by process: " + ", ".join(f"{name} {seconds:.0f}" for name, seconds in cpu))
+    lines.append(f"logs: {outcome.logs}")
+    lines.append("RESULT: " + ("every invariant held" if outcome.clean else "VIOLATIONS FOUND"))
+    return "\n".join(lines)
