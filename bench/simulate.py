@@ -26,7 +26,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--step-minutes", type=int, default=60)
     args = parser.parse_args()
-    outcome = run_simulation(Config(args.debtors, args.days, args.seed, args.step_minutes))
+    outcome = run_simulation(Config(args.debtors, args.days, args.seed, args.step_minutes, progress=True))
     print(render(outcome), flush=True)
     return 0 if outcome.clean else 1
 

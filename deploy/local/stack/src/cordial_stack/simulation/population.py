@@ -33,7 +33,7 @@ BEHAVIOURS = {
 # The day range (from the start) in which each behaviour happens, as fractions of the run, never before day 1.
 WHEN = {
     "pays": (0.03, 0.6),
-    "pays_late": (0.8, 0.98),
+    "pays_late": (0.9, 0.98),
     "breaks": (0.02, 0.3),
     "disputes": (0.02, 0.5),
     "opts_out": (0.02, 0.5),
@@ -101,7 +101,8 @@ def seed(rng: random.Random, n: int, clients: list[str], start: datetime, days: 
     debtors = []
     for i in range(n):
         zone, country, state, prefix, _ = rng.choices(places, place_weights)[0]
-        behaviour = rng.choices(names, weights)[0]
+        # The first debtors take each behaviour in turn, so even a small run has every one of them.
+        behaviour = names[i % len(names)] if i < 2 * len(names) else rng.choices(names, weights)[0]
         act_at = None
         if behaviour in WHEN:
             low, high = WHEN[behaviour]
@@ -109,9 +110,10 @@ def seed(rng: random.Random, n: int, clients: list[str], start: datetime, days: 
             act_at = start + timedelta(days=day)
         # A disputed debt is one debt: the checker then knows which debt a message is about.
         owes = 2 if behaviour != "disputes" and len(clients) > 1 and rng.random() < 0.2 else 1
+        owes = 1 if i < len(names) else owes  # and the first of each owes to the first client alone
         debtor = SimDebtor(i, zone, country, state, _phone(prefix, i), cpf(rng), behaviour, act_at)
         debtor.whatsapp = rng.random() >= 0.15  # the rest are not on WhatsApp: SMS carries their messages
-        for client in rng.sample(clients, owes):
+        for client in rng.sample(clients, owes) if i >= len(names) else clients[:1]:
             debtor.debts[client] = _debt(rng, debtor, client, start)
         debtors.append(debtor)
     return debtors
