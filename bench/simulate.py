@@ -3,7 +3,8 @@
 Starts Kafka, FerretDB, the provider sandbox and the six services, all reading one clock file the driver moves;
 seeds clients, strategies (champion/challenger) and debtors across Brazilian states and US zones; steps the clock
 and lets debtors answer, pay, break plans, dispute and opt out through the real edges; then checks what the
-providers received. Prints the figures, wall time and conditions; exits non-zero on any violation.
+providers received. Prints the figures, wall time and conditions; exits 1 on any violation, 2 when it stopped at
+the wall-time limit before the last day.
 
     make simulate                                   # 10,000 debtors, 60 days
     make simulate ARGS="--debtors 1000 --days 60"
@@ -25,10 +26,13 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=60)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--step-minutes", type=int, default=60)
+    parser.add_argument("--wall-limit-minutes", type=float, default=0, help="stop stepping then, and check (0: never)")
     args = parser.parse_args()
-    outcome = run_simulation(Config(args.debtors, args.days, args.seed, args.step_minutes, progress=True))
+    limit = args.wall_limit_minutes * 60
+    config = Config(args.debtors, args.days, args.seed, args.step_minutes, progress=True, wall_limit_seconds=limit)
+    outcome = run_simulation(config)
     print(render(outcome), flush=True)
-    return 0 if outcome.clean else 1
+    return 1 if not outcome.clean else 0 if outcome.complete else 2
 
 
 if __name__ == "__main__":

@@ -101,6 +101,7 @@ class Config:
     start: datetime = START
     batch_size: int = 1_000
     progress: bool = False  # a line per simulated day on stdout
+    wall_limit_seconds: float = 0.0  # stop stepping after this long (0: never) and check what was done
 
 
 @dataclass
@@ -115,6 +116,11 @@ class Outcome:
     day_seconds: list[float] = field(default_factory=list)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     logs: str = ""
+
+    @property
+    def complete(self) -> bool:
+        """True when every simulated day ran."""
+        return self.stats["simulated days run"] >= self.config.days
 
     @property
     def clean(self) -> bool:
@@ -200,8 +206,9 @@ class Simulation:
         step = timedelta(minutes=self.config.step_minutes)
         end = self.config.start + timedelta(days=self.config.days)
         moment, day_started = self.config.start, time.monotonic()
+        limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
-        while moment < end:
+        while moment < end and time.monotonic() < limit:
             moment += step
             FileClock.move_to(self.clock_file, moment)
             await self.quiet.wait()
@@ -210,6 +217,7 @@ class Simulation:
             if (moment - self.config.start) % timedelta(days=1) < step:
                 self.day_seconds.append(time.monotonic() - day_started)
                 day_started = time.monotonic()
+                self.stats["simulated days run"] = len(self.day_seconds)
                 if self.config.progress:
                     acted = sum(v for k, v in self.stats.items() if k.startswith("acted"))
                     print(

@@ -48,5 +48,8 @@ def render(outcome: Outcome) -> str:
     cpu = sorted(outcome.cpu_seconds.items(), key=lambda item: -item[1])
     lines.append("CPU seconds by process: " + ", ".join(f"{name} {seconds:.0f}" for name, seconds in cpu))
     lines.append(f"logs: {outcome.logs}")
-    lines.append("RESULT: " + ("every invariant held" if outcome.clean else "VIOLATIONS FOUND"))
+    verdict = "every invariant held" if outcome.clean else "VIOLATIONS FOUND"
+    if not outcome.complete:
+        verdict += f" over {outcome.stats['simulated days run']} of {c.days} days (stopped at the wall-time limit)"
+    lines.append(f"RESULT: {verdict}")
     return "\n".join(lines)
