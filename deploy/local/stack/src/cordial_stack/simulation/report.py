@@ -10,11 +10,11 @@ from cordial_stack.simulation.population import BEHAVIOURS, PLACES
 
 
 def _variant_line(client: str, result: dict[str, Any]) -> str:
-    recovered = int(result.get("recovered", {}).get("amount_minor", 0) or 0)
-    fields = ("debts", "contacted", "right_party", "agreements", "messages_sent")
+    money = {name: int((result.get(name) or {}).get("amount_minor", 0) or 0) / 100 for name in ("recovered", "cost")}
+    fields = ("debts", "contacted", "right_party_contacts", "agreements", "messages_sent")
     counts = " ".join(f"{name}={result.get(name, 0)}" for name in fields)
     variant = f"v{result.get('version', '?')} {result.get('variant', '')}"
-    return f"  {client:8} {variant:18} {counts} recovered={recovered / 100:.2f}"
+    return f"  {client:8} {variant:18} {counts} recovered={money['recovered']:.2f} cost={money['cost']:.2f} BRL"
 
 
 def render(outcome: Outcome) -> str:
