@@ -501,3 +501,37 @@ async def test_no_small_claims_on_a_time_barred_debt() -> None:
     filing = stable_id("t1", "d1", "escalation", str(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS))
     _, record = await ruler.explain("t1", filing)  # held, and the decision says why
     assert (record.state, record.decision.rule) == ("held", "time_barred")
+
+
+class CountingSweeps(FakeCases):
+    """FakeCases whose sweep claims each case once a day, counting the store's claim queries."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries = 0
+        self.swept: dict[str, str] = {}
+
+    async def claim_sweep(
+        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
+    ) -> list[Case]:
+        self.queries += 1
+        open_cases = [c for c in self.cases.values() if not c.stopped and self.swept.get(c.debt_id) != day]
+        for case in open_cases[:limit]:
+            self.swept[case.debt_id] = day
+        return [copy.deepcopy(c) for c in open_cases[:limit]]
+
+
+async def test_a_finished_sweep_asks_the_store_again_only_the_next_day() -> None:
+    cases, clock = CountingSweeps(), ControllableClock(INSIDE)
+    ruler = Ruler(cases, ContactGuard(MemoryDebtors(), clock), clock)
+    for i in range(3):
+        await ruler.debt_placed("t1", f"d{i}", f"p{i}", "Loja", BALANCE, SP)
+    assert await ruler.sweep(limit=2) == 2
+    assert await ruler.sweep(limit=2) == 1
+    assert await ruler.sweep(limit=2) == 0
+    assert cases.queries == 3
+    assert await ruler.sweep(limit=2) == 0  # done for today: no scan
+    assert cases.queries == 3
+    clock.advance(timedelta(days=1))
+    assert await ruler.sweep(limit=5) == 3
+    assert cases.queries == 4

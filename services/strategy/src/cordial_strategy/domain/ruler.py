@@ -66,6 +66,8 @@ class Ruler(CaseBook):
     def __init__(self, cases: Cases, guard: ContactGuard, clock: Clock, book: StrategyBook | None = None) -> None:
         super().__init__(cases, guard, clock, book)
         self._events = CaseEvents(clock)
+        # The day each sweep partition of this instance ran to its end: no more scans of the cases until the next.
+        self._swept: dict[tuple[int, int], str] = {}
 
     async def debt_placed(
         self,
@@ -141,7 +143,12 @@ class Ruler(CaseBook):
     async def sweep(self, partition: int = 0, partitions: int = 1, owner: str = "local", limit: int = 100) -> int:
         """Re-evaluates open cases of one partition not yet swept today (agency time, UTC day); returns how many."""
         now = self._clock.now()
-        batch = await self._cases.claim_sweep(now, f"{now:%Y-%m-%d}", partition, partitions, owner, LEASE, limit)
+        day = f"{now:%Y-%m-%d}"
+        if self._swept.get((partition, partitions)) == day:
+            return 0  # finding the rest costs a full scan of the cases on FerretDB; today's sweep is done
+        batch = await self._cases.claim_sweep(now, day, partition, partitions, owner, LEASE, limit)
+        if not batch:
+            self._swept[(partition, partitions)] = day
         return await self._evaluate_all(batch)
 
     async def reevaluate(self, tenant: str, debt_id: str) -> None:
