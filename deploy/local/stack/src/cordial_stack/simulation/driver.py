@@ -38,7 +38,7 @@ POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_val
 def pace(debtors: int) -> dict[str, str]:
     """The pace of the background loops: short, so each step settles quickly (the defaults suit real time), and
     longer for a large run, where each pass scans collections in full on FerretDB."""
-    seconds = 0.25 if debtors <= 500 else 1.0
+    seconds = 0.25 if debtors <= 500 else 1.0 if debtors <= 2_000 else 5.0
     return {
         "SCHEDULER_INTERVAL_SECONDS": str(seconds),
         "MESSAGING_DUE_POLL_SECONDS": str(seconds),
