@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from bson import Binary
 
 from cordial_core.clock import Clock
+from cordial_core.ferretdb import on_ferretdb
 from cordial_core.locks import document_lock
 from cordial_core.metrics import count_pass
 
@@ -130,8 +131,9 @@ class OutboxRelay:
         published = 0
         for collection in self._collections:
             for doc_id in hinted.get(collection.full_name, ()):
-                doc = await collection.find_one({"_id": doc_id, "_outbox_pending": True}, {"_outbox": 1})
-                if doc is not None:
+                # By `_id` alone: FerretDB scans the whole collection when any other field is named.
+                doc = await collection.find_one({"_id": doc_id}, {"_outbox": 1, "_outbox_pending": 1})
+                if doc is not None and doc.get("_outbox_pending"):
                     published += await self._relay_document(collection, doc)
         return published
 
@@ -150,8 +152,15 @@ class OutboxRelay:
         async with document_lock(collection.full_name, doc["_id"]):
             if pending:
                 await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
-            # Clears the flag only if no new event arrived meanwhile.
-            await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+            # Clears the flag only if no new event arrived meanwhile. On FerretDB (no atomic update across processes
+            # anyway, and a full scan for `_id` plus a condition) the condition is checked on the document read by
+            # `_id`, under the lock; MongoDB keeps one conditional update.
+            if await on_ferretdb(collection):
+                current = await collection.find_one({"_id": doc["_id"]}, {"_outbox": 1})
+                if current is not None and not current.get("_outbox"):
+                    await collection.update_one({"_id": doc["_id"]}, {"$unset": {"_outbox_pending": ""}})
+            else:
+                await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
         return len(pending)
 
     async def _run(self) -> None:

@@ -15,6 +15,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from cordial_core.clock import Clock
 from cordial_core.events import Event
+from cordial_core.ferretdb import on_ferretdb
 from cordial_core.locks import document_lock
 from cordial_core.outbox import outbox_fields
 
@@ -161,16 +162,11 @@ class TenantCollection:
         return matched
 
     async def _on_ferretdb(self) -> bool:
-        """True when the server is FerretDB (it says so in buildInfo); asked once per client."""
-        client = self.raw.database.client
-        if id(client) not in _FERRETDB:
-            info = await client.admin.command("buildInfo")
-            _FERRETDB[id(client)] = "ferretdbVersion" in info
-        return _FERRETDB[id(client)]
+        """True when the server is FerretDB."""
+        return await on_ferretdb(self.raw)
 
 
 _SCALARS = (str, int, float, bool, type(None), datetime)
-_FERRETDB: dict[int, bool] = {}  # by client
 
 
 def _by_id_and_values(query: Mapping[str, Any]) -> bool:
