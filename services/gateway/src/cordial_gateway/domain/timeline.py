@@ -117,6 +117,8 @@ def _registry(payload: Message) -> str | None:
         return "debt protested at the protest registry"
     if isinstance(payload, registry_pb2.ProtestCancelled):
         what = "protest cancelled" if payload.was_protested else "title withdrawn from the protest registry"
+        if payload.reason == "agreement":
+            return f"{what}: the debtor entered an agreement"
         return f"{what}: debt {payload.reason}"
     if isinstance(payload, registry_pb2.CourtFiled):
         return f"small-claims petition filed: case {payload.case_number}"

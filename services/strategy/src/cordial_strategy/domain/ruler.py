@@ -176,6 +176,17 @@ class Ruler(CaseBook):
 
         await self._change(tenant, debt_id, update)
 
+    async def protest_withdrawn(self, tenant: str, debt_id: str) -> None:
+        """The registry withdrew the title of an open debt (an agreement): a later protest is a new presentation."""
+
+        async def withdrawn(case: Case) -> list[Event]:
+            if case.stopped:
+                return []  # settled or recalled: the cancellation ends protest for good
+            case.escalation.protest_withdrawn()
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, withdrawn)
+
     async def _evaluate_all(self, cases: list[Case]) -> int:
         for case in cases:
             try:
