@@ -468,7 +468,8 @@ class Negotiation:
         self, agreement: Agreement, payment_id: str, amount: int, split: dict[str, int] | None = None
     ) -> None:
         before = agreement.state
-        if agreement.receive_once(payment_id, amount) is None:
+        allocation = agreement.receive_once(payment_id, amount)
+        if allocation is None:
             return
         for one, part in (split or {agreement.debt_ids[0]: amount}).items():
             agreement.applied[one] = agreement.applied.get(one, 0) + part
@@ -481,6 +482,9 @@ class Negotiation:
                 agreement_id=agreement.id, debtor_id=agreement.debtor_id, debt_ids=ids
             )
             events.append(self._event(agreement, "agreement.activated", activated))
+        for number in sorted(allocation):
+            if agreement.outstanding(number) == 0:  # paid in full by this payment: strategy reminds the next one
+                events.append(self._installment_paid(agreement, number))
         if agreement.state == AgreementState.SETTLED:
             settled = agreements_pb2.AgreementSettled(
                 agreement_id=agreement.id,
@@ -515,6 +519,19 @@ class Negotiation:
                 await self._ledger.leave_agreement(tenant, debt_id)
             broken.append(agreement.id)
         return broken
+
+    def _installment_paid(self, agreement: Agreement, number: int) -> Event:
+        installment = agreement.installments[number - 1]
+        paid = agreements_pb2.AgreementInstallmentPaid(
+            agreement_id=agreement.id,
+            debtor_id=agreement.debtor_id,
+            debt_ids=list(agreement.debt_ids),
+            number=number,
+            installments=len(agreement.installments),
+            due_date=installment.due_date.isoformat(),
+            amount=self._money(agreement, installment.amount_minor),
+        )
+        return self._event(agreement, "agreement.installment_paid", paid)
 
     @staticmethod
     def _money(agreement: Agreement, amount: int) -> types_pb2.Money:

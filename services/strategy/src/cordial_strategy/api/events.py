@@ -117,6 +117,12 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
                 envelope.tenant, debt_id, accepted.agreement_id, accepted.first_due_date, accepted.installments
             )
 
+    async def on_installment_paid(envelope: envelope_pb2.Envelope) -> None:
+        paid = unpack_payload(envelope)
+        assert isinstance(paid, agreements_pb2.AgreementInstallmentPaid)
+        for debt_id in paid.debt_ids:
+            await ruler.installment_paid(envelope.tenant, debt_id, paid.agreement_id, paid.number)
+
     async def on_agreement_broken(envelope: envelope_pb2.Envelope) -> None:
         broken = unpack_payload(envelope)
         assert isinstance(broken, agreements_pb2.AgreementBroken)
@@ -204,6 +210,7 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
             "message.failed": on_message_failed,
             "message.delivery_updated": on_delivery,
             "agreement.accepted": on_agreement_accepted,
+            "agreement.installment_paid": on_installment_paid,
             "agreement.broken": on_agreement_broken,
             "agreement.settled": on_agreement_settled,
             "reply.received": on_reply,

@@ -134,6 +134,18 @@ class Ruler(CaseBook):
 
         await self._change(tenant, debt_id, accepted)
 
+    async def installment_paid(self, tenant: str, debt_id: str, agreement_id: str, number: int) -> None:
+        """An installment paid in full: its reminder is never sent; the next unpaid one is reminded in its turn."""
+
+        async def paid(case: Case) -> list[Event]:
+            plan = case.installments
+            if plan is None or plan.agreement_id != agreement_id:
+                return []
+            plan.installment_paid(number)
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, paid)
+
     async def agreement_ended(self, tenant: str, debt_id: str, agreement_id: str) -> None:
         """An agreement kept or broken: no more installment reminders; the path resumes if the debt is open."""
 
