@@ -23,7 +23,7 @@ from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState, split_shares
 from cordial_agreements.domain.debt import CLOSED, Debt, DebtStatus, Payment
 from cordial_agreements.domain.ledger import SOURCE, Ledger
-from cordial_agreements.domain.offers import NegotiationPolicy, Offer, combined, menu
+from cordial_agreements.domain.offers import NegotiationPolicy, Offer, OfferTerms, combined, menu
 from cordial_agreements.domain.payment_links import Payer, PaymentLinks
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -141,9 +141,15 @@ class Negotiation:
         return DEFAULT_POLICY, False
 
     async def offers(
-        self, tenant: str, debt_id: str, counts: tuple[int, ...] = (), debt_ids: tuple[str, ...] = ()
+        self,
+        tenant: str,
+        debt_id: str,
+        counts: tuple[int, ...] = (),
+        debt_ids: tuple[str, ...] = (),
+        terms: OfferTerms | None = None,
     ) -> list[Quote]:
-        """Today's menu for a debt, or several of one debtor (plans narrowed or widened by counts), kept as quotes.
+        """Today's menu for a debt, or several of one debtor (plans narrowed or widened by counts, down payment
+        and discounts asked by the strategy's offer set within the policy), kept as quotes.
 
         Debts in one portfolio follow its policy; debts across portfolios follow the client's.
         """
@@ -159,9 +165,11 @@ class Negotiation:
         balances = [balance for _, balance in found]
         whole = combined(balances)
         quotes = []
-        for offer in menu(policy, whole, self._ledger.today(debts[0]), counts, renegotiation):
+        for offer in menu(policy, whole, self._ledger.today(debts[0]), counts, renegotiation, terms):
             shares = tuple(split_shares(offer.total_minor, [b.total for b in balances]))
-            quote_id = stable_id(tenant, *ids, offer.id, whole.as_of.isoformat(), str(offer.total_minor))
+            # Other terms make another offer (another down payment may leave the total unchanged).
+            asked = (terms.key,) if terms is not None and terms.asks else ()
+            quote_id = stable_id(tenant, *ids, offer.id, whole.as_of.isoformat(), str(offer.total_minor), *asked)
             quote = Quote(quote_id, ids[0], offer.id, offer, policy.grace_days, ids, shares, renegotiation)
             await self._quotes.add(tenant, quote)
             quotes.append(quote)
