@@ -168,6 +168,17 @@ async def test_a_new_ask_after_a_withdrawal_is_a_new_title_and_old_retries_chang
     assert registry.presentations == 2
 
 
+async def test_an_ask_refused_in_the_period_and_retried_after_the_withdrawal_is_no_new_ask() -> None:
+    bridge, cases, registry, clock = make()
+    await bridge.requested("t1", ask("present-1"))
+    await bridge.requested("t1", ask("protest-1"))  # too early: refused, but remembered as this attempt's
+    await bridge.agreement_accepted("t1", "d1")
+    clock.advance(timedelta(days=1))
+    await bridge.requested("t1", ask("protest-1"))  # strategy re-asks before it heard of the agreement
+    assert registry.presentations == 1
+    assert (await case_of(cases)).protest.state == ProtestState.CANCELLED
+
+
 async def test_a_settled_debt_is_never_presented_again_whatever_the_id() -> None:
     bridge, cases, registry, _ = make()
     await bridge.requested("t1", ask("present-1"))

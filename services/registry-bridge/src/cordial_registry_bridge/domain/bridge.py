@@ -150,19 +150,21 @@ class RegistryBridge:
         now = self._clock.now()
         if protest.is_new_attempt(case.protest, req.request_id, case.closed_because):
             protest.reopen(case.protest)  # withdrawn while in an agreement that broke: a new title, a new number
+        # Every ask of this attempt is remembered, answered or not: after a withdrawal its late retry is no new ask.
+        first_ask = protest.asked(case.protest, req.request_id)
         try:
             if case.protest.state == protest.ProtestState.NONE:
                 protest.check_presentation(case.protest, case.closed_because)
             else:
                 protest.check_protest(case.protest, now, case.closed_because)
         except FailedPrecondition:
-            return  # not allowed (yet) or already done; strategy asks again when its rules allow
+            # Not allowed (yet) or already done; strategy asks again when its rules allow.
+            return await self._cases.save(case, []) if first_ask else None
         if case.protest.state == protest.ProtestState.NONE:
             answered = await self._registry.present(case.protest_id, case, amount, creditor, req.debtor_state)
             ours = protest_not_before(now, req.time_zone, req.debtor_country or "BR", req.debtor_state)
             not_before = max(answered, ours)
             protest.notice_sent(case.protest, now, not_before)
-            protest.asked(case.protest, req.request_id)
             sent = registry_pb2.ProtestNoticeSent(
                 debt_id=case.debt_id,
                 debtor_id=case.debtor_id,
@@ -172,9 +174,8 @@ class RegistryBridge:
             )
             return await self._cases.save(case, [self._event(case, "protest.notice_sent", sent)])
         if not await self._registry.protest(case.protest_id):
-            return  # the registry's own period still runs
+            return await self._cases.save(case, []) if first_ask else None  # the registry's own period still runs
         protest.protested(case.protest, now)
-        protest.asked(case.protest, req.request_id)
         done = registry_pb2.ProtestRegistered(
             debt_id=case.debt_id, debtor_id=case.debtor_id, protest_id=case.protest_id, protested_at=_ts(now)
         )

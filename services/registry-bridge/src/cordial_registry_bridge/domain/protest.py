@@ -61,10 +61,12 @@ def reopen(protest: Protest) -> None:
     protest.notice_sent_at = protest.not_before = protest.protested_at = protest.cancelled_at = None
 
 
-def asked(protest: Protest, request_id: str) -> None:
-    """Remembers a request id as one of the current attempt's."""
-    if request_id and request_id not in protest.requests:
-        protest.requests = [*protest.requests, request_id][-10:]
+def asked(protest: Protest, request_id: str) -> bool:
+    """Remembers a request id as one of the current attempt's; True when it is new."""
+    if not request_id or request_id in protest.requests:
+        return False
+    protest.requests = [*protest.requests, request_id][-10:]
+    return True
 
 
 def check_presentation(protest: Protest, closed_because: str) -> None:
