@@ -210,6 +210,7 @@ def jurisdiction(time_zone: str, country: str = "", state: str = "") -> Jurisdic
     return Jurisdiction("BR", BRAZIL_ZONE_STATES.get(key, ("SP",)), inferred=True)
 
 
+@functools.lru_cache(maxsize=256)
 def hours_of(place: Jurisdiction) -> QuietHours:
     """The contact hours of a jurisdiction: per state in Brazil, the strictest when several may apply."""
     if place.country == "US":
