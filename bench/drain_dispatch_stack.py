@@ -15,10 +15,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import itertools
 import os
 import platform
+import re
 import secrets
 import time
+from datetime import datetime
 
 import httpx
 from cryptography.fernet import Fernet
@@ -30,6 +33,7 @@ from cordial_core.crypto import PersonalDataCipher
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.cached import CachedCreditors, CachedTemplates
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import WhatsAppCloud
@@ -38,12 +42,14 @@ from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import ActionToSend, Attempt, Dispatcher, OutboundMessage, Recipient, Reconciled
 from cordial_messaging.domain.throttle import Pace, Throttle
 from cordial_stack.infra import start_ferretdb
-from cordial_stack.paths import new_run_dir
+from cordial_stack.paths import FERRETDB_VERSION, new_run_dir
 from cordial_stack.platform import start_sandbox
 
 TOKEN = secrets.token_urlsafe(16)
 WHATSAPP = types_pb2.CHANNEL_WHATSAPP
 TENANT = "bench-tenant"
+# Each message's breakdown link names its debt, so the inbox tells which action each message came from.
+_DEBT_LINK = re.compile(r"pay\.example/(d\d+)/breakdown")
 
 
 class Plan:
@@ -60,13 +66,24 @@ class Timed:
         self.inner = inner
         self.name = inner.name
         self.started: list[float] = []
+        self.to: list[str] = []
 
     async def send(self, message: OutboundMessage) -> str:
         self.started.append(time.monotonic())
+        self.to.append(message.to)
         return await self.inner.send(message)
 
     async def reconcile(self, attempt: Attempt) -> Reconciled:
         return await self.inner.reconcile(attempt)
+
+
+def closest_to_one_person(times: list[float], numbers: list[str]) -> float:
+    """The shortest time between two sends to one number (infinity when no number got two)."""
+    by_number: dict[str, list[float]] = collections.defaultdict(list)
+    for t, number in zip(times, numbers, strict=True):
+        by_number[number].append(t)
+    gaps = [b - a for sends in by_number.values() for a, b in itertools.pairwise(sorted(sends))]
+    return min(gaps, default=float("inf"))
 
 
 def most_in_one_second(times: list[float]) -> int:
@@ -83,13 +100,14 @@ def most_in_one_second(times: list[float]) -> int:
 
 async def drain(args: argparse.Namespace, uri: str, url: str) -> None:
     """Queues the burst, runs the workers and the due-scheduler until every action is decided."""
+    load_before = _load()
     clock = SystemClock()
     cipher = PersonalDataCipher(Fernet.generate_key().decode(), "bench-lookup")
     client: AsyncMongoClient[dict] = AsyncMongoClient(uri, tz_aware=True)
     db = client["bench_drain"]
     messages = MessageRepository(TenantCollection(db["messages"]), cipher, clock, "bench-1")
     await messages.ensure_indexes()
-    creditors = CreditorRepository(TenantCollection(db["creditors"]), cipher, clock)
+    creditors = CachedCreditors(CreditorRepository(TenantCollection(db["creditors"]), cipher, clock), 30.0)
     await creditors.put(TENANT, Creditor("Loja Bench", "Rua das Flores 10, São Paulo SP", "11.222.333/0001-81"))
     slots = MongoRateSlots(db["rate_slots"], clock, cipher.lookup_hash)
     await slots.ensure_indexes()
@@ -100,9 +118,13 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> None:
         dispatcher = Dispatcher(
             messages,
             Plan(),
-            {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+            {WHATSAPP: whatsapp},
             clock,
-            Composer(TemplateRepository(TenantCollection(db["templates"]), clock), creditors, "https://pay.example"),
+            Composer(
+                CachedTemplates(TemplateRepository(TenantCollection(db["templates"]), clock), 30.0),
+                creditors,
+                "https://pay.example",
+            ),
             throttle=Throttle({whatsapp.name: Pace(args.rate, 1, args.spacing)}),
             audit=audit,
             slots=slots,
@@ -129,15 +151,28 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> None:
         inbox = (await http.get(f"{url}/sandbox/inbox")).json()["messages"]
     await client.close()
     sent = len(whatsapp.started)
+    per_action = collections.Counter(m.group(1) for e in inbox if (m := _DEBT_LINK.search(e["body"])))
+    once = len(per_action) == args.actions and set(per_action.values()) == {1} and len(inbox) == sent
+    received = [datetime.fromisoformat(e["received_at"]).timestamp() for e in inbox]
     print(
         f"conditions: {args.actions} actions queued at once, {args.workers} concurrent handlers, WhatsApp at "
-        f"{args.rate}/s burst 1, {args.spacing}s between two messages to one person (1% share a number), one "
-        f"instance, FerretDB v1 (SQLite) and the sandbox on this machine ({os.cpu_count()} CPUs, "
-        f"{platform.python_version()}), provider slots and recipient marks shared through FerretDB"
+        f"{args.rate}/s, {args.spacing}s between two messages to one person (1% share a number), one instance, "
+        f"FerretDB {FERRETDB_VERSION} (SQLite: WAL, synchronous=normal) and the sandbox on this machine "
+        f"({os.cpu_count()} CPUs shared, load average {load_before} before, {_load()} after; Python "
+        f"{platform.python_version()}), provider cells and recipient marks shared through FerretDB"
     )
     print(f"sent {sent} of {args.actions} in {wall:.1f}s wall = {sent / wall:.1f}/s (configured {args.rate}/s)")
-    print(f"  most sends started in any one second: {most_in_one_second(whatsapp.started)} (rate {args.rate}/s)")
-    print(f"  the sandbox received {len(inbox)} messages (exactly once each: {len(inbox) == sent})")
+    print(
+        f"  most sends started in any one second: {most_in_one_second(whatsapp.started)} (rate {args.rate}/s); "
+        f"as the sandbox received them: {most_in_one_second(received)}"
+    )
+    print(f"  closest two sends to one number: {closest_to_one_person(whatsapp.started, whatsapp.to):.2f}s")
+    print(f"  the sandbox received {len(inbox)} messages, each action's exactly once: {once}")
+
+
+def _load() -> str:
+    """The 1-minute load average, to read each figure beside."""
+    return f"{os.getloadavg()[0]:.2f}"
 
 
 def main() -> None:

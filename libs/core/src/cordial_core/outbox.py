@@ -20,6 +20,7 @@ from bson import Binary
 
 from cordial_core.clock import Clock
 from cordial_core.locks import document_lock
+from cordial_core.pushdown import update_one_by_id
 
 if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
@@ -115,7 +116,7 @@ class OutboxRelay:
             if pending:
                 await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
             # Clears the flag only if no new event arrived meanwhile.
-            await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+            await update_one_by_id(collection, {"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
         return len(pending)
 
     async def _run(self) -> None:

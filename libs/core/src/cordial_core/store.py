@@ -1,4 +1,7 @@
-"""MongoDB through PyMongo's async API, with every read and write scoped by tenant."""
+"""MongoDB through PyMongo's async API, with every read and write scoped by tenant.
+
+On FerretDB a query naming one ``_id`` is read by ``_id`` alone (see ``cordial_core.pushdown``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event
 from cordial_core.locks import document_lock
 from cordial_core.outbox import outbox_fields
+from cordial_core.pushdown import is_ferretdb, matches, plain_id_query, update_one_by_id
 
 Document = dict[str, Any]
 
@@ -45,7 +49,11 @@ class TenantCollection:
 
     async def find_one(self, tenant: str, query: Mapping[str, Any]) -> Document | None:
         """One document of this tenant, or None."""
-        return await self.raw.find_one(self._scope(tenant, query))
+        scoped = self._scope(tenant, query)
+        if plain_id_query(scoped) and await is_ferretdb(self.raw):
+            found = await self.raw.find_one({"_id": scoped["_id"]})
+            return found if matches(found, scoped) else None
+        return await self.raw.find_one(scoped)
 
     async def find(
         self,
@@ -119,10 +127,10 @@ class TenantCollection:
             )
             update["$set"]["_outbox_pending"] = True
         async with document_lock(self.raw.full_name, query.get("_id")):
-            result = await self.raw.update_one(self._scope(tenant, query), update)
-        if result.matched_count == 1:
+            matched = await update_one_by_id(self.raw, self._scope(tenant, query), update)
+        if matched:
             self._written(events)
-        return result.matched_count == 1
+        return matched
 
 
 class MongoProcessedEvents:

@@ -20,6 +20,7 @@ from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.cached import CachedCreditors, CachedTemplates
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
 from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
@@ -73,6 +74,9 @@ class MessagingSettings(ServiceSettings):
     sms_rate_per_second: float = Field(default=30.0, gt=0, validation_alias="SMS_RATE_PER_SECOND")
     recipient_spacing_seconds: float = Field(default=6.0, gt=0, validation_alias="RECIPIENT_SPACING_SECONDS")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
+    # Templates and creditor identities are read once per this many seconds per instance: a template version
+    # or creditor saved through another instance is used from at most this long after.
+    catalogue_cache_seconds: float = Field(default=30.0, gt=0, validation_alias="MESSAGING_CATALOGUE_CACHE_SECONDS")
     # How often deferred actions (a recipient's spacing not yet passed) are looked for.
     due_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="MESSAGING_DUE_POLL_SECONDS")
     # Names this process as the owner of the actions it defers; stable across a restart on the same host.
@@ -151,9 +155,13 @@ async def main() -> None:
         ),
     }
     channels.update(_other_channels(settings, http, token))
-    templates = TemplateRepository(TenantCollection(runtime.db["templates"]), runtime.clock)
-    await templates.ensure_indexes()
-    creditors = CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock)
+    stored_templates = TemplateRepository(TenantCollection(runtime.db["templates"]), runtime.clock)
+    await stored_templates.ensure_indexes()
+    ttl = settings.catalogue_cache_seconds
+    templates = CachedTemplates(stored_templates, ttl)
+    creditors = CachedCreditors(
+        CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock), ttl
+    )
     audit = AuditRepository(TenantCollection(runtime.db["audit"]), runtime.cipher)
     slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock, runtime.cipher.lookup_hash)
     await slots.ensure_indexes()

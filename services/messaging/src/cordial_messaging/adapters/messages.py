@@ -87,7 +87,8 @@ class MessageRepository:
                 "creditor_name": action.creditor_name,
             },
         }
-        await self.collection.insert(action.tenant, doc)
+        if await self.collection.insert(action.tenant, doc):
+            return MessageRecord(PENDING, 0, {})  # new: it is what was just written
         found = await self.collection.find_one(action.tenant, {"_id": action.action_id})
         assert found is not None
         attempts = {key: self._attempt(value) for key, value in (found.get("attempts") or {}).items()}
