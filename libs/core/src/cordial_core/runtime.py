@@ -62,8 +62,10 @@ class ServiceRuntime:
         self._relay_collections.append(collection)
         return TenantCollection(collection, on_events=self.notify_relay)
 
-    def consume(self, topics: Iterable[str], handler: Handler, group_suffix: str = "") -> None:
-        """Handles the events of the given topics in this service's consumer group."""
+    def consume(
+        self, topics: Iterable[str], handler: Handler, group_suffix: str = "", partitions_in_parallel: bool = False
+    ) -> None:
+        """Handles the events of the given topics in this service's consumer group (partitions at once if asked)."""
         group = self.service + (f".{group_suffix}" if group_suffix else "")
         self._consumers.append(
             EventConsumer(
@@ -73,6 +75,7 @@ class ServiceRuntime:
                 handler=handler,
                 processed=MongoProcessedEvents(self.db, group),
                 publisher=self.publisher,
+                partitions_in_parallel=partitions_in_parallel,
             )
         )
 

@@ -191,7 +191,8 @@ async def main() -> None:
         slots=slots if settings.shared_rate_limits else None,
     )
     inbound = Inbound(inbound_store, channels, runtime.clock, audit)
-    runtime.consume(["actions"], handlers(dispatcher))
+    # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.
+    runtime.consume(["actions"], handlers(dispatcher), partitions_in_parallel=True)
     servicer = MessagingServicer(messages, inbound, TemplateBook(templates), creditors, audit)
     runtime.add_grpc(
         lambda server: pb_grpc.add_MessagingServiceServicer_to_server(servicer, server),
