@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import itertools
 import os
 import platform
@@ -140,13 +141,17 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> None:
             while not queue.empty():
                 await dispatcher.handle(queue.get_nowait())
 
+        async def scheduler() -> None:
+            # As the service's send_due loop: deferred ones (a number shared within the spacing) sent when due.
+            while len(whatsapp.started) < args.actions:
+                if not await dispatcher.run_due():
+                    await asyncio.sleep(0.5)
+
         started = time.monotonic()
+        due = asyncio.create_task(scheduler())
         await asyncio.gather(*(worker() for _ in range(args.workers)))
-        # The deferred ones (a number shared within the spacing) are sent by the scheduler when due.
-        deadline = time.monotonic() + 4 * args.spacing
-        while len(whatsapp.started) < args.actions and time.monotonic() < deadline:
-            if not await dispatcher.run_due():
-                await asyncio.sleep(0.5)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(due, 4 * args.spacing)
         wall = time.monotonic() - started
         inbox = (await http.get(f"{url}/sandbox/inbox")).json()["messages"]
     await client.close()
