@@ -87,6 +87,15 @@ def closest_to_one_person(times: list[float], numbers: list[str]) -> float:
     return min(gaps, default=float("inf"))
 
 
+def steady_rate(times: list[float]) -> float:
+    """Sends per second between the 10th and the 90th percentile send: the drain without its start and its tail."""
+    ordered = sorted(times)
+    low, high = len(ordered) // 10, len(ordered) * 9 // 10
+    if high <= low or ordered[high] <= ordered[low]:
+        return 0.0
+    return (high - low) / (ordered[high] - ordered[low])
+
+
 def most_in_one_second(times: list[float]) -> int:
     """The most sends started within any one-second window."""
     window: collections.deque[float] = collections.deque()
@@ -167,6 +176,7 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> None:
         f"{platform.python_version()}), provider cells and recipient marks shared through FerretDB"
     )
     print(f"sent {sent} of {args.actions} in {wall:.1f}s wall = {sent / wall:.1f}/s (configured {args.rate}/s)")
+    print(f"  steady rate (middle 80% of the sends, no deferred tail): {steady_rate(whatsapp.started):.1f}/s")
     print(
         f"  most sends started in any one second: {most_in_one_second(whatsapp.started)} (rate {args.rate}/s); "
         f"as the sandbox received them: {most_in_one_second(received)}"
