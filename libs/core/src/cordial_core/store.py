@@ -31,13 +31,16 @@ def connect(uri: str) -> AsyncMongoClient[Document]:
 class TenantCollection:
     """A collection that cannot be read or written without naming the tenant."""
 
-    def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, collection: AsyncCollection[Document], on_events: Callable[[str, object], None] | None = None
+    ) -> None:
         self.raw = collection
+        # Told the collection and the document id after each write that queued events (the relay reads it by _id).
         self._on_events = on_events
 
-    def _written(self, events: Sequence[Event]) -> None:
+    def _written(self, events: Sequence[Event], document_id: object) -> None:
         if events and self._on_events is not None:
-            self._on_events()
+            self._on_events(self.raw.full_name, document_id)
 
     @staticmethod
     def _scope(tenant: str, query: Mapping[str, Any]) -> Document:
@@ -79,7 +82,7 @@ class TenantCollection:
             await self.raw.insert_one(doc)
         except DuplicateKeyError:
             return False
-        self._written(events)
+        self._written(events, doc.get("_id"))
         return True
 
     async def insert_many(
@@ -106,7 +109,9 @@ class TenantCollection:
                 raise
             failed = {e["index"] for e in errors}
         inserted = {doc["_id"] for i, doc in enumerate(docs) if i not in failed}
-        self._written([e for i, (_, events) in enumerate(documents) if i not in failed for e in events])
+        for i, (_, events) in enumerate(documents):
+            if i not in failed:
+                self._written(events, docs[i]["_id"])
         return inserted
 
     async def update(
@@ -129,7 +134,7 @@ class TenantCollection:
         async with document_lock(self.raw.full_name, query.get("_id")):
             matched = await update_one_by_id(self.raw, self._scope(tenant, query), update)
         if matched:
-            self._written(events)
+            self._written(events, query.get("_id"))
         return matched
 
 

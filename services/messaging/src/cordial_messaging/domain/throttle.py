@@ -51,8 +51,8 @@ class SharedSlots(Protocol):
 class Throttle:
     """Says how long to wait before a send so no recipient's spacing and no provider's rate is breached.
 
-    A sender waits for the recipient, then for a provider slot, then claims the recipient at the moment
-    it sends; a claim refused (another send to the same person got there first) starts over.
+    A sender claims the recipient (or is told how long to defer), records its attempt, then waits for a
+    provider cell (or the in-process bucket) before each request, and counts the spacing from that moment.
     """
 
     def __init__(self, paces: dict[str, Pace], default: Pace = DEFAULT_PACE) -> None:
