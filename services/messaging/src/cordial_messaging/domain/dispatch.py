@@ -364,9 +364,8 @@ class Dispatcher:
         else:
             while True:
                 start, end = await self._throttle.shared_cell(self._slots, provider, self._clock.now().timestamp())
-                wait = start - self._clock.now().timestamp()
-                if wait > 0:
-                    await self._sleep(wait)
+                while (wait := start - self._clock.now().timestamp()) > 0:
+                    await self._sleep(max(wait, 0.001))  # never before the cell starts, whatever a timer rounds to
                 if self._clock.now().timestamp() < end:
                     break
         self._throttle.touch(provider, recipient, self._clock.now().timestamp())
