@@ -20,6 +20,7 @@ from bson import Binary
 
 from cordial_core.clock import Clock
 from cordial_core.locks import document_lock
+from cordial_core.pushdown import update_one_by_id
 
 if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
@@ -70,10 +71,16 @@ class OutboxRelay:
         collections: Sequence[AsyncCollection[dict[str, Any]]],
         publisher: EventPublisher,
         poll_seconds: float = 0.2,
+        sweep_seconds: float | None = None,
     ) -> None:
         self._collections = list(collections)
         self._publisher = publisher
         self._poll = poll_seconds
+        # Documents this process wrote events into, read by _id; the scan of every collection (events left by a
+        # process that died, or written elsewhere) runs every sweep_seconds: on FerretDB a scan reads every document.
+        self._hints: dict[str, set[object]] = {}
+        self._sweep = poll_seconds if sweep_seconds is None else sweep_seconds
+        self._swept_at = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -83,8 +90,12 @@ class OutboxRelay:
         for collection in self._collections:
             await collection.create_index("_outbox_pending", sparse=True)
 
-    def notify(self) -> None:
-        """Wakes the relay at once after a write that queued events."""
+    def notify(self, collection: str = "", document_id: object = None) -> None:
+        """Wakes the relay at once after a write that queued events; a named document is read by its _id."""
+        if collection and document_id is not None:
+            self._hints.setdefault(collection, set()).add(document_id)
+        else:
+            self._swept_at = float("-inf")
         self._wake.set()
 
     async def start(self) -> None:
@@ -107,6 +118,27 @@ class OutboxRelay:
                 published += await self._relay_document(collection, doc)
         return published
 
+    async def relay_hinted(self) -> int:
+        """Publishes the pending events of the documents named since the last pass; how many were published."""
+        hints, self._hints = self._hints, {}
+        published = 0
+        for collection in self._collections:
+            for document_id in hints.get(collection.full_name, ()):
+                doc = await collection.find_one({"_id": document_id}, {"_outbox": 1, "_outbox_pending": 1})
+                if doc is not None and doc.get("_outbox_pending"):
+                    published += await self._relay_document(collection, doc)
+        return published
+
+    async def _pass(self) -> None:
+        """The named documents, and every collection when its sweep is due (or the relay stops)."""
+        now = asyncio.get_running_loop().time()
+        if self._stopping.is_set() or now - self._swept_at >= self._sweep:
+            self._hints = {}  # the scan finds them
+            self._swept_at = now
+            await self.relay_once()
+        else:
+            await self.relay_hinted()
+
     async def _relay_document(self, collection: AsyncCollection[dict[str, Any]], doc: dict[str, Any]) -> int:
         pending = doc.get("_outbox") or {}
         for key in sorted(pending):
@@ -115,13 +147,13 @@ class OutboxRelay:
             if pending:
                 await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
             # Clears the flag only if no new event arrived meanwhile.
-            await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+            await update_one_by_id(collection, {"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
         return len(pending)
 
     async def _run(self) -> None:
         while True:
             try:
-                await self.relay_once()
+                await self._pass()
             except Exception:
                 log.exception("outbox relay pass failed; retrying")
             if self._stopping.is_set():

@@ -1,4 +1,7 @@
-"""MongoDB through PyMongo's async API, with every read and write scoped by tenant."""
+"""MongoDB through PyMongo's async API, with every read and write scoped by tenant.
+
+On FerretDB a query naming one ``_id`` is read by ``_id`` alone (see ``cordial_core.pushdown``).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event
 from cordial_core.locks import document_lock
 from cordial_core.outbox import outbox_fields
+from cordial_core.pushdown import is_ferretdb, matches, plain_id_query, update_one_by_id
 
 Document = dict[str, Any]
 
@@ -27,13 +31,16 @@ def connect(uri: str) -> AsyncMongoClient[Document]:
 class TenantCollection:
     """A collection that cannot be read or written without naming the tenant."""
 
-    def __init__(self, collection: AsyncCollection[Document], on_events: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, collection: AsyncCollection[Document], on_events: Callable[[str, object], None] | None = None
+    ) -> None:
         self.raw = collection
+        # Told the collection and the document id after each write that queued events (the relay reads it by _id).
         self._on_events = on_events
 
-    def _written(self, events: Sequence[Event]) -> None:
+    def _written(self, events: Sequence[Event], document_id: object) -> None:
         if events and self._on_events is not None:
-            self._on_events()
+            self._on_events(self.raw.full_name, document_id)
 
     @staticmethod
     def _scope(tenant: str, query: Mapping[str, Any]) -> Document:
@@ -45,7 +52,11 @@ class TenantCollection:
 
     async def find_one(self, tenant: str, query: Mapping[str, Any]) -> Document | None:
         """One document of this tenant, or None."""
-        return await self.raw.find_one(self._scope(tenant, query))
+        scoped = self._scope(tenant, query)
+        if plain_id_query(scoped) and await is_ferretdb(self.raw):
+            found = await self.raw.find_one({"_id": scoped["_id"]})
+            return found if matches(found, scoped) else None
+        return await self.raw.find_one(scoped)
 
     async def find(
         self,
@@ -71,7 +82,7 @@ class TenantCollection:
             await self.raw.insert_one(doc)
         except DuplicateKeyError:
             return False
-        self._written(events)
+        self._written(events, doc.get("_id"))
         return True
 
     async def insert_many(
@@ -98,7 +109,9 @@ class TenantCollection:
                 raise
             failed = {e["index"] for e in errors}
         inserted = {doc["_id"] for i, doc in enumerate(docs) if i not in failed}
-        self._written([e for i, (_, events) in enumerate(documents) if i not in failed for e in events])
+        for i, (_, events) in enumerate(documents):
+            if i not in failed:
+                self._written(events, docs[i]["_id"])
         return inserted
 
     async def update(
@@ -119,10 +132,10 @@ class TenantCollection:
             )
             update["$set"]["_outbox_pending"] = True
         async with document_lock(self.raw.full_name, query.get("_id")):
-            result = await self.raw.update_one(self._scope(tenant, query), update)
-        if result.matched_count == 1:
-            self._written(events)
-        return result.matched_count == 1
+            matched = await update_one_by_id(self.raw, self._scope(tenant, query), update)
+        if matched:
+            self._written(events, query.get("_id"))
+        return matched
 
 
 class MongoProcessedEvents:
