@@ -175,18 +175,19 @@ def closest_repeat(sent: list[tuple[float, str]]) -> float | None:
 
 
 class Slots:
-    """Shared provider slots in memory, as the MongoDB ones behave: each slot taken once, the first free one."""
+    """Shared provider cells in memory, as the MongoDB ones behave: each cell taken once, the first free one."""
 
     def __init__(self) -> None:
         self.taken: set[tuple[str, int]] = set()
         self.next: dict[str, int] = {}
-        self.marks: set[str] = set()
+        self.marked: set[str] = set()
 
-    async def mark(self, key: str) -> bool:
-        if key in self.marks:
-            return False
-        self.marks.add(key)
-        return True
+    async def marks(self, keys: list[str]) -> int:
+        for count, key in enumerate(keys):
+            if key in self.marked:
+                return count
+            self.marked.add(key)
+        return len(keys)
 
     async def take(self, provider: str, first: int) -> int:
         slot = max(first, self.next.get(provider, first))

@@ -39,19 +39,29 @@ if [[ ! -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]]; then
     -DoutputDirectory="$KAFKA_LIBS" -Dmaven.repo.local="$CACHE/m2"
 fi
 
-# FerretDB: `go install` of the pinned module from a writable copy, because the module
-# zip lacks build/version/version.txt (FerretDB panics at start without it) and the
-# proxy refuses the version list that `go install pkg@version` asks for.
-if [[ ! -x "$CACHE/bin/ferretdb" ]] || ! "$CACHE/bin/ferretdb" --version 2>/dev/null | grep -q "$FERRETDB_VERSION"; then
-  echo "building FerretDB $FERRETDB_VERSION"
-  src="$CACHE/src/ferretdb-$FERRETDB_VERSION"
+# FerretDB: built from a writable copy of the pinned module, because the module zip lacks
+# build/version/version.txt (FerretDB panics at start without it) and the proxy refuses the version
+# list that `go install pkg@version` asks for. One patch: v1.24.2's SQLite backend looks `_id` up as
+# `_ferretdb_sjson->'$._id'` while the index it creates is on `_ferretdb_sjson->"_id"`, so SQLite
+# never uses that index and every find, update and delete by `_id` scans the whole table (EXPLAIN
+# QUERY PLAN: SCAN). `->'_id'` means the same path ('$._id', https://sqlite.org/json1.html#jptr)
+# and matches the index (SEARCH ... USING INDEX ..__id_). Built under its own name, beside any
+# unpatched binary other checkouts use.
+FERRETDB_BUILD="$FERRETDB_VERSION-idindex"
+if [[ ! -x "$CACHE/bin/ferretdb-$FERRETDB_BUILD" ]]; then
+  echo "building FerretDB $FERRETDB_BUILD"
+  src="$CACHE/src/ferretdb-$FERRETDB_BUILD"
   if [[ ! -f "$src/go.mod" ]]; then
     modcache=$(cd "$here/ferretdb" && GOFLAGS=-mod=mod go mod download -json github.com/FerretDB/FerretDB | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
     rm -rf "$src"; mkdir -p "$(dirname "$src")"
     cp -r "$modcache" "$src"; chmod -R u+w "$src"
   fi
   echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
-  (cd "$src" && GOBIN="$CACHE/bin" GOFLAGS=-mod=mod go install ./cmd/ferretdb)
+  metadata="$src/internal/backends/sqlite/metadata/metadata.go"
+  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$metadata"
+  grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$metadata" || { echo "FerretDB _id patch did not apply" >&2; exit 1; }
+  mkdir -p "$CACHE/bin"
+  (cd "$src" && GOFLAGS=-mod=mod go build -o "$CACHE/bin/ferretdb-$FERRETDB_BUILD" ./cmd/ferretdb)
 fi
 
 # buf: from the npm package, pinned.

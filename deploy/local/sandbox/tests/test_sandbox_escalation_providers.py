@@ -29,17 +29,32 @@ def test_protest_notice_then_period_then_protest_then_cancellation() -> None:
     presented = client.post("/protesto/v1/titulos", json=TITLE, headers=AUTH)
     assert presented.status_code == 201
     assert presented.json()["situacao"] == "intimado"
-    assert presented.json()["prazo_final"] == (clock.now + timedelta(days=3)).isoformat()
+    # Protocol on Tuesday 5 March: Wed, Thu, Fri are the three business days; protest from Saturday 00:00 local.
+    assert presented.json()["prazo_final"] == "2024-03-09T00:00:00-03:00"
     assert client.post("/protesto/v1/titulos", json=TITLE, headers=AUTH).json() == presented.json()
 
+    clock.now = datetime(2024, 3, 9, 3, tzinfo=UTC) - timedelta(seconds=1)
     early = client.post("/protesto/v1/titulos/n1/protesto", headers=AUTH)
     assert early.status_code == 409
     assert early.json()["campo"] == "prazo_final"
-    clock.now += timedelta(days=3)
+    clock.now += timedelta(seconds=1)
     assert client.post("/protesto/v1/titulos/n1/protesto", headers=AUTH).json()["situacao"] == "protestado"
     cancelled = client.post("/protesto/v1/titulos/n1/cancelamento", json={"motivo": "quitado"}, headers=AUTH)
     assert cancelled.json()["situacao"] == "cancelado"
     assert client.get("/protesto/v1/titulos/n1", headers=AUTH).json()["situacao"] == "cancelado"
+
+
+def test_the_registry_counts_business_days_of_its_own_state() -> None:
+    clock = Clock()
+    clock.now = datetime(2024, 7, 8, 15, tzinfo=UTC)  # Monday; 9 July is a holiday in São Paulo only
+    client = TestClient(create_app(TOKEN, clock=clock))
+    sp = client.post("/protesto/v1/titulos", json={**TITLE, "uf_praca": "SP"}, headers=AUTH).json()
+    mg = client.post("/protesto/v1/titulos", json={**TITLE, "nosso_numero": "n2", "uf_praca": "MG"}, headers=AUTH)
+    assert sp["prazo_final"] == "2024-07-13T00:00:00-03:00"
+    assert mg.json()["prazo_final"] == "2024-07-12T00:00:00-03:00"
+    clock.now = datetime(2024, 3, 5, 3, 30, tzinfo=UTC)  # still Monday 4 March in Manaus
+    am = client.post("/protesto/v1/titulos", json={**TITLE, "nosso_numero": "n3", "uf_praca": "AM"}, headers=AUTH)
+    assert am.json()["prazo_final"] == "2024-03-08T00:00:00-04:00"
 
 
 def test_a_title_cancelled_in_its_period_is_withdrawn_and_never_protested() -> None:

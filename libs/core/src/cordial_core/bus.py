@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from tenacity import AsyncRetrying, RetryError, stop_after_attempt, wait_exponential
 
@@ -95,6 +95,7 @@ class EventConsumer:
         publisher: EventPublisher,
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
+        partitions_in_parallel: bool = False,
     ) -> None:
         self._consumer = AIOKafkaConsumer(
             *topics,
@@ -109,6 +110,9 @@ class EventConsumer:
         self._publisher = publisher
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
+        # Each partition of a fetched batch handled by its own task, in order within it (one key's events stay
+        # in order): for handlers whose work is mostly waiting, such as messaging's sends.
+        self._parallel = partitions_in_parallel
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -127,12 +131,21 @@ class EventConsumer:
     async def _run(self) -> None:
         while not self._stopping.is_set():
             batches = await self._consumer.getmany(timeout_ms=200, max_records=100)
-            for partition, records in batches.items():
-                for record in records:
-                    await self._handle(record)
-                    await self._consumer.commit({partition: record.offset + 1})
+            if self._parallel:
+                await asyncio.gather(*(self._partition(tp, records) for tp, records in batches.items()))
+            else:
+                for partition, records in batches.items():
+                    await self._partition(partition, records)
                     if self._stopping.is_set():
                         return
+
+    async def _partition(self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Handles one partition's records in order, committing after each; stops early when asked to."""
+        for record in records:
+            await self._handle(record)
+            await self._consumer.commit({partition: record.offset + 1})
+            if self._stopping.is_set():
+                return
 
     async def _handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:

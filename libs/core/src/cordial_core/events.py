@@ -55,6 +55,7 @@ CATALOGUE: dict[str, EventType] = {
         EventType("debt.contacts_added", "debts", debts_pb2.DebtContactsAdded),
         EventType("agreement.accepted", "debts", agreements_pb2.AgreementAccepted),
         EventType("agreement.activated", "debts", agreements_pb2.AgreementActivated),
+        EventType("agreement.installment_paid", "debts", agreements_pb2.AgreementInstallmentPaid),
         EventType("agreement.broken", "debts", agreements_pb2.AgreementBroken),
         EventType("agreement.settled", "debts", agreements_pb2.AgreementSettled),
         EventType("agreement.cancelled", "debts", agreements_pb2.AgreementCancelled),

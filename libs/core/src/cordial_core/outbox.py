@@ -5,11 +5,6 @@ indexed `_outbox_pending` flag. One document write holds both the state change a
 its events, so a crash between the write and the publish loses nothing: the relay
 finds the flag on its next pass. FerretDB cannot $pull by condition, so the map is
 cleared with $unset of each published key.
-
-A write through `TenantCollection` tells the relay which documents it queued events in, and the relay
-reads just those by `_id`; it scans every collection for the flag at start and then every `scan_seconds`,
-to relay what a crashed process left behind. FerretDB v1 (SQLite) answers a query on the flag with a full
-scan, so scanning on every wake made the relay the heaviest load on the database once collections grew.
 """
 
 from __future__ import annotations
@@ -18,17 +13,15 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import time
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bson import Binary
 
 from cordial_core.clock import Clock
-from cordial_core.ferretdb import on_ferretdb
 from cordial_core.locks import document_lock
 from cordial_core.metrics import count_pass
+from cordial_core.pushdown import update_one_by_id
 
 if TYPE_CHECKING:
     from pymongo.asynchronous.collection import AsyncCollection
@@ -79,15 +72,16 @@ class OutboxRelay:
         collections: Sequence[AsyncCollection[dict[str, Any]]],
         publisher: EventPublisher,
         poll_seconds: float = 0.2,
-        scan_seconds: float | None = None,
+        sweep_seconds: float | None = None,
     ) -> None:
         self._collections = list(collections)
         self._publisher = publisher
         self._poll = poll_seconds
-        # A full scan at most this often (by default on every pass); named documents are relayed at once.
-        self._scan_every = poll_seconds if scan_seconds is None else scan_seconds
-        self._last_scan = float("-inf")
-        self._hinted: dict[str, set[Any]] = defaultdict(set)
+        # Documents this process wrote events into, read by _id; the scan of every collection (events left by a
+        # process that died, or written elsewhere) runs every sweep_seconds: on FerretDB a scan reads every document.
+        self._hints: dict[str, set[object]] = {}
+        self._sweep = poll_seconds if sweep_seconds is None else sweep_seconds
+        self._swept_at = float("-inf")
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -97,12 +91,12 @@ class OutboxRelay:
         for collection in self._collections:
             await collection.create_index("_outbox_pending", sparse=True)
 
-    def notify(self, collection: str = "", ids: Iterable[Any] | None = None) -> None:
-        """Wakes the relay at once after a write that queued events in these documents (None: unknown ones)."""
-        if ids is None:
-            self._last_scan = float("-inf")  # the next pass scans
+    def notify(self, collection: str = "", document_id: object = None) -> None:
+        """Wakes the relay at once after a write that queued events; a named document is read by its _id."""
+        if collection and document_id is not None:
+            self._hints.setdefault(collection, set()).add(document_id)
         else:
-            self._hinted[collection].update(ids)
+            self._swept_at = float("-inf")
         self._wake.set()
 
     async def start(self) -> None:
@@ -126,22 +120,22 @@ class OutboxRelay:
         return published
 
     async def relay_hinted(self) -> int:
-        """Publishes the pending events of the documents writes named since the last pass."""
-        hinted, self._hinted = self._hinted, defaultdict(set)
+        """Publishes the pending events of the documents named since the last pass; how many were published."""
+        hints, self._hints = self._hints, {}
         published = 0
         for collection in self._collections:
-            for doc_id in hinted.get(collection.full_name, ()):
-                # By `_id` alone: FerretDB scans the whole collection when any other field is named.
-                doc = await collection.find_one({"_id": doc_id}, {"_outbox": 1, "_outbox_pending": 1})
+            for document_id in hints.get(collection.full_name, ()):
+                doc = await collection.find_one({"_id": document_id}, {"_outbox": 1, "_outbox_pending": 1})
                 if doc is not None and doc.get("_outbox_pending"):
                     published += await self._relay_document(collection, doc)
         return published
 
-    async def _relay_pass(self) -> int:
-        """A full scan when one is due, else the named documents."""
-        if time.monotonic() - self._last_scan >= self._scan_every:
-            self._last_scan = time.monotonic()
-            self._hinted = defaultdict(set)  # the scan finds them too
+    async def _pass(self) -> int:
+        """The named documents, and every collection when its sweep is due (or the relay stops); how many."""
+        now = asyncio.get_running_loop().time()
+        if self._stopping.is_set() or now - self._swept_at >= self._sweep:
+            self._hints = {}  # the scan finds them
+            self._swept_at = now
             return await self.relay_once()
         return await self.relay_hinted()
 
@@ -152,21 +146,14 @@ class OutboxRelay:
         async with document_lock(collection.full_name, doc["_id"]):
             if pending:
                 await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
-            # Clears the flag only if no new event arrived meanwhile. On FerretDB (no atomic update across processes
-            # anyway, and a full scan for `_id` plus a condition) the condition is checked on the document read by
-            # `_id`, under the lock; MongoDB keeps one conditional update.
-            if await on_ferretdb(collection):
-                current = await collection.find_one({"_id": doc["_id"]}, {"_outbox": 1})
-                if current is not None and not current.get("_outbox"):
-                    await collection.update_one({"_id": doc["_id"]}, {"$unset": {"_outbox_pending": ""}})
-            else:
-                await collection.update_one({"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+            # Clears the flag only if no new event arrived meanwhile.
+            await update_one_by_id(collection, {"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
         return len(pending)
 
     async def _run(self) -> None:
         while True:
             try:
-                count_pass("outbox", await self._relay_pass())
+                count_pass("outbox", await self._pass())
             except Exception:
                 count_pass("outbox", -1)
                 log.exception("outbox relay pass failed; retrying")

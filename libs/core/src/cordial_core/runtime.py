@@ -25,6 +25,7 @@ from cordial_core.settings import ServiceSettings, SettingsError
 from cordial_core.store import Document, MongoProcessedEvents, TenantCollection, connect
 
 log = logging.getLogger(__name__)
+RELAY_SWEEP_SECONDS = 5.0
 
 
 def clock_from(settings: ServiceSettings) -> Clock:
@@ -65,10 +66,12 @@ class ServiceRuntime:
         """A tenant-scoped collection whose documents queue events for the outbox relay."""
         collection = self.db[name]
         self._relay_collections.append(collection)
-        return TenantCollection(collection, on_documents=self._notify_relay_of)
+        return TenantCollection(collection, on_events=self.notify_relay)
 
-    def consume(self, topics: Iterable[str], handler: Handler, group_suffix: str = "") -> None:
-        """Handles the events of the given topics in this service's consumer group."""
+    def consume(
+        self, topics: Iterable[str], handler: Handler, group_suffix: str = "", partitions_in_parallel: bool = False
+    ) -> None:
+        """Handles the events of the given topics in this service's consumer group (partitions at once if asked)."""
         group = self.service + (f".{group_suffix}" if group_suffix else "")
         self._consumers.append(
             EventConsumer(
@@ -78,17 +81,14 @@ class ServiceRuntime:
                 handler=handler,
                 processed=MongoProcessedEvents(self.db, group),
                 publisher=self.publisher,
+                partitions_in_parallel=partitions_in_parallel,
             )
         )
 
-    def notify_relay(self) -> None:
-        """Wakes the relay after a write that queued events."""
+    def notify_relay(self, collection: str = "", document_id: object = None) -> None:
+        """Wakes the relay after a write that queued events, naming the document when known."""
         if self.relay is not None:
-            self.relay.notify()
-
-    def _notify_relay_of(self, collection: str, ids: list[Any] | None) -> None:
-        if self.relay is not None:
-            self.relay.notify(collection, ids)
+            self.relay.notify(collection, document_id)
 
     def on_stop(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Something to close when the service stops, after consumers and gRPC."""
@@ -101,9 +101,8 @@ class ServiceRuntime:
         await self.db.command("ping")
         await ensure_topics(self.settings.kafka_bootstrap_servers)
         await self.publisher.start()
-        self.relay = OutboxRelay(
-            self._relay_collections, self.publisher, scan_seconds=self.settings.outbox_scan_seconds
-        )
+        # Documents written here are relayed by _id at once; a full scan every RELAY_SWEEP_SECONDS finds the rest.
+        self.relay = OutboxRelay(self._relay_collections, self.publisher, sweep_seconds=RELAY_SWEEP_SECONDS)
         await self.relay.start()
         self.grpc = GrpcServer(
             self.settings.grpc_host, self.settings.grpc_port, self._registrations, self._service_names

@@ -33,9 +33,6 @@ class ServiceSettings(BaseSettings):
     clock_offset_seconds: float = Field(default=0.0, validation_alias="CLOCK_OFFSET_SECONDS")
     # Simulation only: a file holding the offset that a simulation's driver moves (cordial_core.clock.FileClock).
     clock_file: str = Field(default="", validation_alias="CLOCK_FILE")
-    # How often the outbox relay scans every collection for events a crashed process left (writes of this
-    # process are relayed at once by id).
-    outbox_scan_seconds: float = Field(default=30.0, gt=0, validation_alias="OUTBOX_SCAN_SECONDS")
     shutdown_grace_seconds: float = Field(default=10.0, validation_alias="SHUTDOWN_GRACE_SECONDS")
 
     @field_validator("kafka_bootstrap_servers")

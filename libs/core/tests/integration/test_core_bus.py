@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.partitioner import DefaultPartitioner
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import debts_pb2, envelope_pb2
@@ -210,3 +211,44 @@ async def test_duplicate_event_is_handled_once(
     finally:
         await consumer.stop()
     assert handled == [event.id, later.id]
+
+
+async def test_partitions_in_parallel_handles_one_while_another_waits_and_keeps_each_in_order(
+    infra: Infra, publisher: EventPublisher, mongo_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    topic = f"test-{new_id()[:10]}"
+    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 2, topic + DEAD_LETTER_SUFFIX: 1})
+    partition_of = DefaultPartitioner()
+    keys: dict[int, str] = {}
+    for i in range(100):
+        keys.setdefault(partition_of(f"p{i}".encode(), [0, 1], [0, 1]), f"p{i}")
+    slow, again, fast = (dataclasses.replace(_event(topic, f"d{p}"), key=keys[p]) for p in (0, 0, 1))
+    other_done, handled = asyncio.Event(), []
+
+    async def handler(envelope: envelope_pb2.Envelope) -> None:
+        debt = envelope.subject
+        if debt == "d0" and not handled:
+            await asyncio.wait_for(other_done.wait(), 20)  # handled sequentially, this would wait for itself
+        handled.append(debt)
+        if debt == "d1":
+            other_done.set()
+
+    consumer = EventConsumer(
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=new_id(),
+        topics=[topic],
+        handler=handler,
+        processed=MongoProcessedEvents(mongo_db, "parallel"),
+        publisher=publisher,
+        max_attempts=1,
+        partitions_in_parallel=True,
+    )
+    for event in (slow, again, fast):
+        await publisher.publish(event)
+    await consumer.start()
+    try:
+        await _until(lambda: len(handled) == 3, "handling")
+    finally:
+        await consumer.stop()
+    assert handled[0] == "d1", "the other partition went on while the first waited"
+    assert handled[1:] == ["d0", "d0"]

@@ -17,7 +17,7 @@ async def test_insert_many_writes_each_document_with_its_events(mongo_db: AsyncD
     clock = ControllableClock(datetime(2026, 3, 3, 13, 0, tzinfo=UTC))
     source = EventSource("agreements", clock)
     signalled: list[int] = []
-    collection = TenantCollection(mongo_db["debts"], on_events=lambda: signalled.append(1))
+    collection = TenantCollection(mongo_db["debts"], on_events=lambda name, doc_id: signalled.append(1))
 
     def event(debt_id: str) -> Event:
         return source.event(

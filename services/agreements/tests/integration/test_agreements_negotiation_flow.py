@@ -22,12 +22,12 @@ from cordial_agreements.domain.balance import BalancePolicy
 from cordial_agreements.domain.debt import Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_agreements.domain.negotiation import Negotiation
-from cordial_agreements.domain.offers import DiscountBand, NegotiationPolicy
+from cordial_agreements.domain.offers import DiscountBand, NegotiationPolicy, OfferTerms
 from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.errors import FailedPrecondition, InvalidArgument
-from cordial_core.events import decode_envelope
+from cordial_core.events import decode_envelope, unpack_payload
 from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.outbox import OutboxRelay
@@ -120,7 +120,11 @@ async def test_offer_accept_pay_settles_agreement_and_debt(rig: Rig) -> None:
     raw = await rig.agreements.collection.raw.find_one({"_id": agreement.id})
     assert raw is not None
     types = [e["type"] for e in raw["_outbox"].values()]
-    assert sorted(types) == ["agreement.accepted", "agreement.activated", "agreement.settled"]
+    paid = ["agreement.installment_paid"] * len(amounts)  # one per installment, never twice for a repeated payment
+    assert sorted(types) == sorted(["agreement.accepted", "agreement.activated", "agreement.settled", *paid])
+    stored_events = [decode_envelope(bytes(e["value"])) for e in raw["_outbox"].values() if e["type"] == paid[0]]
+    numbers = sorted(unpack_payload(e).number for e in stored_events)  # type: ignore[attr-defined]
+    assert numbers == list(range(1, len(amounts) + 1))
 
 
 async def test_storage_refuses_a_second_live_agreement_even_past_the_domain(rig: Rig) -> None:
@@ -192,7 +196,7 @@ async def test_agreement_events_reach_kafka_keyed_by_debtor(rig: Rig, infra: Inf
     agreement, _ = await rig.negotiation.accept(rig.tenant, debt_id, quote.id)
     await rig.negotiation.record_payment(rig.tenant, debt_id, Money(quote.offer.total_minor, "BRL"), "p", "client")
     wanted = {"debt.placed", "agreement.accepted", "payment.received", "agreement.activated", "agreement.settled"}
-    wanted |= {"debt.settled"}
+    wanted |= {"debt.settled", "agreement.installment_paid"}
     consumer = AIOKafkaConsumer(
         "debts", bootstrap_servers=infra.kafka_bootstrap_servers, group_id=new_id(), auto_offset_reset="earliest"
     )
@@ -211,3 +215,24 @@ async def test_agreement_events_reach_kafka_keyed_by_debtor(rig: Rig, infra: Inf
         await consumer.stop()
     assert wanted <= set(seen), sorted(seen)
     assert seen["agreement.settled"] == agreement.debtor_id.encode()
+
+
+async def test_an_offer_sets_terms_are_kept_with_the_quote_and_become_the_agreement(rig: Rig) -> None:
+    debt_id = await _place(rig, "c-terms")
+    standard = {q.kind: q for q in await rig.negotiation.offers(rig.tenant, debt_id, (3,))}
+    terms = OfferTerms("firm", down_payment_bps=5_000, fees_discount_bps=1_000, interest_discount_bps=0)
+    firm = {q.kind: q for q in await rig.negotiation.offers(rig.tenant, debt_id, (3,), terms=terms)}
+    plan = firm["installments-3"]
+    assert plan.id != standard["installments-3"].id  # other terms, another offer
+    assert plan.offer.terms[0] == "down payment 5000 bps: offer set firm asked it (the policy's minimum is 2000)"
+    total = plan.offer.total_minor
+    assert total > standard["installments-3"].offer.total_minor  # less discount than the band's 50%
+    first = plan.offer.installments[0].amount_minor
+    assert total // 2 <= first <= total // 2 + 2
+    quotes = QuoteRepository(TenantCollection(rig.agreements.collection.raw.database["quotes"]))
+    stored = await quotes.get(rig.tenant, plan.id)  # read back from FerretDB, as accept reads it
+    assert stored is not None
+    assert stored.offer.terms == plan.offer.terms
+    agreement, created = await rig.negotiation.accept(rig.tenant, debt_id, plan.id)
+    assert created
+    assert agreement.installments[0].amount_minor == first

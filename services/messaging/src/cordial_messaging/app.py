@@ -21,6 +21,7 @@ from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
+from cordial_messaging.adapters.cached import CachedCreditors, CachedTemplates
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.contact_plan import ContactLocatorPlan
 from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
@@ -40,6 +41,7 @@ from cordial_messaging.domain.inbound import Inbound
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 
 SERVICE = "messaging"
+PRUNE_EVERY = timedelta(minutes=1)
 log = logging.getLogger(__name__)
 
 
@@ -68,12 +70,16 @@ class MessagingSettings(ServiceSettings):
     )
     provider_token: SecretStr = Field(validation_alias="PROVIDER_TOKEN")
     # Each provider's rate (WhatsApp Cloud API: 80/s per number by default): shared by all instances through
-    # MongoDB slots when SHARED_RATE_LIMITS is on (the default), else this instance's share.
+    # MongoDB send cells when SHARED_RATE_LIMITS is on (the default; one cell a second kept spare, so at most the
+    # rate in any one-second window of send starts: 79/s at 80), else this instance's share.
     shared_rate_limits: bool = Field(default=True, validation_alias="SHARED_RATE_LIMITS")
     whatsapp_rate_per_second: float = Field(default=80.0, gt=0, validation_alias="WHATSAPP_RATE_PER_SECOND")
     sms_rate_per_second: float = Field(default=30.0, gt=0, validation_alias="SMS_RATE_PER_SECOND")
     recipient_spacing_seconds: float = Field(default=6.0, gt=0, validation_alias="RECIPIENT_SPACING_SECONDS")
     portal_base_url: str = Field(validation_alias="PORTAL_BASE_URL")
+    # Templates and creditor identities are read once per this many seconds per instance: a template version
+    # or creditor saved through another instance is used from at most this long after.
+    catalogue_cache_seconds: float = Field(default=30.0, gt=0, validation_alias="MESSAGING_CATALOGUE_CACHE_SECONDS")
     # How often deferred actions (a recipient's spacing not yet passed) are looked for.
     due_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="MESSAGING_DUE_POLL_SECONDS")
     # Names this process as the owner of the actions it defers; stable across a restart on the same host.
@@ -117,13 +123,17 @@ def _throttle(settings: MessagingSettings) -> Throttle:
 
 
 async def send_due(dispatcher: Dispatcher, slots: MongoRateSlots, clock: Clock, interval: float) -> None:
-    """Sends deferred actions as they fall due, every interval; forgets shared rate slots long past."""
+    """Sends deferred actions as they fall due, every interval; forgets shared rate cells and marks long past."""
+    pruned = clock.now()
     while True:
         done = 0
         try:
             while sent := await dispatcher.run_due():
                 done += sent
-            await slots.prune(clock.now() - timedelta(minutes=5))
+            # Pruning reads every cell and mark (FerretDB has no range lookup): once a minute, not every round.
+            if clock.now() - pruned >= PRUNE_EVERY:
+                await slots.prune(clock.now() - timedelta(minutes=5))
+                pruned = clock.now()
         except Exception:  # a store hiccup must not stop the scheduler; the next round retries
             done = -1
             log.exception("sending due messages failed")
@@ -155,9 +165,13 @@ async def main() -> None:
         ),
     }
     channels.update(_other_channels(settings, http, token))
-    templates = TemplateRepository(TenantCollection(runtime.db["templates"]), runtime.clock)
-    await templates.ensure_indexes()
-    creditors = CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock)
+    stored_templates = TemplateRepository(TenantCollection(runtime.db["templates"]), runtime.clock)
+    await stored_templates.ensure_indexes()
+    ttl = settings.catalogue_cache_seconds
+    templates = CachedTemplates(stored_templates, ttl)
+    creditors = CachedCreditors(
+        CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock), ttl
+    )
     audit = AuditRepository(TenantCollection(runtime.db["audit"]), runtime.cipher)
     slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock, runtime.cipher.lookup_hash)
     await slots.ensure_indexes()
@@ -187,7 +201,8 @@ async def main() -> None:
         slots=slots if settings.shared_rate_limits else None,
     )
     inbound = Inbound(inbound_store, channels, runtime.clock, audit)
-    runtime.consume(["actions"], handlers(dispatcher))
+    # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.
+    runtime.consume(["actions"], handlers(dispatcher), partitions_in_parallel=True)
     servicer = MessagingServicer(messages, inbound, TemplateBook(templates), creditors, audit)
     runtime.add_grpc(
         lambda server: pb_grpc.add_MessagingServiceServicer_to_server(servicer, server),

@@ -708,3 +708,62 @@ async def test_personal_links_carry_the_debtors_portal_token() -> None:
     assert breakdown.startswith("https://portal.example/p/d1/breakdown?t=")
     assert tokens.read(link.partition("?t=")[2]) == ("t1", "p1"), "the token names this tenant's debtor"
     assert link in composed.text
+
+
+class Cells:
+    """Shared cells as the store gives them out (the first free from the one asked for); every mark free."""
+
+    def __init__(self, taken_ahead: int = 0) -> None:
+        self.taken: list[int] = []
+        self.ahead = taken_ahead  # cells other instances hold from now on
+
+    async def take(self, provider: str, first: int) -> int:
+        cell = max(first + self.ahead, self.taken[-1] + 1 if self.taken else 0)
+        self.ahead = 0
+        self.taken.append(cell)
+        return cell
+
+    async def marks(self, keys: list[str]) -> int:
+        return len(keys)
+
+
+class Stamped(FakeChannel):
+    """Notes the clock when each request starts."""
+
+    def __init__(self, clock: ControllableClock) -> None:
+        super().__init__("whatsapp")
+        self.clock = clock
+        self.at: list[float] = []
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.at.append(self.clock.now().timestamp())
+        return await super().send(message)
+
+
+async def test_a_send_that_missed_its_cell_takes_another_and_each_retry_takes_its_own() -> None:
+    clock, cells = ControllableClock(NOW), Cells(taken_ahead=10)
+    whatsapp = Stamped(clock)
+    whatsapp.transient = [TransientSendFailure("busy")]
+    overrun = [0.5]  # the first wait ends half a second late, as on a loaded machine
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds + (overrun.pop() if overrun else 0.0)))
+
+    throttle = Throttle({"whatsapp": Pace(rate=80, burst=1, per_recipient_seconds=6)})
+    dispatcher = Dispatcher(
+        FakeMessages(),
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},
+        clock,
+        composer(),  # type: ignore[dict-item]
+        retry_waits=(0.001,),
+        sleep=sleep,
+        throttle=throttle,
+        slots=cells,
+    )
+    await dispatcher.handle(ACTION)
+    assert len(whatsapp.sent) == 1
+    assert len(cells.taken) == 3, "the missed cell, then one for the try that failed and one for the retry"
+    length, allowance = throttle.cell("whatsapp")
+    start = cells.taken[-1] * length
+    assert start <= whatsapp.at[-1] < start + allowance, "the request that went starts inside its own cell"

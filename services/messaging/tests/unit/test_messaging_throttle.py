@@ -68,16 +68,17 @@ class SharedMarks:
     """Marks as the MongoDB slots keep them: each taken once, whoever asks."""
 
     def __init__(self) -> None:
-        self.marks: set[str] = set()
+        self.taken: set[str] = set()
 
     async def take(self, provider: str, first: int) -> int:
         return first
 
-    async def mark(self, key: str) -> bool:
-        if key in self.marks:
-            return False
-        self.marks.add(key)
-        return True
+    async def marks(self, keys: list[str]) -> int:
+        for taken, key in enumerate(keys):
+            if key in self.taken:
+                return taken
+            self.taken.add(key)
+        return len(keys)
 
 
 async def test_two_instances_never_send_to_one_person_closer_than_the_spacing() -> None:
@@ -101,3 +102,37 @@ async def test_a_refused_claim_says_how_long_to_wait() -> None:
     assert await throttle.shared_recipient_wait(marks, "wa", "+551199", 67.0) == 5.0  # window 11 taken: wait for 12
     assert await throttle.shared_recipient_wait(marks, "wa", "+551199", 72.0) == 0
     assert await throttle.shared_recipient_wait(marks, "wa", "+5521", 65.0) == 0, "another person is not held"
+
+
+class SharedCells(SharedMarks):
+    """Cells as the MongoDB slots give them out: each once, the first free from the one asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: set[int] = set()
+
+    async def take(self, provider: str, first: int) -> int:
+        cell = first
+        while cell in self.cells:
+            cell += 1
+        self.cells.add(cell)
+        return cell
+
+
+@pytest.mark.parametrize("rate", [80.0, 80.5, 30.0, 2.0, 1.5, 1.0, 0.4])
+async def test_sends_started_anywhere_in_their_cells_never_exceed_the_rate_in_any_second(rate: float) -> None:
+    throttle, cells, rng = Throttle({"wa": Pace(rate, 1, 6)}), SharedCells(), random.Random(11)
+    starts: list[float] = []
+    now = 0.0
+    for _ in range(600):
+        start, end = await throttle.shared_cell(cells, "wa", now)
+        # The send starts as late in its cell as it may (or anywhere in it): the worst case for a window.
+        starts.append(rng.choice([end - 1e-9, rng.uniform(max(start, now), end)]))
+        now = max(now, start) + rng.uniform(0.0, 0.01)
+    assert _most_within_a_second(starts) <= max(1, int(rate))
+
+
+async def test_a_provider_drains_at_one_cell_below_its_rate_with_shared_cells() -> None:
+    throttle, cells = Throttle({"wa": Pace(80, 1, 6)}), SharedCells()
+    starts = [(await throttle.shared_cell(cells, "wa", 0.0))[0] for _ in range(790)]
+    assert max(starts) == pytest.approx(789 / 79)

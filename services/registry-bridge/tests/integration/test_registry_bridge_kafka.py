@@ -17,9 +17,10 @@ import uvicorn
 from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
-from cordial.events.v1 import debts_pb2, registry_pb2
+from cordial.events.v1 import agreements_pb2, debts_pb2, registry_pb2
 from cordial.registry_bridge.v1 import registry_bridge_service_pb2 as bridge_pb
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.business_days import protest_not_before
 from cordial_core.clock import ControllableClock
 from cordial_core.context import bound
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
@@ -205,7 +206,7 @@ async def test_recall_removes_the_inscription_and_cancels_the_protest(
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
     await asyncio.sleep(1)
     assert (await rig.cases.get("t1", "d2")).protest.state == "notice_sent"  # type: ignore[union-attr]
-    rig.clock.advance(timedelta(days=3))
+    rig.clock.advance(timedelta(days=6))  # presented on a Friday: the weekend, then three business days
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
     await _until(_state_is(rig, "d2", lambda c: c.protest.state == "protested"), "the protest")
     case = await rig.cases.get("t1", "d2")
@@ -255,3 +256,55 @@ async def test_small_claims_filed_by_court_e_filing_never_when_time_barred(
     refused = await mongo_db["bureau_cases"].find_one({"_id": "d3"})
     assert refused is not None
     assert [e["type"] for e in refused["_outbox"].values()] == ["escalation.refused"]
+
+
+def _protest_ask(request_id: str, state: str) -> registry_pb2.EscalationRequested:
+    ask = _request(registry_pb2.ESCALATION_KIND_PROTEST, "d4")
+    ask.request_id, ask.debtor_country, ask.debtor_state, ask.time_zone = request_id, "BR", state, "America/Sao_Paulo"
+    return ask
+
+
+async def test_protest_period_in_the_states_business_days_and_a_new_title_after_a_withdrawal(
+    rig: Rig, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url: str
+) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    monday = datetime(2024, 7, 8, 15, tzinfo=UTC)  # 9 July: São Paulo's holiday
+    rig.clock.set(monday)
+    await rig.publish("escalation.requested", _protest_ask("present-1", "SP"))
+    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "notice_sent"), "the protest notice")
+    case = await rig.cases.get("t1", "d4")
+    assert case is not None
+    first = case.protest_id
+    title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{first}", headers=auth)).json()
+    ready = protest_not_before(monday, "America/Sao_Paulo", "BR", "SP")
+    # The registry (the sandbox's own count), registry-bridge and strategy's shared count agree: Saturday 13, 00:00.
+    assert ready == datetime(2024, 7, 13, 3, tzinfo=UTC)
+    assert datetime.fromisoformat(title["prazo_final"]) == ready == case.protest.not_before
+
+    # The debtor enters an agreement in the period: the title is withdrawn.
+    accepted = agreements_pb2.AgreementAccepted(agreement_id="a1", debtor_id="p1", debt_ids=["d4"], installments=3)
+    await rig.publish("agreement.accepted", accepted)
+    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "cancelled"), "the withdrawal")
+    title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{first}", headers=auth)).json()
+    assert title["situacao"] == "retirado"
+
+    # The agreement broke; a late retry of the old ask changes nothing, strategy's new ask presents a new title.
+    rig.clock.set(datetime(2024, 8, 5, 15, tzinfo=UTC))  # a Monday
+    await rig.publish("escalation.requested", _protest_ask("present-1", "SP"))
+    await rig.publish("escalation.requested", _protest_ask("present-2", "SP"))
+    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "notice_sent"), "the new presentation")
+    case = await rig.cases.get("t1", "d4")
+    assert case is not None
+    assert case.protest_id != first
+    assert case.protest.not_before == datetime(2024, 8, 9, 3, tzinfo=UTC)
+    rig.clock.set(datetime(2024, 8, 9, 3, tzinfo=UTC))
+    await rig.publish("escalation.requested", _protest_ask("protest-2", "SP"))
+    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "protested"), "the protest of the new title")
+    new_title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)).json()
+    assert new_title["situacao"] == "protestado"
+    old_title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{first}", headers=auth)).json()
+    assert old_title["situacao"] == "retirado"
+    doc = await mongo_db["bureau_cases"].find_one({"_id": "d4"})
+    assert doc is not None
+    types = sorted(e["type"] for e in doc["_outbox"].values())
+    assert types == ["protest.cancelled", "protest.notice_sent", "protest.notice_sent", "protest.registered"]

@@ -131,10 +131,13 @@ class FakeRegistry:
         self.presented: list[str] = []
         self.protested: list[str] = []
         self.cancelled: list[tuple[str, str]] = []
+        self.later = timedelta(0)  # how much later than three calendar days the registry answers
 
-    async def present(self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str) -> datetime:
+    async def present(
+        self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str, state: str = ""
+    ) -> datetime:
         self.presented.append(protest_id)
-        return self.clock.now() + timedelta(days=3)
+        return self.clock.now() + timedelta(days=3) + self.later
 
     async def protest(self, protest_id: str) -> bool:
         self.protested.append(protest_id)
@@ -173,9 +176,11 @@ async def test_protest_notice_then_period_then_protest_once() -> None:
     await bridge.requested("t1", request(registry_pb2.ESCALATION_KIND_PROTEST))  # inside the period: refused
     assert len(registry.presented) == 1
     assert registry.protested == []
-    assert cases.cases[("t1", "d1")].protest.not_before == T0 + timedelta(days=3)
+    # Tuesday 5 March: Wed, Thu, Fri are the three business days; later than the registry's three calendar days.
+    ready = datetime(2024, 3, 9, 3, tzinfo=UTC)
+    assert cases.cases[("t1", "d1")].protest.not_before == ready
 
-    clock.advance(timedelta(days=3) - timedelta(seconds=1))
+    clock.set(ready - timedelta(seconds=1))
     await bridge.requested("t1", request(registry_pb2.ESCALATION_KIND_PROTEST))
     assert registry.protested == []
     clock.advance(timedelta(seconds=1))
@@ -237,7 +242,7 @@ async def test_recall_removes_the_inscription_and_cancels_the_protest() -> None:
     clock.advance(timedelta(days=10))
     await bridge.requested("t1", request(registry_pb2.ESCALATION_KIND_INSCRIPTION))
     await bridge.requested("t1", request(registry_pb2.ESCALATION_KIND_PROTEST))
-    clock.advance(timedelta(days=3))
+    clock.advance(timedelta(days=6))  # presented on a Friday: the weekend, then three business days
     await bridge.requested("t1", request(registry_pb2.ESCALATION_KIND_PROTEST))
     assert cases.cases[("t1", "d1")].protest.state == protest.ProtestState.PROTESTED
 

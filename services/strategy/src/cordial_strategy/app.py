@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import socket
+from datetime import timedelta
 
 import httpx
 from pydantic import Field
@@ -49,6 +50,8 @@ class StrategySettings(ServiceSettings):
     # The person-enrichment provider (People API); empty: profiles carry no public-data flags.
     enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
     enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
+    # Public-data flags older than this are not used by profiles and are asked for again.
+    enrichment_ttl_days: int = Field(default=30, ge=1, le=365, validation_alias="ENRICHMENT_TTL_DAYS")
 
 
 async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Event) -> None:
@@ -82,14 +85,15 @@ async def main() -> None:
     enricher = None
     if settings.enrichment_url:
         provider = HttpPublicData(http, settings.enrichment_url, settings.enrichment_token)
-        enricher = Enricher(debtors, provider, runtime.cipher.decrypt, runtime.clock)
+        ttl = timedelta(days=settings.enrichment_ttl_days)
+        enricher = Enricher(debtors, provider, runtime.cipher.decrypt, runtime.clock, ttl)
     store = StrategyRepository(TenantCollection(runtime.db["strategies"]), TenantCollection(runtime.db["activations"]))
     templates = frozenset(t.strip() for t in settings.known_templates.split(",") if t.strip())
     policies = (
         AgreementsNegotiationPolicies(open_channel(settings.agreements_addr)) if settings.agreements_addr else None
     )
     book = StrategyBook(store, runtime.clock, templates, policies)
-    ruler = Ruler(cases, guard, runtime.clock, book=book)
+    ruler = Ruler(cases, guard, runtime.clock, book=book, enrichment=enricher)
     runtime.consume(TOPICS, handlers(ruler, guard, enricher))
     runtime.add_grpc(
         lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler, book), server),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -72,7 +72,7 @@ async def test_flags_learned_once_cached_with_time_and_used_by_segments(
     rules = [SegmentRule("in hardship", flags=("hardship",)), SegmentRule("others")]
     assert assign(profile, rules) == ("in hardship", 0)
     stored = await mongo_db["debtors"].find_one({"_id": "p1"})
-    assert CPF not in str(stored)  # the document is never stored here
+    assert CPF not in str(stored)  # the document is kept sealed, never in clear
 
 
 async def test_wrong_token_fails_loudly_and_nothing_is_cached(
@@ -84,3 +84,27 @@ async def test_wrong_token_fails_loudly_and_nothing_is_cached(
     with pytest.raises(httpx.HTTPStatusError):
         await enricher.debt_placed("p2", cipher.encrypt(CPF), False)
     assert (await debtors.load("p2")).public_data_learned_at is None
+
+
+async def test_stale_flags_are_asked_again_with_the_kept_sealed_document(
+    http: httpx.AsyncClient, sandbox_url: str, mongo_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    await http.put(f"{sandbox_url}/sandbox/enrichment/{CPF}", json={"employed": False})
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup")
+    debtors = DebtorRepository(TenantCollection(mongo_db["debtors"]))
+    clock = ControllableClock(T0)
+    ttl = timedelta(days=30)
+    enricher = Enricher(debtors, HttpPublicData(http, sandbox_url, TOKEN), cipher.decrypt, clock, ttl)
+    assert await enricher.debt_placed("p3", cipher.encrypt(CPF), False)
+    await http.put(f"{sandbox_url}/sandbox/enrichment/{CPF}", json={"employed": True})
+
+    clock.set(T0 + ttl - timedelta(days=1))
+    assert not await enricher.refresh("p3")
+    clock.set(T0 + ttl)
+    assert await enricher.refresh("p3")  # no new debt: the document kept (sealed) in FerretDB is used
+    assert (await http.get(f"{sandbox_url}/sandbox/enrichment")).json()["queries"] == {CPF: 2}
+    debtor = await debtors.load("p3")
+    assert debtor.public_data["employment"] == "employed"
+    assert debtor.public_data_learned_at is not None
+    assert debtor.public_data_learned_at.replace(tzinfo=UTC) == T0 + ttl
+    assert CPF not in str(await mongo_db["debtors"].find_one({"_id": "p3"}))

@@ -12,7 +12,7 @@ import pytest
 from google.protobuf.message import Message
 from pymongo.asynchronous.database import AsyncDatabase
 
-from cordial.events.v1 import contacts_pb2, debts_pb2, messages_pb2
+from cordial.events.v1 import agreements_pb2, contacts_pb2, debts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
@@ -198,3 +198,39 @@ async def test_the_debtors_state_travels_with_debt_placed_into_the_stored_decisi
     assert rj.actions["reminder-1"].state == "deferred"
     assert rj.actions["reminder-1"].decision.rule == "contact_hours"
     assert rj.next_due_at == datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+
+
+async def test_installment_payments_from_agreements_events_move_the_reminder_to_the_next_unpaid(rig: Rig) -> None:
+    await _place(rig, "t1", "d-ag")
+    await _until(lambda: _has_case(rig, "d-ag", lambda c: "reminder-1" in c.actions), "the first step")
+    accepted = agreements_pb2.AgreementAccepted(
+        agreement_id="a1", debtor_id="p1", debt_ids=["d-ag"], installments=3, first_due_date="2024-03-15"
+    )
+    await rig.publish("agreement.accepted", accepted, "t1", "d-ag")
+    # Installment 1 (the down payment) is paid before its reminder's moment, installment 2 paid ahead with it.
+    for number, due in ((1, "2024-03-15"), (2, "2024-04-15")):
+        paid = agreements_pb2.AgreementInstallmentPaid(
+            agreement_id="a1", debtor_id="p1", debt_ids=["d-ag"], number=number, installments=3, due_date=due
+        )
+        await rig.publish("agreement.installment_paid", paid, "t1", "d-ag")
+    # Two days before 15 May, Monday 09:00 in São Paulo's zone (state unknown: RJ's start, the strictest).
+    remind_3 = datetime(2024, 5, 13, 12, 0, tzinfo=UTC)
+    await _until(lambda: _has_case(rig, "d-ag", lambda c: c.next_due_at == remind_3), "the reminder moved to 3")
+    case = await rig.cases.load("t1", "d-ag")
+    assert case is not None
+    assert case.installments is not None
+    assert case.installments.paid == [1, 2]
+    rig.clock.set(remind_3)
+    assert await rig.ruler.run_due() == 1
+    case = await rig.cases.load("t1", "d-ag")
+    assert case is not None
+    assert [k for k in case.actions if k.startswith("installment:")] == ["installment:a1:3"]
+    paid = agreements_pb2.AgreementInstallmentPaid(agreement_id="a1", debtor_id="p1", debt_ids=["d-ag"], number=3)
+    await rig.publish("agreement.installment_paid", paid, "t1", "d-ag")
+    await _until(lambda: _has_case(rig, "d-ag", lambda c: c.installments.paid == [1, 2, 3]), "all paid")
+    assert (await rig.cases.load("t1", "d-ag")).next_due_at is None  # type: ignore[union-attr]
+
+
+async def _has_case(rig: Rig, debt_id: str, check: Callable[[Any], bool]) -> bool:
+    case = await rig.cases.load("t1", debt_id)
+    return case is not None and check(case)

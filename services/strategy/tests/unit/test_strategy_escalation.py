@@ -46,10 +46,29 @@ def test_the_waiting_period_is_configurable_per_jurisdiction() -> None:
 
 
 def test_protest_waits_for_its_notice_period() -> None:
-    debt = replace(DEBT, protest_notice_at=NOTICE)
+    # Notified Friday 1 March 2024: three business days are Mon 4, Tue 5, Wed 6; protest from Thursday 00:00 BRT.
+    debt = replace(DEBT, protest_notice_at=NOTICE, state="SP", time_zone="America/Sao_Paulo")
+    ready = datetime(2024, 3, 7, 3, 0, tzinfo=UTC)
     assert may_escalate(PROTEST, replace(debt, protest_notice_at=None), NOTICE + timedelta(days=9)).allowed is False
-    assert may_escalate(PROTEST, debt, NOTICE + timedelta(days=3) - timedelta(seconds=1)).allowed is False
-    assert may_escalate(PROTEST, debt, NOTICE + timedelta(days=3)).allowed is True
+    early = may_escalate(PROTEST, debt, ready - timedelta(seconds=1))
+    assert (early.allowed, early.not_before) == (False, ready)
+    assert "3 business days at BR-SP" in early.reason
+    assert "Lei 9.492/1997 art. 12" in early.reason
+    assert may_escalate(PROTEST, debt, ready).allowed is True
+
+
+def test_protest_counts_the_debtors_state_holidays_and_waits_for_a_later_registry() -> None:
+    monday = datetime(2024, 7, 8, 15, tzinfo=UTC)  # 9 July: a holiday in São Paulo, not in Minas Gerais
+    sp = replace(DEBT, protest_notice_at=monday, state="SP", time_zone="America/Sao_Paulo")
+    assert may_escalate(PROTEST, sp, monday).not_before == datetime(2024, 7, 13, 3, tzinfo=UTC)
+    mg = replace(sp, state="MG")
+    assert may_escalate(PROTEST, mg, monday).not_before == datetime(2024, 7, 12, 3, tzinfo=UTC)
+    assert may_escalate(PROTEST, mg, datetime(2024, 7, 12, 3, tzinfo=UTC)).allowed is True
+    registry_later = replace(mg, protest_not_before=datetime(2024, 7, 15, 3, tzinfo=UTC))
+    assert may_escalate(PROTEST, registry_later, datetime(2024, 7, 12, 3, tzinfo=UTC)).allowed is False
+    assert may_escalate(PROTEST, registry_later, monday).not_before == datetime(2024, 7, 15, 3, tzinfo=UTC)
+    five = may_escalate(PROTEST, mg, datetime(2024, 7, 12, 3, tzinfo=UTC), EscalationLaw(protest_business_days=5))
+    assert (five.allowed, five.not_before) == (False, datetime(2024, 7, 16, 3, tzinfo=UTC))
 
 
 def test_no_suit_on_the_day_a_debt_becomes_time_barred() -> None:
@@ -153,8 +172,8 @@ def test_protest_then_small_claims_follow_the_inscription_and_the_law() -> None:
     held = at(presented, debt, t0 + timedelta(days=30))  # no registry notice yet: held, saying why
     assert held is not None
     assert (held[0], held[1].allowed, held[1].rule) == ("protest", False, "protest_notice")
-    noticed = replace(debt, protest_notice_at=t0 + timedelta(days=30))
-    edge = t0 + timedelta(days=33)
+    noticed = replace(debt, protest_notice_at=t0 + timedelta(days=30))  # Sunday 31 March (Easter)
+    edge = datetime(2024, 4, 4, 3, tzinfo=UTC)  # after Mon 1, Tue 2, Wed 3 April: Thursday 00:00 in São Paulo
     early = at(presented, noticed, edge - timedelta(seconds=1))  # the notice period runs
     assert early is not None
     assert (early[0], early[1].allowed, early[1].not_before) == ("protest", False, edge)

@@ -116,7 +116,8 @@ def test_a_step_names_the_documents_set_first_then_a_named_set_or_counts() -> No
 async def test_get_offer_set_gives_the_current_steps_set_as_it_was_requested() -> None:
     case = Case("d1", "t1", "p1", strategy_scope="t1", strategy_version=1, variant="champion", segment="all")
     sets = OfferSets(FakeCases(case), FakeBook(OWN))  # type: ignore[arg-type]
-    assert await sets.for_debt("t1", "d1") == OfferSet((4, 8), "first", "short")  # the document's own set
+    # The document's own set, with its down payment (agreements applies it within the policy).
+    assert await sets.for_debt("t1", "d1") == OfferSet((4, 8), "first", "short", down_payment_bps=2_000)
     case.actions["first"] = _record("first", T0)
     case.actions["second"] = _record("second", T0 + timedelta(days=5))
     assert await sets.for_debt("t1", "d1") == OfferSet((2, 3, 6), "second", "b2b")
@@ -135,3 +136,29 @@ def test_a_step_naming_counts_asks_for_them_and_after_hardship_the_hardship_set(
     assert values["offer_set"] == "2,4: installments 2, 4; down payment policy minimum"
     step, _ = step_of(spec, OWN, T0)
     assert (step.tone, step.offer_set) == ("gentle", DocumentOfferSet("hardship", (6, 12, 18, 24)))
+
+
+async def test_the_sets_discounts_travel_with_it_and_named_sets_leave_them_to_the_policy() -> None:
+    own = Strategy(
+        segments=[SegmentRule("all")],
+        paths={
+            "all": [
+                StepSpec("first", ("sms",), "reminder", day_offset=0, offer_set="early"),
+                StepSpec("second", ("sms",), "reminder", day_offset=5, offer_set="2,4"),
+            ]
+        },
+        offer_sets=[DocumentOfferSet("early", (3,), 3_000, fees_discount_bps=2_500, interest_discount_bps=0)],
+    )
+    case = Case("d1", "t1", "p1", strategy_scope="t1", strategy_version=1, variant="champion", segment="all")
+    sets = OfferSets(FakeCases(case), FakeBook(own))  # type: ignore[arg-type]
+    found = await sets.for_debt("t1", "d1")
+    assert (found.down_payment_bps, found.fees_discount_bps, found.interest_discount_bps) == (3_000, 2_500, 0)
+    assert found.principal_discount_bps is None
+    case.actions["second"] = _record("second", T0 + timedelta(days=5))
+    named = await sets.for_debt("t1", "d1")
+    assert (named.down_payment_bps, named.fees_discount_bps, named.interest_discount_bps) == (None, None, None)
+    _, values = step_of(own.paths["all"][0], own, None)
+    assert values["offer_set"] == (
+        "early: installments 3; down payment 3000 bps; discounts late fee 2500 bps, interest 0 bps, "
+        "principal 0 bps (at most the band's)"
+    )

@@ -474,7 +474,7 @@ async def test_protest_and_small_claims_are_requested_in_order_with_the_due_date
     assert _kinds(cases) == ["ESCALATION_KIND_PRIOR_NOTICE", "ESCALATION_KIND_INSCRIPTION", "ESCALATION_KIND_PROTEST"]
     noticed_at = clock.now()
     await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protest_notice_at", noticed_at))
-    clock.advance(timedelta(days=3))
+    clock.advance(timedelta(days=6))  # notified on Good Friday: the weekend, then three business days
     await ruler.reevaluate("t1", "d1")
     await ruler.reevaluate("t1", "d1")
     assert _kinds(cases)[3:] == ["ESCALATION_KIND_PROTEST"]  # the protest itself, once
@@ -492,7 +492,7 @@ async def test_no_small_claims_on_a_time_barred_debt() -> None:
     await _escalated_to_inscription(ruler, cases, clock, due)
     noticed_at = clock.now()
     await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protest_notice_at", noticed_at))
-    clock.advance(timedelta(days=3))
+    clock.advance(timedelta(days=6))
     await ruler.reevaluate("t1", "d1")
     await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protested", True))
     clock.advance(timedelta(days=30))
@@ -501,6 +501,30 @@ async def test_no_small_claims_on_a_time_barred_debt() -> None:
     filing = stable_id("t1", "d1", "escalation", str(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS))
     _, record = await ruler.explain("t1", filing)  # held, and the decision says why
     assert (record.state, record.decision.rule) == ("held", "time_barred")
+
+
+async def test_a_title_withdrawn_for_an_agreement_is_presented_again_under_a_new_request_id() -> None:
+    ruler, cases, clock = make()
+    due = (clock.now() - timedelta(days=40)).date().isoformat()
+    await _escalated_to_inscription(ruler, cases, clock, due)
+    noticed_at = clock.now()
+    await ruler.bureau_update("t1", "d1", lambda e: setattr(e, "protest_notice_at", noticed_at))
+    await ruler.protest_withdrawn("t1", "d1")  # registry-bridge withdrew it: the debtor entered an agreement
+    await ruler.protest_withdrawn("nobody", "d9")  # unknown case: nothing
+    requests = [unpack_payload(e.envelope) for e in cases.events if e.type == "escalation.requested"]
+    presentations = [r for r in requests if r.kind == registry_pb2.ESCALATION_KIND_PROTEST]  # type: ignore[attr-defined]
+    assert len(presentations) == 2  # the first, and the new one once nothing holds it
+    first, again = (p.request_id for p in presentations)  # type: ignore[attr-defined]
+    assert first != again
+    case = cases.cases[("t1", "d1")]
+    assert case.escalation.protest_round == 1
+    assert case.escalation.protest_notice_at is None
+    assert {"escalation:protest_presentation", "escalation:protest_presentation:1"} <= set(case.actions)
+    assert case.actions["escalation:protest_presentation:1"].action_id == again
+    # Withdrawn once more: a third presentation, a third id.
+    await ruler.protest_withdrawn("t1", "d1")
+    third = [unpack_payload(e.envelope) for e in cases.events if e.type == "escalation.requested"][-1]
+    assert third.request_id not in (first, again)  # type: ignore[attr-defined]
 
 
 class CountingSweeps(FakeCases):

@@ -98,7 +98,7 @@ class SandboxState:
     bureau_notices: dict[str, dict[str, object]] = field(default_factory=dict)
     bureau_inscriptions: dict[str, dict[str, object]] = field(default_factory=dict)
     bureau_lock: threading.Lock = field(default_factory=threading.Lock)
-    # The protest registry's titles by the presenter's number, and its notice period in days.
+    # The protest registry's titles by the presenter's number, and its notice period in business days.
     protest_titles: dict[str, dict[str, object]] = field(default_factory=dict)
     protest_period_days: int = 3
     protest_lock: threading.Lock = field(default_factory=threading.Lock)

@@ -127,7 +127,7 @@ def start_ferretdb(run_dir: Path) -> tuple[str, ManagedProcess]:
         [
             str(binary),
             "--handler=sqlite",
-            f"--sqlite-url=file:{data}/",
+            f"--sqlite-url=file:{data}/?_pragma=busy_timeout(10000)&_pragma=journal_mode(wal)&_pragma=synchronous(normal)",
             f"--listen-addr=127.0.0.1:{port}",
             "--debug-addr=127.0.0.1:0",
             "--telemetry=disable",

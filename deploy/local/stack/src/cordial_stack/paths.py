@@ -9,6 +9,8 @@ from pathlib import Path
 
 KAFKA_VERSION = "3.9.1"
 FERRETDB_VERSION = "v1.24.2"
+# The local build carries one patch (deploy/local/install.sh): its SQLite backend finds `_id` by its index.
+FERRETDB_BUILD = f"{FERRETDB_VERSION}-idindex"
 
 
 def repo_root() -> Path:
@@ -27,8 +29,8 @@ def kafka_libs() -> Path:
 
 
 def ferretdb_binary() -> Path:
-    """The FerretDB binary built by go install."""
-    return cache_dir() / "bin" / "ferretdb"
+    """The FerretDB binary deploy/local/install.sh builds (patched: see FERRETDB_BUILD)."""
+    return cache_dir() / "bin" / f"ferretdb-{FERRETDB_BUILD}"
 
 
 def new_run_dir(label: str) -> Path:

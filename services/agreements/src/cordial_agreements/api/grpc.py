@@ -14,6 +14,7 @@ from cordial_agreements.api.wire import (
     negotiation_from_proto,
     negotiation_to_proto,
     quote_to_proto,
+    terms_from_proto,
     unapplied_to_proto,
 )
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown, IndexTable
@@ -309,7 +310,8 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     ) -> pb.ListOffersResponse:
         """Today's menu for a debt."""
         counts, debt_ids = tuple(request.installment_counts), tuple(request.debt_ids)
-        quotes = await self._negotiation.offers(_tenant(), request.debt_id, counts, debt_ids)
+        terms = terms_from_proto(request)
+        quotes = await self._negotiation.offers(_tenant(), request.debt_id, counts, debt_ids, terms)
         return pb.ListOffersResponse(offers=[quote_to_proto(q) for q in quotes])
 
     async def AcceptOffer(

@@ -6,7 +6,7 @@ from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import Agreement, AgreementState
 from cordial_agreements.domain.negotiation import Quote, UnappliedPayment
-from cordial_agreements.domain.offers import DiscountBand, Installment, NegotiationPolicy
+from cordial_agreements.domain.offers import DiscountBand, Installment, NegotiationPolicy, OfferTerms
 from cordial_agreements.domain.payment_links import PaymentLink
 
 _STATES = {state: getattr(pb, f"AGREEMENT_STATE_{state.name}") for state in AgreementState}
@@ -72,7 +72,23 @@ def quote_to_proto(quote: Quote) -> pb.Offer:
         total=types_pb2.Money(amount_minor=offer.total_minor, currency=offer.currency),
         valid_until=offer.valid_until.isoformat(),
         debt_ids=list(quote.debts),
+        terms=list(offer.terms),
     )
+
+
+def terms_from_proto(request: pb.ListOffersRequest) -> OfferTerms | None:
+    """The offer set's terms a menu request carries; None when it asks for none (the policy's)."""
+    if not request.HasField("terms"):
+        return None
+    t = request.terms
+    terms = OfferTerms(
+        t.offer_set,
+        *(
+            getattr(t, name) if t.HasField(name) else None
+            for name in ("down_payment_bps", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps")
+        ),
+    )
+    return terms if terms.asks else None
 
 
 def agreement_to_proto(agreement: Agreement) -> pb.Agreement:

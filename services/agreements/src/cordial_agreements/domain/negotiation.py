@@ -23,7 +23,7 @@ from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState, split_shares
 from cordial_agreements.domain.debt import CLOSED, Debt, DebtStatus, Payment
 from cordial_agreements.domain.ledger import SOURCE, Ledger
-from cordial_agreements.domain.offers import NegotiationPolicy, Offer, combined, menu
+from cordial_agreements.domain.offers import NegotiationPolicy, Offer, OfferTerms, combined, menu
 from cordial_agreements.domain.payment_links import Payer, PaymentLinks
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -141,9 +141,15 @@ class Negotiation:
         return DEFAULT_POLICY, False
 
     async def offers(
-        self, tenant: str, debt_id: str, counts: tuple[int, ...] = (), debt_ids: tuple[str, ...] = ()
+        self,
+        tenant: str,
+        debt_id: str,
+        counts: tuple[int, ...] = (),
+        debt_ids: tuple[str, ...] = (),
+        terms: OfferTerms | None = None,
     ) -> list[Quote]:
-        """Today's menu for a debt, or several of one debtor (plans narrowed or widened by counts), kept as quotes.
+        """Today's menu for a debt, or several of one debtor (plans narrowed or widened by counts, down payment
+        and discounts asked by the strategy's offer set within the policy), kept as quotes.
 
         Debts in one portfolio follow its policy; debts across portfolios follow the client's.
         """
@@ -159,9 +165,11 @@ class Negotiation:
         balances = [balance for _, balance in found]
         whole = combined(balances)
         quotes = []
-        for offer in menu(policy, whole, self._ledger.today(debts[0]), counts, renegotiation):
+        for offer in menu(policy, whole, self._ledger.today(debts[0]), counts, renegotiation, terms):
             shares = tuple(split_shares(offer.total_minor, [b.total for b in balances]))
-            quote_id = stable_id(tenant, *ids, offer.id, whole.as_of.isoformat(), str(offer.total_minor))
+            # Other terms make another offer (another down payment may leave the total unchanged).
+            asked = (terms.key,) if terms is not None and terms.asks else ()
+            quote_id = stable_id(tenant, *ids, offer.id, whole.as_of.isoformat(), str(offer.total_minor), *asked)
             quote = Quote(quote_id, ids[0], offer.id, offer, policy.grace_days, ids, shares, renegotiation)
             await self._quotes.add(tenant, quote)
             quotes.append(quote)
@@ -468,7 +476,8 @@ class Negotiation:
         self, agreement: Agreement, payment_id: str, amount: int, split: dict[str, int] | None = None
     ) -> None:
         before = agreement.state
-        if agreement.receive_once(payment_id, amount) is None:
+        allocation = agreement.receive_once(payment_id, amount)
+        if allocation is None:
             return
         for one, part in (split or {agreement.debt_ids[0]: amount}).items():
             agreement.applied[one] = agreement.applied.get(one, 0) + part
@@ -481,6 +490,9 @@ class Negotiation:
                 agreement_id=agreement.id, debtor_id=agreement.debtor_id, debt_ids=ids
             )
             events.append(self._event(agreement, "agreement.activated", activated))
+        for number in sorted(allocation):
+            if agreement.outstanding(number) == 0:  # paid in full by this payment: strategy reminds the next one
+                events.append(self._installment_paid(agreement, number))
         if agreement.state == AgreementState.SETTLED:
             settled = agreements_pb2.AgreementSettled(
                 agreement_id=agreement.id,
@@ -515,6 +527,19 @@ class Negotiation:
                 await self._ledger.leave_agreement(tenant, debt_id)
             broken.append(agreement.id)
         return broken
+
+    def _installment_paid(self, agreement: Agreement, number: int) -> Event:
+        installment = agreement.installments[number - 1]
+        paid = agreements_pb2.AgreementInstallmentPaid(
+            agreement_id=agreement.id,
+            debtor_id=agreement.debtor_id,
+            debt_ids=list(agreement.debt_ids),
+            number=number,
+            installments=len(agreement.installments),
+            due_date=installment.due_date.isoformat(),
+            amount=self._money(agreement, installment.amount_minor),
+        )
+        return self._event(agreement, "agreement.installment_paid", paid)
 
     @staticmethod
     def _money(agreement: Agreement, amount: int) -> types_pb2.Money:

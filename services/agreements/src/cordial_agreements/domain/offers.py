@@ -12,6 +12,9 @@ Rules the menu follows, so every offer can be explained line by line:
   installments are equal.
 - Due dates are monthly from the first; one that falls on a weekend or a Brazilian national holiday
   moves to the next business day.
+- A strategy's offer set (OfferTerms) may ask for its own down payment and discounts; the policy bounds
+  them: the down payment is at least the policy's minimum, each discount at most the band's. Each offer
+  says in `terms` what was asked, what the policy allows and what applies; unset terms follow the policy.
 """
 
 from __future__ import annotations
@@ -119,8 +122,49 @@ class Installment:
 
 
 @dataclass(frozen=True)
+class OfferTerms:
+    """The down payment and discounts (basis points) an offer set asks for; None follows the policy."""
+
+    offer_set: str = ""
+    down_payment_bps: int | None = None
+    fees_discount_bps: int | None = None
+    interest_discount_bps: int | None = None
+    principal_discount_bps: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("down_payment_bps", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps"):
+            value = getattr(self, name)
+            if value is not None:
+                _within(value, 0, _FULL, f"terms.{name}")
+
+    @property
+    def asks(self) -> bool:
+        """True when the set asks for anything of its own."""
+        return any(
+            v is not None
+            for v in (
+                self.down_payment_bps,
+                self.fees_discount_bps,
+                self.interest_discount_bps,
+                self.principal_discount_bps,
+            )
+        )
+
+    @property
+    def key(self) -> str:
+        """A stable text of the terms, part of an offer's id (other terms, another offer)."""
+        values = (
+            self.down_payment_bps,
+            self.fees_discount_bps,
+            self.interest_discount_bps,
+            self.principal_discount_bps,
+        )
+        return "terms:" + ",".join("-" if v is None else str(v) for v in values)
+
+
+@dataclass(frozen=True)
 class Offer:
-    """One choice of the menu, with the lines that explain its total."""
+    """One choice of the menu, with the lines that explain its total and the terms behind them."""
 
     id: str
     installments: tuple[Installment, ...]
@@ -128,6 +172,18 @@ class Offer:
     total_minor: int
     currency: str
     valid_until: date
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Applied:
+    """The down payment and discounts an offer applies, with why."""
+
+    down_bps: int
+    fees_bps: int
+    interest_bps: int
+    principal_bps: int
+    why: tuple[str, ...]
 
 
 def next_business_day(day: date) -> date:
@@ -177,50 +233,81 @@ def menu(
     today: date,
     counts: tuple[int, ...] = (),
     renegotiation: bool = False,
+    terms: OfferTerms | None = None,
 ) -> list[Offer]:
     """The offers a debtor can choose from, in a fixed order: in full, then 3, 6, 12 installments.
 
-    A strategy may narrow or widen the plans (counts); the policy still bounds them: plans over its
-    maximum installments or under its minimum installment amount are left out. Paying in full is always shown.
-    After a break (renegotiation) plans need the renegotiation down payment; at 100% none is shown.
+    A strategy may narrow or widen the plans (counts) and ask for its own down payment and discounts
+    (terms); the policy still bounds them: plans over its maximum installments or under its minimum
+    installment amount are left out, the down payment never goes under its minimum nor a discount over the
+    debt's band. Paying in full is always shown. After a break (renegotiation) plans need the renegotiation
+    down payment; at 100% none is shown.
     """
     band = policy.band_for(balance.days_late)
     valid_until = today + timedelta(days=policy.offer_validity_days)
-    down_bps = policy.down_payment_bps(renegotiation)
-    offers = [_offer("full", 1, band, balance, down_bps, today, valid_until, discount_principal=True)]
+    applied = _apply(terms or OfferTerms(), band, policy.down_payment_bps(renegotiation))
+    offers = [_offer("full", 1, applied, balance, today, valid_until, discount_principal=True)]
     for count in plan_counts(counts):
-        if count <= policy.max_installments and down_bps < _FULL:
-            offer = _offer(f"installments-{count}", count, band, balance, down_bps, today, valid_until, False)
+        if count <= policy.max_installments and applied.down_bps < _FULL:
+            offer = _offer(f"installments-{count}", count, applied, balance, today, valid_until, False)
             if all(i.amount_minor >= policy.min_installment_minor for i in offer.installments):
                 offers.append(offer)
     return offers
 
 
+def _apply(terms: OfferTerms, band: DiscountBand, min_down_bps: int) -> _Applied:
+    """The offer set's terms within the policy: the larger down payment, the smaller discount; each explained."""
+    source = f"offer set {terms.offer_set or '-'}"
+    why = []
+    down = min_down_bps
+    if terms.down_payment_bps is not None:
+        down = max(terms.down_payment_bps, min_down_bps)
+        if terms.down_payment_bps < min_down_bps:
+            why.append(f"down payment {down} bps: {source} asked {terms.down_payment_bps}, the policy's minimum holds")
+        else:
+            why.append(f"down payment {down} bps: {source} asked it (the policy's minimum is {min_down_bps})")
+    discounts = []
+    for name, label in (
+        ("fees_discount_bps", "late fee"),
+        ("interest_discount_bps", "interest"),
+        ("principal_discount_bps", "principal"),
+    ):
+        allowed, asked = getattr(band, name), getattr(terms, name)
+        value = allowed if asked is None else min(asked, allowed)
+        discounts.append(value)
+        if asked is not None:
+            capped = f", capped at the band's {allowed}" if asked > allowed else f" (the band allows {allowed})"
+            why.append(f"discount on {label} {value} bps: {source} asked {asked}{capped}")
+    return _Applied(down, discounts[0], discounts[1], discounts[2], tuple(why))
+
+
 def _offer(
     offer_id: str,
     count: int,
-    band: DiscountBand,
+    applied: _Applied,
     balance: Breakdown,
-    down_bps: int,
     today: date,
     valid_until: date,
     discount_principal: bool,
 ) -> Offer:
     principal = balance.principal + balance.correction
-    principal_bps = band.principal_discount_bps if discount_principal else 0
+    principal_bps = applied.principal_bps if discount_principal else 0
     lines = [
         ("principal and correction", principal),
         ("late fee", balance.late_fee),
         ("late interest", balance.interest),
-        ("discount on late fee", -to_minor(balance.late_fee * band.fees_discount_bps / _BPS)),
-        ("discount on interest", -to_minor(balance.interest * band.interest_discount_bps / _BPS)),
+        ("discount on late fee", -to_minor(balance.late_fee * applied.fees_bps / _BPS)),
+        ("discount on interest", -to_minor(balance.interest * applied.interest_bps / _BPS)),
         ("discount on principal", -to_minor(principal * principal_bps / _BPS)),
         ("already paid", -balance.paid),
     ]
     total = max(sum(amount for _, amount in lines), 0)
-    down = -(-total * down_bps // _FULL)  # rounded up: the minimum is never undercut
+    down = -(-total * applied.down_bps // _FULL)  # rounded up: the minimum is never undercut
     installments = schedule(split(total, count, down), today)
-    return Offer(offer_id, installments, tuple(lines), total, balance.currency, valid_until)
+    # Paying in full has no down payment; a plan never discounts the principal.
+    skip = "down payment" if count == 1 else "discount on principal"
+    why = tuple(w for w in applied.why if not w.startswith(skip))
+    return Offer(offer_id, installments, tuple(lines), total, balance.currency, valid_until, why)
 
 
 def combined(balances: Sequence[Breakdown]) -> Breakdown:

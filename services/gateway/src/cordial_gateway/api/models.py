@@ -314,6 +314,9 @@ class OfferOut(BaseModel):
     lines: list[OfferLineOut]
     installments: list[InstallmentOut]
     debt_ids: list[str] = []
+    terms: list[str] = Field(
+        default=[], description="why the down payment and discounts are what they are: the offer set and the policy"
+    )
 
 
 class OffersOut(BaseModel):

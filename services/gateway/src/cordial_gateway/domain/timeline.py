@@ -46,6 +46,9 @@ def summarise(event_type: str, payload: Message) -> str:
         return f"offer {payload.offer_id} accepted: {total} in {plan}, first due {payload.first_due_date}"
     if isinstance(payload, agreements_pb2.AgreementActivated):
         return f"agreement {payload.agreement_id} active: down payment received"
+    if isinstance(payload, agreements_pb2.AgreementInstallmentPaid):
+        of = f"{payload.number} of {payload.installments}"
+        return f"installment {of} paid in full: {_money(payload.amount)}, due {payload.due_date}"
     if isinstance(payload, agreements_pb2.AgreementBroken):
         return f"agreement broken: installment {payload.overdue_installment} due {payload.due_date} unpaid past grace"
     if isinstance(payload, agreements_pb2.AgreementSettled):
@@ -117,6 +120,8 @@ def _registry(payload: Message) -> str | None:
         return "debt protested at the protest registry"
     if isinstance(payload, registry_pb2.ProtestCancelled):
         what = "protest cancelled" if payload.was_protested else "title withdrawn from the protest registry"
+        if payload.reason == "agreement":
+            return f"{what}: the debtor entered an agreement"
         return f"{what}: debt {payload.reason}"
     if isinstance(payload, registry_pb2.CourtFiled):
         return f"small-claims petition filed: case {payload.case_number}"

@@ -34,6 +34,8 @@ class MessageRepository:
         self, collection: TenantCollection, cipher: PersonalDataCipher, clock: Clock, instance: str = ""
     ) -> None:
         self.collection = collection
+        # Deferred messages listed apart, so the scheduler reads a few entries, not every message, each poll.
+        self._deferred = collection.raw.database[f"{collection.raw.name}_deferred"]
         self._cipher = cipher
         self._clock = clock
         self.instance = instance or new_id()
@@ -65,6 +67,10 @@ class MessageRepository:
         await self.collection.raw.create_index([("tenant", 1), ("provider", 1), ("provider_message_id", 1)])
         await self.collection.raw.create_index([("tenant", 1), ("to_hash", 1), ("channel", 1), ("sent_at", -1)])
         await self.collection.raw.create_index([("state", 1), ("due_at", 1)])
+        await self._deferred.create_index([("due_at", 1)])
+        # Messages deferred before the list existed are listed once.
+        async for doc in self.collection.raw.find({"state": PENDING, "due_at": {"$exists": True}}):
+            await self._listed(doc["_id"], doc["tenant"], {"due_at": doc["due_at"], "owner": doc.get("owner")})
 
     async def open(self, action: ActionToSend) -> MessageRecord:
         """The action's message, created pending on first sight."""
@@ -87,7 +93,8 @@ class MessageRepository:
                 "creditor_name": action.creditor_name,
             },
         }
-        await self.collection.insert(action.tenant, doc)
+        if await self.collection.insert(action.tenant, doc):
+            return MessageRecord(PENDING, 0, {})  # new: it is what was just written
         found = await self.collection.find_one(action.tenant, {"_id": action.action_id})
         assert found is not None
         attempts = {key: self._attempt(value) for key, value in (found.get("attempts") or {}).items()}
@@ -137,25 +144,40 @@ class MessageRepository:
         return await self.collection.find(tenant, {"debt_id": debt_id}, sort=[("created_at", 1)])
 
     async def defer(self, action: ActionToSend, due_at: datetime) -> None:
-        """Marks a pending message due later; the scheduler sends it then."""
-        await self.collection.update(
-            action.tenant, {"_id": action.action_id, "state": PENDING}, {"due_at": due_at, "owner": self.instance}
-        )
+        """Marks a pending message due later and lists it as deferred; the scheduler sends it then."""
+        mark = {"due_at": due_at, "owner": self.instance}
+        if await self.collection.update(action.tenant, {"_id": action.action_id, "state": PENDING}, mark):
+            await self._listed(action.action_id, action.tenant, mark)
 
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:
         """Pending messages due by now, across tenants, each taken by moving its due time to the lease's end."""
         mine = {"owner": self.instance, "due_at": {"$lte": now}}
         orphaned = {"due_at": {"$lte": now - ORPHANED_AFTER}}
-        cursor = self.collection.raw.find(
-            {"state": PENDING, "$or": [mine, orphaned]}, sort=[("due_at", 1)], limit=limit
-        )
+        cursor = self._deferred.find({"$or": [mine, orphaned]}, sort=[("due_at", 1)], limit=limit)
         taken = []
-        async for doc in cursor:
-            claim = {"_id": doc["_id"], "state": PENDING, "due_at": doc["due_at"]}
+        async for entry in cursor:
+            doc = await self.collection.find_one(entry["tenant"], {"_id": entry["_id"]})
+            if doc is None or doc["state"] != PENDING or "action" not in doc or doc.get("due_at") is None:
+                await self._deferred.delete_one({"_id": entry["_id"]})  # sent or given up meanwhile
+                continue
+            if not self._is_due(doc, now):  # the message is the truth: listed again as it says
+                await self._listed(doc["_id"], doc["tenant"], {"due_at": doc.get("due_at"), "owner": doc.get("owner")})
+                continue
+            claim = {"_id": doc["_id"], "state": PENDING, "due_at": doc.get("due_at")}
             lease = {"due_at": lease_until, "owner": self.instance}
-            if "action" in doc and await self.collection.update(doc["tenant"], claim, lease):
+            if await self.collection.update(doc["tenant"], claim, lease):
+                await self._listed(doc["_id"], doc["tenant"], lease)
                 taken.append(_action(doc))
         return taken
+
+    def _is_due(self, doc: dict[str, Any], now: datetime) -> bool:
+        """Due by now and this instance's, or left due by its owner for ORPHANED_AFTER."""
+        due_at = doc["due_at"]
+        return due_at <= now - ORPHANED_AFTER or (due_at <= now and doc.get("owner") == self.instance)
+
+    async def _listed(self, action_id: str, tenant: str, mark: dict[str, object]) -> None:
+        """Lists a deferred message with its due time and owner (the message itself stays the truth)."""
+        await self._deferred.update_one({"_id": action_id}, {"$set": {"tenant": tenant, **mark}}, upsert=True)
 
 
 def _action(doc: dict[str, Any]) -> ActionToSend:

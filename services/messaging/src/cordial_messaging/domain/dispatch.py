@@ -232,10 +232,12 @@ class Dispatcher:
         record = await self._messages.open(action)
         if record.state != PENDING:
             return
-        for attempt in record.attempts.values():
-            if attempt.status == STARTED and await self._settled(action, attempt):
+        lost = [attempt for attempt in record.attempts.values() if attempt.status == STARTED]
+        for attempt in lost:
+            if await self._settled(action, attempt):
                 return
-        record = await self._messages.open(action)
+        if lost:
+            record = await self._messages.open(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
         version = record.version
         blocked: list[str] = []
@@ -257,7 +259,7 @@ class Dispatcher:
             except InvalidArgument as exc:
                 failures.append(f"{channel.name}: the template cannot be filled in: {exc}")
                 continue
-            spacing = await self._slot(channel.name, recipient.address)
+            spacing = await self._recipient(channel.name, recipient.address)
             if spacing > 0:
                 # Not now for this person: stored as due, and the handler moves on to the next action.
                 await self._messages.defer(action, self._clock.now() + timedelta(seconds=spacing))
@@ -329,6 +331,7 @@ class Dispatcher:
         """Sends with backoff on transient failures: (ACCEPTED, provider id) or (status, reason)."""
         for wait in (*self._waits, None):
             try:
+                await self._paced(channel.name, outbound.to)  # each request to the provider takes its own cell
                 return ACCEPTED, await channel.send(outbound)
             except PermanentSendFailure as exc:
                 return REFUSED, str(exc)
@@ -338,29 +341,34 @@ class Dispatcher:
                 await self._sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _slot(self, provider: str, recipient: str) -> float:
-        """Takes a provider slot and claims the recipient: 0, or the seconds until the recipient may be sent to.
-
-        The provider's wait is short (its rate's spacing) and slept; the recipient's is returned to be deferred.
-        """
+    async def _recipient(self, provider: str, recipient: str) -> float:
+        """Claims the recipient for a send now: 0, or the seconds until they may be sent to (then deferred)."""
         if self._throttle is None:
             return 0.0
-        while True:
+        now = self._clock.now().timestamp()
+        wait = self._throttle.recipient_wait(provider, recipient, now)
+        if wait == 0 and self._slots is not None:
+            wait = await self._throttle.shared_recipient_wait(self._slots, provider, recipient, now)
+        if wait == 0 and not self._throttle.claim(provider, recipient, self._clock.now().timestamp()):
             wait = self._throttle.recipient_wait(provider, recipient, self._clock.now().timestamp())
-            if wait > 0:
-                return wait
-            now = self._clock.now().timestamp()
-            if self._slots is not None:
-                wait = await self._throttle.shared_recipient_wait(self._slots, provider, recipient, now)
-                if wait > 0:
-                    return wait
-                wait = await self._throttle.shared_wait(self._slots, provider, now)
-            else:
-                wait = self._throttle.provider_wait(provider, now)
+        return wait
+
+    async def _paced(self, provider: str, recipient: str) -> None:
+        """Waits for the provider's rate: a shared cell to start in (another if it passed meanwhile), or the bucket."""
+        if self._throttle is None:
+            return
+        if self._slots is None:
+            wait = self._throttle.provider_wait(provider, self._clock.now().timestamp())
             if wait > 0:
                 await self._sleep(wait)
-            if self._throttle.claim(provider, recipient, self._clock.now().timestamp()):
-                return 0.0
+        else:
+            while True:
+                start, end = await self._throttle.shared_cell(self._slots, provider, self._clock.now().timestamp())
+                while (wait := start - self._clock.now().timestamp()) > 0:
+                    await self._sleep(max(wait, 0.001))  # never before the cell starts, whatever a timer rounds to
+                if self._clock.now().timestamp() < end:
+                    break
+        self._throttle.touch(provider, recipient, self._clock.now().timestamp())
 
     @staticmethod
     def _outbound(recipient: Recipient, composed: Composed, attempt_id: str) -> OutboundMessage:

@@ -1,9 +1,12 @@
 """Send pacing: each provider's rate (WhatsApp Cloud API: 80 messages/s per number by default) and a
-minimum spacing between two messages to the same person, both as token buckets on the clock's time.
+minimum spacing between two messages to the same person.
 
-A provider's rate is shared by every instance when a SharedSlots store is wired (time cut into slots of
-1/rate seconds, each claimed by one send); otherwise the bucket lives in the process and each instance
-should be given its share of the rate.
+A provider's rate is shared by every instance when a SharedSlots store is wired: time is cut into cells and
+each cell is claimed by one send, which must start inside it (a send that finds its cell gone by the time it
+is ready takes another). With N = floor(rate) >= 2, cells last 1/(N-1) s: the cells a one-second window
+touches number at most N, so no window ever holds more than the rate, however late within its cell each send
+starts (one cell a second is the price of that margin: 79/s at 80/s). Otherwise the bucket lives in the
+process and each instance should be given its share of the rate.
 
 The recipient's spacing S is kept in the process and, with a SharedSlots store, across instances too (a
 number two debtors share, a partition moving in a rebalance): time is cut into windows of S, and a send in
@@ -34,22 +37,22 @@ DEFAULT_PACE = Pace(rate=80.0, burst=1, per_recipient_seconds=6.0)
 
 
 class SharedSlots(Protocol):
-    """A provider's send slots shared by every instance: each slot is taken by one send, once."""
+    """A provider's send cells shared by every instance: each cell is taken by one send, once."""
 
     async def take(self, provider: str, first: int) -> int:
-        """Claims the first free slot numbered ``first`` or later; its number."""
+        """Claims a free cell numbered ``first`` or later; its number."""
         ...
 
-    async def mark(self, key: str) -> bool:
-        """Takes a named mark once: True for the one caller that took it, False for every later one."""
+    async def marks(self, keys: list[str]) -> int:
+        """Takes named marks in order, each once, stopping at the first already taken: how many it took."""
         ...
 
 
 class Throttle:
     """Says how long to wait before a send so no recipient's spacing and no provider's rate is breached.
 
-    A sender waits for the recipient, then for a provider slot, then claims the recipient at the moment
-    it sends; a claim refused (another send to the same person got there first) starts over.
+    A sender claims the recipient (or is told how long to defer), records its attempt, then waits for a
+    provider cell (or the in-process bucket) before each request, and counts the spacing from that moment.
     """
 
     def __init__(self, paces: dict[str, Pace], default: Pace = DEFAULT_PACE) -> None:
@@ -77,15 +80,30 @@ class Throttle:
         self._next[key] = now + self._paces.get(provider, self._default).per_recipient_seconds
         return True
 
-    def interval(self, provider: str) -> float:
-        """Seconds between two sends through this provider at its rate: the length of one shared slot."""
-        return 1.0 / self._paces.get(provider, self._default).rate
+    def touch(self, provider: str, recipient: str, now: float) -> None:
+        """Counts the recipient's spacing from now, when the message actually goes (the claim came a little earlier)."""
+        key = (provider, recipient)
+        if key in self._next:
+            self._next[key] = now + self._paces.get(provider, self._default).per_recipient_seconds
 
-    async def shared_wait(self, slots: SharedSlots, provider: str, now: float) -> float:
-        """Claims the provider's next free shared slot; the seconds to wait for it."""
-        interval = self.interval(provider)
-        slot = await slots.take(provider, math.floor(now / interval))
-        return max(0.0, slot * interval - now)
+    def cell(self, provider: str) -> tuple[float, float]:
+        """A shared send cell of this provider: its length in seconds, and how far into it a send may start.
+
+        One send starting inside each cell keeps every one-second window within floor(rate) sends.
+        """
+        rate = self._paces.get(provider, self._default).rate
+        whole = math.floor(rate)
+        if whole >= 2:
+            return 1.0 / (whole - 1), 1.0 / (whole - 1)
+        if whole == 1:
+            return 2.0, 1.0  # cells of 2 s, a send in the first second of its cell
+        return 1.0 / rate, 1.0 / rate - 1.0
+
+    async def shared_cell(self, slots: SharedSlots, provider: str, now: float) -> tuple[float, float]:
+        """Claims the provider's next free shared cell: when a send may start in it and the moment it no longer may."""
+        length, allowance = self.cell(provider)
+        cell = await slots.take(provider, math.floor(now / length))
+        return cell * length, cell * length + allowance
 
     async def shared_recipient_wait(self, slots: SharedSlots, provider: str, recipient: str, now: float) -> float:
         """Claims the recipient's spacing across instances: 0 when this send may go now, else seconds to wait."""
@@ -93,8 +111,5 @@ class Throttle:
         if spacing <= 0:
             return 0.0
         window = math.floor(now / spacing)
-        if not await slots.mark(f"{provider}:{recipient}:{window}"):
-            return (window + 1) * spacing - now
-        if not await slots.mark(f"{provider}:{recipient}:{window + 1}"):
-            return (window + 2) * spacing - now
-        return 0.0
+        taken = await slots.marks([f"{provider}:{recipient}:{window}", f"{provider}:{recipient}:{window + 1}"])
+        return 0.0 if taken == 2 else (window + 1 + taken) * spacing - now

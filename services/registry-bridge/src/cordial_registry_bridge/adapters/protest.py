@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import httpx
 
@@ -17,18 +17,22 @@ class HttpProtestRegistry:
         self._base = base_url.rstrip("/") + "/protesto/v1/titulos"
         self._headers = {"Authorization": f"Bearer {token}"}
 
-    async def present(self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str) -> datetime:
-        """Presents the title; answers the end of the registry's notice period."""
+    async def present(
+        self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str, state: str = ""
+    ) -> datetime:
+        """Presents the title at the registry of the debtor's state; answers the end of its notice period."""
         body = {
             "nosso_numero": protest_id,
             "debt_id": case.debt_id,
             "devedor": case.debtor_id,  # a reference, never the document in clear
             "valor_minor": amount_minor,
             "credor": creditor,
+            "uf_praca": state,  # the place of payment: its registry counts the period in its business days
         }
         response = await self._http.post(self._base, json=body, headers=self._headers)
         response.raise_for_status()  # the event is retried by the consumer; the number makes the retry harmless
-        return datetime.fromisoformat(response.json()["prazo_final"])
+        answered = datetime.fromisoformat(response.json()["prazo_final"])
+        return answered if answered.tzinfo else answered.replace(tzinfo=UTC)
 
     async def protest(self, protest_id: str) -> bool:
         """Protests the title; False when the registry says its notice period still runs (409)."""

@@ -8,6 +8,7 @@ from typing import Protocol
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from cordial.events.v1 import registry_pb2
+from cordial_core.business_days import protest_not_before
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event, EventSource
@@ -37,8 +38,10 @@ class Bureau(Protocol):
 class ProtestRegistry(Protocol):
     """The protest registry; every call is idempotent by the protest id."""
 
-    async def present(self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str) -> datetime:
-        """Presents the title; the registry notifies the debtor and answers when the protest may follow."""
+    async def present(
+        self, protest_id: str, case: BureauCase, amount_minor: int, creditor: str, state: str = ""
+    ) -> datetime:
+        """Presents the title at the state's registry; it notifies the debtor and answers when protest may follow."""
         ...
 
     async def protest(self, protest_id: str) -> bool:
@@ -99,7 +102,7 @@ class RegistryBridge:
         elif req.kind == registry_pb2.ESCALATION_KIND_REMOVAL:
             await self.settled(tenant, req.debt_id, req.debtor_id)
         elif req.kind == registry_pb2.ESCALATION_KIND_PROTEST:
-            await self._protest(case, amount, creditor)
+            await self._protest(case, amount, creditor, req)
         elif req.kind == registry_pb2.ESCALATION_KIND_SMALL_CLAIMS:
             await self._file(case, amount, creditor, req.due_date)
         return case
@@ -134,20 +137,33 @@ class RegistryBridge:
         )
         await self._cases.save(case, [self._event(case, "bureau.inscribed", payload)])
 
-    async def _protest(self, case: BureauCase, amount: int, creditor: str) -> None:
-        """Presents the title (the registry notifies the debtor), or protests it once the notice period has run."""
+    async def _protest(
+        self, case: BureauCase, amount: int, creditor: str, req: registry_pb2.EscalationRequested
+    ) -> None:
+        """Presents the title (the registry notifies the debtor), or protests it once the notice period has run.
+
+        The period is counted in business days of the debtor's place (cordial_core.business_days, as strategy
+        counts it); the later of that and the registry's own answer holds.
+        """
         if self._registry is None:
             return await self._refuse(case, registry_pb2.ESCALATION_KIND_PROTEST, "no_registry", "no protest registry")
         now = self._clock.now()
+        if protest.is_new_attempt(case.protest, req.request_id, case.closed_because):
+            protest.reopen(case.protest)  # withdrawn while in an agreement that broke: a new title, a new number
+        # Every ask of this attempt is remembered, answered or not: after a withdrawal its late retry is no new ask.
+        first_ask = protest.asked(case.protest, req.request_id)
         try:
             if case.protest.state == protest.ProtestState.NONE:
                 protest.check_presentation(case.protest, case.closed_because)
             else:
                 protest.check_protest(case.protest, now, case.closed_because)
         except FailedPrecondition:
-            return  # not allowed (yet) or already done; strategy asks again when its rules allow
+            # Not allowed (yet) or already done; strategy asks again when its rules allow.
+            return await self._cases.save(case, []) if first_ask else None
         if case.protest.state == protest.ProtestState.NONE:
-            not_before = await self._registry.present(case.protest_id, case, amount, creditor)
+            answered = await self._registry.present(case.protest_id, case, amount, creditor, req.debtor_state)
+            ours = protest_not_before(now, req.time_zone, req.debtor_country or "BR", req.debtor_state)
+            not_before = max(answered, ours)
             protest.notice_sent(case.protest, now, not_before)
             sent = registry_pb2.ProtestNoticeSent(
                 debt_id=case.debt_id,
@@ -158,7 +174,7 @@ class RegistryBridge:
             )
             return await self._cases.save(case, [self._event(case, "protest.notice_sent", sent)])
         if not await self._registry.protest(case.protest_id):
-            return  # the registry's own period still runs
+            return await self._cases.save(case, []) if first_ask else None  # the registry's own period still runs
         protest.protested(case.protest, now)
         done = registry_pb2.ProtestRegistered(
             debt_id=case.debt_id, debtor_id=case.debtor_id, protest_id=case.protest_id, protested_at=_ts(now)
@@ -199,6 +215,15 @@ class RegistryBridge:
         )
         await self._cases.save(case, [self._event(case, "escalation.refused", payload)])
 
+    async def agreement_accepted(self, tenant: str, debt_id: str) -> None:
+        """Withdraws a title still in its notice period: a debt in an agreement in good standing is not protested."""
+        case = await self._cases.get(tenant, debt_id)
+        if case is None or case.protest.state != protest.ProtestState.NOTICE_SENT or self._registry is None:
+            return
+        await self._registry.cancel(case.protest_id, "agreement")
+        protest.cancelled(case.protest, self._clock.now(), "in an agreement")
+        await self._cases.save(case, [self._cancelled_event(case, "agreement", was_protested=False)])
+
     async def settled(self, tenant: str, debt_id: str, debtor_id: str) -> BureauCase:
         """A settled debt is never inscribed, protested or sued; its inscription is removed, its protest cancelled."""
         return await self._close(tenant, debt_id, debtor_id, "settled")
@@ -226,17 +251,20 @@ class RegistryBridge:
         if protest.must_cancel(case.protest) and self._registry is not None:
             await self._registry.cancel(case.protest_id, why)
             was_protested = protest.cancelled(case.protest, now, why)
-            cancelled = registry_pb2.ProtestCancelled(
-                debt_id=case.debt_id,
-                debtor_id=case.debtor_id,
-                protest_id=case.protest_id,
-                cancelled_at=_ts(now),
-                reason=why,
-                was_protested=was_protested,
-            )
-            events.append(self._event(case, "protest.cancelled", cancelled))
+            events.append(self._cancelled_event(case, why, was_protested))
         await self._cases.save(case, events)
         return case
+
+    def _cancelled_event(self, case: BureauCase, why: str, was_protested: bool) -> Event:
+        cancelled = registry_pb2.ProtestCancelled(
+            debt_id=case.debt_id,
+            debtor_id=case.debtor_id,
+            protest_id=case.protest_id,
+            cancelled_at=_ts(self._clock.now()),
+            reason=why,
+            was_protested=was_protested,
+        )
+        return self._event(case, "protest.cancelled", cancelled)
 
     def _event(self, case: BureauCase, event_type: str, payload: object) -> Event:
         return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)

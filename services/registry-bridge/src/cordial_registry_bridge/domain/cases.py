@@ -67,8 +67,10 @@ class BureauCase:
 
     @property
     def protest_id(self) -> str:
-        """Stable per debt: the registry sees one title however often it is presented."""
-        return stable_id(self.tenant, self.debt_id, "protest")
+        """Stable per debt and attempt: the registry sees one title however often one attempt is presented."""
+        if self.protest.attempt == 0:
+            return stable_id(self.tenant, self.debt_id, "protest")
+        return stable_id(self.tenant, self.debt_id, "protest", str(self.protest.attempt))
 
     @property
     def filing_id(self) -> str:

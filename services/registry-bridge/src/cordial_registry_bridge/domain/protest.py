@@ -3,12 +3,19 @@
 Lei 9.492/1997: the registry notifies the debtor (art. 14) and registers the protest only after its period
 (art. 12: three business days from the presentation). The registry states the end of the period; a title is
 protested at most once, and a settled or recalled debt's title is withdrawn (before protest) or its protest
-cancelled (after, Lei 9.492/1997 art. 26).
+cancelled (after, Lei 9.492/1997 art. 26). A title in its notice period is also withdrawn when the debtor
+enters an agreement (art. 16: the presenter may withdraw it before the protest is registered).
+
+Requests and attempts: strategy's request id is the same however often one ask is repeated (a retry), and
+new for a new ask. A retry changes nothing. After a withdrawal on an open debt (the agreement broke), a
+request with a new id presents the title again as a new attempt, under a new presenter's number
+(`attempt` goes into the protest id), so the registry never answers it with the withdrawn title; a late
+retry of a withdrawn attempt's request is recognised by its id and ignored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -34,6 +41,32 @@ class Protest:
     protested_at: datetime | None = None
     cancelled_at: datetime | None = None
     reason: str = ""
+    attempt: int = 0  # 0 for the first presentation; one more for each presentation after a withdrawal
+    requests: list[str] = field(default_factory=list)  # request ids of the current attempt
+    past_requests: list[str] = field(default_factory=list)  # request ids of withdrawn attempts
+
+
+def is_new_attempt(protest: Protest, request_id: str, closed_because: str) -> bool:
+    """True when a request asks to present a withdrawn title of an open debt again (not a retry of an old ask)."""
+    if protest.state != ProtestState.CANCELLED or closed_because or not request_id:
+        return False
+    return request_id not in protest.past_requests and request_id not in protest.requests
+
+
+def reopen(protest: Protest) -> None:
+    """Starts a new attempt after a withdrawal: nothing presented yet, the old attempt's requests kept as past."""
+    protest.past_requests, protest.requests = [*protest.past_requests, *protest.requests][-20:], []
+    protest.attempt += 1
+    protest.state, protest.reason = ProtestState.NONE, f"presented again (attempt {protest.attempt + 1})"
+    protest.notice_sent_at = protest.not_before = protest.protested_at = protest.cancelled_at = None
+
+
+def asked(protest: Protest, request_id: str) -> bool:
+    """Remembers a request id as one of the current attempt's; True when it is new."""
+    if not request_id or request_id in protest.requests:
+        return False
+    protest.requests = [*protest.requests, request_id][-10:]
+    return True
 
 
 def check_presentation(protest: Protest, closed_because: str) -> None:

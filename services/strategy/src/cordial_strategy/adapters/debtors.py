@@ -54,7 +54,13 @@ def _to_doc(d: DebtorState) -> dict[str, Any]:
         "open_debts": {k: {"balance": o.balance_minor, "due": o.due_date} for k, o in d.open_debts.items()},
         "stated_reasons": d.stated_reasons,
         "agreements": d.agreements,
-        "public_data": {"flags": d.public_data, "learned_at": d.public_data_learned_at, "source": d.public_data_source},
+        "public_data": {
+            "flags": d.public_data,
+            "learned_at": d.public_data_learned_at,
+            "source": d.public_data_source,
+            "document": d.public_data_document,  # sealed by the platform's cipher, never in clear
+            "company": d.public_data_company,
+        },
         "version": d.version,
     }
 
@@ -78,5 +84,7 @@ def _from_doc(doc: dict[str, Any]) -> DebtorState:
         public_data=dict((doc.get("public_data") or {}).get("flags") or {}),
         public_data_learned_at=(doc.get("public_data") or {}).get("learned_at"),
         public_data_source=(doc.get("public_data") or {}).get("source", ""),
+        public_data_document=bytes((doc.get("public_data") or {}).get("document") or b""),
+        public_data_company=bool((doc.get("public_data") or {}).get("company", False)),
         version=doc.get("version", 0),
     )

@@ -77,9 +77,9 @@ def strategy_to_proto(strategy: Strategy) -> pb.StrategyDocument:
         offer_set = doc.offer_sets.add(
             name=o.name,
             installment_counts=list(o.installment_counts),
-            fees_discount_bps=o.fees_discount_bps,
-            interest_discount_bps=o.interest_discount_bps,
-            principal_discount_bps=o.principal_discount_bps,
+            fees_discount_bps=o.fees_discount_bps or 0,
+            interest_discount_bps=o.interest_discount_bps or 0,
+            principal_discount_bps=o.principal_discount_bps or 0,
         )
         if o.down_payment_bps is not None:
             offer_set.down_payment_bps = o.down_payment_bps

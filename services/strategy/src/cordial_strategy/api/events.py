@@ -14,7 +14,7 @@ from cordial_strategy.adapters import metrics
 from cordial_strategy.domain.debtor import debt_key
 from cordial_strategy.domain.enrichment import Enricher
 from cordial_strategy.domain.guard import ContactGuard
-from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Ruler
+from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Escalation, Ruler
 
 _NO_CASE = Case("", "", "")
 log = logging.getLogger(__name__)
@@ -117,6 +117,12 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
                 envelope.tenant, debt_id, accepted.agreement_id, accepted.first_due_date, accepted.installments
             )
 
+    async def on_installment_paid(envelope: envelope_pb2.Envelope) -> None:
+        paid = unpack_payload(envelope)
+        assert isinstance(paid, agreements_pb2.AgreementInstallmentPaid)
+        for debt_id in paid.debt_ids:
+            await ruler.installment_paid(envelope.tenant, debt_id, paid.agreement_id, paid.number)
+
     async def on_agreement_broken(envelope: envelope_pb2.Envelope) -> None:
         broken = unpack_payload(envelope)
         assert isinstance(broken, agreements_pb2.AgreementBroken)
@@ -170,16 +176,28 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         sent = unpack_payload(envelope)
         assert isinstance(sent, registry_pb2.ProtestNoticeSent)
         at = sent.notice_sent_at.ToDatetime(tzinfo=UTC)
-        await ruler.bureau_update(envelope.tenant, sent.debt_id, lambda e: setattr(e, "protest_notice_at", at))
+        until = sent.not_before.ToDatetime(tzinfo=UTC) if sent.HasField("not_before") else None
+
+        def noticed(e: Escalation) -> None:
+            e.protest_notice_at, e.protest_not_before = at, until
+
+        await ruler.bureau_update(envelope.tenant, sent.debt_id, noticed)
 
     async def on_protested(envelope: envelope_pb2.Envelope) -> None:
         protested = unpack_payload(envelope)
         assert isinstance(protested, registry_pb2.ProtestRegistered)
         await ruler.bureau_update(envelope.tenant, protested.debt_id, lambda e: setattr(e, "protested", True))
 
+    async def on_protest_cancelled(envelope: envelope_pb2.Envelope) -> None:
+        cancelled = unpack_payload(envelope)
+        assert isinstance(cancelled, registry_pb2.ProtestCancelled)
+        if cancelled.reason == "agreement":  # settled or recalled: protest ends for good, nothing to start over
+            await ruler.protest_withdrawn(envelope.tenant, cancelled.debt_id)
+
     return dispatch(
         {
             "bureau.notice_confirmed": on_notice_confirmed,
+            "protest.cancelled": on_protest_cancelled,
             "protest.notice_sent": on_protest_notice,
             "protest.registered": on_protested,
             "bureau.inscribed": on_inscribed,
@@ -192,6 +210,7 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
             "message.failed": on_message_failed,
             "message.delivery_updated": on_delivery,
             "agreement.accepted": on_agreement_accepted,
+            "agreement.installment_paid": on_installment_paid,
             "agreement.broken": on_agreement_broken,
             "agreement.settled": on_agreement_settled,
             "reply.received": on_reply,

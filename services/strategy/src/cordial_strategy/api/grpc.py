@@ -112,9 +112,14 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
     ) -> pb.GetOfferSetResponse:
         """The installment plans the menu of a debt shows on its current step."""
         found = await OfferSets(self._cases, self._book).for_debt(str(tenant_var.get()), request.debt_id)
-        return pb.GetOfferSetResponse(
+        reply = pb.GetOfferSetResponse(
             installment_counts=list(found.installment_counts), step=found.step, offer_set=found.offer_set
         )
+        for name in ("down_payment_bps", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps"):
+            value = getattr(found, name)
+            if value is not None:
+                setattr(reply, name, value)
+        return reply
 
     async def GetVariantResults(
         self, request: pb.GetVariantResultsRequest, context: grpc.aio.ServicerContext

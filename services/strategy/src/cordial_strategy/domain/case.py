@@ -85,9 +85,19 @@ class Escalation:
     removed: bool = False
     protest_presented: bool = False
     protest_notice_at: datetime | None = None
+    protest_not_before: datetime | None = None  # the registry's end of the notice period
     protest_requested_at: datetime | None = None
     protested: bool = False
     filing_requested: bool = False
+    # Titles withdrawn from the registry on an open debt (the debtor entered an agreement): the next
+    # presentation is a new ask, with new request ids (case_events.escalation_id).
+    protest_round: int = 0
+
+    def protest_withdrawn(self) -> None:
+        """The registry withdrew the title while the debt stays open: protest starts over if the path asks."""
+        self.protest_presented, self.protested = False, False
+        self.protest_notice_at = self.protest_not_before = self.protest_requested_at = None
+        self.protest_round += 1
 
 
 @dataclass

@@ -20,8 +20,11 @@ LOCALES = {"BR": "pt-BR", "PT": "pt-BR", "US": "en", "GB": "en", "ES": "es", "MX
 
 def escalation_id(case: Case, kind: int, stage: str = "") -> str:
     """The one id of an escalation step of a debt: registry-bridge's request id and the action's id."""
-    # The two protest asks (presentation, protest) share a kind; the stage keeps their ids apart.
+    # The two protest asks (presentation, protest) share a kind; the stage keeps their ids apart, and the round
+    # keeps a presentation after a withdrawal apart from the withdrawn one's (registry-bridge ignores old ids).
     parts = (str(kind), stage) if stage in (PRESENT, PROTEST) else (str(kind),)
+    if stage in (PRESENT, PROTEST) and case.escalation.protest_round:
+        parts = (*parts, f"round-{case.escalation.protest_round}")
     return stable_id(case.tenant, case.debt_id, "escalation", *parts)
 
 
@@ -82,6 +85,9 @@ class CaseEvents:
             rule=rule,
             reason=reason,
             due_date=case.due_date,
+            debtor_country=case.country,
+            debtor_state=case.state,
+            time_zone=case.time_zone,
         )
         return self._event(case, "escalation.requested", payload)
 

@@ -80,6 +80,9 @@ class DebtorState:
     public_data: dict[str, str] = field(default_factory=dict)
     public_data_learned_at: datetime | None = None
     public_data_source: str = ""
+    # The sealed (encrypted) document the flags were asked for, and whether it is a company: to ask again.
+    public_data_document: bytes = b""
+    public_data_company: bool = False
     version: int = 0
 
     def record(self, key: str, contact: Contact, now: datetime) -> None:
@@ -130,9 +133,13 @@ class DebtorState:
         """How many of the person's agreements are in a state."""
         return sum(1 for s in self.agreements.values() if s == state)
 
-    def enriched(self, flags: dict[str, str], at: datetime, source: str) -> None:
+    def enriched(
+        self, flags: dict[str, str], at: datetime, source: str, sealed_document: bytes = b"", company: bool = False
+    ) -> None:
         """Caches what the enrichment provider said about the person, with when and where it was learned."""
         self.public_data, self.public_data_learned_at, self.public_data_source = dict(flags), at, source
+        if sealed_document:
+            self.public_data_document, self.public_data_company = sealed_document, company
 
     def active_holds(self, debt_key: str, now: datetime) -> list[Hold]:
         """Holds in force for a debt now, oldest first."""

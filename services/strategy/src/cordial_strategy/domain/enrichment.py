@@ -1,14 +1,20 @@
 """Public-data enrichment of a debtor's profile (pure rules and the use case behind ports).
 
-When a debt is placed for a debtor strategy has never enriched, the enrichment provider is asked once for the
-person's public-data flags (employment, unemployment benefit, social benefit, FGTS balance); the answer is
-cached on the debtor with the time it was learned and the provider, and segment rules read it from the
-profile (e.g. "hardship": unemployed or on unemployment benefit).
+When a debt is placed for a debtor strategy has not enriched within the TTL, the enrichment provider is asked
+for the person's public-data flags (employment, unemployment benefit, social benefit, FGTS balance); the answer
+is cached on the debtor with the time it was learned, the provider and the sealed document it was asked for,
+and segment rules read it from the profile (e.g. "hardship": unemployed or on unemployment benefit).
+
+Flags go stale: a job is lost or found, a benefit ends. From `learned_at + ttl` on (30 days by default,
+ENRICHMENT_TTL_DAYS) they are no longer used by the profile, and the ruler asks the provider again the next
+time it looks at one of the person's debts (at the latest in the daily sweep).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial_core.clock import Clock
@@ -16,6 +22,29 @@ from cordial_core.errors import FailedPrecondition
 from cordial_strategy.domain.debtor import DebtorState
 
 HARDSHIP = "hardship"
+DEFAULT_TTL = timedelta(days=30)
+log = logging.getLogger(__name__)
+
+
+def is_fresh(debtor: DebtorState, now: datetime, ttl: timedelta = DEFAULT_TTL) -> bool:
+    """True while the cached flags are younger than the TTL (they expire at learned_at + ttl)."""
+    learned = debtor.public_data_learned_at
+    return learned is not None and now < learned + ttl
+
+
+def fresh_flags(debtor: DebtorState, now: datetime, ttl: timedelta = DEFAULT_TTL) -> dict[str, str]:
+    """The cached flags while fresh; nothing once stale, so no decision rests on them."""
+    return dict(debtor.public_data) if is_fresh(debtor, now, ttl) else {}
+
+
+def freshness(debtor: DebtorState, now: datetime, ttl: timedelta = DEFAULT_TTL) -> str:
+    """How fresh the flags are, for a decision's explanation."""
+    learned = debtor.public_data_learned_at
+    if learned is None:
+        return "never learned"
+    state = "used" if is_fresh(debtor, now, ttl) else "stale, not used"
+    source = debtor.public_data_source or "-"
+    return f"learned {learned:%Y-%m-%d %H:%M} UTC from {source}, {state} (TTL {ttl.days} days)"
 
 
 @dataclass(frozen=True)
@@ -72,26 +101,53 @@ class DebtorStore(Protocol):
 
 
 class Enricher:
-    """Asks the provider once per debtor and caches the answer on the debtor."""
+    """Asks the provider when a debtor's flags are missing or stale and caches the answer on the debtor."""
 
-    def __init__(self, debtors: DebtorStore, provider: PublicDataProvider, opener: DocumentOpener, clock: Clock):
+    def __init__(
+        self,
+        debtors: DebtorStore,
+        provider: PublicDataProvider,
+        opener: DocumentOpener,
+        clock: Clock,
+        ttl: timedelta = DEFAULT_TTL,
+    ) -> None:
         self._debtors = debtors
         self._provider = provider
         self._open = opener
         self._clock = clock
+        self.ttl = ttl
 
     async def debt_placed(self, debtor_id: str, sealed_document: bytes, company: bool) -> bool:
-        """Enriches a debtor never enriched before; True when the provider was asked."""
-        if not sealed_document or (await self._debtors.load(debtor_id)).public_data_learned_at is not None:
+        """Enriches a debtor never enriched, or whose flags went stale; True when the provider was asked."""
+        if not sealed_document or is_fresh(await self._debtors.load(debtor_id), self._clock.now(), self.ttl):
             return False
+        await self._ask(debtor_id, sealed_document, company)
+        return True
+
+    async def refresh(self, debtor_id: str) -> bool:
+        """Asks again for a debtor whose flags went stale (with the document kept from the last ask).
+
+        False when still fresh, never asked, or the provider failed: the profile then goes without flags.
+        """
+        debtor = await self._debtors.load(debtor_id)
+        if is_fresh(debtor, self._clock.now(), self.ttl) or not debtor.public_data_document:
+            return False
+        try:
+            await self._ask(debtor_id, debtor.public_data_document, debtor.public_data_company)
+        except Exception:
+            log.warning("enrichment refresh failed for debtor %s", debtor_id, exc_info=True)
+            return False
+        return True
+
+    async def _ask(self, debtor_id: str, sealed_document: bytes, company: bool) -> None:
         data = await self._provider.lookup(self._open(sealed_document), company)
         flags = data.as_flags() if data else {}
         for _ in range(5):
             debtor = await self._debtors.load(debtor_id)
-            debtor.enriched(flags, self._clock.now(), self._provider.name)
+            debtor.enriched(flags, self._clock.now(), self._provider.name, sealed_document, company)
             try:
                 await self._debtors.save(debtor)
-                return True
+                return
             except FailedPrecondition:
                 continue  # the contact guard wrote meanwhile: apply again
         raise FailedPrecondition("the debtor kept changing; retry")

@@ -50,6 +50,10 @@ def standing(case: Case, debtor: DebtorState, now: datetime) -> DebtStanding:
         inscribed=case.escalation.inscribed,
         notice_confirmed_at=case.escalation.notice_confirmed_at,
         protest_notice_at=case.escalation.protest_notice_at,
+        protest_not_before=case.escalation.protest_not_before,
+        country=case.country or "BR",
+        state=case.state,
+        time_zone=case.time_zone,
     )
 
 
@@ -74,6 +78,8 @@ def escalate(case: Case, debtor: DebtorState, now: datetime, events: CaseEvents)
     stage, verdict = found
     kind, asked = STAGES[stage]
     key = f"escalation:{stage}"
+    if stage in (PRESENT, PROTEST) and esc.protest_round:
+        key += f":{esc.protest_round}"  # a new presentation after a withdrawal: its own action and decisions
     record = case.actions.get(key)
     before = record.decision if record else None
     values = {

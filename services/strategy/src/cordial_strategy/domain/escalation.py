@@ -4,7 +4,9 @@
   STJ Súmula 359 puts the notice on the bureau) and its waiting period has run: 10 days by default (the
   bureaus' practice), configurable per jurisdiction.
 - Protest: only after the registry's protest notice period has run (Lei 9.492/1997 art. 12: the protest is
-  registered within three business days of the presentation; we wait a configurable number of days).
+  registered within three business days of the protocol): counted in business days of the debtor's place,
+  national and state holidays off, per jurisdiction as data with its citation (cordial_core.business_days),
+  and never before the end the registry itself answered (it may know a municipal holiday).
 - Suit or threat of suit: never on a time-barred debt; Código Civil art. 206 §5 I bars claims on debts in a
   public or private written instrument after 5 years from the due date.
 - Never for a debt in an agreement in good standing, in dispute or recalled; removal is requested as soon
@@ -18,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cordial_core.business_days import protest_not_before, protest_period
+
 BUREAU = "bureau_inscription"
 PROTEST = "protest"
 SUIT = "small_claims"
@@ -29,7 +33,7 @@ class EscalationLaw:
     """The waiting periods of a jurisdiction."""
 
     bureau_wait_days: int = 10
-    protest_wait_days: int = 3
+    protest_business_days: int | None = None  # None: the jurisdiction's (PROTEST_PERIODS)
     prescription_years: int = PRESCRIPTION_YEARS
 
 
@@ -47,6 +51,11 @@ class DebtStanding:
     inscribed: bool = False
     notice_confirmed_at: datetime | None = None
     protest_notice_at: datetime | None = None
+    protest_not_before: datetime | None = None  # the end of the notice period the registry answered
+    # Where the debtor lives: the place whose business days count.
+    country: str = "BR"
+    state: str = ""
+    time_zone: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ def may_escalate(stage: str, debt: DebtStanding, now: datetime, law: EscalationL
     if stage == BUREAU:
         return _after(debt.notice_confirmed_at, law.bureau_wait_days, now, "bureau_prior_notice", "prior notice")
     if stage == PROTEST:
-        return _after(debt.protest_notice_at, law.protest_wait_days, now, "protest_notice", "protest notice")
+        return _protest_period_run(debt, now, law)
     if stage == SUIT:
         barred_on = time_barred_on(debt.due_date, law.prescription_years)
         if now.date() >= barred_on:
@@ -101,6 +110,29 @@ def _after(notice: datetime | None, days: int, now: datetime, rule: str, what: s
             False, rule, f"the {what}'s {days}-day waiting period runs until {ready:%Y-%m-%d %H:%M} UTC", ready
         )
     return EscalationVerdict(True, rule, f"the {what} was confirmed {days} or more days ago")
+
+
+def _protest_period_run(debt: DebtStanding, now: datetime, law: EscalationLaw) -> EscalationVerdict:
+    """The protest notice period counted in business days of the debtor's place, and not before the registry's."""
+    if debt.protest_notice_at is None:
+        return EscalationVerdict(False, "protest_notice", "the protest notice has not been confirmed")
+    country = debt.country or "BR"
+    period = protest_period(country, debt.state)
+    days = period.business_days if law.protest_business_days is None else law.protest_business_days
+    ours = protest_not_before(debt.protest_notice_at, debt.time_zone, country, debt.state, days)
+    ready = max(ours, debt.protest_not_before or ours)
+    place = f"{country}-{debt.state}" if debt.state else country
+    if now < ready:
+        return EscalationVerdict(
+            False,
+            "protest_notice",
+            f"the protest notice period ({days} business days at {place}) runs until {ready:%Y-%m-%d %H:%M} UTC; "
+            f"{period.citation}",
+            ready,
+        )
+    return EscalationVerdict(
+        True, "protest_notice", f"the protest notice period ({days} business days at {place}) has run"
+    )
 
 
 def time_barred_on(due_date: date, years: int = PRESCRIPTION_YEARS) -> date:

@@ -16,10 +16,9 @@ Sources, and how far each was verified (searched while writing this module, 2025
   after 21:00 local time is presumed inconvenient. Federal law names no weekday or holiday ban.
 
 Where the debtor lives: the state (UF) comes from the debtor's address (DebtPlaced.debtor_state).
-A known state uses its own law, or São Paulo's hours when it has none, and its own holidays. When
-the state is truly unknown (no address, or not a valid UF), the zone narrows it to the states it
-covers and the strictest of their hours and the union of their holidays apply: a documented choice,
-because applying SP's default to a debtor who may live in RJ or ES could break a state law.
+A known state uses its own law, or São Paulo's hours when it has none (the issue's rule: SP's hours
+are the default for the rest of Brazil), and its own holidays. When the state is truly unknown (no
+address, or not a valid UF), see UNKNOWN_STATE_RULE: the choice and its reason are data below.
 """
 
 from __future__ import annotations
@@ -96,6 +95,13 @@ US_HOURS = QuietHours(
     closed_on_holidays=False,
 )
 
+# Why an unknown state is not simply given SP's default (kept with the data, shown in decisions' citation).
+UNKNOWN_STATE_RULE = (
+    "state unknown: the strictest of SP's default hours and the hours of every state the time zone covers, "
+    "closed on any of their holidays; SP's default alone could break RJ, ES or AM law for a debtor living there, "
+    "and the strictest is never wider than SP's default"
+)
+
 # The Brazilian states each zone covers (tzdata zone.tab); where a zone spans several states and the
 # debtor's state is unknown, the strictest of them applies.
 BRAZIL_ZONE_STATES: dict[str, tuple[str, ...]] = {
@@ -140,6 +146,7 @@ class Jurisdiction:
 
     country: str
     states: tuple[str, ...] = ()
+    inferred: bool = False  # the state was not given: guessed from the zone (UNKNOWN_STATE_RULE)
 
     @property
     def label(self) -> str:
@@ -200,14 +207,17 @@ def jurisdiction(time_zone: str, country: str = "", state: str = "") -> Jurisdic
         return Jurisdiction("US", (state,) if state else ())
     if state in BRAZIL_STATES:
         return Jurisdiction("BR", (state,))
-    return Jurisdiction("BR", BRAZIL_ZONE_STATES.get(key, ("SP",)))
+    return Jurisdiction("BR", BRAZIL_ZONE_STATES.get(key, ("SP",)), inferred=True)
 
 
+@functools.lru_cache(maxsize=256)
 def hours_of(place: Jurisdiction) -> QuietHours:
     """The contact hours of a jurisdiction: per state in Brazil, the strictest when several may apply."""
     if place.country == "US":
         return US_HOURS
     rules = [BRAZIL_STATE_HOURS.get(s, BRAZIL_DEFAULT_HOURS) for s in place.states] or [BRAZIL_DEFAULT_HOURS]
+    if place.inferred:
+        rules.append(BRAZIL_DEFAULT_HOURS)  # never wider than the default a known state would get
     return rules[0] if len(set(rules)) == 1 else _strictest(rules)
 
 
@@ -224,7 +234,7 @@ def _strictest(rules: list[QuietHours]) -> QuietHours:
     citations = sorted({r.citation for r in rules})
     return QuietHours(
         tuple(windows),
-        "state unknown, strictest of: " + " | ".join(citations),
+        UNKNOWN_STATE_RULE + "; of: " + " | ".join(citations),
         closed_on_holidays=any(r.closed_on_holidays for r in rules),
         verified=all(r.verified for r in rules),
     )

@@ -17,11 +17,18 @@ from cordial_strategy.domain.treatment import offer_set_of
 
 @dataclass(frozen=True)
 class OfferSet:
-    """The plans a debt's menu shows now, and the step and set they come from (empty when none applies)."""
+    """The plans, down payment and discounts a debt's menu shows now, and the step and set they come from.
+
+    Empty when none applies; a term left None follows the client's policy (agreements bounds them all).
+    """
 
     installment_counts: tuple[int, ...] = ()
     step: str = ""
     offer_set: str = ""
+    down_payment_bps: int | None = None
+    fees_discount_bps: int | None = None
+    interest_discount_bps: int | None = None
+    principal_discount_bps: int | None = None
 
 
 class PinnedStrategies(Protocol):
@@ -53,7 +60,15 @@ class OfferSets:
         chosen = offer_set_of(step, strategy, after_hardship)
         if chosen is None:
             return OfferSet(step=step.name)
-        return OfferSet(chosen.installment_counts, step.name, chosen.name)
+        return OfferSet(
+            chosen.installment_counts,
+            step.name,
+            chosen.name,
+            chosen.down_payment_bps,
+            chosen.fees_discount_bps,
+            chosen.interest_discount_bps,
+            chosen.principal_discount_bps,
+        )
 
 
 def _current_step(case: Case, path: list[StepSpec]) -> tuple[StepSpec | None, ActionRecord | None]:

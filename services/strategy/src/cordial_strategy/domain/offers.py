@@ -67,7 +67,7 @@ def offer_set_errors(offer_set: OfferSet, where: str, limits: NegotiationLimits)
         )
     for name in ("fees_discount_bps", "interest_discount_bps", "principal_discount_bps"):
         asked, allowed = getattr(offer_set, name), limits.most(name)
-        if asked > allowed:
+        if asked is not None and asked > allowed:
             errors.append(
                 InvalidArgument(
                     f"{asked} bps is over the {allowed} bps the client's policy allows", field=f"{where}.{name}"

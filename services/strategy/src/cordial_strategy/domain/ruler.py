@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
+from typing import Protocol
 
 from cordial.events.v1 import registry_pb2
 from cordial.types.v1 import types_pb2
@@ -34,6 +35,7 @@ from cordial_strategy.domain.case import (
 from cordial_strategy.domain.case_events import CaseEvents
 from cordial_strategy.domain.casebook import CaseBook, request_of
 from cordial_strategy.domain.debtor import DebtorState, OpenDebt, debt_key
+from cordial_strategy.domain.enrichment import DEFAULT_TTL, fresh_flags, freshness, is_fresh
 from cordial_strategy.domain.escalating import escalate
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.hours import check_contact_hours, zone
@@ -60,12 +62,29 @@ COST_PER_CHANNEL = {
 }
 
 
+class PublicDataRefresh(Protocol):
+    """Asks the enrichment provider again for a debtor whose flags went stale (the Enricher)."""
+
+    ttl: timedelta
+
+    async def refresh(self, debtor_id: str) -> bool: ...
+
+
 class Ruler(CaseBook):
     """Turns what happened to a debt into the next step of its path, once, at a decent hour."""
 
-    def __init__(self, cases: Cases, guard: ContactGuard, clock: Clock, book: StrategyBook | None = None) -> None:
+    def __init__(
+        self,
+        cases: Cases,
+        guard: ContactGuard,
+        clock: Clock,
+        book: StrategyBook | None = None,
+        enrichment: PublicDataRefresh | None = None,
+    ) -> None:
         super().__init__(cases, guard, clock, book)
         self._events = CaseEvents(clock)
+        self._enrichment = enrichment
+        self._public_data_ttl = enrichment.ttl if enrichment else DEFAULT_TTL
         # The day each sweep partition of this instance ran to its end: no more scans of the cases until the next.
         self._swept: dict[tuple[int, int], str] = {}
 
@@ -117,6 +136,18 @@ class Ruler(CaseBook):
 
         await self._change(tenant, debt_id, accepted)
 
+    async def installment_paid(self, tenant: str, debt_id: str, agreement_id: str, number: int) -> None:
+        """An installment paid in full: its reminder is never sent; the next unpaid one is reminded in its turn."""
+
+        async def paid(case: Case) -> list[Event]:
+            plan = case.installments
+            if plan is None or plan.agreement_id != agreement_id:
+                return []
+            plan.installment_paid(number)
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, paid)
+
     async def agreement_ended(self, tenant: str, debt_id: str, agreement_id: str) -> None:
         """An agreement kept or broken: no more installment reminders; the path resumes if the debt is open."""
 
@@ -164,6 +195,17 @@ class Ruler(CaseBook):
 
         await self._change(tenant, debt_id, update)
 
+    async def protest_withdrawn(self, tenant: str, debt_id: str) -> None:
+        """The registry withdrew the title of an open debt (an agreement): a later protest is a new presentation."""
+
+        async def withdrawn(case: Case) -> list[Event]:
+            if case.stopped:
+                return []  # settled or recalled: the cancellation ends protest for good
+            case.escalation.protest_withdrawn()
+            return await self._evaluate(case)
+
+        await self._change(tenant, debt_id, withdrawn)
+
     async def _evaluate_all(self, cases: list[Case]) -> int:
         for case in cases:
             try:
@@ -192,6 +234,8 @@ class Ruler(CaseBook):
             return []
         now = self._clock.now()
         debtor = await self._guard.state(case.debtor_id)
+        if await self._refreshed(debtor, now):
+            debtor = await self._guard.state(case.debtor_id)
         path, strategy, why = await self._plan(case, debtor)
         case.path.started_at = case.path.started_at or now
         events = escalate(case, debtor, now, self._events)
@@ -205,6 +249,12 @@ class Ruler(CaseBook):
         for name in due.skipped:
             self._skip(case, name, due, now)
         return events + self._take(case, debtor, due, strategy, why, path)
+
+    async def _refreshed(self, debtor: DebtorState, now: datetime) -> bool:
+        """Asks the provider again when the debtor's public-data flags went stale; True when it answered."""
+        if self._enrichment is None or not debtor.public_data_document:
+            return False
+        return not is_fresh(debtor, now, self._public_data_ttl) and await self._enrichment.refresh(debtor.debtor_id)
 
     def _take(
         self,
@@ -330,7 +380,8 @@ class Ruler(CaseBook):
         if assignment is None or assignment.strategy is None:
             return DEFAULT_PATH, None, {"strategy": "none (built-in reminder)"}
         strategy = assignment.strategy
-        profile = build_profile(debtor, self._clock.now(), case.company, debtor.public_data)
+        now = self._clock.now()
+        profile = build_profile(debtor, now, case.company, fresh_flags(debtor, now, self._public_data_ttl))
         segment, index = assign(profile, strategy.segments)
         case.segment = segment
         case.escalation.path = tuple(strategy.escalation)
@@ -346,6 +397,7 @@ class Ruler(CaseBook):
                 "profile": f"{profile.days_past_due} days past due, {profile.open_debts} open, "
                 f"balance {profile.balance_minor}, reason {profile.stated_reason or '-'}, "
                 f"agreements kept {profile.agreements_kept} broken {profile.agreements_broken}",
+                "public_data": freshness(debtor, now, self._public_data_ttl),
             },
         )
 

@@ -105,9 +105,11 @@ class OfferSet:
     name: str
     installment_counts: tuple[int, ...] = ()
     down_payment_bps: int | None = None  # None: the policy's minimum
-    fees_discount_bps: int = 0
-    interest_discount_bps: int = 0
-    principal_discount_bps: int = 0
+    # What the set offers off each part (at most the debt's band when the menu is built); None: the band's.
+    # A strategy's own sets state them (0 offers none); named sets and counts carry None.
+    fees_discount_bps: int | None = None
+    interest_discount_bps: int | None = None
+    principal_discount_bps: int | None = None
 
 
 @dataclass(frozen=True)

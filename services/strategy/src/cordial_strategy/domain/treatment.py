@@ -75,4 +75,12 @@ def describe(offer_set: OfferSet) -> str:
     """An offer set in one readable line."""
     counts = ", ".join(str(c) for c in offer_set.installment_counts) or "standard"
     down = "policy minimum" if offer_set.down_payment_bps is None else f"{offer_set.down_payment_bps} bps"
-    return f"{offer_set.name}: installments {counts}; down payment {down}"
+    text = f"{offer_set.name}: installments {counts}; down payment {down}"
+    parts = (
+        ("late fee", offer_set.fees_discount_bps),
+        ("interest", offer_set.interest_discount_bps),
+        ("principal", offer_set.principal_discount_bps),
+    )
+    if any(bps is not None for _, bps in parts):
+        text += "; discounts " + ", ".join(f"{what} {bps or 0} bps" for what, bps in parts) + " (at most the band's)"
+    return text

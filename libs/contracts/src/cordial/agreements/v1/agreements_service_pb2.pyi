@@ -499,7 +499,7 @@ class OfferLine(_message.Message):
     def __init__(self, label: _Optional[str] = ..., amount_minor: _Optional[int] = ...) -> None: ...
 
 class Offer(_message.Message):
-    __slots__ = ("id", "kind", "debt_id", "installments", "lines", "total", "valid_until", "debt_ids")
+    __slots__ = ("id", "kind", "debt_id", "installments", "lines", "total", "valid_until", "debt_ids", "terms")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -508,6 +508,7 @@ class Offer(_message.Message):
     TOTAL_FIELD_NUMBER: _ClassVar[int]
     VALID_UNTIL_FIELD_NUMBER: _ClassVar[int]
     DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: str
     debt_id: str
@@ -516,17 +517,34 @@ class Offer(_message.Message):
     total: _types_pb2.Money
     valid_until: str
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., debt_id: _Optional[str] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., lines: _Optional[_Iterable[_Union[OfferLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    terms: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[str] = ..., debt_id: _Optional[str] = ..., installments: _Optional[_Iterable[_Union[Installment, _Mapping]]] = ..., lines: _Optional[_Iterable[_Union[OfferLine, _Mapping]]] = ..., total: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., valid_until: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., terms: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class OfferTerms(_message.Message):
+    __slots__ = ("offer_set", "down_payment_bps", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps")
+    OFFER_SET_FIELD_NUMBER: _ClassVar[int]
+    DOWN_PAYMENT_BPS_FIELD_NUMBER: _ClassVar[int]
+    FEES_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    offer_set: str
+    down_payment_bps: int
+    fees_discount_bps: int
+    interest_discount_bps: int
+    principal_discount_bps: int
+    def __init__(self, offer_set: _Optional[str] = ..., down_payment_bps: _Optional[int] = ..., fees_discount_bps: _Optional[int] = ..., interest_discount_bps: _Optional[int] = ..., principal_discount_bps: _Optional[int] = ...) -> None: ...
 
 class ListOffersRequest(_message.Message):
-    __slots__ = ("debt_id", "installment_counts", "debt_ids")
+    __slots__ = ("debt_id", "installment_counts", "debt_ids", "terms")
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
     DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    TERMS_FIELD_NUMBER: _ClassVar[int]
     debt_id: str
     installment_counts: _containers.RepeatedScalarFieldContainer[int]
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, debt_id: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ..., debt_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    terms: OfferTerms
+    def __init__(self, debt_id: _Optional[str] = ..., installment_counts: _Optional[_Iterable[int]] = ..., debt_ids: _Optional[_Iterable[str]] = ..., terms: _Optional[_Union[OfferTerms, _Mapping]] = ...) -> None: ...
 
 class ListOffersResponse(_message.Message):
     __slots__ = ("offers",)

@@ -35,6 +35,24 @@ class AgreementActivated(_message.Message):
     debt_ids: _containers.RepeatedScalarFieldContainer[str]
     def __init__(self, agreement_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
+class AgreementInstallmentPaid(_message.Message):
+    __slots__ = ("agreement_id", "debtor_id", "debt_ids", "number", "installments", "due_date", "amount")
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_IDS_FIELD_NUMBER: _ClassVar[int]
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    agreement_id: str
+    debtor_id: str
+    debt_ids: _containers.RepeatedScalarFieldContainer[str]
+    number: int
+    installments: int
+    due_date: str
+    amount: _types_pb2.Money
+    def __init__(self, agreement_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., debt_ids: _Optional[_Iterable[str]] = ..., number: _Optional[int] = ..., installments: _Optional[int] = ..., due_date: _Optional[str] = ..., amount: _Optional[_Union[_types_pb2.Money, _Mapping]] = ...) -> None: ...
+
 class AgreementBroken(_message.Message):
     __slots__ = ("agreement_id", "debtor_id", "debt_ids", "overdue_installment", "due_date")
     AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]

@@ -26,31 +26,31 @@ from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n cordial/events/v1/registry.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xef\x01\n\x13\x45scalationRequested\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12/\n\x04kind\x18\x04 \x01(\x0e\x32!.cordial.events.v1.EscalationKind\x12(\n\x07\x62\x61lance\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x15\n\rcreditor_name\x18\x06 \x01(\t\x12\x0c\n\x04rule\x18\x07 \x01(\t\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x10\n\x08\x64ue_date\x18\t \x01(\t\"\x93\x01\n\x15\x42ureauNoticeConfirmed\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x11\n\tnotice_id\x18\x03 \x01(\t\x12\x30\n\x0c\x63onfirmed_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\twait_days\x18\x05 \x01(\x05\"\x7f\n\x0f\x42ureauInscribed\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x16\n\x0einscription_id\x18\x03 \x01(\t\x12\x30\n\x0cinscribed_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8b\x01\n\rBureauRemoved\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x16\n\x0einscription_id\x18\x03 \x01(\t\x12.\n\nremoved_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\xaf\x01\n\x11ProtestNoticeSent\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\nprotest_id\x18\x03 \x01(\t\x12\x32\n\x0enotice_sent_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nnot_before\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"}\n\x11ProtestRegistered\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\nprotest_id\x18\x03 \x01(\t\x12\x30\n\x0cprotested_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa3\x01\n\x10ProtestCancelled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\nprotest_id\x18\x03 \x01(\t\x12\x30\n\x0c\x63\x61ncelled_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x15\n\rwas_protested\x18\x06 \x01(\x08\"\x86\x01\n\nCourtFiled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x11\n\tfiling_id\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12,\n\x08\x66iled_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x86\x01\n\x11\x45scalationRefused\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12/\n\x04kind\x18\x03 \x01(\x0e\x32!.cordial.events.v1.EscalationKind\x12\x0c\n\x04rule\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t*\xd0\x01\n\x0e\x45scalationKind\x12\x1f\n\x1b\x45SCALATION_KIND_UNSPECIFIED\x10\x00\x12 \n\x1c\x45SCALATION_KIND_PRIOR_NOTICE\x10\x01\x12\x1f\n\x1b\x45SCALATION_KIND_INSCRIPTION\x10\x02\x12\x1b\n\x17\x45SCALATION_KIND_REMOVAL\x10\x03\x12\x1b\n\x17\x45SCALATION_KIND_PROTEST\x10\x04\x12 \n\x1c\x45SCALATION_KIND_SMALL_CLAIMS\x10\x05\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n cordial/events/v1/registry.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb0\x02\n\x13\x45scalationRequested\x12\x12\n\nrequest_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12/\n\x04kind\x18\x04 \x01(\x0e\x32!.cordial.events.v1.EscalationKind\x12(\n\x07\x62\x61lance\x18\x05 \x01(\x0b\x32\x17.cordial.types.v1.Money\x12\x15\n\rcreditor_name\x18\x06 \x01(\t\x12\x0c\n\x04rule\x18\x07 \x01(\t\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x10\n\x08\x64ue_date\x18\t \x01(\t\x12\x16\n\x0e\x64\x65\x62tor_country\x18\n \x01(\t\x12\x14\n\x0c\x64\x65\x62tor_state\x18\x0b \x01(\t\x12\x11\n\ttime_zone\x18\x0c \x01(\t\"\x93\x01\n\x15\x42ureauNoticeConfirmed\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x11\n\tnotice_id\x18\x03 \x01(\t\x12\x30\n\x0c\x63onfirmed_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x11\n\twait_days\x18\x05 \x01(\x05\"\x7f\n\x0f\x42ureauInscribed\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x16\n\x0einscription_id\x18\x03 \x01(\t\x12\x30\n\x0cinscribed_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x8b\x01\n\rBureauRemoved\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x16\n\x0einscription_id\x18\x03 \x01(\t\x12.\n\nremoved_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\xaf\x01\n\x11ProtestNoticeSent\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\nprotest_id\x18\x03 \x01(\t\x12\x32\n\x0enotice_sent_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\nnot_before\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"}\n\x11ProtestRegistered\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\nprotest_id\x18\x03 \x01(\t\x12\x30\n\x0cprotested_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\xa3\x01\n\x10ProtestCancelled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x12\n\nprotest_id\x18\x03 \x01(\t\x12\x30\n\x0c\x63\x61ncelled_at\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x15\n\rwas_protested\x18\x06 \x01(\x08\"\x86\x01\n\nCourtFiled\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12\x11\n\tfiling_id\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12,\n\x08\x66iled_at\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x86\x01\n\x11\x45scalationRefused\x12\x0f\n\x07\x64\x65\x62t_id\x18\x01 \x01(\t\x12\x11\n\tdebtor_id\x18\x02 \x01(\t\x12/\n\x04kind\x18\x03 \x01(\x0e\x32!.cordial.events.v1.EscalationKind\x12\x0c\n\x04rule\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t*\xd0\x01\n\x0e\x45scalationKind\x12\x1f\n\x1b\x45SCALATION_KIND_UNSPECIFIED\x10\x00\x12 \n\x1c\x45SCALATION_KIND_PRIOR_NOTICE\x10\x01\x12\x1f\n\x1b\x45SCALATION_KIND_INSCRIPTION\x10\x02\x12\x1b\n\x17\x45SCALATION_KIND_REMOVAL\x10\x03\x12\x1b\n\x17\x45SCALATION_KIND_PROTEST\x10\x04\x12 \n\x1c\x45SCALATION_KIND_SMALL_CLAIMS\x10\x05\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.events.v1.registry_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ESCALATIONKIND']._serialized_start=1527
-  _globals['_ESCALATIONKIND']._serialized_end=1735
+  _globals['_ESCALATIONKIND']._serialized_start=1592
+  _globals['_ESCALATIONKIND']._serialized_end=1800
   _globals['_ESCALATIONREQUESTED']._serialized_start=119
-  _globals['_ESCALATIONREQUESTED']._serialized_end=358
-  _globals['_BUREAUNOTICECONFIRMED']._serialized_start=361
-  _globals['_BUREAUNOTICECONFIRMED']._serialized_end=508
-  _globals['_BUREAUINSCRIBED']._serialized_start=510
-  _globals['_BUREAUINSCRIBED']._serialized_end=637
-  _globals['_BUREAUREMOVED']._serialized_start=640
-  _globals['_BUREAUREMOVED']._serialized_end=779
-  _globals['_PROTESTNOTICESENT']._serialized_start=782
-  _globals['_PROTESTNOTICESENT']._serialized_end=957
-  _globals['_PROTESTREGISTERED']._serialized_start=959
-  _globals['_PROTESTREGISTERED']._serialized_end=1084
-  _globals['_PROTESTCANCELLED']._serialized_start=1087
-  _globals['_PROTESTCANCELLED']._serialized_end=1250
-  _globals['_COURTFILED']._serialized_start=1253
-  _globals['_COURTFILED']._serialized_end=1387
-  _globals['_ESCALATIONREFUSED']._serialized_start=1390
-  _globals['_ESCALATIONREFUSED']._serialized_end=1524
+  _globals['_ESCALATIONREQUESTED']._serialized_end=423
+  _globals['_BUREAUNOTICECONFIRMED']._serialized_start=426
+  _globals['_BUREAUNOTICECONFIRMED']._serialized_end=573
+  _globals['_BUREAUINSCRIBED']._serialized_start=575
+  _globals['_BUREAUINSCRIBED']._serialized_end=702
+  _globals['_BUREAUREMOVED']._serialized_start=705
+  _globals['_BUREAUREMOVED']._serialized_end=844
+  _globals['_PROTESTNOTICESENT']._serialized_start=847
+  _globals['_PROTESTNOTICESENT']._serialized_end=1022
+  _globals['_PROTESTREGISTERED']._serialized_start=1024
+  _globals['_PROTESTREGISTERED']._serialized_end=1149
+  _globals['_PROTESTCANCELLED']._serialized_start=1152
+  _globals['_PROTESTCANCELLED']._serialized_end=1315
+  _globals['_COURTFILED']._serialized_start=1318
+  _globals['_COURTFILED']._serialized_end=1452
+  _globals['_ESCALATIONREFUSED']._serialized_start=1455
+  _globals['_ESCALATIONREFUSED']._serialized_end=1589
 # @@protoc_insertion_point(module_scope)

@@ -26,7 +26,7 @@ ESCALATION_KIND_PROTEST: EscalationKind
 ESCALATION_KIND_SMALL_CLAIMS: EscalationKind
 
 class EscalationRequested(_message.Message):
-    __slots__ = ("request_id", "debt_id", "debtor_id", "kind", "balance", "creditor_name", "rule", "reason", "due_date")
+    __slots__ = ("request_id", "debt_id", "debtor_id", "kind", "balance", "creditor_name", "rule", "reason", "due_date", "debtor_country", "debtor_state", "time_zone")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +36,9 @@ class EscalationRequested(_message.Message):
     RULE_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     DUE_DATE_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_COUNTRY_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_STATE_FIELD_NUMBER: _ClassVar[int]
+    TIME_ZONE_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     debt_id: str
     debtor_id: str
@@ -45,7 +48,10 @@ class EscalationRequested(_message.Message):
     rule: str
     reason: str
     due_date: str
-    def __init__(self, request_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[_Union[EscalationKind, str]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., rule: _Optional[str] = ..., reason: _Optional[str] = ..., due_date: _Optional[str] = ...) -> None: ...
+    debtor_country: str
+    debtor_state: str
+    time_zone: str
+    def __init__(self, request_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[_Union[EscalationKind, str]] = ..., balance: _Optional[_Union[_types_pb2.Money, _Mapping]] = ..., creditor_name: _Optional[str] = ..., rule: _Optional[str] = ..., reason: _Optional[str] = ..., due_date: _Optional[str] = ..., debtor_country: _Optional[str] = ..., debtor_state: _Optional[str] = ..., time_zone: _Optional[str] = ...) -> None: ...
 
 class BureauNoticeConfirmed(_message.Message):
     __slots__ = ("debt_id", "debtor_id", "notice_id", "confirmed_at", "wait_days")

@@ -328,11 +328,19 @@ class GetOfferSetRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
 
 class GetOfferSetResponse(_message.Message):
-    __slots__ = ("installment_counts", "step", "offer_set")
+    __slots__ = ("installment_counts", "step", "offer_set", "down_payment_bps", "fees_discount_bps", "interest_discount_bps", "principal_discount_bps")
     INSTALLMENT_COUNTS_FIELD_NUMBER: _ClassVar[int]
     STEP_FIELD_NUMBER: _ClassVar[int]
     OFFER_SET_FIELD_NUMBER: _ClassVar[int]
+    DOWN_PAYMENT_BPS_FIELD_NUMBER: _ClassVar[int]
+    FEES_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    INTEREST_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
+    PRINCIPAL_DISCOUNT_BPS_FIELD_NUMBER: _ClassVar[int]
     installment_counts: _containers.RepeatedScalarFieldContainer[int]
     step: str
     offer_set: str
-    def __init__(self, installment_counts: _Optional[_Iterable[int]] = ..., step: _Optional[str] = ..., offer_set: _Optional[str] = ...) -> None: ...
+    down_payment_bps: int
+    fees_discount_bps: int
+    interest_discount_bps: int
+    principal_discount_bps: int
+    def __init__(self, installment_counts: _Optional[_Iterable[int]] = ..., step: _Optional[str] = ..., offer_set: _Optional[str] = ..., down_payment_bps: _Optional[int] = ..., fees_discount_bps: _Optional[int] = ..., interest_discount_bps: _Optional[int] = ..., principal_discount_bps: _Optional[int] = ...) -> None: ...

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response
 
 from cordial.agreements.v1 import agreements_service_pb2 as pb
 from cordial.types.v1 import types_pb2
-from cordial_gateway.adapters.offer_sets import strategy_counts
+from cordial_gateway.adapters.offer_sets import strategy_offer_set
 from cordial_gateway.api.deps import BackendsDep, Correlation, CurrentClient, call_metadata
 from cordial_gateway.api.models import (
     AcceptIn,
@@ -50,6 +50,7 @@ def offer_out(offer: pb.Offer) -> OfferOut:
         lines=[OfferLineOut(label=line.label, amount_minor=line.amount_minor) for line in offer.lines],
         installments=_installments(list(offer.installments)),
         debt_ids=list(offer.debt_ids) or [offer.debt_id],
+        terms=list(offer.terms),
     )
 
 
@@ -103,11 +104,12 @@ def unapplied_out(payment: pb.UnappliedPayment) -> UnappliedPaymentOut:
 
 @router.get("/v1/debts/{debt_id}/offers")
 async def list_offers(debt_id: str, client: CurrentClient, wired: BackendsDep) -> OffersOut:
-    """Today's menu for a debt: in full with the best discount, then the plans of the debt's treatment step
-    (the strategy's offer set; 3, 6, 12 by default) that the client's policy allows."""
+    """Today's menu for a debt: in full, then the plans of the debt's treatment step (the strategy's offer set;
+    3, 6, 12 by default) that the client's policy allows, with the set's down payment and discounts within the
+    policy (each offer's `terms` says what was asked and what applies)."""
     metadata = call_metadata(client)
-    counts = await strategy_counts(wired.strategy, metadata, debt_id)
-    request = pb.ListOffersRequest(debt_id=debt_id, installment_counts=counts)
+    counts, terms = await strategy_offer_set(wired.strategy, metadata, debt_id)
+    request = pb.ListOffersRequest(debt_id=debt_id, installment_counts=counts, terms=terms)
     reply = await wired.agreements.ListOffers(request, metadata=metadata)
     return OffersOut(debt_id=debt_id, offers=[offer_out(o) for o in reply.offers])
 
@@ -116,11 +118,14 @@ async def list_offers(debt_id: str, client: CurrentClient, wired: BackendsDep) -
 async def list_offers_for_debts(body: OffersIn, client: CurrentClient, wired: BackendsDep) -> OffersOut:
     """Today's menu for several debts of one debtor together: each offer covers them all in one agreement.
 
-    The plans are the ones asked for, else those of the first debt's treatment step (the strategy's offer set).
+    The plans are the ones asked for, else those of the first debt's treatment step (the strategy's offer set,
+    with its down payment and discounts within the policy).
     """
     metadata = call_metadata(client)
-    counts = body.installment_counts or await strategy_counts(wired.strategy, metadata, body.debt_ids[0])
-    request = pb.ListOffersRequest(debt_ids=body.debt_ids, installment_counts=counts)
+    counts, terms = list(body.installment_counts), None
+    if not counts:
+        counts, terms = await strategy_offer_set(wired.strategy, metadata, body.debt_ids[0])
+    request = pb.ListOffersRequest(debt_ids=body.debt_ids, installment_counts=counts, terms=terms)
     reply = await wired.agreements.ListOffers(request, metadata=metadata)
     return OffersOut(debt_id=body.debt_ids[0], offers=[offer_out(o) for o in reply.offers])
 

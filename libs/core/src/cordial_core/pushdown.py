@@ -1,0 +1,79 @@
+"""Reads and updates by ``_id`` alone on FerretDB, where any other key in a filter scans the collection.
+
+FerretDB v1 on SQLite reads by primary key only a filter that is ``_id`` alone: any other key in the
+filter (the tenant, a state, a version) makes it decode and test every document of the collection
+(``backends/sqlite/collection.go``: ``if params.Filter.Len() == 1 { ... "_id" ... }``), for finds and
+updates alike. It also applies an update as read, modify and write back, not atomically, so the
+process's document lock is what serialises writers there (``cordial_core.locks``). On FerretDB a query
+naming one ``_id`` with plain equality conditions is therefore read by ``_id`` alone and its conditions
+tested here, under the document lock for an update: the same outcome, one document read instead of a scan.
+MongoDB keeps the whole filter in the server, where an update's conditions are atomic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+Document = dict[str, Any]
+# Values compared the same way by MongoDB's equality and Python's (and the empty document; no arrays or regexes).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_PLAIN = (str, int, float, bool, datetime, type(None))
+
+
+def plain_id_query(query: Mapping[str, Any]) -> bool:
+    """True when the query names one ``_id`` and otherwise only top-level fields equal to plain values."""
+    if not isinstance(query.get("_id"), str | int):
+        return False
+    return all(_plain(key, value) for key, value in query.items())
+
+
+def _plain(key: str, value: object) -> bool:
+    return not key.startswith("$") and "." not in key and (isinstance(value, _PLAIN) or value == {})
+
+
+def matches(document: Document | None, query: Mapping[str, Any]) -> bool:
+    """Whether a document meets a plain query (see plain_id_query), as MongoDB would decide it."""
+    return document is not None and all(_same(document.get(key), value) for key, value in query.items())
+
+
+def _same(stored: object, wanted: object) -> bool:
+    """BSON equality of plain values: booleans are not numbers, times are kept to the millisecond (UTC if naive)."""
+    if isinstance(stored, bool) != isinstance(wanted, bool):
+        return False
+    if isinstance(stored, datetime) and isinstance(wanted, datetime):
+        return _millis(stored) == _millis(wanted)
+    return stored == wanted
+
+
+def _millis(moment: datetime) -> int:
+    """The moment as BSON stores it: whole milliseconds since the epoch."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // timedelta(milliseconds=1)
+
+
+# Per client (by id, the client kept to tell a reused id): whether it talks to FerretDB.
+_FERRETDB: dict[int, tuple[object, bool]] = {}
+
+
+async def is_ferretdb(collection: AsyncCollection[Document]) -> bool:
+    """Whether the server is FerretDB (its buildInfo names its version), asked once per client."""
+    client = collection.database.client
+    known = _FERRETDB.get(id(client))
+    if known is None or known[0] is not client:
+        info = await collection.database.command("buildInfo")
+        known = (client, "ferretdbVersion" in info)
+        _FERRETDB[id(client)] = known
+    return known[1]
+
+
+async def update_one_by_id(collection: AsyncCollection[Document], query: Mapping[str, Any], update: Document) -> bool:
+    """update_one that reads FerretDB by ``_id`` alone (the caller holds the document lock); True if it matched."""
+    if plain_id_query(query) and await is_ferretdb(collection):
+        if not matches(await collection.find_one({"_id": query["_id"]}), query):
+            return False
+        return (await collection.update_one({"_id": query["_id"]}, update)).matched_count == 1
+    return (await collection.update_one(dict(query), update)).matched_count == 1

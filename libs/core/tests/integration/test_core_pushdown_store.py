@@ -1,0 +1,24 @@
+"""TenantCollection on the real server: a read or a conditional update by `_id` keeps its tenant scope and its
+conditions (on FerretDB they are tested in the process, the document read by `_id` alone)."""
+
+from __future__ import annotations
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from cordial_core.store import TenantCollection
+
+
+async def test_reads_and_conditional_updates_by_id_keep_tenant_and_conditions(mongo_db: AsyncDatabase[dict]) -> None:
+    messages = TenantCollection(mongo_db["messages"])
+    assert await messages.insert("t1", {"_id": "a1", "state": "pending", "version": 0})
+    assert await messages.find_one("t2", {"_id": "a1"}) is None, "another tenant cannot read it"
+    assert (await messages.find_one("t1", {"_id": "a1", "state": "pending"}) or {})["version"] == 0
+    assert await messages.find_one("t1", {"_id": "a1", "state": "sent"}) is None
+    assert not await messages.update("t2", {"_id": "a1", "version": 0}, {"version": 1}), "nor write it"
+    assert await messages.update("t1", {"_id": "a1", "state": "pending", "version": 0}, {"version": 1})
+    assert not await messages.update("t1", {"_id": "a1", "state": "pending", "version": 0}, {"version": 2})
+    assert not await messages.update("t1", {"_id": "nope", "version": 1}, {"version": 2})
+    stored = await mongo_db["messages"].find_one({"_id": "a1"})
+    assert stored is not None
+    assert stored["version"] == 1
+    assert stored["tenant"] == "t1"

@@ -1,0 +1,33 @@
+"""Queries FerretDB reads by `_id` alone: which ones qualify, and that their conditions decide as MongoDB would."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from cordial_core.pushdown import matches, plain_id_query
+
+AT = datetime(2026, 3, 3, 13, 0, 0, 123000, tzinfo=UTC)
+
+
+def test_only_one_id_with_plain_equalities_is_read_by_id() -> None:
+    assert plain_id_query({"_id": "a1", "tenant": "t1", "state": "pending", "version": 3, "due_at": AT})
+    assert plain_id_query({"_id": "a1", "_outbox": {}})
+    assert not plain_id_query({"tenant": "t1"}), "no _id"
+    assert not plain_id_query({"_id": {"$in": ["a1"]}}), "an operator on _id"
+    assert not plain_id_query({"_id": "a1", "version": {"$lt": 3}}), "an operator on a field"
+    assert not plain_id_query({"_id": "a1", "attempts.x.status": "started"}), "a dotted path"
+    assert not plain_id_query({"_id": "a1", "$or": [{"a": 1}]})
+    assert not plain_id_query({"_id": "a1", "tags": ["a"]}), "an array"
+
+
+def test_conditions_decide_as_bson_equality() -> None:
+    doc = {"_id": "a1", "tenant": "t1", "version": 2, "flag": True, "due_at": AT, "_outbox": {}}
+    assert matches(doc, {"_id": "a1", "tenant": "t1", "version": 2, "_outbox": {}})
+    assert not matches(doc, {"_id": "a1", "tenant": "t2"}), "another tenant's document is not found"
+    assert not matches(doc, {"_id": "a1", "version": 1})
+    assert not matches(None, {"_id": "a1"})
+    assert matches(doc, {"_id": "a1", "missing": None}), "null matches a missing field"
+    assert not matches(doc, {"_id": "a1", "flag": 1}), "a boolean is not a number"
+    assert matches(doc, {"_id": "a1", "due_at": AT + timedelta(microseconds=900)}), "stored to the millisecond"
+    assert matches(doc, {"_id": "a1", "due_at": AT.replace(tzinfo=None)}), "a naive time is UTC"
+    assert not matches(doc, {"_id": "a1", "due_at": AT + timedelta(milliseconds=1)})
