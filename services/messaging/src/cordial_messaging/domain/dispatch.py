@@ -362,12 +362,7 @@ class Dispatcher:
             if wait > 0:
                 await self._sleep(wait)
         else:
-            while True:
-                start, end = await self._throttle.shared_cell(self._slots, provider, self._clock.now().timestamp())
-                while (wait := start - self._clock.now().timestamp()) > 0:
-                    await self._sleep(max(wait, 0.001))  # never before the cell starts, whatever a timer rounds to
-                if self._clock.now().timestamp() < end:
-                    break
+            await self._throttle.shared_start(self._slots, provider, self._clock, self._sleep)
         self._throttle.touch(provider, recipient, self._clock.now().timestamp())
 
     @staticmethod

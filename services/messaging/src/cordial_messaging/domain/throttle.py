@@ -1,12 +1,10 @@
 """Send pacing: each provider's rate (WhatsApp Cloud API: 80 messages/s per number by default) and a
 minimum spacing between two messages to the same person.
 
-A provider's rate is shared by every instance when a SharedSlots store is wired: time is cut into cells and
-each cell is claimed by one send, which must start inside it (a send that finds its cell gone by the time it
-is ready takes another). With N = floor(rate) >= 2, cells last 1/(N-1) s: the cells a one-second window
-touches number at most N, so no window ever holds more than the rate, however late within its cell each send
-starts (one cell a second is the price of that margin: 79/s at 80/s). Otherwise the bucket lives in the
-process and each instance should be given its share of the rate.
+A provider's rate is shared by every instance when a SharedSlots store is wired, through the cells of
+``cordial_core.rate_cells``: each cell is claimed by one send, which must start inside it (a send that finds
+its cell gone by the time it is ready takes another); no one-second window ever holds more than the rate
+(79/s at 80/s). Otherwise the bucket lives in the process and each instance should be given its share.
 
 The recipient's spacing S is kept in the process and, with a SharedSlots store, across instances too (a
 number two debtors share, a partition moving in a rebalance): time is cut into windows of S, and a send in
@@ -20,6 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
+from cordial_core.clock import Clock
+from cordial_core.rate_cells import SharedCells, Sleep, cell_span, claim_cell, start_in_cell
 from cordial_core.rate_limit import TokenBucket
 
 
@@ -36,12 +36,8 @@ class Pace:
 DEFAULT_PACE = Pace(rate=80.0, burst=1, per_recipient_seconds=6.0)
 
 
-class SharedSlots(Protocol):
-    """A provider's send cells shared by every instance: each cell is taken by one send, once."""
-
-    async def take(self, provider: str, first: int) -> int:
-        """Claims a free cell numbered ``first`` or later; its number."""
-        ...
+class SharedSlots(SharedCells, Protocol):
+    """A provider's send cells shared by every instance (each taken by one send, once), and recipients' marks."""
 
     async def marks(self, keys: list[str]) -> int:
         """Takes named marks in order, each once, stopping at the first already taken: how many it took."""
@@ -91,19 +87,15 @@ class Throttle:
 
         One send starting inside each cell keeps every one-second window within floor(rate) sends.
         """
-        rate = self._paces.get(provider, self._default).rate
-        whole = math.floor(rate)
-        if whole >= 2:
-            return 1.0 / (whole - 1), 1.0 / (whole - 1)
-        if whole == 1:
-            return 2.0, 1.0  # cells of 2 s, a send in the first second of its cell
-        return 1.0 / rate, 1.0 / rate - 1.0
+        return cell_span(self._paces.get(provider, self._default).rate)
 
     async def shared_cell(self, slots: SharedSlots, provider: str, now: float) -> tuple[float, float]:
         """Claims the provider's next free shared cell: when a send may start in it and the moment it no longer may."""
-        length, allowance = self.cell(provider)
-        cell = await slots.take(provider, math.floor(now / length))
-        return cell * length, cell * length + allowance
+        return await claim_cell(slots, provider, self._paces.get(provider, self._default).rate, now)
+
+    async def shared_start(self, slots: SharedSlots, provider: str, clock: Clock, sleep: Sleep) -> None:
+        """Waits until a send may start inside a shared cell of its own (another if its cell passed meanwhile)."""
+        await start_in_cell(slots, provider, self._paces.get(provider, self._default).rate, clock, sleep)
 
     async def shared_recipient_wait(self, slots: SharedSlots, provider: str, recipient: str, now: float) -> float:
         """Claims the recipient's spacing across instances: 0 when this send may go now, else seconds to wait."""
