@@ -476,3 +476,45 @@ def test_whatsapp_contacts_check_refuses_bad_token_and_body(client: httpx.Client
     refused = client.post("/v1/contacts", json={"blocking": "wait", "contacts": []}, headers=WA_AUTH)
     assert refused.status_code == 400
     assert "contacts" in refused.json()["errors"][0]["details"]
+
+
+def test_lookup_past_its_rate_is_refused_with_twilios_20429_and_counted(client: httpx.Client) -> None:
+    assert client.post("/sandbox/rates", json={"channel": "lookup", "per_second": 2}).status_code == 200
+    answers = [
+        client.get("/v2/PhoneNumbers/+5511987654321", params={"Fields": "line_type_intelligence"}, auth=("AC", TOKEN))
+        for _ in range(5)
+    ]
+    refused = [a for a in answers if a.status_code == 429]
+    assert refused, "five lookups back to back within a second, at most two accepted"
+    assert refused[0].json() == {
+        "code": 20429,
+        "message": "Too Many Requests",
+        "more_info": "https://www.twilio.com/docs/errors/20429",
+        "status": 429,
+        "detail": "The lookup rate limit was exceeded.",
+    }
+    assert refused[0].headers["Retry-After"] == "1"
+    rates = client.get("/sandbox/rates").json()["rates"]["lookup"]
+    assert rates["rejected"] == len(refused)
+    assert rates["accepted"] == 5 - len(refused)
+    assert rates["most_in_one_second"] <= 2
+    assert client.get("/sandbox/lookups").json()["total"] == 5 - len(refused), "a refused lookup is not paid"
+
+
+def test_whatsapp_contacts_check_past_its_rate_is_refused_and_counted(client: httpx.Client) -> None:
+    client.post("/sandbox/rates", json={"channel": "whatsapp-contacts", "per_second": 1})
+    body = {"blocking": "wait", "contacts": ["+5511900000002"]}
+    answers = [client.post("/v1/contacts", json=body, headers=WA_AUTH) for _ in range(3)]
+    refused = [a for a in answers if a.status_code == 429]
+    assert refused
+    assert refused[0].json()["errors"][0]["code"] == 1015
+    assert client.get("/sandbox/rates").json()["rates"]["whatsapp-contacts"]["rejected"] == len(refused)
+    assert client.get("/sandbox/whatsapp/contacts").json()["queries"]["5511900000002"] == 3 - len(refused)
+    client.post("/sandbox/reset")
+    assert client.get("/sandbox/rates").json()["rates"] == {}, "reset restores the rates given at start (none)"
+
+
+def test_a_rate_for_an_unknown_channel_is_refused(client: httpx.Client) -> None:
+    assert client.post("/sandbox/rates", json={"channel": "fax", "per_second": 1}).status_code == 422
+    with pytest.raises(ValueError, match="fax"):
+        create_app(TOKEN, rates={"fax": 1})

@@ -1,4 +1,5 @@
-"""Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]``."""
+"""Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]
+[--rate CHANNEL=PER_SECOND ...]``."""
 
 import argparse
 
@@ -20,14 +21,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--smtp-port", type=int, default=0, help="port of the SMTP sink (0: no sink)")
     parser.add_argument("--clock-file", default="", help="stamp with a simulation's shared clock (CLOCK_FILE)")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
+    parser.add_argument(
+        "--rate",
+        action="append",
+        default=[],
+        type=_rate,
+        metavar="CHANNEL=PER_SECOND",
+        help="a provider's rate limit, enforced over any one second (e.g. lookup=100); repeatable",
+    )
     return parser.parse_args(argv)
+
+
+def _rate(value: str) -> tuple[str, float]:
+    """One ``channel=per_second`` argument."""
+    channel, _, rate = value.partition("=")
+    try:
+        per_second = float(rate)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--rate wants CHANNEL=PER_SECOND, got {value!r}") from None
+    if not channel or per_second < 0:
+        raise argparse.ArgumentTypeError(f"--rate wants CHANNEL=PER_SECOND (>= 0), got {value!r}")
+    return channel, per_second
 
 
 def main(argv: list[str] | None = None) -> None:
     """Start uvicorn serving a fresh sandbox app."""
     args = parse_args(argv)
     clock = FileClock(args.clock_file).now if args.clock_file else utc_now
-    app = create_app(args.token, app_secret=args.app_secret, clock=clock)
+    app = create_app(args.token, app_secret=args.app_secret, clock=clock, rates=dict(args.rate))
     sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
     if sink is not None:
         sink.start()

@@ -27,6 +27,7 @@ from cordial_sandbox import (
     whatsapp_contacts,
 )
 from cordial_sandbox.provider import Provider
+from cordial_sandbox.rate_limits import RateLimits
 from cordial_sandbox.state import SandboxState, utc_now
 
 PROVIDERS: tuple[Provider, ...] = (
@@ -51,13 +52,28 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(token: str, *, clock: Callable[[], datetime] = utc_now, app_secret: str = "") -> FastAPI:
-    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret."""
+def create_app(
+    token: str,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    app_secret: str = "",
+    rates: dict[str, float] | None = None,
+) -> FastAPI:
+    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret;
+    ``rates`` the providers' rate limits per channel (requests in any one second)."""
     if not token:
         raise ValueError("token must not be empty")
+    channels = frozenset(p.channel for p in PROVIDERS)
+    unknown = sorted(set(rates or {}) - channels)
+    if unknown:
+        raise ValueError(f"rates name unknown channels {unknown}; known: {', '.join(sorted(channels))}")
     app = FastAPI(title="Cordial provider sandbox", docs_url="/sandbox/docs")
     app.state.sandbox = SandboxState(
-        token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock, app_secret=app_secret
+        token=token,
+        channels=channels,
+        clock=clock,
+        app_secret=app_secret,
+        rates=RateLimits(rates),
     )
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.include_router(control.build_router())

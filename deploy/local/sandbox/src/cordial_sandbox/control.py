@@ -11,7 +11,12 @@
 - ``POST /sandbox/stalls`` ``{"channel", "seconds", "count"}`` makes the next
   ``count`` accepted requests on that channel be recorded, then answered only
   after ``seconds`` (a client killed meanwhile never learns the provider took it).
-- ``POST /sandbox/reset`` clears inbox, faults and every provider setting.
+- ``POST /sandbox/rates`` ``{"channel", "per_second"}`` makes the channel refuse requests past that many in any
+  sliding one-second window with the provider's 429 (0 turns it off; ``--rate channel=N`` sets it at start);
+  ``GET /sandbox/rates`` reports per channel ``{per_second, accepted, rejected, most_in_one_second}`` (the most
+  accepted within one second), so a client can show it never breached a provider's rate (Lookup and the
+  WhatsApp contacts check enforce theirs).
+- ``POST /sandbox/reset`` clears inbox, faults and every provider setting (rates back to those given at start).
 
 Provider-specific controls (e.g. ``/sandbox/whatsapp/non-users``) live in the
 provider's own module.
@@ -31,6 +36,13 @@ class FaultRequest(BaseModel):
     channel: str
     status: int = Field(ge=400, le=599)
     count: int = Field(default=1, ge=0)
+
+
+class RateRequest(BaseModel):
+    """Body of ``POST /sandbox/rates``."""
+
+    channel: str
+    per_second: float = Field(ge=0)
 
 
 class StallRequest(BaseModel):
@@ -92,6 +104,18 @@ def arm_stall(body: StallRequest, state: State) -> dict[str, Any]:
     return {"stalls": state.faults.stalls()}
 
 
+def set_rate(body: RateRequest, state: State) -> dict[str, Any]:
+    """Sets a channel's rate limit (0 turns it off) and zeroes its counts."""
+    _known_channel(state, body.channel)
+    state.rates.configure(body.channel, body.per_second)
+    return {"rates": state.rates.report()}
+
+
+def read_rates(state: State) -> dict[str, Any]:
+    """Each channel's limit, accepted and rejected requests, and the most accepted within one second."""
+    return {"rates": state.rates.report()}
+
+
 def reset(state: State) -> dict[str, str]:
     """Clear inbox, faults and provider settings."""
     state.reset()
@@ -107,5 +131,7 @@ def build_router() -> APIRouter:
     router.add_api_route("/faults", arm_fault, methods=["POST"])
     router.add_api_route("/faults", read_faults, methods=["GET"])
     router.add_api_route("/stalls", arm_stall, methods=["POST"])
+    router.add_api_route("/rates", set_rate, methods=["POST"])
+    router.add_api_route("/rates", read_rates, methods=["GET"])
     router.add_api_route("/reset", reset, methods=["POST"])
     return router

@@ -11,8 +11,10 @@ starting with 9 is ``mobile``, eight digits ``landline``, a 0800 number ``tollFr
 ``nonFixedVoip``. Injected faults answer Twilio's error JSON with code ``20000 + status``.
 
 ``GET /sandbox/lookups`` reports what was paid for: ``{total, per_number_max, max_per_second}``
-(the most lookups within any one second), so a client can show it never paid twice and
-never exceeded a rate.
+(the most lookups within one second of the clock), so a client can show it never paid twice.
+With a rate configured for channel ``lookup`` (``--rate lookup=N`` or ``POST /sandbox/rates``), a request
+past N within any sliding one second is refused with 429 and Twilio's error 20429 (Too Many Requests,
+``Retry-After: 1``), paid for nothing, and counted in ``GET /sandbox/rates``.
 """
 
 import re
@@ -84,6 +86,8 @@ async def lookup(number: str, request: Request, state: State) -> JSONResponse:
     """Answer one lookup the way Lookup v2 does."""
     if not state.token_ok(basic_password(request.headers.get("authorization"))):
         return twilio_error(401, 20003, "Authenticate", "Your AccountSid or AuthToken was incorrect.")
+    if not state.rates.admit(CHANNEL, state.clock().timestamp()):
+        return twilio_error(429, 20429, "Too Many Requests", "The lookup rate limit was exceeded.")
     fault = state.faults.take(CHANNEL)
     if fault is not None:
         return twilio_error(fault, 20000 + fault, "Sandbox injected fault")

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from cordial_sandbox.faults import FaultInjector
 from cordial_sandbox.inbox import Inbox, digits
 from cordial_sandbox.ledger import LookupLedger
+from cordial_sandbox.rate_limits import RateLimits
 
 
 def utc_now() -> datetime:
@@ -114,6 +115,8 @@ class SandboxState:
     # WhatsApp contacts checks asked per number (digits), and their lock.
     whatsapp_contact_queries: dict[str, int] = field(default_factory=dict)
     whatsapp_contact_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Providers' rate limits (sliding one-second windows) and what each saw.
+    rates: RateLimits = field(default_factory=RateLimits)
 
     def __post_init__(self) -> None:
         """Build the inbox on the configured clock."""
@@ -149,6 +152,7 @@ class SandboxState:
         self.lookups.clear()
         with self.whatsapp_contact_lock:
             self.whatsapp_contact_queries.clear()
+        self.rates.clear()
 
 
 def get_state(request: Request) -> SandboxState:

@@ -13,7 +13,10 @@ A number is ``invalid`` when it is marked a non-user (``POST /sandbox/whatsapp/n
 numbers the Cloud API send answers 131026 for. Anything else with 7 to 15 digits is ``valid``; an input
 that is not a phone number is ``invalid``. ``GET /sandbox/whatsapp/contacts`` reports how many times each
 number (digits) was asked, so a client can show it asked once; injected faults (channel
-``whatsapp-contacts``) answer with their status.
+``whatsapp-contacts``) answer with their status. With a rate configured for the channel (``--rate
+whatsapp-contacts=N`` or ``POST /sandbox/rates``), a request past N within any sliding one second is refused
+with 429 in the On-Premises shape (code 1015, "Too many requests"), asks nothing, and is counted in
+``GET /sandbox/rates``.
 """
 
 from typing import Any
@@ -63,6 +66,8 @@ async def check_contacts(request: Request, state: State) -> JSONResponse:
     """Answers which numbers are WhatsApp users."""
     if not state.token_ok(bearer_token(request.headers.get("authorization"))):
         return error(401, 1005, "Access denied", "Invalid credentials")
+    if not state.rates.admit(CHANNEL, state.clock().timestamp()):
+        return error(429, 1015, "Too many requests", "The contacts check rate limit was exceeded")
     fault = state.faults.take(CHANNEL)
     if fault is not None:
         return error(fault, 1014, "Internal error", "Sandbox injected fault")

@@ -103,8 +103,11 @@ def sandbox_smtp_port(sandbox_url: str) -> int:
     return int(httpx.get(f"{sandbox_url}/sandbox/smtp", timeout=5).json()["port"])
 
 
-def start_sandbox(run_dir: Path, token: str, app_secret: str = "", clock_file: str = "") -> tuple[str, ManagedProcess]:
-    """Starts the provider sandbox on a free port; WhatsApp webhooks are signed with app_secret."""
+def start_sandbox(
+    run_dir: Path, token: str, app_secret: str = "", clock_file: str = "", rates: dict[str, float] | None = None
+) -> tuple[str, ManagedProcess]:
+    """Starts the provider sandbox on a free port; WhatsApp webhooks are signed with app_secret; ``rates`` are
+    providers' rate limits the sandbox enforces (requests in any one second, per channel)."""
     port = free_port()
     command = [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"]
     # Its SMTP sink listens on a port of its own; GET /sandbox/smtp tells where.
@@ -113,6 +116,7 @@ def start_sandbox(run_dir: Path, token: str, app_secret: str = "", clock_file: s
         command.append(f"--app-secret={app_secret}")
     if clock_file:
         command.append(f"--clock-file={clock_file}")
+    command.extend(f"--rate={channel}={per_second}" for channel, per_second in (rates or {}).items())
     process = ManagedProcess(
         "sandbox",
         command,
