@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 
 import httpx
@@ -11,7 +13,12 @@ from cordial.contact_locator.v1 import contact_locator_service_pb2_grpc as pb_gr
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
 from cordial_contact_locator.adapters.enrichment import HttpEnrichmentContacts
 from cordial_contact_locator.adapters.lookup import TwilioLookup
-from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes, count_verification
+from cordial_contact_locator.adapters.metrics import (
+    BothOutcomes,
+    PrometheusOutcomes,
+    count_verification,
+    count_whatsapp_checks,
+)
 from cordial_contact_locator.adapters.outcomes import MongoOutcomes
 from cordial_contact_locator.adapters.verification_store import (
     MongoBatches,
@@ -30,12 +37,19 @@ from cordial_contact_locator.domain.right_party import RightPartyRates
 from cordial_contact_locator.domain.verification import Verifier
 from cordial_contact_locator.domain.verification_jobs import VerificationJobs
 from cordial_contact_locator.domain.whatsapp_check import WhatsAppChecker, parse_tenants
+from cordial_core.clock import Clock
+from cordial_core.rate_cells import LocalRate, Pacer, SharedRate, cells_per_claim
 from cordial_core.rate_limit import TokenBucket
+from cordial_core.rate_slots import MongoRateSlots
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
 from cordial_core.store import TenantCollection
 
 SERVICE = "contact-locator"
+# Names of the providers' rates among the shared cells (every instance must use the same).
+LOOKUP_PROVIDER, WHATSAPP_CHECK_PROVIDER = "line-lookup", "whatsapp-check"
+# Rate cells are forgotten once this old, looked for every PRUNE_EVERY (a prune reads every cell on FerretDB).
+PRUNE_EVERY, PRUNE_OLDER_THAN = timedelta(minutes=1), timedelta(minutes=5)
 
 
 class ContactLocatorSettings(ServiceSettings):
@@ -50,13 +64,17 @@ class ContactLocatorSettings(ServiceSettings):
     lookup_account_sid: str = Field(default="", validation_alias="LOOKUP_ACCOUNT_SID")
     # Unset: numbers are normalised but not verified (nothing is paid).
     lookup_auth_token: SecretStr = Field(default=SecretStr(""), validation_alias="LOOKUP_AUTH_TOKEN")
-    # The provider's rate limit, per instance: with N replicas give each 1/N of the account's rate.
+    # The provider's rate limit, shared by every instance through rate cells in MongoDB when SHARED_RATE_LIMITS is on
+    # (at most floor(rate) requests start in any one second, whatever the number of instances); off, it is kept
+    # per instance with a burst of LOOKUP_BURST, and each of N replicas should be given 1/N of the account's rate.
     lookup_rate_per_second: float = Field(default=50.0, gt=0, validation_alias="LOOKUP_RATE_PER_SECOND")
     lookup_burst: int = Field(default=10, ge=1, validation_alias="LOOKUP_BURST")
+    shared_rate_limits: bool = Field(default=True, validation_alias="SHARED_RATE_LIMITS")
     lookup_timeout_seconds: float = Field(default=10.0, gt=0, validation_alias="LOOKUP_TIMEOUT_SECONDS")
     # A number looked up within this many days is not paid for again.
     verification_ttl_days: float = Field(default=30.0, gt=0, validation_alias="VERIFICATION_TTL_DAYS")
-    # Paid lookups each tenant may make per calendar month (UTC).
+    # Paid verifications each tenant may make per calendar month (UTC): a lookup, or a number put to the WhatsApp
+    # contacts check, is one each.
     verification_monthly_budget: int = Field(default=10_000, ge=0, validation_alias="VERIFICATION_MONTHLY_BUDGET")
     # Numbers a batch verifies together: one cache read, one budget move, up to this many lookups in flight.
     verification_batch_group: int = Field(default=256, ge=1, le=5000, validation_alias="VERIFICATION_BATCH_GROUP")
@@ -68,14 +86,33 @@ class ContactLocatorSettings(ServiceSettings):
     whatsapp_check_tenants: str = Field(default="", validation_alias="WHATSAPP_CHECK_TENANTS")
     # Numbers asked in one request to the check provider.
     whatsapp_check_group: int = Field(default=1000, ge=1, le=10_000, validation_alias="WHATSAPP_CHECK_GROUP")
-    # Requests (groups) per second the check provider accepts from this instance.
+    # Requests (groups) per second the check provider accepts, shared like the lookup's rate.
     whatsapp_check_requests_per_second: float = Field(
         default=5.0, gt=0, validation_alias="WHATSAPP_CHECK_REQUESTS_PER_SECOND"
     )
 
 
+class Rates:
+    """The providers' rates: cells every instance shares in MongoDB, or a bucket per instance when not shared."""
+
+    def __init__(self, runtime: ServiceRuntime, settings: ContactLocatorSettings) -> None:
+        self._clock: Clock = runtime.clock
+        self._collection = runtime.db["rate_slots"]
+        self._shared = settings.shared_rate_limits
+        # One store of cells per provider, each claiming blocks sized to its rate; all prune the one collection.
+        self.cells: list[MongoRateSlots] = []
+
+    def pacer(self, provider: str, rate: float, burst: int) -> Pacer:
+        """Paces one provider's requests at its rate."""
+        if not self._shared:
+            return LocalRate(TokenBucket(rate, burst, self._clock.now().timestamp()), self._clock)
+        cells = MongoRateSlots(self._collection, self._clock, block=cells_per_claim(rate))
+        self.cells.append(cells)
+        return SharedRate(cells, provider, rate, self._clock)
+
+
 def verification(
-    runtime: ServiceRuntime, settings: ContactLocatorSettings, points: ContactPointRepository
+    runtime: ServiceRuntime, settings: ContactLocatorSettings, points: ContactPointRepository, rates: Rates
 ) -> VerificationJobs | None:
     """The verification jobs on the MongoDB cache, budgets and batches; None when no lookup token is set."""
     token = settings.lookup_auth_token.get_secret_value()
@@ -83,13 +120,13 @@ def verification(
         return None
     http = httpx.AsyncClient(timeout=settings.lookup_timeout_seconds)
     runtime.on_stop(http.aclose)
-    now = runtime.clock.now().timestamp()
+    budgets = MongoBudgets(TenantCollection(runtime.db["verification_budgets"]))
     verifier = Verifier(
         TwilioLookup(http, settings.lookup_url, settings.lookup_account_sid, token, runtime.clock),
         MongoVerificationCache(TenantCollection(runtime.db["line_lookups"]), runtime.cipher, runtime.clock),
-        MongoBudgets(TenantCollection(runtime.db["verification_budgets"])),
+        budgets,
         runtime.clock,
-        TokenBucket(settings.lookup_rate_per_second, settings.lookup_burst, now),
+        rates.pacer(LOOKUP_PROVIDER, settings.lookup_rate_per_second, settings.lookup_burst),
         ttl=timedelta(days=settings.verification_ttl_days),
         monthly_budget=settings.verification_monthly_budget,
     )
@@ -101,16 +138,21 @@ def verification(
         runtime.clock,
         group=settings.verification_batch_group,
         counts=count_verification,
-        whatsapp=whatsapp_checker(runtime, settings, http),
+        whatsapp=whatsapp_checker(runtime, settings, http, budgets, rates),
     )
     runtime.on_stop(jobs.stop)
     return jobs
 
 
 def whatsapp_checker(
-    runtime: ServiceRuntime, settings: ContactLocatorSettings, http: httpx.AsyncClient
+    runtime: ServiceRuntime,
+    settings: ContactLocatorSettings,
+    http: httpx.AsyncClient,
+    budgets: MongoBudgets,
+    rates: Rates,
 ) -> WhatsAppChecker | None:
-    """The WhatsApp contacts check with its MongoDB cache; None when no provider or no tenant is configured."""
+    """The WhatsApp contacts check with its MongoDB cache, on the lookups' budget; None when no provider or no
+    tenant is configured."""
     tenants = parse_tenants(settings.whatsapp_check_tenants)
     if not settings.whatsapp_check_url or not tenants:
         return None
@@ -118,10 +160,13 @@ def whatsapp_checker(
         HttpWhatsAppCheck(http, settings.whatsapp_check_url, settings.whatsapp_check_token.get_secret_value()),
         MongoWhatsAppCheckCache(TenantCollection(runtime.db["whatsapp_checks"]), runtime.cipher, runtime.clock),
         runtime.clock,
+        budgets,
         tenants=tenants,
         ttl=timedelta(days=settings.verification_ttl_days),
+        monthly_budget=settings.verification_monthly_budget,
         group=settings.whatsapp_check_group,
-        bucket=TokenBucket(settings.whatsapp_check_requests_per_second, 1, runtime.clock.now().timestamp()),
+        rate=rates.pacer(WHATSAPP_CHECK_PROVIDER, settings.whatsapp_check_requests_per_second, 1),
+        counts=count_whatsapp_checks,
     )
 
 
@@ -149,7 +194,8 @@ async def main() -> None:
     directory = Directory(
         points, runtime.clock, runtime.cipher.lookup_hash, BothOutcomes(outcomes, PrometheusOutcomes()), wrong_parties
     )
-    jobs = verification(runtime, settings, points)
+    rates = Rates(runtime, settings)
+    jobs = verification(runtime, settings, points, rates)
     intake = ContactIntake(directory, jobs)
     runtime.consume(
         ["debts", "contacts", "messages"], handlers(directory, intake, enrichment(runtime, settings, directory, points))
@@ -159,7 +205,21 @@ async def main() -> None:
         lambda server: pb_grpc.add_ContactLocatorServiceServicer_to_server(servicer, server),
         "cordial.contact_locator.v1.ContactLocatorService",
     )
-    await runtime.run()
+    pruning: list[asyncio.Task[None]] = []
+
+    async def start_pruning() -> None:
+        if rates.cells:  # the stores share one collection: one of them prunes it
+            await rates.cells[0].ensure_indexes()
+            pruning.append(asyncio.create_task(rates.cells[0].keep_pruned(PRUNE_EVERY, PRUNE_OLDER_THAN)))
+
+    async def stop_pruning() -> None:
+        for task in pruning:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    runtime.on_stop(stop_pruning)
+    await runtime.run(ready=start_pruning)
 
 
 if __name__ == "__main__":

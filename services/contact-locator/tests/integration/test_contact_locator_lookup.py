@@ -12,6 +12,7 @@ from cordial_contact_locator.adapters.lookup import TwilioLookup
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
 from cordial_contact_locator.domain.verification import FAILED, LOOKED_UP, OVER_BUDGET, Verifier
 from cordial_core.clock import SystemClock
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 from cordial_stack.paths import new_run_dir
 from cordial_stack.platform import start_sandbox
@@ -44,7 +45,7 @@ def _verifier(http: httpx.AsyncClient, url: str, budget: int = 1000, token: str 
         MemoryCache(),
         MemoryBudgets(),
         clock,
-        TokenBucket(rate=1000, burst=50, now=clock.now().timestamp()),
+        LocalRate(TokenBucket(rate=1000, burst=50, now=clock.now().timestamp()), clock),
         ttl=timedelta(days=30),
         monthly_budget=budget,
     )

@@ -23,6 +23,7 @@ from cordial_contact_locator.domain.verification import FROM_CACHE, LOOKED_UP, O
 from cordial_contact_locator.domain.verification_jobs import DONE, VerificationJobs, progress_counts
 from cordial_core.clock import SystemClock
 from cordial_core.crypto import PersonalDataCipher
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.store import TenantCollection
 from cordial_stack.paths import new_run_dir
@@ -59,7 +60,7 @@ def instance(db: AsyncDatabase[dict], http: httpx.AsyncClient, url: str, budget:
         MongoVerificationCache(TenantCollection(db["line_lookups"]), CIPHER, clock),
         MongoBudgets(TenantCollection(db["verification_budgets"])),
         clock,
-        TokenBucket(rate=500, burst=20, now=clock.now().timestamp()),
+        LocalRate(TokenBucket(rate=500, burst=20, now=clock.now().timestamp()), clock),
         ttl=timedelta(days=30),
         monthly_budget=budget,
     )

@@ -28,6 +28,7 @@ from cordial_contact_locator.domain.verification_jobs import VerificationJobs
 from cordial_contact_locator.domain.whatsapp_check import NOT_ON_WHATSAPP_CHECK, CheckFailure, WhatsAppChecker
 from cordial_core.clock import SystemClock
 from cordial_core.crypto import PersonalDataCipher
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.store import TenantCollection
 from cordial_stack.paths import new_run_dir
@@ -64,12 +65,13 @@ def instance(
     """Verification with the contacts check as one contact-locator instance wires it, on the shared database."""
     clock = SystemClock()
     points = ContactPointRepository(TenantCollection(db["contact_points"]), CIPHER, clock)
+    budgets = MongoBudgets(TenantCollection(db["verification_budgets"]))
     verifier = Verifier(
         TwilioLookup(http, url, "ACtest", TOKEN, clock),
         MongoVerificationCache(TenantCollection(db["line_lookups"]), CIPHER, clock),
-        MongoBudgets(TenantCollection(db["verification_budgets"])),
+        budgets,
         clock,
-        TokenBucket(rate=1000, burst=50, now=clock.now().timestamp()),
+        LocalRate(TokenBucket(rate=1000, burst=50, now=clock.now().timestamp()), clock),
         ttl=TTL,
         monthly_budget=1000,
     )
@@ -77,8 +79,10 @@ def instance(
         HttpWhatsAppCheck(http, url, TOKEN),
         MongoWhatsAppCheckCache(TenantCollection(db["whatsapp_checks"]), CIPHER, clock),
         clock,
+        budgets,
         tenants={"t1"},
         ttl=TTL,
+        monthly_budget=1000,
     )
     batches = MongoBatches(TenantCollection(db["verification_batches"]), CIPHER)
     jobs = VerificationJobs(verifier, points, batches, clock, whatsapp=checker)

@@ -19,6 +19,7 @@ from cordial_contact_locator.domain.verification_jobs import VerificationJobs
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
@@ -91,7 +92,7 @@ def make() -> tuple[ContactIntake, Points, Lookup]:
         MemoryCache(),
         MemoryBudgets(),
         clock,
-        TokenBucket(100, 10, NOW.timestamp()),
+        LocalRate(TokenBucket(100, 10, NOW.timestamp()), clock),
         ttl=timedelta(days=30),
         monthly_budget=100,
     )

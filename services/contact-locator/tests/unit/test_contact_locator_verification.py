@@ -18,6 +18,7 @@ from cordial_contact_locator.domain.verification import (
     Verifier,
 )
 from cordial_core.clock import ControllableClock
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
@@ -77,10 +78,9 @@ def make(
         FakeCache(),
         budgets,
         clock,
-        TokenBucket(rate, burst, NOW.timestamp()),
+        LocalRate(TokenBucket(rate, burst, NOW.timestamp()), clock, sleep),
         ttl=timedelta(days=30),
         monthly_budget=budget,
-        sleep=sleep,
     )
     return verifier, lookup, clock, budgets
 

@@ -20,6 +20,7 @@ from cordial_contact_locator.domain.verification_jobs import (
 )
 from cordial_contact_locator.domain.whatsapp_check import WhatsAppStatus
 from cordial_core.clock import ControllableClock
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
@@ -108,10 +109,9 @@ def make(
         MemoryCache(),
         budgets,
         clock,
-        TokenBucket(100, 10, NOW.timestamp()),
+        LocalRate(TokenBucket(100, 10, NOW.timestamp()), clock, sleep),
         ttl=timedelta(days=30),
         monthly_budget=budget,
-        sleep=sleep,
     )
     fake_points, batches = FakePoints(points), FakeBatches()
     return (

@@ -1,5 +1,6 @@
-"""WhatsApp contacts check: asked only for tenants that have one, in groups, never twice within the TTL;
-"invalid" blocks WhatsApp on the point, "valid" is recorded, a number the lookup found invalid is not asked."""
+"""WhatsApp contacts check: asked only for tenants that have one, in groups, never twice within the TTL, within
+the tenant's verification budget; "invalid" blocks WhatsApp on the point, "valid" is recorded, a number the lookup
+found invalid is not asked."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from cordial_contact_locator.domain.whatsapp_check import (
     whatsapp_blocks,
 )
 from cordial_core.clock import ControllableClock
+from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
@@ -98,19 +100,32 @@ def point(pid: str, number: str, tenant: str = "t1") -> ContactPoint:
     return ContactPoint(pid, tenant, "p1", types_pb2.CONTACT_KIND_PHONE, number, True, "", "client", NOW)
 
 
-def checker(tenants: str = "t1", group: int = 2) -> tuple[WhatsAppChecker, FakeCheck, FakeStatuses, ControllableClock]:
+def checker(
+    tenants: str = "t1", group: int = 2, budget: int = 1000, budgets: MemoryBudgets | None = None
+) -> tuple[WhatsAppChecker, FakeCheck, FakeStatuses, ControllableClock]:
     clock, check, statuses = ControllableClock(NOW), FakeCheck(), FakeStatuses()
-    found = WhatsAppChecker(check, statuses, clock, tenants=parse_tenants(tenants), ttl=TTL, group=group)
+    found = WhatsAppChecker(
+        check,
+        statuses,
+        clock,
+        budgets if budgets is not None else MemoryBudgets(),
+        tenants=parse_tenants(tenants),
+        ttl=TTL,
+        monthly_budget=budget,
+        group=group,
+    )
     return found, check, statuses, clock
 
 
-def jobs(points: FakePoints, whatsapp: WhatsAppChecker, clock: ControllableClock) -> VerificationJobs:
+def jobs(
+    points: FakePoints, whatsapp: WhatsAppChecker, clock: ControllableClock, budgets: MemoryBudgets | None = None
+) -> VerificationJobs:
     verifier = Verifier(
         FakeLookup(clock),
         MemoryCache(),
-        MemoryBudgets(),
+        budgets if budgets is not None else MemoryBudgets(),
         clock,
-        TokenBucket(1000, 100, NOW.timestamp()),
+        LocalRate(TokenBucket(1000, 100, NOW.timestamp()), clock),
         ttl=TTL,
         monthly_budget=1000,
     )
@@ -202,8 +217,73 @@ async def test_groups_are_paced_at_the_providers_request_rate() -> None:
         slept.append(seconds)
         clock.advance(timedelta(seconds=seconds))
 
-    bucket = TokenBucket(2.0, 1, NOW.timestamp())
-    found = WhatsAppChecker(check, statuses, clock, tenants={"t1"}, ttl=TTL, group=1, bucket=bucket, sleep=sleep)
+    rate = LocalRate(TokenBucket(2.0, 1, NOW.timestamp()), clock, sleep)
+    found = WhatsAppChecker(
+        check, statuses, clock, MemoryBudgets(), tenants={"t1"}, ttl=TTL, monthly_budget=100, group=1, rate=rate
+    )
     await found.check_many("t1", [f"+55119000000{n:02d}" for n in range(1, 5)])
     assert len(check.requests) == 4
     assert slept == [0.5, 0.5, 0.5], "the first request goes at once, the others 1/rate apart"
+
+
+async def test_each_number_asked_spends_the_tenants_verification_budget_once_within_the_ttl() -> None:
+    budgets = MemoryBudgets()
+    found, check, _, _ = checker(group=2, budget=3, budgets=budgets)
+    numbers = ["+5511900000002", "+5511900000003", "+5511900000004", "+5511900000005"]
+
+    answered = await found.check_many("t1", numbers)
+
+    assert sorted(answered) == numbers[:3], "the fourth number is past the budget: not asked, left out"
+    assert check.requests == [numbers[:2], numbers[2:3]]
+    assert budgets.spent[("t1", "2024-03")] == 3
+    assert await found.check_many("t1", numbers[:3]) == answered, "the cache answers: nothing more is spent"
+    assert budgets.spent[("t1", "2024-03")] == 3
+    assert await found.check_many("t1", numbers[3:]) == {}
+    assert len(check.requests) == 2
+    assert budgets.spent[("t2", "2024-03")] == 0
+
+
+async def test_an_unanswered_check_gives_its_numbers_back_to_the_budget() -> None:
+    budgets = MemoryBudgets()
+    found, _, _, _ = checker(group=2, budget=10, budgets=budgets)
+    answered = await found.check_many("t1", ["+5511900009999", "+5511900000002", "+5511900000003"])
+    assert list(answered) == ["+5511900000003"], "the group holding the failing number was not answered"
+    assert budgets.spent[("t1", "2024-03")] == 1
+
+
+async def test_lookups_and_checks_draw_on_one_budget_and_stop_at_it() -> None:
+    budgets = MemoryBudgets()
+    found, check, _, clock = checker(group=10, budget=3, budgets=budgets)
+    phones = [point("a", "+5511900000002"), point("b", "+5511900000003")]
+    points = FakePoints(phones)
+
+    await jobs(points, found, clock, budgets).verify_points("t1", phones)
+
+    # Two lookups, then one of the two checks: the budget of three is spent, and never passed.
+    assert budgets.spent[("t1", "2024-03")] == 3
+    assert check.requests == [["+5511900000002"]]
+    assert set(points.whatsapp) == {"a"}
+
+
+async def test_checks_are_counted_per_result() -> None:
+    counted: list[tuple[str, str, int]] = []
+    clock, statuses = ControllableClock(NOW), FakeStatuses()
+    found = WhatsAppChecker(
+        FakeCheck(),
+        statuses,
+        clock,
+        MemoryBudgets(),
+        tenants={"t1"},
+        ttl=TTL,
+        monthly_budget=2,
+        group=1,
+        counts=lambda tenant, result, count: counted.append((tenant, result, count)),
+    )
+    await found.check_many("t1", ["+5511900000002", "+5511900009999", "+5511900000003"])
+    await found.check_many("t1", ["+5511900000002"])
+    assert counted == [
+        ("t1", "provider", 1),
+        ("t1", "failed", 1),
+        ("t1", "provider", 1),
+        ("t1", "cache", 1),
+    ]

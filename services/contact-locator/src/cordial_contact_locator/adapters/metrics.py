@@ -21,10 +21,22 @@ VERIFICATIONS = Counter(
     ["tenant", "result"],
 )
 
+WHATSAPP_CHECKS = Counter(
+    "cordial_whatsapp_checks_total",
+    "Numbers put to the WhatsApp contacts check per tenant and result: cache (nothing paid), provider (paid), "
+    "over_budget (refused, the tenant's verification budget spent), failed (not answered; not paid).",
+    ["tenant", "result"],
+)
+
 
 def count_verification(tenant: str, result: str) -> None:
     """One more verification result."""
     VERIFICATIONS.labels(tenant, result).inc()
+
+
+def count_whatsapp_checks(tenant: str, result: str, count: int) -> None:
+    """Numbers put to the WhatsApp contacts check with this result."""
+    WHATSAPP_CHECKS.labels(tenant, result).inc(count)
 
 
 def channel_name(channel: int) -> str:

@@ -5,15 +5,14 @@ monthly budget and the provider's rate limit; a batch reports its progress as it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial_core.clock import Clock
-from cordial_core.rate_limit import TokenBucket
+from cordial_core.rate_cells import Pacer
 
-Sleep = Callable[[float], Awaitable[None]]
 FROM_CACHE, LOOKED_UP, OVER_BUDGET, FAILED = "cache", "provider", "over_budget", "failed"
 
 
@@ -56,7 +55,7 @@ class VerificationCache(Protocol):
 
 
 class Budgets(Protocol):
-    """Paid lookups per tenant and month."""
+    """Paid verifications (lookups and WhatsApp checks) per tenant and month."""
 
     async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int: ...
     async def refund(self, tenant: str, month: str, count: int) -> None: ...
@@ -89,20 +88,19 @@ class Verifier:
         cache: VerificationCache,
         budgets: Budgets,
         clock: Clock,
-        bucket: TokenBucket,
+        rate: Pacer,
         *,
         ttl: timedelta,
         monthly_budget: int,
-        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._lookup = lookup
         self._cache = cache
         self._budgets = budgets
         self._clock = clock
-        self._bucket = bucket
+        # The provider's rate: shared by every instance (cordial_core.rate_cells) or this process's bucket.
+        self._rate = rate
         self._ttl = ttl
         self._budget = monthly_budget
-        self._sleep = sleep
         self._inflight: dict[tuple[str, str], asyncio.Future[Verified]] = {}
 
     async def verify(self, tenant: str, number: str) -> Verified:
@@ -172,9 +170,7 @@ class Verifier:
 
     async def _paid_lookup(self, number: str) -> LineInfo | str:
         """One lookup in its slot of the provider's rate; a failure is its reason."""
-        wait = self._bucket.take(self._clock.now().timestamp())
-        if wait > 0:
-            await self._sleep(wait)
+        await self._rate.wait()
         try:
             return await self._lookup.lookup(number)
         except LookupFailure as exc:

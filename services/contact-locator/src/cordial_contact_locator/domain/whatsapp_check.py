@@ -6,20 +6,25 @@ each phone verified is asked about in groups, and the answer is kept for the ver
 same number is not asked again within it: "invalid" blocks WhatsApp on the point, "valid" is recorded
 on the point (``on_whatsapp``, shown in the plan's why). A valid answer is not a score nudge: it says the
 number has WhatsApp, not that it reaches the right person, which only outcomes tell.
+
+A check is paid per number asked, so it spends the tenant's verification budget as a lookup does (one unit
+per number, reserved per group before asking and given back when the provider does not answer); a number
+past the budget is not asked. Requests (one per group) keep to the provider's rate through a ``Pacer``,
+shared by every instance when it draws on ``cordial_core.rate_cells``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.domain.verification import FAILED, FROM_CACHE, LOOKED_UP, OVER_BUDGET, Budgets
 from cordial_core.clock import Clock
-from cordial_core.rate_limit import TokenBucket
+from cordial_core.rate_cells import Pacer
 
 log = logging.getLogger(__name__)
 NOT_ON_WHATSAPP_CHECK = "not on WhatsApp (contacts check)"
@@ -63,57 +68,89 @@ def whatsapp_blocks(status: WhatsAppStatus) -> dict[int, str]:
 
 
 class WhatsAppChecker:
-    """Asks the check provider about numbers of the tenants that have one, never twice within the TTL."""
+    """Asks the check provider about numbers of the tenants that have one: never twice within the TTL, never over
+    the tenant's verification budget, never above the provider's request rate."""
 
     def __init__(
         self,
         check: WhatsAppCheck,
         cache: WhatsAppCheckCache,
         clock: Clock,
+        budgets: Budgets,
         *,
         tenants: Collection[str],
         ttl: timedelta,
+        monthly_budget: int,
         group: int = 1000,
-        bucket: TokenBucket | None = None,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        rate: Pacer | None = None,
+        counts: Callable[[str, str, int], None] | None = None,
     ) -> None:
         self._check = check
         # The provider's request rate (one request per group); None: asked as fast as answers come.
-        self._bucket = bucket
-        self._sleep = sleep
+        self._rate = rate
         self._cache = cache
         self._clock = clock
+        self._budgets = budgets
+        self._budget = monthly_budget
         self._tenants = frozenset(tenants)
         self._ttl = ttl
         # Numbers asked in one request to the provider.
         self._group = max(1, group)
+        # Counts numbers per tenant and result (cache, provider, over_budget, failed) for operators.
+        self._counts = counts
 
     def serves(self, tenant: str) -> bool:
         """Whether the tenant's client has a check provider."""
         return ALL_TENANTS in self._tenants or tenant in self._tenants
 
     async def check_many(self, tenant: str, numbers: list[str]) -> dict[str, WhatsAppStatus]:
-        """Each number's status, from the cache when fresh, else from the provider; unanswered ones are left out."""
+        """Each number's status, from the cache when fresh, else from the provider within the budget; numbers
+        unanswered or refused over budget are left out."""
         if not self.serves(tenant) or not numbers:
             return {}
         unique = list(dict.fromkeys(numbers))
         now = self._clock.now()
         cached = await self._cache.get_many(tenant, unique)
         results = {n: s for n, s in cached.items() if now - s.checked_at < self._ttl}
+        self._count(tenant, FROM_CACHE, len(results))
         fresh = [n for n in unique if n not in results]
         asked: list[WhatsAppStatus] = []
         for start in range(0, len(fresh), self._group):
-            part = fresh[start : start + self._group]
-            if self._bucket is not None:
-                wait = self._bucket.take(self._clock.now().timestamp())
-                if wait > 0:
-                    await self._sleep(wait)
-            try:
-                answers = await self._check.check(part)
-            except CheckFailure as exc:
-                log.warning("WhatsApp contacts check failed: %s", exc, extra={"tenant": tenant})
-                continue
-            asked.extend(WhatsAppStatus(n, answers[n], now) for n in part if n in answers)
+            asked.extend(await self._ask(tenant, fresh[start : start + self._group], now))
         if asked:
             await self._cache.put_many(tenant, asked)
         return results | {s.number: s for s in asked}
+
+    async def _ask(self, tenant: str, part: list[str], now: datetime) -> list[WhatsAppStatus]:
+        """One paid request for a group, within the budget and the rate; numbers not answered are refunded."""
+        month = now.strftime("%Y-%m")
+        granted = await self._budgets.reserve(tenant, month, len(part), self._budget)
+        if granted < len(part):
+            log.warning(
+                "WhatsApp contacts check refused for %d numbers: monthly verification budget of %d spent",
+                len(part) - granted,
+                self._budget,
+                extra={"tenant": tenant},
+            )
+            self._count(tenant, OVER_BUDGET, len(part) - granted)
+        paid = part[:granted]
+        if not paid:
+            return []
+        if self._rate is not None:
+            await self._rate.wait()
+        try:
+            answers = await self._check.check(paid)
+        except CheckFailure as exc:
+            log.warning("WhatsApp contacts check failed: %s", exc, extra={"tenant": tenant})
+            answers = {}
+        statuses = [WhatsAppStatus(n, answers[n], now) for n in paid if n in answers]
+        if len(statuses) < granted:
+            # Nothing was learned of an unanswered number: its unit goes back to the budget.
+            await self._budgets.refund(tenant, month, granted - len(statuses))
+            self._count(tenant, FAILED, granted - len(statuses))
+        self._count(tenant, LOOKED_UP, len(statuses))
+        return statuses
+
+    def _count(self, tenant: str, result: str, how_many: int) -> None:
+        if self._counts is not None and how_many:
+            self._counts(tenant, result, how_many)
