@@ -20,6 +20,7 @@ from cordial_contact_locator.adapters.verification_store import (
     MongoWhatsAppCheckCache,
 )
 from cordial_contact_locator.adapters.whatsapp_check import HttpWhatsAppCheck
+from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.adapters.wrong_parties import WrongPartyRepository
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer
@@ -146,8 +147,14 @@ async def main() -> None:
     outcomes = MongoOutcomes(TenantCollection(runtime.db["contact_outcomes"]), runtime.clock)
     await outcomes.ensure_indexes()
     wrong_parties = WrongPartyRepository(TenantCollection(runtime.db["wrong_parties"]))
+    opted_out = OptedOutValueRepository(TenantCollection(runtime.db["opted_out_values"]))
     directory = Directory(
-        points, runtime.clock, runtime.cipher.lookup_hash, BothOutcomes(outcomes, PrometheusOutcomes()), wrong_parties
+        points,
+        runtime.clock,
+        runtime.cipher.lookup_hash,
+        BothOutcomes(outcomes, PrometheusOutcomes()),
+        wrong_parties,
+        opted_out,
     )
     jobs = verification(runtime, settings, points)
     intake = ContactIntake(directory, jobs)
