@@ -170,7 +170,7 @@ def _request_action(platform: Platform, client: Client, debt_id: str, channels: 
 
 def _debtor_on(platform: Platform, channel: int) -> str:
     """A fresh phone; for SMS one not on WhatsApp, so the reminders travel by SMS."""
-    digits = f"55119{random.randint(10_000_000, 99_999_999)}"  # noqa: S311 - test data
+    digits = f"55119{random.randint(10_000_000, 99_999_999)}"
     if channel == SMS:
         marked = httpx.post(f"{platform.sandbox_url}/sandbox/whatsapp/non-users", json={"numbers": [digits]})
         assert marked.status_code == 200, marked.text
@@ -197,7 +197,7 @@ def _opted_out_everywhere(platform: Platform, b: Client, b_debt: str, digits: st
     """B's next contact on the channel is denied at decision and at send time; the other channel stays open."""
     other = WHATSAPP if channel == SMS else SMS
     eventually(lambda: _policy(platform, b, b_debt, channel)[0] == "opted_out", "the opt-out in B's policy", timeout=60)
-    rule, explanation = _policy(platform, b, b_debt, channel)
+    _, explanation = _policy(platform, b, b_debt, channel)
     assert f"opted out of {types_pb2.Channel.Name(channel)}" in explanation, explanation
     assert _policy(platform, b, b_debt, other)[0] == "cap_per_day"  # reachable there, tomorrow
     before = len(_inbox(platform, digits, channel))

@@ -12,6 +12,7 @@ from cordial_contact_locator.adapters.contact_points import ContactPointReposito
 from cordial_contact_locator.adapters.enrichment import HttpEnrichmentContacts
 from cordial_contact_locator.adapters.lookup import TwilioLookup
 from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes, count_verification
+from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.adapters.outcomes import MongoOutcomes
 from cordial_contact_locator.adapters.verification_store import (
     MongoBatches,
@@ -20,7 +21,6 @@ from cordial_contact_locator.adapters.verification_store import (
     MongoWhatsAppCheckCache,
 )
 from cordial_contact_locator.adapters.whatsapp_check import HttpWhatsAppCheck
-from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.adapters.wrong_parties import WrongPartyRepository
 from cordial_contact_locator.api.events import handlers
 from cordial_contact_locator.api.grpc import ContactLocatorServicer

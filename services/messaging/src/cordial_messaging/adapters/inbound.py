@@ -7,12 +7,11 @@ address and channel. Both are keyed by the channel and the address's keyed hash,
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
-from datetime import datetime
-
 from cordial_core.events import Event
 from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
@@ -58,13 +57,16 @@ class InboundRepository:
 
         Written last-wins without a condition on the time (a range condition would scan the collection on
         FerretDB): two sends to one person are seconds apart (the recipient spacing), so they do not race.
+        Updated first, as most people get more than one message; inserted for the first one.
         """
         if self._recipients is None:
             return
         key = self._key("to", channel, address)
         record = {"message_tenant": tenant, "message_id": message_id, "channel": channel, "sent_at": at}
+        if await self._recipients.update(AGENCY, {"_id": key}, record):
+            return
         if not await self._recipients.insert(AGENCY, {"_id": key, **record}):
-            await self._recipients.update(AGENCY, {"_id": key}, record)
+            await self._recipients.update(AGENCY, {"_id": key}, record)  # another instance inserted it meanwhile
 
     async def last_sent_by_agency(self, address: str, channel: int) -> SentMessage | None:
         """The last message the agency sent to this address on this channel, whichever client's."""

@@ -183,7 +183,7 @@ class Inbound:
         return last or await self._store.last_sent_to(tenant, reply.sender, reply.channel)
 
     async def _confirm(self, message: SentMessage, channel_id: int) -> bool:
-        """Records the opt-out and sends its one confirmation; the claim recorded first makes a second one impossible."""
+        """Records the opt-out and sends its one confirmation; the claim recorded first makes a second impossible."""
         opt_out_id = self._store.opt_out_id(channel_id, message.to)
         if not await self._store.claim_confirmation(opt_out_id, message, channel_id):
             return False
