@@ -19,6 +19,7 @@ from cordial_contact_locator.adapters.metrics import (
     count_verification,
     count_whatsapp_checks,
 )
+from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.adapters.outcomes import MongoOutcomes
 from cordial_contact_locator.adapters.verification_store import (
     MongoBatches,
@@ -191,8 +192,14 @@ async def main() -> None:
     outcomes = MongoOutcomes(TenantCollection(runtime.db["contact_outcomes"]), runtime.clock)
     await outcomes.ensure_indexes()
     wrong_parties = WrongPartyRepository(TenantCollection(runtime.db["wrong_parties"]))
+    opted_out = OptedOutValueRepository(TenantCollection(runtime.db["opted_out_values"]))
     directory = Directory(
-        points, runtime.clock, runtime.cipher.lookup_hash, BothOutcomes(outcomes, PrometheusOutcomes()), wrong_parties
+        points,
+        runtime.clock,
+        runtime.cipher.lookup_hash,
+        BothOutcomes(outcomes, PrometheusOutcomes()),
+        wrong_parties,
+        opted_out,
     )
     rates = Rates(runtime, settings)
     jobs = verification(runtime, settings, points, rates)
