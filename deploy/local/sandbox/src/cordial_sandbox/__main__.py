@@ -1,6 +1,12 @@
-"""Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]``."""
+"""Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]``.
+
+The WhatsApp Cloud API's limits: ``--whatsapp-rate`` messages per second per business number (80, or
+SANDBOX_WHATSAPP_RATE) and ``--whatsapp-pair-seconds`` between two messages to one user (6, or
+SANDBOX_WHATSAPP_PAIR_SECONDS; 0 for none).
+"""
 
 import argparse
+import os
 
 import uvicorn
 
@@ -8,6 +14,7 @@ from cordial_core.clock import FileClock
 from cordial_sandbox.app import create_app
 from cordial_sandbox.smtp import SmtpSink
 from cordial_sandbox.state import utc_now
+from cordial_sandbox.whatsapp_limits import Limits
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -20,14 +27,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--smtp-port", type=int, default=0, help="port of the SMTP sink (0: no sink)")
     parser.add_argument("--clock-file", default="", help="stamp with a simulation's shared clock (CLOCK_FILE)")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--whatsapp-rate",
+        type=int,
+        default=os.environ.get("SANDBOX_WHATSAPP_RATE", "80"),  # argparse converts a string default
+        help="WhatsApp messages per second per business number; more are refused with 130429",
+    )
+    parser.add_argument(
+        "--whatsapp-pair-seconds",
+        type=float,
+        default=os.environ.get("SANDBOX_WHATSAPP_PAIR_SECONDS", "6"),
+        help="seconds between two WhatsApp messages to one user; sooner is refused with 131056 (0: no limit)",
+    )
+    args = parser.parse_args(argv)
+    if args.whatsapp_rate < 1:
+        parser.error("--whatsapp-rate (SANDBOX_WHATSAPP_RATE) must be at least 1")
+    if args.whatsapp_pair_seconds < 0:
+        parser.error("--whatsapp-pair-seconds (SANDBOX_WHATSAPP_PAIR_SECONDS) must not be negative")
+    return args
 
 
 def main(argv: list[str] | None = None) -> None:
     """Start uvicorn serving a fresh sandbox app."""
     args = parse_args(argv)
     clock = FileClock(args.clock_file).now if args.clock_file else utc_now
-    app = create_app(args.token, app_secret=args.app_secret, clock=clock)
+    limits = Limits(args.whatsapp_rate, args.whatsapp_pair_seconds)
+    app = create_app(args.token, app_secret=args.app_secret, clock=clock, whatsapp_limits=limits)
     sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
     if sink is not None:
         sink.start()

@@ -28,6 +28,7 @@ from cordial_sandbox import (
 )
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import SandboxState, utc_now
+from cordial_sandbox.whatsapp_limits import ArrivalStamp, Limits
 
 PROVIDERS: tuple[Provider, ...] = (
     sms.PROVIDER,
@@ -51,14 +52,29 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(token: str, *, clock: Callable[[], datetime] = utc_now, app_secret: str = "") -> FastAPI:
-    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret."""
+def create_app(
+    token: str,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    app_secret: str = "",
+    whatsapp_limits: Limits | None = None,
+) -> FastAPI:
+    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret.
+
+    WhatsApp sends are held to the Cloud API's limits (80/s per business number, 6 s between two messages to
+    one user, unless ``whatsapp_limits`` says otherwise), timed from each request's arrival.
+    """
     if not token:
         raise ValueError("token must not be empty")
     app = FastAPI(title="Cordial provider sandbox", docs_url="/sandbox/docs")
     app.state.sandbox = SandboxState(
-        token=token, channels=frozenset(p.channel for p in PROVIDERS), clock=clock, app_secret=app_secret
+        token=token,
+        channels=frozenset(p.channel for p in PROVIDERS),
+        clock=clock,
+        app_secret=app_secret,
+        whatsapp_limits_started=whatsapp_limits or Limits(),
     )
+    app.add_middleware(ArrivalStamp, clock=clock)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.include_router(control.build_router())
     app.include_router(webhooks.build_router())
