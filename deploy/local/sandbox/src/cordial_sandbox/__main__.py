@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> None:
     if sink is not None:
         sink.start()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        # Idle connections are kept longer than clients keep them (httpx: 5 s, uvicorn's own default too), so a
+        # client never reuses one the sandbox is closing at that moment (a lost answer, an uncertain send).
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_keep_alive=75)
     finally:
         if sink is not None:
             sink.stop()
