@@ -11,9 +11,11 @@ adapter over HTTP to the sandbox. The contact plan (contact-locator) and the sen
 (strategy) are in-process stand-ins, actions come from a queue rather than Kafka (the workers stand for the
 actions topic's six partitions, handled at once as the service does) and the outbox relay does not run:
 the figure is messaging's own drain. It prints the rate (overall, and steady without the deferred tail),
-the most sends started in any one second against the configured rate (and as the sandbox received them),
-the closest two sends to one number, that the sandbox received each action's message exactly once, and
-the load average beside it.
+the most requests started in any one second against the configured rate and the busiest second as the
+sandbox stamped their arrival, how long requests took from their start to that stamp, the closest two
+sends to one number, that the sandbox received each action's message exactly once, the requests the
+sandbox refused for the Cloud API's limits (80/s per number, 6 s per user), and the load average beside
+it; it exits non-zero when any request was refused. The rate and spacing default to the service's own.
 """
 
 from __future__ import annotations
