@@ -105,6 +105,10 @@ def _reply(platform: Platform, digits: str, channel: int, text: str) -> None:
     """The debtor's reply as the provider posts it (to the one URL configured for the agency's number)."""
     sandbox = platform.sandbox_url
     if channel == WHATSAPP:
+        # Not within 6 s of the last message to the debtor: the Cloud API (and the sandbox) would refuse a
+        # confirmation sent so soon (131056, its pair rate).
+        last = max((float(m["arrived_at"]) for m in _inbox(platform, digits, WHATSAPP)), default=0.0)
+        time.sleep(max(0.0, last + 6.5 - time.time()))
         said = httpx.post(f"{sandbox}/sandbox/whatsapp/replies", json={"sender": digits, "text": text}, timeout=15)
     else:
         said = httpx.post(f"{sandbox}/sandbox/sms/replies", json={"sender": f"+{digits}", "body": text}, timeout=15)

@@ -15,6 +15,7 @@ import uvicorn
 
 from cordial_sandbox.app import create_app
 from cordial_sandbox.sms import num_segments
+from cordial_sandbox.whatsapp_limits import Limits
 
 TOKEN = "sandbox-secret"
 ACCOUNT = "AC" + "0" * 32
@@ -30,7 +31,9 @@ def base_url() -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(TOKEN), log_level="warning", lifespan="off")
+    # These tests message one user many times: no pair limit unless a test sets one (test_sandbox_limits.py).
+    app = create_app(TOKEN, whatsapp_limits=Limits(pair_seconds=0))
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -23,6 +23,7 @@ from cordial_messaging.domain.dispatch import (
     Attempt,
     OutboundMessage,
     PermanentSendFailure,
+    RateLimitedSend,
     TransientSendFailure,
     UncertainSend,
 )
@@ -114,6 +115,27 @@ async def test_whatsapp_template_message_and_not_a_user(http: httpx.AsyncClient,
         await whatsapp.send(_message(other))
 
 
+async def test_whatsapp_rate_limits_are_rate_limited_sends_not_refusals(
+    http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    """The Cloud API answers 400 with 130429 (throughput) or 131056 (pair rate): later, at the same number."""
+    whatsapp, first, second = _whatsapp(http, sandbox_url), _number(), _number()
+    limits = f"{sandbox_url}/sandbox/whatsapp/limits"
+    await http.post(limits, json={"rate": 1, "pair_seconds": 0})
+    await whatsapp.send(_message(first))
+    with pytest.raises(RateLimitedSend, match="130429"):
+        await whatsapp.send(_message(second))
+    await http.post(limits, json={"rate": 80, "pair_seconds": 6})
+    await whatsapp.send(_message(first))
+    with pytest.raises(RateLimitedSend, match="131056"):
+        await whatsapp.send(_message(first))
+    await http.post(f"{sandbox_url}/sandbox/faults", json={"channel": "whatsapp", "status": 429, "count": 1})
+    with pytest.raises(RateLimitedSend, match="130429"):
+        await whatsapp.send(_message(second))
+    # Counted since the limits were last set; an injected fault is not a refusal by the limits.
+    assert (await http.get(limits)).json()["refused"] == {"130429": 0, "131056": 1}
+
+
 CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
 ACTION = ActionToSend("act-1", "t1", "d1", "p1", (2, 1), "reminder", Money(100, "BRL"), "Loja X")
 
@@ -130,6 +152,9 @@ async def test_repository_guards_each_attempt_with_a_version(mongo_db: AsyncData
     again = await repo.open(ACTION)
     assert again.version == 1
     assert again.attempts == {"k1": attempt}
+    await repo.end_attempt(ACTION, "k1", "not_accepted", "130429", {"tries": 0, "rate_limited": 1})
+    ended = (await repo.open(ACTION)).attempts["k1"]
+    assert (ended.status, ended.reason, ended.tries, ended.rate_limited) == ("not_accepted", "130429", 0, 1)
     await repo.end_attempt(ACTION, "k1", "refused", "131026")
     assert (await repo.open(ACTION)).attempts["k1"].status == "refused"
     await repo.finish(ACTION, "sent", {"provider": "sms-gateway", "provider_message_id": "SM1"}, [])

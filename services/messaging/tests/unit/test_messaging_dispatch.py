@@ -18,6 +18,7 @@ from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import (
+    RATE_LIMITED_TRIES,
     ActionToSend,
     Attempt,
     ConcurrentAttempt,
@@ -25,6 +26,7 @@ from cordial_messaging.domain.dispatch import (
     MessageRecord,
     OutboundMessage,
     PermanentSendFailure,
+    RateLimitedSend,
     Recipient,
     Reconciled,
     TransientSendFailure,
@@ -76,9 +78,12 @@ class FakeMessages:
         self.version[key] = version + 1
         return True
 
-    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None:
+    async def end_attempt(
+        self, action: ActionToSend, attempt_id: str, status: str, reason: str, counts: dict[str, int] | None = None
+    ) -> None:
         key = (action.tenant, action.action_id)
-        self.attempts[key][attempt_id] = with_status(self.attempts[key][attempt_id], status, reason)
+        ended = with_status(self.attempts[key][attempt_id], status, reason)
+        self.attempts[key][attempt_id] = replace(ended, **(counts or {}))
 
     async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None:
         key = (action.tenant, action.action_id)
@@ -224,15 +229,19 @@ class FakePolicy:
 
 
 def make(
-    recipients: list[Recipient], channels: dict[int, FakeChannel], policy: FakePolicy | None = None
+    recipients: list[Recipient],
+    channels: dict[int, FakeChannel],
+    policy: FakePolicy | None = None,
+    clock: ControllableClock | None = None,
+    messages: FakeMessages | None = None,
 ) -> tuple[Dispatcher, FakeMessages, FakePlan]:
-    messages, plan = FakeMessages(), FakePlan(recipients)
+    messages, plan = messages or FakeMessages(), FakePlan(recipients)
     SLEPT.clear()
     dispatcher = Dispatcher(
         messages,
         plan,
         channels,  # type: ignore[arg-type]
-        ControllableClock(NOW),
+        clock or ControllableClock(NOW),
         composer(),
         retry_waits=(0.5, 2.0),
         sleep=fake_sleep,
@@ -347,27 +356,86 @@ async def test_recipient_on_a_channel_without_provider_is_skipped() -> None:
     assert [e.type for e in messages.events] == ["message.sent"]
 
 
-async def test_transient_failure_is_retried_with_backoff_and_sends_once() -> None:
-    whatsapp = FakeChannel("whatsapp")
-    whatsapp.transient = [TransientSendFailure("503"), TransientSendFailure("429")]
-    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp})
+async def test_transient_failure_is_tried_again_by_the_scheduler_after_its_backoff_and_sends_once() -> None:
+    clock, whatsapp = ControllableClock(NOW), FakeChannel("whatsapp")
+    whatsapp.transient = [TransientSendFailure("503"), TransientSendFailure("502")]
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp}, clock=clock)
     await dispatcher.handle(ACTION)
-    assert SLEPT == [0.5, 2.0]
+    assert SLEPT == [], "the handler never sleeps out a backoff: the partition keeps flowing"
+    [attempt] = messages.attempts[("t1", "a1")].values()
+    assert (attempt.status, attempt.tries, attempt.reason) == ("not_accepted", 1, "503")
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=0.5)
+    assert await dispatcher.run_due() == 0
+    clock.advance(timedelta(seconds=0.5))
+    assert await dispatcher.run_due() == 1
+    assert messages.due_at[("t1", "a1")][0] == clock.now() + timedelta(seconds=2.0)
+    clock.advance(timedelta(seconds=2.0))
+    await dispatcher.run_due()
     assert len(whatsapp.sent) == 1
     assert [e.type for e in messages.events] == ["message.sent"]
 
 
+async def drain_due(dispatcher: Dispatcher, clock: ControllableClock, rounds: int = 100) -> None:
+    """Runs the scheduler as time passes, a second at a time."""
+    for _ in range(rounds):
+        clock.advance(timedelta(seconds=1))
+        await dispatcher.run_due()
+
+
 async def test_transient_failure_past_the_backoff_falls_back_to_the_next_point() -> None:
-    whatsapp = FakeChannel("whatsapp")
+    clock, whatsapp = ControllableClock(NOW), FakeChannel("whatsapp")
     whatsapp.transient = [TransientSendFailure("503")] * 3
     sms = FakeChannel("sms")
-    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms})
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, clock=clock)
     await dispatcher.handle(ACTION)
+    await drain_due(dispatcher, clock, rounds=5)
     assert whatsapp.sent == []
     assert len(sms.sent) == 1
     [attempt] = [a for a in messages.attempts[("t1", "a1")].values() if a.channel == WHATSAPP]
-    assert attempt.status == "not_accepted"
+    assert (attempt.status, attempt.tries) == ("not_accepted", 3)
     assert "503" in attempt.reason
+
+
+async def test_a_rate_limited_send_is_tried_again_at_the_same_point_never_the_next() -> None:
+    clock, whatsapp, sms = ControllableClock(NOW), FakeChannel("whatsapp"), FakeChannel("sms")
+    whatsapp.transient = [RateLimitedSend("130429"), RateLimitedSend("131056")] * 3
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, clock=clock)
+    await dispatcher.handle(ACTION)
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=1)
+    await drain_due(dispatcher, clock)
+    assert [m.to for m in whatsapp.sent] == [PHONE.address]
+    assert sms.sent == [], "a rate limit is never a reason to fall back"
+    [attempt] = messages.attempts[("t1", "a1")].values()
+    assert (attempt.tries, attempt.rate_limited) == (0, 6), "rate limits spend none of the transient backoff"
+    assert messages.state[("t1", "a1")] == "sent"
+    assert [e.type for e in messages.events] == ["message.sent"]
+
+
+async def test_a_provider_that_keeps_rate_limiting_gives_the_action_up_without_falling_back() -> None:
+    clock, whatsapp, sms = ControllableClock(NOW), FakeChannel("whatsapp"), FakeChannel("sms")
+    whatsapp.transient = [RateLimitedSend("130429")] * RATE_LIMITED_TRIES
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, clock=clock)
+    await dispatcher.handle(ACTION)
+    await drain_due(dispatcher, clock, rounds=RATE_LIMITED_TRIES * 60)
+    assert whatsapp.sent == []
+    assert sms.sent == []
+    assert messages.state[("t1", "a1")] == "failed"
+    assert "still rate limited after 30 tries" in str(messages.fields[("t1", "a1")]["reason"])
+
+
+async def test_a_retry_stored_as_due_survives_a_crash_and_sends_once() -> None:
+    clock, whatsapp = ControllableClock(NOW), FakeChannel("whatsapp")
+    whatsapp.transient = [RateLimitedSend("130429")]
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp}, clock=clock)
+    await dispatcher.handle(ACTION)
+    # The process dies; a new one gets the event again (its offset was committed or not) and has the scheduler.
+    restarted, _, _ = make([PHONE], {WHATSAPP: whatsapp}, clock=clock, messages=messages)  # the same store
+    clock.advance(timedelta(seconds=1))
+    await restarted.handle(ACTION)
+    await drain_due(restarted, clock, rounds=5)
+    await restarted.handle(ACTION)
+    assert len(whatsapp.sent) == 1
+    assert [e.type for e in messages.events] == ["message.sent"]
 
 
 async def test_lost_answer_is_reconciled_and_never_sent_twice() -> None:
@@ -447,10 +515,11 @@ async def test_a_concurrent_worker_that_moved_on_stops_this_one() -> None:
 
 
 async def test_idempotency_key_is_stable_per_action_and_point() -> None:
-    whatsapp = FakeChannel("whatsapp")
+    clock, whatsapp = ControllableClock(NOW), FakeChannel("whatsapp")
     whatsapp.transient = [TransientSendFailure("503")]
-    dispatcher, _, _ = make([PHONE], {WHATSAPP: whatsapp})
+    dispatcher, _, _ = make([PHONE], {WHATSAPP: whatsapp}, clock=clock)
     await dispatcher.handle(ACTION)
+    await drain_due(dispatcher, clock, rounds=1)
     [sent] = whatsapp.sent
     assert sent.idempotency_key
     assert sent.idempotency_key == stable_id("a1", "cp-phone", str(WHATSAPP))
@@ -789,6 +858,8 @@ async def test_a_send_that_missed_its_cell_takes_another_and_each_retry_takes_it
         slots=cells,
     )
     await dispatcher.handle(ACTION)
+    clock.advance(timedelta(seconds=7))  # past the backoff and the recipient's spacing, counted from the try
+    await dispatcher.run_due()
     assert len(whatsapp.sent) == 1
     assert len(cells.taken) == 3, "the missed cell, then one for the try that failed and one for the retry"
     length, allowance = throttle.cell("whatsapp")

@@ -1,7 +1,13 @@
 """Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]
-[--rate CHANNEL=PER_SECOND ...]``."""
+[--rate CHANNEL=PER_SECOND ...]``.
+
+The WhatsApp Cloud API's limits: ``--whatsapp-rate`` messages per second per business number (80, or
+SANDBOX_WHATSAPP_RATE) and ``--whatsapp-pair-seconds`` between two messages to one user (6, or
+SANDBOX_WHATSAPP_PAIR_SECONDS; 0 for none). ``--rate`` sets other providers' limits (e.g. lookup=100).
+"""
 
 import argparse
+import os
 
 import uvicorn
 
@@ -9,6 +15,7 @@ from cordial_core.clock import FileClock
 from cordial_sandbox.app import create_app
 from cordial_sandbox.smtp import SmtpSink
 from cordial_sandbox.state import utc_now
+from cordial_sandbox.whatsapp_limits import Limits
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -29,7 +36,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="CHANNEL=PER_SECOND",
         help="a provider's rate limit, enforced over any one second (e.g. lookup=100); repeatable",
     )
-    return parser.parse_args(argv)
+    parser.add_argument(
+        "--whatsapp-rate",
+        type=int,
+        default=os.environ.get("SANDBOX_WHATSAPP_RATE", "80"),  # argparse converts a string default
+        help="WhatsApp messages per second per business number; more are refused with 130429",
+    )
+    parser.add_argument(
+        "--whatsapp-pair-seconds",
+        type=float,
+        default=os.environ.get("SANDBOX_WHATSAPP_PAIR_SECONDS", "6"),
+        help="seconds between two WhatsApp messages to one user; sooner is refused with 131056 (0: no limit)",
+    )
+    args = parser.parse_args(argv)
+    if args.whatsapp_rate < 1:
+        parser.error("--whatsapp-rate (SANDBOX_WHATSAPP_RATE) must be at least 1")
+    if args.whatsapp_pair_seconds < 0:
+        parser.error("--whatsapp-pair-seconds (SANDBOX_WHATSAPP_PAIR_SECONDS) must not be negative")
+    return args
 
 
 def _rate(value: str) -> tuple[str, float]:
@@ -48,12 +72,17 @@ def main(argv: list[str] | None = None) -> None:
     """Start uvicorn serving a fresh sandbox app."""
     args = parse_args(argv)
     clock = FileClock(args.clock_file).now if args.clock_file else utc_now
-    app = create_app(args.token, app_secret=args.app_secret, clock=clock, rates=dict(args.rate))
+    limits = Limits(args.whatsapp_rate, args.whatsapp_pair_seconds)
+    app = create_app(
+        args.token, app_secret=args.app_secret, clock=clock, rates=dict(args.rate), whatsapp_limits=limits
+    )
     sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
     if sink is not None:
         sink.start()
     try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        # Idle connections are kept longer than clients keep them (httpx: 5 s, uvicorn's own default too), so a
+        # client never reuses one the sandbox is closing at that moment (a lost answer, an uncertain send).
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, timeout_keep_alive=75)
     finally:
         if sink is not None:
             sink.stop()

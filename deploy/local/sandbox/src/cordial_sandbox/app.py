@@ -29,6 +29,7 @@ from cordial_sandbox import (
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.rate_limits import RateLimits
 from cordial_sandbox.state import SandboxState, utc_now
+from cordial_sandbox.whatsapp_limits import ArrivalStamp, Limits
 
 PROVIDERS: tuple[Provider, ...] = (
     sms.PROVIDER,
@@ -58,9 +59,14 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     app_secret: str = "",
     rates: dict[str, float] | None = None,
+    whatsapp_limits: Limits | None = None,
 ) -> FastAPI:
-    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret;
-    ``rates`` the providers' rate limits per channel (requests in any one second)."""
+    """Create an independent sandbox app whose providers accept ``token``; WhatsApp webhooks signed with app_secret.
+
+    ``rates`` are providers' rate limits per channel (requests in any one second). WhatsApp sends are held to the
+    Cloud API's limits (80/s per business number, 6 s between two messages to one user, unless
+    ``whatsapp_limits`` says otherwise), timed from each request's arrival.
+    """
     if not token:
         raise ValueError("token must not be empty")
     channels = frozenset(p.channel for p in PROVIDERS)
@@ -74,7 +80,9 @@ def create_app(
         clock=clock,
         app_secret=app_secret,
         rates=RateLimits(rates),
+        whatsapp_limits_started=whatsapp_limits or Limits(),
     )
+    app.add_middleware(ArrivalStamp, clock=clock)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.include_router(control.build_router())
     app.include_router(webhooks.build_router())

@@ -2,8 +2,10 @@
 
 Each entry is a dict ``{id, channel, to, body, payload, received_at}`` where
 ``payload`` is the raw request as the provider received it and ``received_at`` is a
-UTC ISO-8601 timestamp. A lock makes it safe for a single-process uvicorn (handlers
-may run on the event loop or in worker threads). Reads return copies.
+UTC ISO-8601 timestamp; a WhatsApp entry also has ``arrived_at``, when its request arrived (seconds
+since the epoch on the sandbox's clock, stamped before it was read), which its limits are timed by.
+A lock makes it safe for a single-process uvicorn (handlers may run on the event loop or in worker
+threads). Reads return copies.
 """
 
 import copy
@@ -34,8 +36,10 @@ class Inbox:
         self._lock = threading.Lock()
         self._messages: list[dict[str, Any]] = []
 
-    def record(self, *, id: str, channel: str, to: str, body: str, payload: Any) -> dict[str, Any]:
-        """Append one accepted message and return a copy of the stored entry."""
+    def record(
+        self, *, id: str, channel: str, to: str, body: str, payload: Any, arrived_at: float | None = None
+    ) -> dict[str, Any]:
+        """Append one accepted message and return a copy of the stored entry (with its arrival, when stamped)."""
         entry: dict[str, Any] = {
             "id": id,
             "channel": channel,
@@ -44,6 +48,8 @@ class Inbox:
             "payload": copy.deepcopy(payload),
             "received_at": self._clock().isoformat(),
         }
+        if arrived_at is not None:
+            entry["arrived_at"] = arrived_at
         with self._lock:
             self._messages.append(entry)
         return copy.deepcopy(entry)

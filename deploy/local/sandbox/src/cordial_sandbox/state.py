@@ -13,6 +13,7 @@ from cordial_sandbox.faults import FaultInjector
 from cordial_sandbox.inbox import Inbox, digits
 from cordial_sandbox.ledger import LookupLedger
 from cordial_sandbox.rate_limits import RateLimits
+from cordial_sandbox.whatsapp_limits import Limits, SendLimits
 
 
 def utc_now() -> datetime:
@@ -117,10 +118,14 @@ class SandboxState:
     whatsapp_contact_lock: threading.Lock = field(default_factory=threading.Lock)
     # Providers' rate limits (sliding one-second windows) and what each saw.
     rates: RateLimits = field(default_factory=RateLimits)
+    # The Cloud API's throughput and pair-rate limits as started, and their windows and counts.
+    whatsapp_limits_started: Limits = field(default_factory=Limits)
+    whatsapp_limits: SendLimits = field(init=False)
 
     def __post_init__(self) -> None:
-        """Build the inbox on the configured clock."""
+        """Build the inbox on the configured clock, and the WhatsApp limits as started."""
         self.inbox = Inbox(self.clock)
+        self.whatsapp_limits = SendLimits(self.whatsapp_limits_started)
         self.app_secret = self.app_secret or self.token
 
     def token_ok(self, candidate: str | None) -> bool:
@@ -130,7 +135,7 @@ class SandboxState:
         return hmac.compare_digest(candidate.encode(), self.token.encode())
 
     def reset(self) -> None:
-        """Clear the inbox, armed faults and provider settings."""
+        """Clear the inbox, armed faults and provider settings (limits back to those started with, counts zeroed)."""
         self.inbox.clear()
         self.faults.clear()
         self.whatsapp_non_users.clear()
@@ -153,6 +158,7 @@ class SandboxState:
         with self.whatsapp_contact_lock:
             self.whatsapp_contact_queries.clear()
         self.rates.clear()
+        self.whatsapp_limits.configure(self.whatsapp_limits_started)
 
 
 def get_state(request: Request) -> SandboxState:

@@ -22,6 +22,11 @@ Inbox entries use ``to`` = the wa_id (digits only); ``body`` is the text body, o
 for a template ``template:<name>[<language>]`` followed by its text parameters
 joined by `` | ``. Injected faults answer with Graph code 130429 (429), 2 (503) or
 1 (anything else); an armed stall records the message, then answers late.
+
+Limits (``whatsapp_limits.py``): a valid send past the business number's throughput in any one second of
+arrival is refused with 400/130429, one to a user messaged less than the pair spacing ago with 400/131056;
+neither is recorded. ``GET /sandbox/whatsapp/limits`` reads the limits and counts, ``POST`` it with
+``{"rate", "pair_seconds"}`` to change them (counts zeroed); a reset restores those started with.
 """
 
 import asyncio
@@ -31,11 +36,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cordial_sandbox.inbox import digits
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import State
+from cordial_sandbox.whatsapp_limits import ARRIVED, PAIR_RATE, THROUGHPUT, Limits
 
 CHANNEL = "whatsapp"
 MAX_TEXT = 4096
@@ -48,6 +54,22 @@ _COMPONENT_TYPES = frozenset({"header", "body", "button"})
 _PARAMETER_TYPES = frozenset({"text", "currency", "date_time", "image", "document", "video", "payload"})
 _BAD_PARAMETER_TEXT = re.compile(r"[\n\t]| {5,}")
 _FAULTS = {429: (130429, "Rate limit hit"), 503: (2, "Service temporarily unavailable")}
+# The Cloud API's answers to a send past a limit: message and details as its error-code reference gives them.
+_REFUSALS = {
+    THROUGHPUT: ("(#130429) Rate limit hit", "Cloud API message throughput has been reached."),
+    PAIR_RATE: (
+        "(#131056) (Business Account, Consumer Account) pair rate limit hit",
+        "Message failed to send because there were too many messages sent from this phone number to the same "
+        "phone number in a short period of time.",
+    ),
+}
+
+
+class LimitsRequest(BaseModel):
+    """Body of ``POST /sandbox/whatsapp/limits``."""
+
+    rate: int = Field(ge=1)
+    pair_seconds: float = Field(ge=0)
 
 
 class NonUsers(BaseModel):
@@ -202,6 +224,10 @@ async def send_message(version: str, phone_number_id: str, request: Request, sta
     if problem is not None:
         return invalid(problem)
     wa_id = digits(payload["to"])
+    arrived = request.scope.get("state", {}).get(ARRIVED, state.clock().timestamp())
+    refused = state.whatsapp_limits.admit(phone_number_id, wa_id, arrived)
+    if refused is not None:
+        return graph_error(400, refused, *_REFUSALS[refused])
     if wa_id in state.whatsapp_non_users:
         return graph_error(
             400,
@@ -210,7 +236,9 @@ async def send_message(version: str, phone_number_id: str, request: Request, sta
             "Message Undeliverable. The recipient is not a WhatsApp user.",
         )
     wamid = "wamid." + secrets.token_urlsafe(36)
-    state.inbox.record(id=wamid, channel=CHANNEL, to=wa_id, body=summarize(payload), payload=payload)
+    state.inbox.record(
+        id=wamid, channel=CHANNEL, to=wa_id, body=summarize(payload), payload=payload, arrived_at=arrived
+    )
     stall = state.faults.take_stall(CHANNEL)
     if stall is not None:
         await asyncio.sleep(stall)
@@ -240,6 +268,17 @@ def clear_non_users(state: State) -> dict[str, Any]:
     return {"non_users": []}
 
 
+def read_limits(state: State) -> dict[str, Any]:
+    """The limits, the sends taken and refused per code, the busiest second and the closest pair taken."""
+    return state.whatsapp_limits.report()
+
+
+def set_limits(body: LimitsRequest, state: State) -> dict[str, Any]:
+    """Change the throughput and pair-rate limits; windows and counts start again."""
+    state.whatsapp_limits.configure(Limits(body.rate, body.pair_seconds))
+    return state.whatsapp_limits.report()
+
+
 def build_router() -> APIRouter:
     """Build the WhatsApp Cloud API router and its ``/sandbox/whatsapp`` controls."""
     router = APIRouter(tags=["whatsapp"])
@@ -248,6 +287,8 @@ def build_router() -> APIRouter:
     router.add_api_route(controls, mark_non_users, methods=["POST"])
     router.add_api_route(controls, list_non_users, methods=["GET"])
     router.add_api_route(controls, clear_non_users, methods=["DELETE"])
+    router.add_api_route("/sandbox/whatsapp/limits", read_limits, methods=["GET"])
+    router.add_api_route("/sandbox/whatsapp/limits", set_limits, methods=["POST"])
     return router
 
 

@@ -112,13 +112,13 @@ class MessageRepository:
             },
         )
 
-    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None:
-        """Records how an attempt ended when it did not send the message."""
-        await self.collection.update(
-            action.tenant,
-            {"_id": action.action_id, "state": PENDING},
-            {f"attempts.{attempt_id}.status": status, f"attempts.{attempt_id}.reason": reason},
-        )
+    async def end_attempt(
+        self, action: ActionToSend, attempt_id: str, status: str, reason: str, counts: dict[str, int] | None = None
+    ) -> None:
+        """Records how an attempt ended when it did not send the message, with its counts of tries when given."""
+        fields: dict[str, object] = {f"attempts.{attempt_id}.status": status, f"attempts.{attempt_id}.reason": reason}
+        fields.update({f"attempts.{attempt_id}.{name}": count for name, count in (counts or {}).items()})
+        await self.collection.update(action.tenant, {"_id": action.action_id, "state": PENDING}, fields)
 
     async def finish(self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]) -> None:
         """Records the outcome and its event in one write."""

@@ -11,6 +11,7 @@ from cordial_messaging.domain.dispatch import (
     Attempt,
     OutboundMessage,
     PermanentSendFailure,
+    RateLimitedSend,
     Reconciled,
     TransientSendFailure,
     UncertainSend,
@@ -23,14 +24,31 @@ _LANGUAGES = {"pt-BR": "pt_BR", "en": "en", "es": "es"}
 _NOT_IN_NAME = re.compile(r"[^a-z0-9_]+")
 
 
+# Graph codes of the Cloud API's rate limits: the app's calls (4, 80007), the number's throughput (130429) and the
+# pair rate to one user (131056). Meta's reference answers them with 400, some providers' with 429: the code
+# decides, as Meta advises. Each means "later, at this same number", never that the number is wrong.
+_RATE_LIMIT_CODES = frozenset({4, 80007, 130429, 131056})
+
+
+def _graph_code(response: httpx.Response) -> int | None:
+    """The Graph API error code of an answer in its shape ``{"error": {"code": ...}}``, if it is one."""
+    try:
+        error = response.json().get("error")
+        return int(error["code"]) if isinstance(error, dict) else None
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return None
+
+
 def _raise_for(response: httpx.Response, provider: str) -> None:
-    """Maps a provider's answer to permanent or transient failure."""
+    """Maps a provider's answer to a rate limit, a transient failure or a permanent refusal."""
     if response.status_code < 400:
         return
-    detail = response.text[:300]
-    if response.status_code == 429 or response.status_code >= 500:
-        raise TransientSendFailure(f"{provider} answered {response.status_code}: {detail}")
-    raise PermanentSendFailure(f"{provider} answered {response.status_code}: {detail}")
+    said = f"{provider} answered {response.status_code}: {response.text[:300]}"
+    if response.status_code == 429 or _graph_code(response) in _RATE_LIMIT_CODES:
+        raise RateLimitedSend(said)
+    if response.status_code >= 500:
+        raise TransientSendFailure(said)
+    raise PermanentSendFailure(said)
 
 
 async def post_checked(provider: str, request: Awaitable[httpx.Response]) -> httpx.Response:

@@ -6,6 +6,12 @@ with the provider before anything is sent again, and held when the provider cann
 
 A recipient who got a message a few seconds ago is not waited for: the action is stored as due at the
 end of the spacing and sent then by ``run_due`` (a scheduler loop), so the partition keeps flowing.
+A send the provider could not take now is not waited for either: the attempt is recorded as not accepted
+with its count of tries, and the action stored as due after the backoff, so a crash meanwhile loses nothing
+(the scheduler, or the event coming again, takes it up) and nothing is sent twice (only a definite "not
+taken" is tried again). A provider's rate limit (its throughput, or the pair rate to one person) is tried
+again at the same contact point, never a reason to fall back; other transient failures fall back to the
+next point once the backoff is spent.
 """
 
 from __future__ import annotations
@@ -34,8 +40,15 @@ SOURCE = "messaging"
 PENDING, SENT, FAILED, UNCERTAIN, BLOCKED = "pending", "sent", "failed", "uncertain", "blocked"
 # Attempt states: STARTED is recorded before the provider is called.
 STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
-# Backoff between tries of a send the provider could not take now.
+# What a request's failure leaves to do: the same point later (TRANSIENT, RATE_LIMITED), or the next one.
+TRANSIENT, RATE_LIMITED = "transient", "rate_limited"
+# Backoff between tries of a send the provider could not take now; then the next contact point.
 DEFAULT_RETRY_WAITS = (0.5, 2.0, 8.0)
+# A send refused for a provider's rate limit is tried again at the same point after 1, 2, 4 ... seconds (at most
+# RATE_LIMITED_MAX_WAIT), RATE_LIMITED_TRIES times in all before the action is given up (a provider that keeps
+# refusing for so long is not rate limiting any more); never sooner than the recipient's spacing allows.
+RATE_LIMITED_MAX_WAIT = 60.0
+RATE_LIMITED_TRIES = 30
 # How long a scheduler holds a due action it took before another may take it (it may have died).
 DUE_LEASE = timedelta(seconds=60)
 
@@ -110,6 +123,9 @@ class Attempt:
     reason: str = ""
     template: str = ""
     template_version: int = 0
+    # Requests under this attempt the provider did not take: for a transient failure, for its rate limit.
+    tries: int = 0
+    rate_limited: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,6 +153,10 @@ class TransientSendFailure(Exception):
     """The provider did not take it now; trying again may work."""
 
 
+class RateLimitedSend(TransientSendFailure):
+    """The provider refused it for a rate limit (its throughput, or the pair rate to this recipient): later, here."""
+
+
 class UncertainSend(Exception):
     """The request may have reached the provider; reconcile before any resend."""
 
@@ -159,7 +179,9 @@ class Messages(Protocol):
 
     async def open(self, action: ActionToSend) -> MessageRecord: ...
     async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool: ...
-    async def end_attempt(self, action: ActionToSend, attempt_id: str, status: str, reason: str) -> None: ...
+    async def end_attempt(
+        self, action: ActionToSend, attempt_id: str, status: str, reason: str, counts: dict[str, int] | None = None
+    ) -> None: ...
     async def finish(
         self, action: ActionToSend, state: str, fields: dict[str, object], events: list[Event]
     ) -> None: ...
@@ -251,7 +273,7 @@ class Dispatcher:
                 return
         if lost:
             record = await self._messages.open(action)
-        failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
+        failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if self._spent(a)]
         version = record.version
         blocked: list[str] = []
         planned = await self._plan.plan(action.debtor_id, action.channels)
@@ -259,7 +281,7 @@ class Dispatcher:
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
             previous = record.attempts.get(attempt_id)
-            if channel is None or (previous is not None and previous.status == REFUSED):
+            if channel is None or (previous is not None and self._spent(previous)):
                 continue
             if await self._opted_out(recipient):
                 name = types_pb2.Channel.Name(recipient.channel)
@@ -289,6 +311,8 @@ class Dispatcher:
                 STARTED,
                 template=composed.template.name,
                 template_version=composed.template.version,
+                tries=previous.tries if previous is not None else 0,
+                rate_limited=previous.rate_limited if previous is not None else 0,
             )
             if not await self._messages.start_attempt(action, attempt, version):
                 raise ConcurrentAttempt(f"message {action.action_id} moved on while sending")
@@ -298,7 +322,10 @@ class Dispatcher:
             if status == ACCEPTED:
                 await self._sent(action, attempt, result)
                 return
-            await self._messages.end_attempt(action, attempt_id, status, result)
+            if status == REFUSED:
+                await self._messages.end_attempt(action, attempt_id, REFUSED, result)
+            elif await self._later(action, attempt, status, result):
+                return  # stored as due: the scheduler tries this point again
             failures.append(f"{channel.name}: {result}")
         blocked += await self._closed(action, {r.channel for r in planned})
         if blocked and not failures:
@@ -360,18 +387,41 @@ class Dispatcher:
         return False
 
     async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
-        """Sends with backoff on transient failures: (ACCEPTED, provider id) or (status, reason)."""
-        for wait in (*self._waits, None):
-            try:
-                await self._paced(channel.name, outbound.to)  # each request to the provider takes its own cell
-                return ACCEPTED, await channel.send(outbound)
-            except PermanentSendFailure as exc:
-                return REFUSED, str(exc)
-            except TransientSendFailure as exc:
-                if wait is None:
-                    return NOT_ACCEPTED, str(exc)
-                await self._sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+        """One request in its own rate cell: (ACCEPTED, provider id), or (REFUSED, TRANSIENT, RATE_LIMITED; reason)."""
+        await self._paced(channel.name, outbound.to)
+        try:
+            return ACCEPTED, await channel.send(outbound)
+        except PermanentSendFailure as exc:
+            return REFUSED, str(exc)
+        except RateLimitedSend as exc:
+            return RATE_LIMITED, str(exc)
+        except TransientSendFailure as exc:
+            return TRANSIENT, str(exc)
+
+    def _spent(self, attempt: Attempt) -> bool:
+        """True when this contact point is done with: refused, or not taken through the whole backoff."""
+        return attempt.status == REFUSED or (attempt.status == NOT_ACCEPTED and attempt.tries > len(self._waits))
+
+    async def _later(self, action: ActionToSend, attempt: Attempt, status: str, reason: str) -> bool:
+        """Records a request not taken and stores the action as due after its backoff; False once that is spent.
+
+        A rate limit past RATE_LIMITED_TRIES gives the action up (True: nothing more to do) rather than fall back.
+        """
+        limited = status == RATE_LIMITED
+        tries, rate_limited = attempt.tries + (not limited), attempt.rate_limited + limited
+        counts = {"tries": tries, "rate_limited": rate_limited}
+        await self._messages.end_attempt(action, attempt.id, NOT_ACCEPTED, reason, counts)
+        if limited and rate_limited >= RATE_LIMITED_TRIES:
+            await self._failed(action, f"{attempt.provider}: still rate limited after {rate_limited} tries: {reason}")
+            return True
+        if limited:
+            wait = min(RATE_LIMITED_MAX_WAIT, 2.0 ** (rate_limited - 1))
+        elif tries <= len(self._waits):
+            wait = self._waits[tries - 1]
+        else:
+            return False
+        await self._messages.defer(action, self._clock.now() + timedelta(seconds=wait))
+        return True
 
     async def _recipient(self, provider: str, recipient: str) -> float:
         """Claims the recipient for a send now: 0, or the seconds until they may be sent to (then deferred)."""
