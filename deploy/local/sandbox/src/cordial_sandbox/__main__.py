@@ -73,9 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     clock = FileClock(args.clock_file).now if args.clock_file else utc_now
     limits = Limits(args.whatsapp_rate, args.whatsapp_pair_seconds)
-    app = create_app(
-        args.token, app_secret=args.app_secret, clock=clock, rates=dict(args.rate), whatsapp_limits=limits
-    )
+    app = create_app(args.token, app_secret=args.app_secret, clock=clock, rates=dict(args.rate), whatsapp_limits=limits)
     sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
     if sink is not None:
         sink.start()
