@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -32,13 +33,16 @@ from cordial_stack.simulation.population import SimDebtor, seed
 from cordial_stack.simulation.quiescence import Quiescence
 
 START = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 00:00 in São Paulo; Good Friday and Tiradentes within 60 days
+# The widest contact hours of any place simulated (the US's 08:00-21:00; every Brazilian state's lie within).
+WIDEST_HOURS = (8, 21)
 POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_validity_days": 3, "grace_days": 5}
 
 
 def pace(debtors: int) -> dict[str, str]:
     """The pace of the background loops: short, so each step settles quickly (the defaults suit real time), and
-    longer for a large run, where each pass scans collections in full on FerretDB."""
-    seconds = 0.25 if debtors <= 500 else 1.0 if debtors <= 2_000 else 5.0
+    longer for a large run, where each pass still reads more (messaging's deferred list, agreements' live ones);
+    strategy's passes read its due index by `_id`, not the cases."""
+    seconds = 0.25 if debtors <= 2_000 else 1.0
     return {
         "SCHEDULER_INTERVAL_SECONDS": str(seconds),
         "MESSAGING_DUE_POLL_SECONDS": str(seconds),
@@ -88,6 +92,24 @@ CLIENTS: dict[str, tuple[str, list[tuple[str, tuple[str, str], int]], bool]] = {
     "varejo": ("Varejo Boa Compra", [("whatsapp-first", WHATSAPP_FIRST, 50), ("sms-first", SMS_FIRST, 50)], True),
     "energia": ("Energia Serena", [("sms-first", SMS_FIRST, 100)], False),
 }
+
+
+def dark(moment: datetime, zones: set[str]) -> bool:
+    """True when no zone is within the widest contact hours at the moment: no rule lets anyone be contacted."""
+    opens, closes = WIDEST_HOURS
+    return all(not opens <= moment.astimezone(ZoneInfo(zone)).hour < closes for zone in zones)
+
+
+def next_moment(moment: datetime, step: timedelta, zones: set[str], end: datetime) -> datetime:
+    """The next moment the clock stands at: the next step, except that a night dark in every zone is crossed in
+    one step to its last dark step. The platform still runs at the night's first and last dark steps (a contact
+    sent at night would reach the sandbox then, and the checker would count it), and whatever fell due in the
+    hours between is done at the last one."""
+    later = moment + step
+    if dark(moment, zones) and dark(later, zones):
+        while later + step < end and dark(later + step, zones):
+            later += step
+    return min(later, end)
 
 
 @dataclass
@@ -205,16 +227,20 @@ class Simulation:
         """Steps the clock to the end, acting and settling at each step; records the wall time of each day."""
         step = timedelta(minutes=self.config.step_minutes)
         end = self.config.start + timedelta(days=self.config.days)
+        zones = {d.zone for d in self.debtors}
         moment, day_started = self.config.start, time.monotonic()
         limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
         while moment < end and time.monotonic() < limit:
-            moment += step
+            moment = next_moment(moment, step, zones, end)
             FileClock.move_to(self.clock_file, moment)
+            self.stats["clock steps"] += 1
             await self.quiet.wait()
             if await self.act(moment):
                 await self.quiet.wait()
-            if (moment - self.config.start) % timedelta(days=1) < step:
+            days_done = (moment - self.config.start) // timedelta(days=1)
+            if days_done > len(self.day_seconds):
+                # A step never crosses more than a night, so at most one day ends at a step.
                 self.day_seconds.append(time.monotonic() - day_started)
                 day_started = time.monotonic()
                 self.stats["simulated days run"] = len(self.day_seconds)
