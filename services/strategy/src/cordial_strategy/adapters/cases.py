@@ -64,7 +64,7 @@ class CaseRepository:
                 await self.directory.list_due(
                     doc["tenant"], doc["_id"], doc["next_due_at"], doc.get("version", 0), self._clock.now()
                 )
-        await self.directory.raise_floor(hour_of(self._clock.now()) - FLOOR_MARGIN)
+        await self.directory.raise_floor(hour_of(self._clock.now() - FLOOR_MARGIN))
 
     async def load(self, tenant: str, debt_id: str) -> Case | None:
         """The case of a debt of this tenant, or None."""
@@ -129,7 +129,9 @@ class CaseRepository:
             claimed.extend([case] if case is not None else [])
         await self.directory.prune(stale)
         hours = [hour_of(max(e.due_at or now, now)) for e in kept]
-        await self.directory.raise_floor(min([*hours, hour_of(now) - FLOOR_MARGIN]))
+        lowest = min([*hours, hour_of(now - FLOOR_MARGIN)])
+        if lowest > floor:
+            await self.directory.raise_floor(lowest)
         return claimed
 
     async def claim_sweep(

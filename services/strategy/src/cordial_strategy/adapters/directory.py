@@ -33,11 +33,13 @@ from cordial_core.ids import stable_id
 from cordial_core.locks import document_lock
 
 Document = dict[str, Any]
-DUE_SHARDS = 16  # documents per hour: a few hundred entries each with 10,000 cases due in one hour
+# Documents per hour: each pass of the scheduler reads them all (for the current hour and any left behind),
+# and each entry rewrites one of them on FerretDB; with 10,000 cases due in one hour about 1,300 entries each.
+DUE_SHARDS = 8
 SWEEP_BUCKETS = 1024
 FLOOR_ID = "due/floor"
 # Writers whose clock lags the claimer's by less than this still write at or after the floor.
-FLOOR_MARGIN = timedelta(hours=1)
+FLOOR_MARGIN = timedelta(minutes=5)
 
 
 def sweep_bucket(debt_id: str) -> int:
@@ -104,7 +106,7 @@ class CaseDirectory:
     async def floor(self, now: datetime) -> datetime:
         """The earliest hour that may list a due case (the current hour on a new store)."""
         doc = await self._docs.find_one({"_id": FLOOR_ID})
-        return doc["hour"] if doc else hour_of(now) - FLOOR_MARGIN
+        return doc["hour"] if doc else hour_of(now - FLOOR_MARGIN)
 
     async def floor_recorded(self) -> bool:
         """Whether the due index has been kept here before (else the cases are listed once at start-up)."""

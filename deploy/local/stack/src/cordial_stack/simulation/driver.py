@@ -12,6 +12,7 @@ accepted through the API (and broken by not paying).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections import Counter
@@ -175,6 +176,10 @@ class Simulation:
         ports = {name: svc.metrics_port for name, svc in platform.services.items()}
         self.quiet = Quiescence(ports, platform.infra.kafka_bootstrap_servers)
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each process of the stack (Linux /proc)."""
+        return {name: _cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
+
     def api(self, client: str) -> dict[str, str]:
         """The client API's auth header of a client."""
         return {"Authorization": f"Bearer {self.keys[client]}"}
@@ -228,7 +233,7 @@ class Simulation:
         step = timedelta(minutes=self.config.step_minutes)
         end = self.config.start + timedelta(days=self.config.days)
         zones = {d.zone for d in self.debtors}
-        moment, day_started = self.config.start, time.monotonic()
+        moment, day_started, cpu_at = self.config.start, time.monotonic(), self.cpu()
         limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
         while moment < end and time.monotonic() < limit:
@@ -242,13 +247,16 @@ class Simulation:
             if days_done > len(self.day_seconds):
                 # A step never crosses more than a night, so at most one day ends at a step.
                 self.day_seconds.append(time.monotonic() - day_started)
-                day_started = time.monotonic()
+                day_started, cpu_before, cpu_at = time.monotonic(), cpu_at, self.cpu()
                 self.stats["simulated days run"] = len(self.day_seconds)
                 if self.config.progress:
                     acted = sum(v for k, v in self.stats.items() if k.startswith("acted"))
+                    used = {name: cpu_at[name] - cpu_before.get(name, 0.0) for name in cpu_at}
+                    busiest = ", ".join(f"{n} {c:.0f}" for n, c in sorted(used.items(), key=lambda i: -i[1])[:3])
                     print(
                         f"day {len(self.day_seconds)}: {self.day_seconds[-1]:.0f} s wall, "
-                        f"{len(self.messages)} messages so far, {acted} debtors acted",
+                        f"{len(self.messages)} messages so far, {acted} debtors acted; CPU s {sum(used.values()):.0f} "
+                        f"({busiest}), load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
 
@@ -376,6 +384,12 @@ class Simulation:
         return body
 
 
+def processes_of(platform: Platform) -> dict[str, Any]:
+    """The stack's processes by name: the six services, the sandbox, Kafka and FerretDB."""
+    processes: dict[str, Any] = {name: svc.process for name, svc in platform.services.items()}
+    return processes | {"sandbox": platform.sandbox} | {p.name: p for p in platform.infra.processes}
+
+
 def _cpu_seconds(pid: int | None) -> float:
     """User + system CPU seconds a process has used (Linux /proc)."""
     if pid is None:
@@ -422,9 +436,7 @@ def run_simulation(config: Config) -> Outcome:
         platform = start_platform(infra, run_dir, clock_file=str(clock_file), extra_env=pace(config.debtors))
         sim = Simulation(config, platform, clock_file)
         outcome = asyncio.run(drive(sim))
-        processes = {name: svc.process for name, svc in platform.services.items()}
-        processes |= {"sandbox": platform.sandbox} | {p.name: p for p in infra.processes}
-        outcome.cpu_seconds = {name: _cpu_seconds(p.pid) for name, p in processes.items()}
+        outcome.cpu_seconds = sim.cpu()
     finally:
         if platform is not None:
             platform.stop()
