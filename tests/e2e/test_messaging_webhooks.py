@@ -138,13 +138,14 @@ def test_debtor_who_replies_sair_is_opted_out_confirmed_once_and_not_messaged_ag
 
     # Another debt of the same debtor, its action published as strategy would once the cap allowed it.
     # WhatsApp is out of the plan (opted out); messaging asks strategy again before the SMS: the
-    # contact cap (one a day per debtor) still holds, so nothing is sent and the timeline says why.
+    # contact cap (one a day per debtor) still holds, so nothing is sent and the timeline says why,
+    # for WhatsApp too (the policy's opt-out).
     second_debt = _place(api, f"optout-2-{digits}", digits, document)
     _request_action(platform, tenant_id, second_debt)
     failed = eventually(lambda: _entries(api, second_debt, "message.failed"), "the second debt's message", timeout=60)
     summary = failed[0]["summary"]
     assert summary.startswith("message not sent: blocked by the contact policy: sms-gateway: cap_per_day"), summary
-    assert "whatsapp" not in summary, summary
+    assert "whatsapp-cloud: opted_out: the debtor opted out of CHANNEL_WHATSAPP" in summary, summary
     time.sleep(2)  # room for a wrong send to show up
     assert len(_inbox(platform, digits, "whatsapp")) == 2
     assert _inbox(platform, digits, "sms") == []

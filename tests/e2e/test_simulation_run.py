@@ -4,11 +4,15 @@ independent checker over what the providers received. Every invariant holds, and
 
 from __future__ import annotations
 
+import pytest
+
 from cordial_stack.simulation.checker import RULES
 from cordial_stack.simulation.driver import Config, run_simulation
 from cordial_stack.simulation.report import render
 
 
+# The whole stack and 60 clock steps: its wall time follows the machine's load, which is not what it tests.
+@pytest.mark.timeout(1200)
 def test_a_small_simulation_keeps_every_invariant_and_does_the_work() -> None:
     # 30 days: the prior notice comes 15 days after the first contact and the inscription 10 days later, so the
     # late payers (after day 27) settle inscribed debts. Steps of 12 hours keep it to minutes here.

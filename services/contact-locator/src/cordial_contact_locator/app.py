@@ -12,6 +12,7 @@ from cordial_contact_locator.adapters.contact_points import ContactPointReposito
 from cordial_contact_locator.adapters.enrichment import HttpEnrichmentContacts
 from cordial_contact_locator.adapters.lookup import TwilioLookup
 from cordial_contact_locator.adapters.metrics import BothOutcomes, PrometheusOutcomes, count_verification
+from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.adapters.outcomes import MongoOutcomes
 from cordial_contact_locator.adapters.verification_store import (
     MongoBatches,
@@ -146,8 +147,14 @@ async def main() -> None:
     outcomes = MongoOutcomes(TenantCollection(runtime.db["contact_outcomes"]), runtime.clock)
     await outcomes.ensure_indexes()
     wrong_parties = WrongPartyRepository(TenantCollection(runtime.db["wrong_parties"]))
+    opted_out = OptedOutValueRepository(TenantCollection(runtime.db["opted_out_values"]))
     directory = Directory(
-        points, runtime.clock, runtime.cipher.lookup_hash, BothOutcomes(outcomes, PrometheusOutcomes()), wrong_parties
+        points,
+        runtime.clock,
+        runtime.cipher.lookup_hash,
+        BothOutcomes(outcomes, PrometheusOutcomes()),
+        wrong_parties,
+        opted_out,
     )
     jobs = verification(runtime, settings, points)
     intake = ContactIntake(directory, jobs)

@@ -1,4 +1,4 @@
-"""Contact points on FerretDB: opt-outs, removal and reachability survive a round trip."""
+"""Contact points on FerretDB: opt-outs (also across clients), removal and reachability survive a round trip."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
+from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.domain.directory import Directory
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
@@ -39,3 +40,23 @@ async def test_opt_out_not_me_and_reach_round_trip(mongo_db: AsyncDatabase[dict]
     await directory.not_me("t1", second.id)
     assert [(c.point.id, c.channel) for c in await directory.plan("t1", "p1", [WHATSAPP, SMS])] == [(first.id, SMS)]
     assert await directory.plan("t2", "p1", [WHATSAPP, SMS]) == []
+
+
+async def test_an_opt_out_at_one_client_keeps_the_value_off_that_channel_at_the_other(
+    mongo_db: AsyncDatabase[dict],
+) -> None:
+    clock = ControllableClock(datetime(2024, 3, 4, 13, 0, tzinfo=UTC))
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key-for-tests")
+    repo = ContactPointRepository(TenantCollection(mongo_db["contact_points"]), cipher, clock)
+    opted_out = OptedOutValueRepository(TenantCollection(mongo_db["opted_out_values"]))
+    directory = Directory(repo, clock, cipher.lookup_hash, opted_out=opted_out)
+    phone = types_pb2.CONTACT_KIND_PHONE
+    [at_alfa] = await directory.record_supplied("alfa", "d1", "p1", [(phone, "11 98765-4321")], "client")
+    [at_beta] = await directory.record_supplied("beta", "d2", "p1", [(phone, "+5511987654321")], "client")
+    await directory.opt_out("alfa", at_alfa.id, SMS, "keyword")
+    await directory.opt_out("alfa", at_alfa.id, SMS, "keyword")  # the event again: nothing changes
+    assert [(c.point.id, c.channel) for c in await directory.plan("beta", "p1", [SMS, WHATSAPP])] == [
+        (at_beta.id, WHATSAPP)
+    ]
+    [stored] = [doc async for doc in mongo_db["opted_out_values"].find({})]
+    assert "987654321" not in str(stored)  # the value only by its keyed hash

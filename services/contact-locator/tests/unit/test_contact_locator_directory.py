@@ -264,3 +264,30 @@ async def test_not_me_at_one_client_keeps_the_value_from_every_client_of_that_de
     assert await directory.plan("t1", "p1", [SMS]) == []
     assert [c.point.value for c in await directory.plan("t2", "p1", [SMS, MAIL])] == ["a@b.com"]
     assert [c.point.value for c in await directory.plan("t2", "p2", [SMS])] == ["+5511987654321"]
+
+
+class FakeOptedOut:
+    """Agency-wide opted-out values and channels per debtor."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, set[tuple[str, int]]] = {}
+
+    async def mark(self, debtor_id: str, value_key: str, channel: int, source: str) -> None:
+        self.keys.setdefault(debtor_id, set()).add((value_key, channel))
+
+    async def of_debtor(self, debtor_id: str) -> set[tuple[str, int]]:
+        return self.keys.get(debtor_id, set())
+
+
+async def test_an_opt_out_at_one_client_takes_the_value_off_that_channel_for_every_client() -> None:
+    points = FakePoints()
+    directory = Directory(points, ControllableClock(NOW), fake_hash, opted_out=FakeOptedOut())
+    [at_t1] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11 98765-4321")], "client")
+    await directory.record_supplied("t2", "d2", "p1", [(PHONE, "+55 11 98765-4321")], "client")
+    await directory.record_supplied("t2", "d3", "p2", [(PHONE, "11 98765-4321")], "client")  # another person
+    await directory.opt_out("t1", at_t1.id, SMS, "keyword")
+    assert [(c.point.tenant, c.channel) for c in await directory.plan("t2", "p1", [SMS, WHATSAPP])] == [
+        ("t2", WHATSAPP)
+    ]
+    assert [c.channel for c in await directory.plan("t1", "p1", [SMS, WHATSAPP])] == [WHATSAPP]
+    assert [c.channel for c in await directory.plan("t2", "p2", [SMS])] == [SMS]

@@ -183,6 +183,7 @@ async def main() -> None:
         runtime.outbox_collection("opt_outs"),
         runtime.cipher,
         runtime.clock,
+        TenantCollection(runtime.db["recipients"]),
     )
     dispatcher = Dispatcher(
         messages,
@@ -200,6 +201,7 @@ async def main() -> None:
         throttle=_throttle(settings),
         audit=audit,
         slots=slots if settings.shared_rate_limits else None,
+        recipients=inbound_store,
     )
     inbound = Inbound(inbound_store, channels, runtime.clock, audit)
     # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.

@@ -457,27 +457,54 @@ async def test_idempotency_key_is_stable_per_action_and_point() -> None:
 
 
 class FakeOptOuts:
-    def __init__(self, opted: set[tuple[str, str, int]]) -> None:
+    """Opt-outs per channel and address, agency-wide; also the record of the last message sent to each."""
+
+    def __init__(self, opted: set[tuple[int, str]]) -> None:
         self.opted = opted
+        self.last: dict[tuple[int, str], tuple[str, str, datetime]] = {}
 
-    async def opted_out(self, tenant: str, contact_point_id: str, channel: int) -> bool:
-        return (tenant, contact_point_id, channel) in self.opted
+    async def opted_out(self, channel: int, address: str) -> bool:
+        return (channel, address) in self.opted
+
+    async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None:
+        self.last[(channel, address)] = (tenant, message_id, at)
 
 
-async def test_a_point_opted_out_by_reply_is_skipped_for_the_next_one() -> None:
+async def test_an_address_opted_out_by_reply_is_skipped_for_the_next_one_and_the_send_is_remembered() -> None:
     whatsapp, sms = FakeChannel("whatsapp"), FakeChannel("sms")
     messages, plan = FakeMessages(), FakePlan([PHONE, PHONE_SMS])
+    opt_outs = FakeOptOuts({(WHATSAPP, PHONE.address)})
     dispatcher = Dispatcher(
         messages,
         plan,
         {WHATSAPP: whatsapp, SMS: sms},  # type: ignore[dict-item]
         ControllableClock(NOW),
         composer(),
-        opt_outs=FakeOptOuts({("t1", "cp-phone", WHATSAPP)}),
+        opt_outs=opt_outs,
+        recipients=opt_outs,
     )
     await dispatcher.handle(ACTION)
     assert whatsapp.sent == []
     assert [m.to for m in sms.sent] == [PHONE_SMS.address]
+    assert opt_outs.last == {(SMS, PHONE_SMS.address): ("t1", "a1", NOW)}
+
+
+async def test_an_opt_out_made_answering_another_client_blocks_the_send_with_its_reason() -> None:
+    # The opt-out was recorded for the address and channel, not for this client's contact point.
+    sms = FakeChannel("sms")
+    messages, plan = FakeMessages(), FakePlan([PHONE_SMS])
+    opt_outs = FakeOptOuts({(SMS, PHONE_SMS.address)})
+    clock = ControllableClock(NOW)
+    dispatcher = Dispatcher(messages, plan, {SMS: sms}, clock, composer(), opt_outs=opt_outs, recipients=opt_outs)  # type: ignore[dict-item]
+    await dispatcher.handle(replace(ACTION, tenant="t2", channels=(SMS,)))
+    assert sms.sent == []
+    assert messages.state[("t2", "a1")] == "blocked"
+    reason = str(messages.fields[("t2", "a1")]["reason"])
+    assert (
+        reason
+        == "blocked by the contact policy: sms: opted_out: the person at this address opted out of CHANNEL_SMS by reply"
+    )
+    assert opt_outs.last == {}
 
 
 QUIET = PolicyVerdict(
@@ -767,3 +794,36 @@ async def test_a_send_that_missed_its_cell_takes_another_and_each_retry_takes_it
     length, allowance = throttle.cell("whatsapp")
     start = cells.taken[-1] * length
     assert start <= whatsapp.at[-1] < start + allowance, "the request that went starts inside its own cell"
+
+
+OPTED_OUT = PolicyVerdict(False, "opted_out", "the debtor opted out of CHANNEL_WHATSAPP (keyword)")
+
+
+async def test_a_channel_off_the_plan_is_blocked_with_the_policys_reason_when_nothing_was_sent() -> None:
+    # Contact-locator left WhatsApp out of the plan (the opt-out reached it first); the action still names it.
+    sms = FakeChannel("sms")
+    whatsapp = FakeChannel("whatsapp")
+    policy = FakePolicy({WHATSAPP: OPTED_OUT, SMS: QUIET})
+    dispatcher, messages, _ = make([PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, policy)
+    await dispatcher.handle(ACTION)
+    assert messages.state[("t1", "a1")] == "blocked"
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert reason.startswith("blocked by the contact policy: sms: quiet_hours: 22:00"), reason
+    assert reason.endswith("; whatsapp: opted_out: the debtor opted out of CHANNEL_WHATSAPP (keyword)"), reason
+    assert policy.asked[-1] == ContactCheck("t1", "a1", "d1", "p1", WHATSAPP, "")
+
+
+async def test_no_point_on_a_channel_the_policy_allows_is_no_usable_contact_point() -> None:
+    policy = FakePolicy()
+    dispatcher, messages, _ = make([], {WHATSAPP: FakeChannel("whatsapp"), SMS: FakeChannel("sms")}, policy)
+    await dispatcher.handle(ACTION)
+    assert messages.state[("t1", "a1")] == "failed"
+    assert messages.fields[("t1", "a1")]["reason"] == "no usable contact point"
+    assert [c.channel for c in policy.asked] == [WHATSAPP, SMS]
+
+
+async def test_a_sent_message_asks_nothing_about_the_channels_it_did_not_use() -> None:
+    whatsapp, policy = FakeChannel("whatsapp"), FakePolicy()
+    dispatcher, _, _ = make([PHONE], {WHATSAPP: whatsapp, SMS: FakeChannel("sms")}, policy)
+    await dispatcher.handle(ACTION)
+    assert [c.channel for c in policy.asked] == [WHATSAPP]

@@ -4,33 +4,51 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from cordial.events.v1 import messages_pb2
+from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.dispatch import OutboundMessage, UncertainSend
-from cordial_messaging.domain.inbound import Inbound, Reply, SentMessage, opt_out_key
+from cordial_messaging.domain.inbound import Inbound, Reply, SentMessage
 
 WHATSAPP = types_pb2.CHANNEL_WHATSAPP
 SENT = SentMessage("m1", "t1", "d1", "p1", WHATSAPP, "cp1", "whatsapp-cloud", "wamid.1", "+5511987654321", "Loja X")
 
 
 class FakeStore:
-    """Mirrors the repository: deliveries once per state, replies once per id, one claim per opt-out."""
+    """Mirrors the repository: deliveries once per state, replies once per id, one claim per opt-out.
 
-    def __init__(self) -> None:
+    ``sent`` are the messages of every client, the last one the agency's last; ``indexed`` says whether the
+    agency-wide record of the last message per address exists (it does not for messages sent before it).
+    """
+
+    def __init__(self, sent: tuple[SentMessage, ...] = (SENT,), indexed: bool = True) -> None:
         self.events: list[Event] = []
         self.deliveries: set[tuple[str, int]] = set()
         self.replies: set[str] = set()
         self.opt_outs: dict[str, str] = {}
+        self.sent = sent
+        self.indexed = indexed
 
     async def by_provider_id(self, tenant: str, provider: str, provider_message_id: str) -> SentMessage | None:
-        found = (tenant, provider, provider_message_id) == (SENT.tenant, SENT.provider, SENT.provider_message_id)
-        return SENT if found else None
+        found = [
+            m
+            for m in self.sent
+            if (m.tenant, m.provider, m.provider_message_id) == (tenant, provider, provider_message_id)
+        ]
+        return found[-1] if found else None
 
     async def last_sent_to(self, tenant: str, address: str, channel: int) -> SentMessage | None:
-        return SENT if (tenant, address, channel) == (SENT.tenant, SENT.to, SENT.channel) else None
+        found = [m for m in self.sent if (m.tenant, m.to, m.channel) == (tenant, address, channel)]
+        return found[-1] if found else None
+
+    async def last_sent_by_agency(self, address: str, channel: int) -> SentMessage | None:
+        found = [m for m in self.sent if (m.to, m.channel) == (address, channel)]
+        return found[-1] if found and self.indexed else None
+
+    def opt_out_id(self, channel: int, address: str) -> str:
+        return f"{channel}:{address}"
 
     async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool:
         if (message.id, state) in self.deliveries:
@@ -46,13 +64,13 @@ class FakeStore:
         self.events.extend(events)
         return True
 
-    async def claim_confirmation(self, opt_out_id: str, message: SentMessage) -> bool:
+    async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool:
         if opt_out_id in self.opt_outs:
             return False
         self.opt_outs[opt_out_id] = "started"
         return True
 
-    async def end_confirmation(self, tenant: str, opt_out_id: str, outcome: str) -> None:
+    async def end_confirmation(self, opt_out_id: str, outcome: str) -> None:
         self.opt_outs[opt_out_id] = outcome
 
 
@@ -105,7 +123,50 @@ async def test_sair_opts_out_and_is_confirmed_once() -> None:
     assert confirmation.to == SENT.to
     assert confirmation.template == ""  # free text inside the window the debtor's reply opened
     assert "Loja X" in confirmation.text
-    assert store.opt_outs[opt_out_key("t1", "cp1", WHATSAPP)] == "sent wamid.c1"
+    assert store.opt_outs[f"{WHATSAPP}:{SENT.to}"] == "sent wamid.c1"
+
+
+# Client t2's message to the same person on the same channel, sent after t1's.
+OTHER = SentMessage("m2", "t2", "d2", "p1", WHATSAPP, "cp2", "whatsapp-cloud", "wamid.2", SENT.to, "Banco Y")
+
+
+async def test_a_reply_posted_to_one_clients_url_answers_the_agencys_last_message_whichever_clients() -> None:
+    # The agency's number carries both clients' messages; the provider posts the reply to t1's URL.
+    store, channel = FakeStore((SENT, OTHER)), FakeChannel()
+    outcome = await _inbound(store, channel).reply("t1", _reply("SAIR"))
+    assert (outcome.matched, outcome.confirmation_sent) == (True, True)
+    received, opted_out = store.events
+    assert (received.envelope.tenant, received.envelope.subject) == ("t2", "d2")
+    payload = unpack_payload(opted_out.envelope)
+    assert isinstance(payload, contacts_pb2.ContactOptedOut)
+    assert (opted_out.envelope.tenant, payload.debtor_id, payload.contact_point_id) == ("t2", "p1", "cp2")
+    [confirmation] = channel.sent
+    assert "Banco Y" in confirmation.text
+
+
+async def test_a_reply_to_a_client_that_never_wrote_there_is_not_lost() -> None:
+    store, channel = FakeStore((OTHER,)), FakeChannel()
+    outcome = await _inbound(store, channel).reply("t1", _reply("SAIR"))
+    assert (outcome.matched, outcome.intent) == (True, messages_pb2.REPLY_INTENT_OPT_OUT)
+    assert [e.envelope.tenant for e in store.events] == ["t2", "t2"]
+
+
+async def test_a_quoted_message_wins_and_without_the_agency_record_the_urls_client_answers() -> None:
+    store = FakeStore((SENT, OTHER))
+    await _inbound(store, FakeChannel()).reply("t1", _reply("Já paguei", in_reply_to="wamid.1"))
+    assert store.events[0].envelope.subject == "d1"
+    store = FakeStore((SENT, OTHER), indexed=False)
+    await _inbound(store, FakeChannel()).reply("t1", _reply("Já paguei"))
+    assert store.events[0].envelope.subject == "d1"
+
+
+async def test_one_confirmation_per_address_and_channel_whichever_client_was_answered() -> None:
+    store, channel = FakeStore((SENT,)), FakeChannel()
+    inbound = _inbound(store, channel)
+    assert (await inbound.reply("t1", _reply("SAIR"))).confirmation_sent
+    store.sent = (SENT, OTHER)  # a message of t2 slipped out before the opt-out was known, and is answered too
+    assert not (await inbound.reply("t1", _reply("PARAR", "wamid.in2"))).confirmation_sent
+    assert len(channel.sent) == 1
 
 
 async def test_a_confirmation_whose_answer_was_lost_is_not_sent_again() -> None:

@@ -348,6 +348,9 @@ async def test_not_me_blocks_the_point_and_opt_out_drops_the_channel() -> None:
     payload = unpack_payload(cases.events[0].envelope)
     assert isinstance(payload, actions_pb2.ActionRequested)
     assert list(payload.channels) == [SMS]
+    decision = cases.cases[("t1", "d1")].actions["reminder-1"].decision
+    assert decision.values["opted_out"] == "CHANNEL_WHATSAPP (keyword)"
+    assert decision.explanation.endswith("; left out, the debtor opted out: CHANNEL_WHATSAPP (keyword)")
     action = payload.action_id
     assert (await ruler.check_contact("t1", "d1", SMS, "cp1", action)).rule == "contact_point_blocked"
     assert (await ruler.check_contact("t1", "d1", WA, "cp2", action)).rule == "opted_out"

@@ -8,6 +8,7 @@ from typing import Protocol
 from cordial.events.v1 import contacts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint, normalise
+from cordial_contact_locator.domain.opted_out import OptedOutValues
 from cordial_contact_locator.domain.reachability import Beta
 from cordial_contact_locator.domain.wrong_party import WrongParties, value_key
 from cordial_core.clock import Clock
@@ -83,9 +84,11 @@ class Directory:
         lookup_hash: LookupHash,
         outcomes: Outcomes | None = None,
         wrong_parties: WrongParties | None = None,
+        opted_out: OptedOutValues | None = None,
     ) -> None:
         self._points = points
         self._wrong = wrong_parties
+        self._opted_out = opted_out
         self._outcomes = outcomes
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
@@ -118,11 +121,13 @@ class Directory:
         """Usable points per channel, channels in the order asked, points by score, each with why."""
         points = await self._points.of_debtor(tenant, debtor_id)
         wrong = await self._wrong.of_debtor(debtor_id) if self._wrong is not None else set()
+        opted_out = await self._opted_out.of_debtor(debtor_id) if self._opted_out is not None else set()
         plan = []
         for channel in channels:
             usable = []
             for point in points:
-                if point.exclusion(channel) or self._value_key(point) in wrong:
+                key = self._value_key(point)
+                if point.exclusion(channel) or key in wrong or (key, channel) in opted_out:
                     continue
                 belief = Beta(*point.reach.get(channel, (1.0, 1.0)))
                 usable.append(PlannedContact(point, channel, belief.score, plan_reason(point, channel, belief)))
@@ -130,8 +135,11 @@ class Directory:
         return plan
 
     async def opt_out(self, tenant: str, point_id: str, channel: int, source: str) -> None:
-        """The debtor asked not to be contacted on this channel through this point."""
+        """The debtor asked not to be contacted on this channel through this point's value, for any client."""
         await self._points.block(tenant, point_id, channel, f"opted out ({source})")
+        point = await self._points.get(tenant, point_id) if self._opted_out is not None else None
+        if point is not None and self._opted_out is not None:
+            await self._opted_out.mark(point.debtor_id, self._value_key(point), channel, source)
 
     async def contacted(self, tenant: str, point_id: str, channel: int, provider: str = "", event_id: str = "") -> None:
         """A message went out through this point: one more contact towards the RPC rate."""

@@ -1,15 +1,25 @@
-"""Replies, deliveries and opt-outs in MongoDB, beside the messages they belong to."""
+"""Replies, deliveries and opt-outs in MongoDB, beside the messages they belong to.
+
+Two records belong to the agency rather than to one client, as the agency's numbers carry every client's
+messages: the last message sent to each address on each channel (what a reply answers), and opt-outs per
+address and channel. Both are keyed by the channel and the address's keyed hash, never the address itself.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
+from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
 from cordial_messaging.domain.dispatch import SENT
-from cordial_messaging.domain.inbound import SentMessage, opt_out_key
+from cordial_messaging.domain.inbound import SentMessage
+
+# The pseudo-tenant of the agency's own records (as strategy's per-person documents).
+AGENCY = "_agency"
 
 
 class InboundRepository:
@@ -22,10 +32,12 @@ class InboundRepository:
         opt_outs: TenantCollection,
         cipher: PersonalDataCipher,
         clock: Clock,
+        recipients: TenantCollection | None = None,
     ) -> None:
         self._messages = messages
         self._replies = replies
         self._opt_outs = opt_outs
+        self._recipients = recipients
         self._cipher = cipher
         self._clock = clock
 
@@ -39,6 +51,32 @@ class InboundRepository:
         query = {"to_hash": self._cipher.lookup_hash(address), "channel": channel, "state": SENT}
         docs = await self._messages.find(tenant, query, sort=[("sent_at", -1)], limit=1)
         return self._sent(docs[0]) if docs else None
+
+    async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None:
+        """Remembers the message as the last the agency sent to this address on this channel.
+
+        Written last-wins without a condition on the time (a range condition would scan the collection on
+        FerretDB): two sends to one person are seconds apart (the recipient spacing), so they do not race.
+        Updated first, as most people get more than one message; inserted for the first one.
+        """
+        if self._recipients is None:
+            return
+        key = self._key("to", channel, address)
+        record = {"message_tenant": tenant, "message_id": message_id, "channel": channel, "sent_at": at}
+        if await self._recipients.update(AGENCY, {"_id": key}, record):
+            return
+        if not await self._recipients.insert(AGENCY, {"_id": key, **record}):
+            await self._recipients.update(AGENCY, {"_id": key}, record)  # another instance inserted it meanwhile
+
+    async def last_sent_by_agency(self, address: str, channel: int) -> SentMessage | None:
+        """The last message the agency sent to this address on this channel, whichever client's."""
+        if self._recipients is None:
+            return None
+        last = await self._recipients.find_one(AGENCY, {"_id": self._key("to", channel, address)})
+        if last is None:
+            return None
+        doc = await self._messages.find_one(last["message_tenant"], {"_id": last["message_id"], "state": SENT})
+        return self._sent(doc) if doc else None
 
     async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool:
         """Records a delivery state once per message, with its event in the same write."""
@@ -63,27 +101,34 @@ class InboundRepository:
         }
         return await self._replies.insert(message.tenant, doc, events, self._clock)
 
-    async def claim_confirmation(self, opt_out_id: str, message: SentMessage) -> bool:
-        """Records the opt-out; True only for the first claim, the one that may confirm it."""
+    def opt_out_id(self, channel: int, address: str) -> str:
+        """One id per opt-out of an address on a channel, the same for every client."""
+        return self._key("opt-out", channel, address)
+
+    async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool:
+        """Records the opt-out for the agency; True only for the first claim, the one that may confirm it."""
         doc = {
             "_id": opt_out_id,
+            "message_tenant": message.tenant,  # whose message was answered: the confirmation names that creditor
+            "message_id": message.id,
             "debtor_id": message.debtor_id,
             "contact_point_id": message.contact_point_id,
-            "channel": message.channel,
+            "channel": channel,
             "confirmation": "started",
             "opted_out_at": self._clock.now(),
         }
-        return await self._opt_outs.insert(message.tenant, doc)
+        return await self._opt_outs.insert(AGENCY, doc)
 
-    async def end_confirmation(self, tenant: str, opt_out_id: str, outcome: str) -> None:
+    async def end_confirmation(self, opt_out_id: str, outcome: str) -> None:
         """Records how the confirmation ended."""
-        await self._opt_outs.update(tenant, {"_id": opt_out_id}, {"confirmation": outcome})
+        await self._opt_outs.update(AGENCY, {"_id": opt_out_id}, {"confirmation": outcome})
 
-    async def opted_out(self, tenant: str, contact_point_id: str, channel: int) -> bool:
-        """True when the debtor opted out of this point on this channel by replying here."""
-        return (
-            await self._opt_outs.find_one(tenant, {"_id": opt_out_key(tenant, contact_point_id, channel)}) is not None
-        )
+    async def opted_out(self, channel: int, address: str) -> bool:
+        """True when a reply from this address opted out of this channel, answering any client's message."""
+        return await self._opt_outs.find_one(AGENCY, {"_id": self.opt_out_id(channel, address)}) is not None
+
+    def _key(self, kind: str, channel: int, address: str) -> str:
+        return stable_id(kind, str(channel), self._cipher.lookup_hash(address))
 
     def _sent(self, doc: dict[str, Any]) -> SentMessage:
         return SentMessage(

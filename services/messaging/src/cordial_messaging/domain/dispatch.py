@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.events.v1 import messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
@@ -174,9 +175,19 @@ class ContactPlan(Protocol):
 
 
 class OptOuts(Protocol):
-    """Opt-outs messaging itself recorded from replies: honoured even before contact-locator hears of them."""
+    """Opt-outs messaging itself recorded from replies: honoured even before strategy or contact-locator hear of them.
 
-    async def opted_out(self, tenant: str, contact_point_id: str, channel: int) -> bool: ...
+    Kept per address and channel for the whole agency: every client's messages leave from the agency's numbers, so
+    "SAIR" from a phone stops that channel to that phone whichever client asks next.
+    """
+
+    async def opted_out(self, channel: int, address: str) -> bool: ...
+
+
+class Recipients(Protocol):
+    """The last message the agency sent to each address on each channel, whichever client's: what a reply answers."""
+
+    async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None: ...
 
 
 class Dispatcher:
@@ -196,8 +207,10 @@ class Dispatcher:
         throttle: Throttle | None = None,
         audit: AuditTrail | None = None,
         slots: SharedSlots | None = None,
+        recipients: Recipients | None = None,
     ) -> None:
         self._messages = messages
+        self._recipients = recipients
         self._plan = plan
         self._channels = channels
         self._clock = clock
@@ -241,14 +254,16 @@ class Dispatcher:
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if a.status == REFUSED]
         version = record.version
         blocked: list[str] = []
-        for recipient in await self._plan.plan(action.debtor_id, action.channels):
+        planned = await self._plan.plan(action.debtor_id, action.channels)
+        for recipient in planned:
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
             previous = record.attempts.get(attempt_id)
             if channel is None or (previous is not None and previous.status == REFUSED):
                 continue
-            if await self._opted_out(action.tenant, recipient):
-                failures.append(f"{channel.name}: the debtor opted out of this contact point")
+            if await self._opted_out(recipient):
+                name = types_pb2.Channel.Name(recipient.channel)
+                blocked.append(f"{channel.name}: opted_out: the person at this address opted out of {name} by reply")
                 continue
             verdict = await self._allowed(action, recipient)
             if not verdict.allowed:
@@ -285,6 +300,7 @@ class Dispatcher:
                 return
             await self._messages.end_attempt(action, attempt_id, status, result)
             failures.append(f"{channel.name}: {result}")
+        blocked += await self._closed(action, {r.channel for r in planned})
         if blocked and not failures:
             await self._failed(action, "blocked by the contact policy: " + "; ".join(blocked), BLOCKED)
             return
@@ -304,11 +320,27 @@ class Dispatcher:
         )
         return await self._policy.check(check)
 
-    async def _opted_out(self, tenant: str, recipient: Recipient) -> bool:
-        """True when a reply here asked to stop contact on this point and channel."""
+    async def _closed(self, action: ActionToSend, planned: set[int]) -> list[str]:
+        """Why the policy closes the asked channels the plan had no point on (an opt-out, a hold): the stated reason.
+
+        Asked only once nothing could be sent, so an allowed answer's reservation is freed by message.failed.
+        """
+        closed = []
+        for channel_id in action.channels:
+            channel = self._channels.get(channel_id)
+            if self._policy is None or channel is None or channel_id in planned:
+                continue
+            check = ContactCheck(action.tenant, action.action_id, action.debt_id, action.debtor_id, channel_id, "")
+            verdict = await self._policy.check(check)
+            if not verdict.allowed:
+                closed.append(f"{channel.name}: {verdict.reason()}")
+        return closed
+
+    async def _opted_out(self, recipient: Recipient) -> bool:
+        """True when a reply from this address asked to stop contact on this channel (for any client)."""
         if self._opt_outs is None:
             return False
-        return await self._opt_outs.opted_out(tenant, recipient.contact_point_id, recipient.channel)
+        return await self._opt_outs.opted_out(recipient.channel, recipient.address)
 
     async def _settled(self, action: ActionToSend, attempt: Attempt) -> bool:
         """Reconciles an attempt whose outcome was lost; True when the message is decided."""
@@ -404,6 +436,10 @@ class Dispatcher:
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
         await self._messages.finish(action, SENT, fields, [self._event(action, "message.sent", sent)])
+        if self._recipients is not None:
+            # After the message is recorded sent, so a reply never finds a message it cannot read; lost in a crash
+            # between the two, a reply falls back to the last message this client sent there.
+            await self._recipients.sent(action.tenant, action.action_id, attempt.channel, attempt.to, self._clock.now())
 
     async def _failed(self, action: ActionToSend, reason: str, state: str = FAILED) -> None:
         """Gives the action up; message.failed frees strategy's reservation of the contact."""

@@ -1,4 +1,10 @@
-"""Inbound news from providers: delivery receipts and replies; an opt-out is honoured and confirmed once."""
+"""Inbound news from providers: delivery receipts and replies; an opt-out is honoured and confirmed once.
+
+Every client's messages leave from the agency's numbers, so the provider posts every reply to the one webhook
+URL configured for the number: the tenant in that URL does not tell which client the debtor answered. A reply
+is matched to the message it quotes, else to the last message the agency sent to the sender on that channel,
+whichever client's; and an opt-out holds for the address and channel across all clients.
+"""
 
 from __future__ import annotations
 
@@ -67,10 +73,12 @@ class InboundStore(Protocol):
 
     async def by_provider_id(self, tenant: str, provider: str, provider_message_id: str) -> SentMessage | None: ...
     async def last_sent_to(self, tenant: str, address: str, channel: int) -> SentMessage | None: ...
+    async def last_sent_by_agency(self, address: str, channel: int) -> SentMessage | None: ...
     async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool: ...
     async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool: ...
-    async def claim_confirmation(self, opt_out_id: str, message: SentMessage) -> bool: ...
-    async def end_confirmation(self, tenant: str, opt_out_id: str, outcome: str) -> None: ...
+    def opt_out_id(self, channel: int, address: str) -> str: ...
+    async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool: ...
+    async def end_confirmation(self, opt_out_id: str, outcome: str) -> None: ...
 
 
 class Inbound:
@@ -163,38 +171,37 @@ class Inbound:
         return ReplyOutcome(True, intent, confirmed)
 
     async def _answered(self, tenant: str, reply: Reply) -> SentMessage | None:
-        """The message the reply answers: the one it quotes, else the last one sent to the sender there."""
+        """The message the reply answers: the one it quotes, else the last one the agency sent the sender there.
+
+        The last one sent before the agency-wide record existed is looked for in the webhook's tenant.
+        """
         if reply.in_reply_to:
             quoted = await self._store.by_provider_id(tenant, reply.provider, reply.in_reply_to)
             if quoted is not None:
                 return quoted
-        return await self._store.last_sent_to(tenant, reply.sender, reply.channel)
+        last = await self._store.last_sent_by_agency(reply.sender, reply.channel)
+        return last or await self._store.last_sent_to(tenant, reply.sender, reply.channel)
 
     async def _confirm(self, message: SentMessage, channel_id: int) -> bool:
-        """Sends the one confirmation of this opt-out; a claim recorded first makes a second one impossible."""
-        opt_out_id = opt_out_key(message.tenant, message.contact_point_id, channel_id)
-        if not await self._store.claim_confirmation(opt_out_id, message):
+        """Records the opt-out and sends its one confirmation; the claim recorded first makes a second impossible."""
+        opt_out_id = self._store.opt_out_id(channel_id, message.to)
+        if not await self._store.claim_confirmation(opt_out_id, message, channel_id):
             return False
         channel = self._channels.get(channel_id)
         if channel is None:
-            await self._store.end_confirmation(message.tenant, opt_out_id, "no channel adapter")
+            await self._store.end_confirmation(opt_out_id, "no channel adapter")
             return False
         text = opt_out_confirmation(message.creditor)
         try:
             provider_id = await channel.send(OutboundMessage(message.to, text, "", (), opt_out_id))
         except (PermanentSendFailure, TransientSendFailure, UncertainSend) as exc:
             # At most once: a confirmation that may or may not have left is not tried again.
-            await self._store.end_confirmation(message.tenant, opt_out_id, f"not confirmed: {exc}")
+            await self._store.end_confirmation(opt_out_id, f"not confirmed: {exc}")
             return False
-        await self._store.end_confirmation(message.tenant, opt_out_id, f"sent {provider_id}")
+        await self._store.end_confirmation(opt_out_id, f"sent {provider_id}")
         return True
 
     def _event(self, message: SentMessage, event_type: str, payload: Message) -> Event:
         return self._events.event(
             event_type, payload, tenant=message.tenant, subject=message.debt_id, key=message.debtor_id
         )
-
-
-def opt_out_key(tenant: str, contact_point_id: str, channel: int) -> str:
-    """One id per opt-out of a contact point on a channel."""
-    return stable_id("opt-out", tenant, contact_point_id, str(channel))

@@ -311,7 +311,7 @@ class Ruler(CaseBook):
         channels = tuple(c for c in step.channels if str(c) not in debtor.opted_out_channels)
         due = due_on(plan, number)
         values = {"installment": f"{number} of {plan.count}, due {due}", "agreement": plan.agreement_id}
-        decision = replace(decision, values={**decision.values, **values})
+        decision = left_out(replace(decision, values={**decision.values, **values}), step.channels, debtor)
         if decision.allowed and not channels:
             decision = self._guard.policy.check(now, replace(request, channel=step.channels[0]), debtor)
         record = known or ActionRecord(
@@ -409,7 +409,21 @@ class Ruler(CaseBook):
         if decision.allowed and not open_channels:
             channel = self._guard.policy.check(now, request_of(case, step.channels[0]), debtor)
             return channel, ()
-        return decision, open_channels
+        return left_out(decision, step.channels, debtor), open_channels
+
+
+def left_out(decision: Decision, channels: tuple[int, ...], debtor: DebtorState) -> Decision:
+    """An allowed decision that names the step's channels it leaves out because the debtor opted out of them."""
+    opted = debtor.opted_out_channels
+    dropped = [f"{types_pb2.Channel.Name(c)} ({opted[str(c)]})" for c in channels if str(c) in opted]
+    if not decision.allowed or not dropped:
+        return decision
+    text = ", ".join(dropped)
+    return replace(
+        decision,
+        explanation=f"{decision.explanation}; left out, the debtor opted out: {text}",
+        values={**decision.values, "opted_out": text},
+    )
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
