@@ -18,7 +18,7 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event
 from cordial_core.locks import document_lock
 from cordial_core.outbox import outbox_fields
-from cordial_core.pushdown import is_ferretdb, matches, plain_id_query, update_one_by_id
+from cordial_core.pushdown import find_by_ids, id_list_query, is_ferretdb, matches, plain_id_query, update_one_by_id
 
 Document = dict[str, Any]
 
@@ -65,8 +65,11 @@ class TenantCollection:
         sort: Sequence[tuple[str, int]] | None = None,
         limit: int = 0,
     ) -> list[Document]:
-        """Documents of this tenant matching the query."""
-        cursor = self.raw.find(self._scope(tenant, query), sort=sort, limit=limit)
+        """Documents of this tenant matching the query (on FerretDB a list of ids is read id by id)."""
+        scoped = self._scope(tenant, query)
+        if sort is None and not limit and id_list_query(scoped) and await is_ferretdb(self.raw):
+            return await find_by_ids(self.raw, scoped)
+        cursor = self.raw.find(scoped, sort=sort, limit=limit)
         return [doc async for doc in cursor]
 
     async def insert(

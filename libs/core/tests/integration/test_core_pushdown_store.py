@@ -22,3 +22,14 @@ async def test_reads_and_conditional_updates_by_id_keep_tenant_and_conditions(mo
     assert stored is not None
     assert stored["version"] == 1
     assert stored["tenant"] == "t1"
+
+
+async def test_a_list_of_ids_is_read_with_its_tenant_scope_and_conditions(mongo_db: AsyncDatabase[dict]) -> None:
+    cache = TenantCollection(mongo_db["cache"])
+    for doc_id, tenant, state in (("a", "t1", "ok"), ("b", "t1", "old"), ("c", "t2", "ok"), ("d", "t1", "ok")):
+        assert await cache.insert(tenant, {"_id": doc_id, "state": state})
+    found = await cache.find("t1", {"_id": {"$in": ["a", "b", "c", "nope"]}})
+    assert sorted(d["_id"] for d in found) == ["a", "b"], "another tenant's document is not read"
+    found = await cache.find("t1", {"_id": {"$in": ["a", "b", "d"]}, "state": "ok"})
+    assert sorted(d["_id"] for d in found) == ["a", "d"]
+    assert await cache.find("t1", {"_id": {"$in": []}}) == []

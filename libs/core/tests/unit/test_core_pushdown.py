@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cordial_core.pushdown import matches, plain_id_query
+from cordial_core.pushdown import id_list_query, matches, plain_id_query
 
 AT = datetime(2026, 3, 3, 13, 0, 0, 123000, tzinfo=UTC)
 
@@ -31,3 +31,12 @@ def test_conditions_decide_as_bson_equality() -> None:
     assert matches(doc, {"_id": "a1", "due_at": AT + timedelta(microseconds=900)}), "stored to the millisecond"
     assert matches(doc, {"_id": "a1", "due_at": AT.replace(tzinfo=None)}), "a naive time is UTC"
     assert not matches(doc, {"_id": "a1", "due_at": AT + timedelta(milliseconds=1)})
+
+
+def test_a_list_of_ids_with_plain_equalities_is_read_id_by_id() -> None:
+    assert id_list_query({"_id": {"$in": ["a", "b"]}, "tenant": "t1"})
+    assert id_list_query({"_id": {"$in": []}, "tenant": "t1"})
+    assert not id_list_query({"_id": {"$in": ["a"], "$ne": "b"}}), "another operator beside $in"
+    assert not id_list_query({"_id": {"$in": [["a"]]}}), "a value that is not an id"
+    assert not id_list_query({"_id": {"$in": ["a"]}, "state": {"$ne": "x"}}), "an operator on another field"
+    assert not id_list_query({"tenant": "t1"})

@@ -105,3 +105,56 @@ async def test_daily_sweep_partitions_split_the_cases_and_lift_released_holds(
     clock.advance(timedelta(days=1))
     assert sum([await ruler.sweep(p, 3, f"i{p}") for p in range(3)]) == 12
     assert len(await _requested(mongo_db)) == 12
+
+
+async def test_a_case_whose_due_time_moves_is_claimed_at_the_new_time_only(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    clock = ControllableClock(OUTSIDE)
+    ruler, cases, _ = _rig(mongo_db, clock)
+    await _deferred(ruler, "d1")
+    case = await cases.load("t1", "d1")
+    assert case is not None
+    assert case.next_due_at == WINDOW
+    # The case moves a day later (as a save after a hold would): listed again, and the old entry goes stale.
+    later = WINDOW + timedelta(days=1)
+    case.next_due_at = later
+    await cases.save(case, [])
+    clock.set(WINDOW)
+    assert await cases.claim_due(clock.now(), "a", LEASE, 10) == []
+    listed = await cases.directory.due_entries(WINDOW, WINDOW)
+    assert listed == []  # the stale entry was pruned by the claimer that met it
+    clock.set(later)
+    assert [c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)] == ["d1"]
+
+
+async def test_a_due_time_listed_late_is_still_claimed_and_the_floor_only_moves_forward(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    clock = ControllableClock(WINDOW + timedelta(hours=5))
+    ruler, cases, _ = _rig(mongo_db, clock)
+    assert await cases.claim_due(clock.now(), "a", LEASE, 10) == []  # records the floor at the current hour
+    floor = await cases.directory.floor(clock.now())
+    # Placed now with a due time hours in the past (the window opened earlier today): listed in this hour.
+    await ruler.debt_placed("t1", "d1", "p1", "Loja", Money(5_000, "BRL"), SP)
+    case = await cases.load("t1", "d1")
+    assert case is not None
+    case.next_due_at = WINDOW
+    await cases.save(case, [])
+    assert [c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)] == ["d1"]
+    assert await cases.directory.floor(clock.now()) >= floor
+
+
+async def test_cases_of_a_store_kept_before_the_directory_are_listed_at_start(
+    mongo_db: AsyncDatabase[dict[str, Any]],
+) -> None:
+    clock = ControllableClock(OUTSIDE)
+    ruler, _, _ = _rig(mongo_db, clock)
+    await _deferred(ruler, "d1")
+    await mongo_db[f"{mongo_db['cases'].name}_directory"].drop()  # as a store written before the directory
+    again = CaseRepository(TenantCollection(mongo_db["cases"]), clock)
+    await again.ensure_indexes()
+    guard = ContactGuard(DebtorRepository(TenantCollection(mongo_db["debtors"])), clock)
+    assert await Ruler(again, guard, clock).sweep() == 1
+    clock.set(WINDOW)
+    assert [c.debt_id for c in await again.claim_due(clock.now(), "a", LEASE, 10)] == ["d1"]

@@ -1,5 +1,8 @@
 """Cases in MongoDB: one document per debt with its actions, decisions and pending events.
 
+Due and open cases are found through the case directory (`adapters.directory`), never by a query on the
+cases, which FerretDB would answer by reading them all; each candidate is read by `_id` and claimed with a
+conditional update whose conditions are plain equalities (its version and its lease as read).
 The scheduler claims due cases with a lease (a conditional update sets `lease_until`), so instances
 share the work and a crashed claimant's cases come back when its lease expires. On MongoDB the claim
 is atomic: one claimant per lease. FerretDB v1 does not apply an update atomically across processes,
@@ -14,16 +17,23 @@ case swept when it claims it, so a sweeper's crash skips its claimed cases until
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeGuard
 
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
+from cordial_strategy.adapters.directory import (
+    FLOOR_MARGIN,
+    SWEEP_BUCKETS,
+    CaseDirectory,
+    Entry,
+    hour_of,
+    sweep_bucket,
+)
 from cordial_strategy.domain.case import ActionRecord, Case, Escalation, Results
 from cordial_strategy.domain.escalation import EscalationConditions
 from cordial_strategy.domain.installments import InstallmentPlan
@@ -34,14 +44,27 @@ from cordial_strategy.domain.policy import Decision
 class CaseRepository:
     """Loads and saves cases with optimistic versions, so concurrent writers never lose a change."""
 
-    def __init__(self, collection: TenantCollection, clock: Clock) -> None:
+    def __init__(self, collection: TenantCollection, clock: Clock, directory: CaseDirectory | None = None) -> None:
         self.collection = collection
         self._clock = clock
+        # The due index and the roster live beside the cases, in the same database.
+        self.directory = directory or CaseDirectory(collection.raw.database[f"{collection.raw.name}_directory"])
+        # How far this instance's sweep of a partition got on a day (a restart begins the day's walk again).
+        self._sweep_cursor: dict[tuple[str, int, int], int] = {}
 
     async def ensure_indexes(self) -> None:
-        """Due cases are found by time."""
-        await self.collection.raw.create_index([("next_due_at", 1)], sparse=True)
+        """Cases are found by action id; due and open cases by the directory (listed once for older stores)."""
         await self.collection.raw.create_index([("action_ids", 1)])
+        if await self.directory.floor_recorded():
+            return
+        fields = {"tenant": 1, "next_due_at": 1, "version": 1}
+        async for doc in self.collection.raw.find({"stopped": False}, projection=fields):
+            await self.directory.list_open(doc["tenant"], doc["_id"])
+            if doc.get("next_due_at") is not None:
+                await self.directory.list_due(
+                    doc["tenant"], doc["_id"], doc["next_due_at"], doc.get("version", 0), self._clock.now()
+                )
+        await self.directory.raise_floor(hour_of(self._clock.now() - FLOOR_MARGIN))
 
     async def load(self, tenant: str, debt_id: str) -> Case | None:
         """The case of a debt of this tenant, or None."""
@@ -49,7 +72,8 @@ class CaseRepository:
         return _from_doc(doc) if doc else None
 
     async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case:
-        """The case of a debt, created empty the first time any event mentions it."""
+        """The case of a debt, created empty the first time any event mentions it (listed for the sweep first)."""
+        await self.directory.list_open(tenant, debt_id)
         await self.collection.insert(tenant, _to_doc(Case(debt_id, tenant, debtor_id)))
         case = await self.load(tenant, debt_id)
         assert case is not None
@@ -60,11 +84,16 @@ class CaseRepository:
         doc = _to_doc(case)
         changes = {k: v for k, v in doc.items() if k not in ("_id", "tenant")}
         changes["version"] = case.version + 1
+        if case.next_due_at is not None and case.next_due_at != case.listed_due_at:
+            await self.directory.list_due(
+                case.tenant, case.debt_id, case.next_due_at, case.version + 1, self._clock.now()
+            )
         if not await self.collection.update(
             case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock
         ):
             raise FailedPrecondition("the case changed meanwhile; retry")
         case.version += 1
+        case.listed_due_at = case.next_due_at
 
     async def with_action(self, tenant: str, action_id: str) -> Case | None:
         """The case holding an action of this tenant, or None."""
@@ -76,46 +105,90 @@ class CaseRepository:
         return [_from_doc(doc) for doc in await self.collection.find(tenant, {})]
 
     async def claim_due(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
-        """Claims open cases whose action is due and whose lease is free or expired, across tenants."""
-        query = {"next_due_at": {"$lte": now}, "stopped": False, **_free(now)}
-        return await self._claim(query, {"lease_until": now + lease, "lease_owner": owner}, limit)
+        """Claims open cases whose action is due and whose lease is free or expired, across tenants.
+
+        Reads the due index from its floor to now, claims the earliest due first, prunes the stale
+        entries it met and raises the floor past the hours left empty.
+        """
+        floor = await self.directory.floor(now)
+        entries = sorted(await self.directory.due_entries(floor, now), key=lambda e: e.due_at or now)
+        claim = {"lease_until": now + lease, "lease_owner": owner}
+        claimed: list[Case] = []
+        stale: list[Entry] = []
+        kept: list[Entry] = []
+        for entry in entries:
+            if len(claimed) >= limit or entry.due_at is None or entry.due_at > now:
+                kept.append(entry)
+                continue
+            doc = await self.collection.find_one(entry.tenant, {"_id": entry.debt_id})
+            if entry.stale(doc):
+                stale.append(entry)
+                continue
+            kept.append(entry)  # until a save moves the due time: a crashed claimant's case comes back
+            case = await self._claim(doc, now, claim) if _due_as_listed(doc, entry) else None
+            claimed.extend([case] if case is not None else [])
+        await self.directory.prune(stale)
+        hours = [hour_of(max(e.due_at or now, now)) for e in kept]
+        lowest = min([*hours, hour_of(now - FLOOR_MARGIN)])
+        if lowest > floor:
+            await self.directory.raise_floor(lowest)
+        return claimed
 
     async def claim_sweep(
         self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
     ) -> list[Case]:
-        """Claims open cases of one hash partition not yet swept on a day."""
-        query = {
-            "stopped": False,
-            "sweep_bucket": {"$mod": [partitions, partition]},
-            "swept_on": {"$ne": day},
-            **_free(now),
-        }
-        return await self._claim(query, {"swept_on": day, "lease_until": now + lease, "lease_owner": owner}, limit)
-
-    async def _claim(self, query: dict[str, Any], claim: dict[str, Any], limit: int) -> list[Case]:
-        """Finds candidates, then claims each with a conditional update under the document's lock.
-
-        Not one find_one_and_update: FerretDB rewrites the whole document, so a claim racing a save of
-        the same case could undo the save; the lock (taken by TenantCollection.update) prevents that
-        within a process, and the repeated condition makes the claim exclusive on MongoDB.
-        """
-        candidates = self.collection.raw.find(query, projection={"tenant": 1}, limit=limit)
-        claimed = []
-        async for doc in candidates:
-            if await self.collection.update(doc["tenant"], {"_id": doc["_id"], **query}, claim):
-                found = await self.collection.find_one(doc["tenant"], {"_id": doc["_id"]})
-                if found is not None:
-                    claimed.append(_from_doc(found))
+        """Claims open cases of one hash partition not yet swept on a day, walking its buckets' rosters."""
+        claimed: list[Case] = []
+        cursor = self._sweep_cursor.get((day, partition, partitions), partition)
+        claim = {"swept_on": day, "lease_until": now + lease, "lease_owner": owner}
+        while cursor < SWEEP_BUCKETS and len(claimed) < limit:
+            if await self._claim_bucket(cursor, now, claim, claimed, limit):
+                cursor += partitions
+        self._sweep_cursor = {k: v for k, v in self._sweep_cursor.items() if k[0] == day}
+        self._sweep_cursor[(day, partition, partitions)] = cursor
         return claimed
 
+    async def _claim_bucket(
+        self, bucket: int, now: datetime, claim: dict[str, Any], claimed: list[Case], limit: int
+    ) -> bool:
+        """Claims the unswept cases of one bucket's roster into `claimed`; True when the bucket was finished."""
+        stale: list[Entry] = []
+        finished = True
+        for entry in await self.directory.roster(bucket):
+            if len(claimed) >= limit:
+                finished = False
+                break
+            doc = await self.collection.find_one(entry.tenant, {"_id": entry.debt_id})
+            if entry.stale(doc):
+                stale.append(entry)
+            elif doc is not None and doc.get("swept_on") != claim["swept_on"]:
+                case = await self._claim(doc, now, claim)
+                claimed.extend([case] if case is not None else [])
+        await self.directory.prune(stale)
+        return finished
 
-def _free(now: datetime) -> dict[str, Any]:
-    return {"$or": [{"lease_until": None}, {"lease_until": {"$lte": now}}]}
+    async def _claim(self, doc: dict[str, Any], now: datetime, claim: dict[str, Any]) -> Case | None:
+        """Claims a case read by _id if its lease is free: a conditional update on its version and lease.
+
+        Every condition is a plain equality, so FerretDB reads the case by _id alone and tests them under
+        the document's lock (no scan, and a claim racing a save of the same case loses: the save bumped the
+        version); on MongoDB the update is atomic, so one claimant wins.
+        """
+        lease_until = doc.get("lease_until")
+        if lease_until is not None and lease_until > now:
+            return None
+        condition = {"_id": doc["_id"], "version": doc.get("version", 0), "lease_until": lease_until}
+        if not await self.collection.update(doc["tenant"], condition, claim):
+            return None
+        return _from_doc({**doc, **claim})
 
 
-def sweep_bucket(debt_id: str) -> int:
-    """A stable hash of the debt, so sweep partitions split the cases evenly and never overlap."""
-    return zlib.crc32(debt_id.encode()) % 1024
+def _due_as_listed(doc: dict[str, Any] | None, entry: Entry) -> TypeGuard[dict[str, Any]]:
+    """Whether the case is due at the entry's time (not when its save has not landed yet)."""
+    stored = None if doc is None else doc.get("next_due_at")
+    if stored is None or entry.due_at is None:
+        return False
+    return abs(stored - entry.due_at) < timedelta(milliseconds=1)
 
 
 def _decision_doc(d: Decision) -> dict[str, Any]:
@@ -204,6 +277,7 @@ def _from_doc(doc: dict[str, Any]) -> Case:
             for key, a in doc.get("actions", {}).items()
         },
         next_due_at=doc.get("next_due_at"),
+        listed_due_at=doc.get("next_due_at"),
         company=doc.get("company", False),
         due_date=doc.get("due_date", ""),
         strategy_scope=doc.get("strategy", {}).get("scope", ""),

@@ -55,6 +55,8 @@ class Case:
     stop_reason: str = ""
     actions: dict[str, ActionRecord] = field(default_factory=dict)
     next_due_at: datetime | None = None
+    # The due time the store has listed the case under (its due index is written before a save that moves it).
+    listed_due_at: datetime | None = field(default=None, compare=False, repr=False)
     company: bool = False
     due_date: str = ""
     # The strategy the debt follows, pinned when it is first evaluated; moved only explicitly.

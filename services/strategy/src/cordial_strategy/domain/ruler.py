@@ -85,7 +85,7 @@ class Ruler(CaseBook):
         self._events = CaseEvents(clock)
         self._enrichment = enrichment
         self._public_data_ttl = enrichment.ttl if enrichment else DEFAULT_TTL
-        # The day each sweep partition of this instance ran to its end: no more scans of the cases until the next.
+        # The day each sweep partition of this instance ran to its end: its rosters are not read again that day.
         self._swept: dict[tuple[int, int], str] = {}
 
     async def debt_placed(
@@ -176,7 +176,7 @@ class Ruler(CaseBook):
         now = self._clock.now()
         day = f"{now:%Y-%m-%d}"
         if self._swept.get((partition, partitions)) == day:
-            return 0  # finding the rest costs a full scan of the cases on FerretDB; today's sweep is done
+            return 0  # today's sweep of this partition is done: its rosters need not be read again
         batch = await self._cases.claim_sweep(now, day, partition, partitions, owner, LEASE, limit)
         if not batch:
             self._swept[(partition, partitions)] = day

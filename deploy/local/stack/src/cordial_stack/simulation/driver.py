@@ -12,6 +12,7 @@ accepted through the API (and broken by not paying).
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import time
 from collections import Counter
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -32,13 +34,16 @@ from cordial_stack.simulation.population import SimDebtor, seed
 from cordial_stack.simulation.quiescence import Quiescence
 
 START = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)  # Monday 00:00 in São Paulo; Good Friday and Tiradentes within 60 days
+# The widest contact hours of any place simulated (the US's 08:00-21:00; every Brazilian state's lie within).
+WIDEST_HOURS = (8, 21)
 POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_validity_days": 3, "grace_days": 5}
 
 
 def pace(debtors: int) -> dict[str, str]:
     """The pace of the background loops: short, so each step settles quickly (the defaults suit real time), and
-    longer for a large run, where each pass scans collections in full on FerretDB."""
-    seconds = 0.25 if debtors <= 500 else 1.0 if debtors <= 2_000 else 5.0
+    longer for a large run, where each pass still reads more (messaging's deferred list, agreements' live ones);
+    strategy's passes read its due index by `_id`, not the cases."""
+    seconds = 0.25 if debtors <= 2_000 else 1.0
     return {
         "SCHEDULER_INTERVAL_SECONDS": str(seconds),
         "MESSAGING_DUE_POLL_SECONDS": str(seconds),
@@ -88,6 +93,24 @@ CLIENTS: dict[str, tuple[str, list[tuple[str, tuple[str, str], int]], bool]] = {
     "varejo": ("Varejo Boa Compra", [("whatsapp-first", WHATSAPP_FIRST, 50), ("sms-first", SMS_FIRST, 50)], True),
     "energia": ("Energia Serena", [("sms-first", SMS_FIRST, 100)], False),
 }
+
+
+def dark(moment: datetime, zones: set[str]) -> bool:
+    """True when no zone is within the widest contact hours at the moment: no rule lets anyone be contacted."""
+    opens, closes = WIDEST_HOURS
+    return all(not opens <= moment.astimezone(ZoneInfo(zone)).hour < closes for zone in zones)
+
+
+def next_moment(moment: datetime, step: timedelta, zones: set[str], end: datetime) -> datetime:
+    """The next moment the clock stands at: the next step, except that a night dark in every zone is crossed in
+    one step to its last dark step. The platform still runs at the night's first and last dark steps (a contact
+    sent at night would reach the sandbox then, and the checker would count it), and whatever fell due in the
+    hours between is done at the last one."""
+    later = moment + step
+    if dark(moment, zones) and dark(later, zones):
+        while later + step < end and dark(later + step, zones):
+            later += step
+    return min(later, end)
 
 
 @dataclass
@@ -153,6 +176,10 @@ class Simulation:
         ports = {name: svc.metrics_port for name, svc in platform.services.items()}
         self.quiet = Quiescence(ports, platform.infra.kafka_bootstrap_servers)
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each process of the stack (Linux /proc)."""
+        return {name: _cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
+
     def api(self, client: str) -> dict[str, str]:
         """The client API's auth header of a client."""
         return {"Authorization": f"Bearer {self.keys[client]}"}
@@ -205,24 +232,31 @@ class Simulation:
         """Steps the clock to the end, acting and settling at each step; records the wall time of each day."""
         step = timedelta(minutes=self.config.step_minutes)
         end = self.config.start + timedelta(days=self.config.days)
-        moment, day_started = self.config.start, time.monotonic()
+        zones = {d.zone for d in self.debtors}
+        moment, day_started, cpu_at = self.config.start, time.monotonic(), self.cpu()
         limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
         while moment < end and time.monotonic() < limit:
-            moment += step
+            moment = next_moment(moment, step, zones, end)
             FileClock.move_to(self.clock_file, moment)
+            self.stats["clock steps"] += 1
             await self.quiet.wait()
             if await self.act(moment):
                 await self.quiet.wait()
-            if (moment - self.config.start) % timedelta(days=1) < step:
+            days_done = (moment - self.config.start) // timedelta(days=1)
+            if days_done > len(self.day_seconds):
+                # A step never crosses more than a night, so at most one day ends at a step.
                 self.day_seconds.append(time.monotonic() - day_started)
-                day_started = time.monotonic()
+                day_started, cpu_before, cpu_at = time.monotonic(), cpu_at, self.cpu()
                 self.stats["simulated days run"] = len(self.day_seconds)
                 if self.config.progress:
                     acted = sum(v for k, v in self.stats.items() if k.startswith("acted"))
+                    used = {name: cpu_at[name] - cpu_before.get(name, 0.0) for name in cpu_at}
+                    busiest = ", ".join(f"{n} {c:.0f}" for n, c in sorted(used.items(), key=lambda i: -i[1])[:3])
                     print(
                         f"day {len(self.day_seconds)}: {self.day_seconds[-1]:.0f} s wall, "
-                        f"{len(self.messages)} messages so far, {acted} debtors acted",
+                        f"{len(self.messages)} messages so far, {acted} debtors acted; CPU s {sum(used.values()):.0f} "
+                        f"({busiest}), load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
 
@@ -350,6 +384,12 @@ class Simulation:
         return body
 
 
+def processes_of(platform: Platform) -> dict[str, Any]:
+    """The stack's processes by name: the six services, the sandbox, Kafka and FerretDB."""
+    processes: dict[str, Any] = {name: svc.process for name, svc in platform.services.items()}
+    return processes | {"sandbox": platform.sandbox} | {p.name: p for p in platform.infra.processes}
+
+
 def _cpu_seconds(pid: int | None) -> float:
     """User + system CPU seconds a process has used (Linux /proc)."""
     if pid is None:
@@ -396,9 +436,7 @@ def run_simulation(config: Config) -> Outcome:
         platform = start_platform(infra, run_dir, clock_file=str(clock_file), extra_env=pace(config.debtors))
         sim = Simulation(config, platform, clock_file)
         outcome = asyncio.run(drive(sim))
-        processes = {name: svc.process for name, svc in platform.services.items()}
-        processes |= {"sandbox": platform.sandbox} | {p.name: p for p in infra.processes}
-        outcome.cpu_seconds = {name: _cpu_seconds(p.pid) for name, p in processes.items()}
+        outcome.cpu_seconds = sim.cpu()
     finally:
         if platform is not None:
             platform.stop()
