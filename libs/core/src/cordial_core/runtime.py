@@ -25,7 +25,6 @@ from cordial_core.settings import ServiceSettings, SettingsError
 from cordial_core.store import Document, MongoProcessedEvents, TenantCollection, connect
 
 log = logging.getLogger(__name__)
-RELAY_SWEEP_SECONDS = 5.0
 
 
 def clock_from(settings: ServiceSettings) -> Clock:
@@ -101,8 +100,10 @@ class ServiceRuntime:
         await self.db.command("ping")
         await ensure_topics(self.settings.kafka_bootstrap_servers)
         await self.publisher.start()
-        # Documents written here are relayed by _id at once; a full scan every RELAY_SWEEP_SECONDS finds the rest.
-        self.relay = OutboxRelay(self._relay_collections, self.publisher, sweep_seconds=RELAY_SWEEP_SECONDS)
+        # Documents written here are relayed by _id at once; a full scan every OUTBOX_SWEEP_SECONDS (and at start)
+        # finds the rest.
+        sweep = self.settings.outbox_sweep_seconds
+        self.relay = OutboxRelay(self._relay_collections, self.publisher, sweep_seconds=sweep)
         await self.relay.start()
         self.grpc = GrpcServer(
             self.settings.grpc_host, self.settings.grpc_port, self._registrations, self._service_names

@@ -34,6 +34,9 @@ class ServiceSettings(BaseSettings):
     # Simulation only: a file holding the offset that a simulation's driver moves (cordial_core.clock.FileClock).
     clock_file: str = Field(default="", validation_alias="CLOCK_FILE")
     shutdown_grace_seconds: float = Field(default=10.0, validation_alias="SHUTDOWN_GRACE_SECONDS")
+    # How often the outbox relay scans every outboxed collection for events its own writes did not name (left by
+    # a process that died, or written by another instance); on FerretDB a scan reads every document.
+    outbox_sweep_seconds: float = Field(default=60.0, gt=0, validation_alias="OUTBOX_SWEEP_SECONDS")
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod

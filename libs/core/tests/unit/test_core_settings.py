@@ -21,6 +21,7 @@ OPTIONAL = (
     "CLOCK_OFFSET_SECONDS",
     "CLOCK_FILE",
     "SHUTDOWN_GRACE_SECONDS",
+    "OUTBOX_SWEEP_SECONDS",
 )
 VALID = {
     "KAFKA_BOOTSTRAP_SERVERS": "localhost:9092",
@@ -90,6 +91,7 @@ def test_valid_env_loads_with_defaults(env: pytest.MonkeyPatch) -> None:
     assert settings.metrics_port == 9464
     assert settings.clock_offset_seconds == 0.0
     assert settings.clock_file == ""
+    assert settings.outbox_sweep_seconds == 60.0  # a scan a minute: each instance relays its own writes at once
     assert isinstance(clock_from(settings), SystemClock)  # no simulated clock unless asked for
     # Secrets are not printed.
     assert VALID["CORDIAL_DATA_KEY"] not in repr(settings)
@@ -115,6 +117,14 @@ def test_clock_file_chooses_the_shared_file_clock(env: pytest.MonkeyPatch, tmp_p
 def test_out_of_range_port_names_the_variable(env: pytest.MonkeyPatch) -> None:
     set_env(env, {**VALID, "GRPC_PORT": "70000"})
     with pytest.raises(SettingsError, match="GRPC_PORT"):
+        load_settings(ServiceSettings)
+
+
+def test_outbox_sweep_is_read_and_must_be_positive(env: pytest.MonkeyPatch) -> None:
+    set_env(env, {**VALID, "OUTBOX_SWEEP_SECONDS": "600"})
+    assert load_settings(ServiceSettings).outbox_sweep_seconds == 600.0
+    set_env(env, {**VALID, "OUTBOX_SWEEP_SECONDS": "0"})
+    with pytest.raises(SettingsError, match="OUTBOX_SWEEP_SECONDS"):
         load_settings(ServiceSettings)
 
 
