@@ -8,7 +8,9 @@ process's document lock is what serialises writers there (``cordial_core.locks``
 naming one ``_id`` with plain equality conditions is therefore read by ``_id`` alone and its conditions
 tested here, under the document lock for an update: the same outcome, one document read instead of a scan.
 A find of a list of ids (``$in``) is read the same way, one ``_id`` at a time: a few lookups instead of a scan.
-MongoDB keeps the whole filter in the server, where an update's conditions are atomic.
+A condition may name a dotted path through embedded documents and ask for one of a list of plain values
+(``{"blocked.2": {"$in": [None, ""]}}``); a path that meets an array is left to the server (``Undecided``),
+whose array rules differ. MongoDB keeps the whole filter in the server, where an update's conditions are atomic.
 """
 
 from __future__ import annotations
@@ -44,12 +46,42 @@ def id_list_query(query: Mapping[str, Any]) -> bool:
 
 
 def _plain(key: str, value: object) -> bool:
-    return not key.startswith("$") and "." not in key and (isinstance(value, _PLAIN) or value == {})
+    if key.startswith("$") or not all(key.split(".")):
+        return False
+    if isinstance(value, Mapping) and set(value) == {"$in"}:
+        choices = value["$in"]
+        return isinstance(choices, list | tuple) and all(isinstance(choice, _PLAIN) for choice in choices)
+    return isinstance(value, _PLAIN) or value == {}
+
+
+class Undecided(Exception):
+    """A path met an array: MongoDB's array rules decide, so the server must."""
 
 
 def matches(document: Document | None, query: Mapping[str, Any]) -> bool:
-    """Whether a document meets a plain query (see plain_id_query), as MongoDB would decide it."""
-    return document is not None and all(_same(document.get(key), value) for key, value in query.items())
+    """Whether a document meets a plain query (see plain_id_query), as MongoDB would decide it; Undecided when a
+    path meets an array."""
+    return document is not None and all(_meets(_at(document, key), wanted) for key, wanted in query.items())
+
+
+def _at(document: Document, path: str) -> object:
+    """The value at a dotted path; None when missing, as MongoDB's equality with null sees it."""
+    value: object = document
+    for part in path.split("."):
+        if isinstance(value, list):
+            raise Undecided(path)
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    if isinstance(value, list):
+        raise Undecided(path)
+    return value
+
+
+def _meets(stored: object, wanted: object) -> bool:
+    if isinstance(wanted, Mapping) and set(wanted) == {"$in"}:
+        return any(_same(stored, choice) for choice in wanted["$in"])
+    return _same(stored, wanted)
 
 
 def _same(stored: object, wanted: object) -> bool:
@@ -88,7 +120,12 @@ async def find_by_ids(collection: AsyncCollection[Document], query: Mapping[str,
     found = []
     for document_id in dict.fromkeys(query["_id"]["$in"]):
         document = await collection.find_one({"_id": document_id})
-        if matches(document, rest):
+        try:
+            wanted = matches(document, rest)
+        except Undecided:
+            document = await collection.find_one({**rest, "_id": document_id})
+            wanted = document is not None
+        if wanted:
             assert document is not None
             found.append(document)
     return found
@@ -97,7 +134,11 @@ async def find_by_ids(collection: AsyncCollection[Document], query: Mapping[str,
 async def update_one_by_id(collection: AsyncCollection[Document], query: Mapping[str, Any], update: Document) -> bool:
     """update_one that reads FerretDB by ``_id`` alone (the caller holds the document lock); True if it matched."""
     if plain_id_query(query) and await is_ferretdb(collection):
-        if not matches(await collection.find_one({"_id": query["_id"]}), query):
+        try:
+            found = matches(await collection.find_one({"_id": query["_id"]}), query)
+        except Undecided:
+            return (await collection.update_one(dict(query), update)).matched_count == 1
+        if not found:
             return False
         return (await collection.update_one({"_id": query["_id"]}, update)).matched_count == 1
     return (await collection.update_one(dict(query), update)).matched_count == 1

@@ -18,7 +18,15 @@ from cordial_core.clock import Clock
 from cordial_core.events import Event
 from cordial_core.locks import document_lock
 from cordial_core.outbox import outbox_fields
-from cordial_core.pushdown import find_by_ids, id_list_query, is_ferretdb, matches, plain_id_query, update_one_by_id
+from cordial_core.pushdown import (
+    Undecided,
+    find_by_ids,
+    id_list_query,
+    is_ferretdb,
+    matches,
+    plain_id_query,
+    update_one_by_id,
+)
 
 Document = dict[str, Any]
 
@@ -55,7 +63,8 @@ class TenantCollection:
         scoped = self._scope(tenant, query)
         if plain_id_query(scoped) and await is_ferretdb(self.raw):
             found = await self.raw.find_one({"_id": scoped["_id"]})
-            return found if matches(found, scoped) else None
+            with contextlib.suppress(Undecided):
+                return found if matches(found, scoped) else None
         return await self.raw.find_one(scoped)
 
     async def find(

@@ -12,6 +12,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial_core.ids import new_id
+from cordial_stack.commands import CommandLog
 from cordial_stack.infra import Infra, start_infra
 from cordial_stack.paths import new_run_dir
 from cordial_stack.platform import Platform, start_platform
@@ -42,6 +43,19 @@ async def mongo_db(infra: Infra) -> AsyncIterator[AsyncDatabase[dict]]:
         yield client[name]
     finally:
         await client.drop_database(name)
+        await client.close()
+
+
+@pytest.fixture
+async def logged_db(
+    infra: Infra, mongo_db: AsyncDatabase[dict]
+) -> AsyncIterator[tuple[AsyncDatabase[dict], CommandLog]]:
+    """The test's database through a client that records every filter it sends (see CommandLog)."""
+    log = CommandLog()
+    client: AsyncMongoClient[dict] = AsyncMongoClient(infra.mongodb_uri, tz_aware=True, event_listeners=[log])
+    try:
+        yield client[mongo_db.name], log
+    finally:
         await client.close()
 
 
