@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
@@ -11,9 +11,11 @@ from cordial.types.v1 import types_pb2
 from cordial_contact_locator.adapters.contact_points import ContactPointRepository
 from cordial_contact_locator.adapters.opted_out_values import OptedOutValueRepository
 from cordial_contact_locator.domain.directory import Directory
+from cordial_contact_locator.domain.whatsapp_check import NOT_ON_WHATSAPP_CHECK, WhatsAppStatus
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.store import TenantCollection
+from cordial_stack.commands import CommandLog
 
 WHATSAPP, SMS = types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS
 
@@ -60,3 +62,30 @@ async def test_an_opt_out_at_one_client_keeps_the_value_off_that_channel_at_the_
     ]
     [stored] = [doc async for doc in mongo_db["opted_out_values"].find({})]
     assert "987654321" not in str(stored)  # the value only by its keyed hash
+
+
+async def test_a_debtors_points_are_found_through_their_roster_by_id(
+    logged_db: tuple[AsyncDatabase[dict], CommandLog],
+) -> None:
+    db, log = logged_db
+    clock = ControllableClock(datetime(2024, 3, 4, 13, 0, tzinfo=UTC))
+    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key-for-tests")
+    repo = ContactPointRepository(TenantCollection(db["contact_points"]), cipher, clock)
+    directory = Directory(repo, clock, cipher.lookup_hash)
+    phone, email = types_pb2.CONTACT_KIND_PHONE, types_pb2.CONTACT_KIND_EMAIL
+    first = await directory.record_supplied("t1", "d1", "p1", [(phone, "11 98765-4321"), (email, "m@x.com")], "client")
+    await directory.record_supplied("t1", "d2", "p2", [(phone, "21 98765-4321")], "client")
+    clock.advance(timedelta(days=1))
+    later = await directory.record_supplied(
+        "t1", "d3", "p1", [(phone, "31 98765-4321"), (phone, "11 98765-4321")], "client"
+    )
+    await directory.record_supplied("t2", "d9", "p1", [(phone, "41 98765-4321")], "client")
+    log.clear()
+    found = await repo.of_debtor("t1", "p1")
+    assert [p.id for p in found] == [first[0].id, first[1].id, later[0].id], "oldest first, each once"
+    assert [p.id for p in await repo.of_debtor("t2", "p1")] != [p.id for p in found], "each tenant its own"
+    assert await repo.of_debtor("t1", "nobody") == []
+    await repo.set_whatsapp("t1", first[0].id, WhatsAppStatus("+5511987654321", False, clock.now()))
+    assert log.scans("contact_points", "debtor_points") == []
+    [point] = [p for p in await repo.of_debtor("t1", "p1") if p.id == first[0].id]
+    assert point.blocked == {WHATSAPP: NOT_ON_WHATSAPP_CHECK}
