@@ -278,6 +278,7 @@ def test_service_wiring(helm: Path) -> None:
         assert ("CORDIAL_ADMIN_TOKEN" in env) == (component == "gateway"), component
         assert ("PROVIDER_TOKEN" in env) == (component == "messaging"), component
         assert ("HTTP_PORT" in env) == (component == "gateway"), component
+        assert env["OUTBOX_SWEEP_SECONDS"] == "60", component
 
 
 def test_gateway_and_agreements_settings_reach_their_containers(helm: Path) -> None:
@@ -477,6 +478,7 @@ def test_admin_token_not_needed_without_gateway(helm: Path) -> None:
         ("registryBridge.service.ports.http", 8080, "http"),
         ("messaging.replicaCount", "2", "replicaCount"),
         ("global.logLevel", "LOUD", "logLevel"),
+        ("global.outboxSweepSeconds", 0, "outboxSweepSeconds"),
         ("gateway.env.MAX_DEBT_AMOUNT_MINOR", "a lot", "MAX_DEBT_AMOUNT_MINOR"),
         ("gateway.env.CLIENT_WEBHOOK_RETRY_BASE_SECONDS", "-1", "CLIENT_WEBHOOK_RETRY_BASE_SECONDS"),
         ("agreements.env.BOLETO_CONVENIO", "123", "BOLETO_CONVENIO"),

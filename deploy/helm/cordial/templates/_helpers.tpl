@@ -104,7 +104,8 @@ values.schema.json; an empty value is left out so the service's default applies)
   gateway:    CLIENT_WEBHOOK_DISPATCH_SECONDS, CLIENT_WEBHOOK_RETRY_BASE_SECONDS, MAX_DEBT_AMOUNT_MINOR,
               MAX_BODY_BYTES, MAX_BATCH_BODY_BYTES, HOOKS_PUBLIC_URL;
   agreements: PIX_PROVIDER_URL, PIX_KEY, BOLETO_BANK, BOLETO_PROVIDER_URL, BOLETO_CONVENIO, BOLETO_CARTEIRA,
-              BOLETO_CARTEIRA_VARIACAO, AGREEMENTS_CHECK_INTERVAL_SECONDS.
+              BOLETO_CARTEIRA_VARIACAO, AGREEMENTS_CHECK_INTERVAL_SECONDS,
+              AGREEMENTS_FULL_CHECK_SECONDS.
 Secrets (tokens) come from the app Secret through "secretEnv" below.
 
 The Deployment of one service. Besides "root" and "name" it takes:
@@ -122,7 +123,8 @@ Container ports are fixed (the images listen there); only Service ports are conf
       "KAFKA_BOOTSTRAP_SERVERS" (required "global.kafka.bootstrapServers is required" $g.kafka.bootstrapServers)
       "GRPC_PORT" (toString $ports.grpc)
       "METRICS_PORT" (toString $ports.metrics)
-      "LOG_LEVEL" $g.logLevel }}
+      "LOG_LEVEL" $g.logLevel
+      "OUTBOX_SWEEP_SECONDS" (toString $g.outboxSweepSeconds) }}
 {{- if $v.service.ports.http }}
 {{- $_ := set $base "HTTP_PORT" (toString $ports.http) }}
 {{- end }}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 
 import httpx
 from pydantic import Field, SecretStr
@@ -19,6 +20,7 @@ from cordial_agreements.adapters.policies import BalancePolicyRepository
 from cordial_agreements.adapters.unapplied import UnappliedPaymentRepository
 from cordial_agreements.api.events import handlers
 from cordial_agreements.api.grpc import AgreementsServicer
+from cordial_agreements.domain.check_agenda import CheckAgenda
 from cordial_agreements.domain.ledger import Ledger
 from cordial_agreements.domain.negotiation import Negotiation
 from cordial_agreements.domain.payment_links import LinkSettings, PaymentLinks
@@ -35,6 +37,9 @@ class AgreementsSettings(ServiceSettings):
     """Agreements' own settings on top of the shared ones."""
 
     check_interval_seconds: float = Field(default=600.0, gt=0, validation_alias="AGREEMENTS_CHECK_INTERVAL_SECONDS")
+    # Every so often (and at start) the check reads every live agreement, not only the ones its agenda holds due:
+    # it finds what another instance wrote (each instance puts its own writes on its agenda at once).
+    full_check_seconds: float = Field(default=3600.0, gt=0, validation_alias="AGREEMENTS_FULL_CHECK_SECONDS")
     # Base URL of the provider's PIX API (ending before /cob); unset, agreements carry no payment links.
     pix_provider_url: str = Field(default="", validation_alias="PIX_PROVIDER_URL")
     pix_provider_token: SecretStr = Field(default=SecretStr(""), validation_alias="PIX_PROVIDER_TOKEN")
@@ -51,15 +56,34 @@ class AgreementsSettings(ServiceSettings):
     )
 
 
-async def check_periodically(negotiation: Negotiation, agreements: AgreementRepository, interval: float) -> None:
-    """Breaks agreements overdue past their grace days, every interval, for every tenant that has live ones."""
+async def check_periodically(
+    negotiation: Negotiation,
+    agreements: AgreementRepository,
+    agenda: CheckAgenda,
+    interval: float,
+    full_pass_seconds: float,
+) -> None:
+    """Breaks agreements overdue past their grace days and cancels expired proposals: every interval the ones the
+    agenda holds due (read by id), and every full_pass_seconds (and first) every live agreement of every tenant,
+    which plans the agenda again (on FerretDB reading the live ones is a scan of every agreement)."""
+    full_at = float("-inf")
     while True:
-        for tenant in await agreements.tenants_with_live():
+        if time.monotonic() - full_at >= full_pass_seconds:
+            full_at = time.monotonic()
+            agenda.clear()
+            for tenant in await agreements.tenants_with_live():
+                try:
+                    await negotiation.check(tenant, agenda)
+                except Exception:  # one tenant's failure must not stop the others; the next round retries
+                    log.exception("agreement check failed", extra={"tenant": tenant})
+                    full_at = float("-inf")
+        else:
             try:
-                await negotiation.check(tenant)
-            except Exception:  # one tenant's failure must not stop the others; the next round retries
-                log.exception("agreement check failed", extra={"tenant": tenant})
-        count_pass("agreements_check", 0)  # every live agreement looked at; what broke went out as events
+                await negotiation.check_due(agenda)
+            except Exception:  # what was taken off the agenda is found again by the next full pass
+                log.exception("agreement check failed")
+                full_at = float("-inf")
+        count_pass("agreements_check", 0)  # what was due looked at; what broke went out as events
         await asyncio.sleep(interval)
 
 
@@ -69,7 +93,8 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     debts = DebtRepository(runtime.outbox_collection("debts"), runtime.cipher, runtime.clock)
     await debts.ensure_indexes()
-    agreements = AgreementRepository(runtime.outbox_collection("agreements"), runtime.clock)
+    agenda = CheckAgenda()
+    agreements = AgreementRepository(runtime.outbox_collection("agreements"), runtime.clock, on_written=agenda.mark)
     await agreements.ensure_indexes()
     policies = BalancePolicyRepository(TenantCollection(runtime.db["policies"]))
     ledger = Ledger(debts, runtime.clock, runtime.cipher.lookup_hash, policies, seal=runtime.cipher.encrypt)
@@ -110,7 +135,10 @@ async def main() -> None:
     tasks: list[asyncio.Task[None]] = []
 
     async def start_checks() -> None:
-        tasks.append(asyncio.create_task(check_periodically(negotiation, agreements, settings.check_interval_seconds)))
+        checks = check_periodically(
+            negotiation, agreements, agenda, settings.check_interval_seconds, settings.full_check_seconds
+        )
+        tasks.append(asyncio.create_task(checks))
 
     async def stop_checks() -> None:
         for task in tasks:

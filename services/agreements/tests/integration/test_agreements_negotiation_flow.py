@@ -19,6 +19,7 @@ from cordial_agreements.adapters.debts import DebtRepository
 from cordial_agreements.adapters.policies import BalancePolicyRepository
 from cordial_agreements.domain.agreement import Agreement, AgreementState
 from cordial_agreements.domain.balance import BalancePolicy
+from cordial_agreements.domain.check_agenda import CheckAgenda
 from cordial_agreements.domain.debt import Debtor, DebtStatus
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_agreements.domain.negotiation import Negotiation
@@ -32,6 +33,7 @@ from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.outbox import OutboxRelay
 from cordial_core.store import TenantCollection
+from cordial_stack.commands import CommandLog
 from cordial_stack.infra import Infra
 
 # Monday 2024-03-04 12:00 UTC (09:00 in São Paulo).
@@ -58,11 +60,16 @@ class Rig:
 
 @pytest.fixture
 async def rig(mongo_db: AsyncDatabase[dict[str, Any]]) -> Rig:
+    return await build_rig(mongo_db)
+
+
+async def build_rig(mongo_db: AsyncDatabase[dict[str, Any]], agenda: CheckAgenda | None = None) -> Rig:
     clock = ControllableClock(NOW)
     cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup")
     debts = DebtRepository(TenantCollection(mongo_db["debts"]), cipher, clock)
     await debts.ensure_indexes()
-    agreements = AgreementRepository(TenantCollection(mongo_db["agreements"]), clock)
+    written = agenda.mark if agenda is not None else None
+    agreements = AgreementRepository(TenantCollection(mongo_db["agreements"]), clock, on_written=written)
     await agreements.ensure_indexes()
     policies = BalancePolicyRepository(TenantCollection(mongo_db["policies"]))
     ledger = Ledger(debts, clock, cipher.lookup_hash, policies)
@@ -176,6 +183,50 @@ async def test_overdue_past_grace_breaks_and_frees_the_debt_for_renegotiation(ri
     again, created = await rig.negotiation.accept(rig.tenant, debt_id, renewed.id)
     assert created
     assert again.id != agreement.id
+
+
+async def test_the_agenda_breaks_on_the_day_after_the_grace_reading_agreements_by_id(
+    logged_db: tuple[AsyncDatabase[dict[str, Any]], CommandLog],
+) -> None:
+    db, log = logged_db
+    agenda = CheckAgenda()
+    rig = await build_rig(db, agenda)
+    debt_id = await _place(rig)
+    plan = (await rig.negotiation.offers(rig.tenant, debt_id))[1]
+    agreement, _ = await rig.negotiation.accept(rig.tenant, debt_id, plan.id)
+    first = plan.offer.installments[0]
+    await rig.negotiation.record_payment(rig.tenant, debt_id, Money(first.amount_minor, "BRL"), "p1", "client")
+    assert await rig.negotiation.check_due(agenda) == [], "written, so looked at: not due yet"
+    log.clear()
+    second_due = plan.offer.installments[1].due_date
+    # 23:30 in São Paulo on the last grace day, then 00:30 on the day after.
+    rig.clock.set(datetime.combine(second_due + timedelta(days=6), datetime.min.time(), UTC) + timedelta(hours=2.5))
+    assert await rig.negotiation.check_due(agenda) == []
+    assert log.sent == [], "nothing due: nothing read"
+    rig.clock.advance(timedelta(hours=1))
+    assert await rig.negotiation.check_due(agenda) == [agreement.id]
+    assert log.scans("agreements", "debts") == []
+    assert (await rig.negotiation.get(rig.tenant, agreement.id)).state == AgreementState.BROKEN
+    assert await rig.negotiation.check_due(agenda) == []
+    assert len(agenda) == 0, "a broken agreement leaves the agenda"
+
+
+async def test_a_full_pass_plans_the_agenda_and_an_expired_proposal_is_cancelled_when_due(rig: Rig) -> None:
+    agenda = CheckAgenda()  # not told of writes: the full pass finds the proposal
+    debt_id = await _place(rig)
+    offer = (await rig.negotiation.offers(rig.tenant, debt_id))[0]
+    proposal, _ = await rig.negotiation.accept(rig.tenant, debt_id, offer.id, propose=True)
+    assert proposal.state == AgreementState.PROPOSED
+    assert proposal.valid_until is not None
+    assert await rig.negotiation.check(rig.tenant, agenda) == []
+    assert len(agenda) == 1
+    lapses = datetime.combine(proposal.valid_until + timedelta(days=1), datetime.min.time(), UTC) + timedelta(hours=3)
+    rig.clock.set(lapses - timedelta(minutes=1))  # 23:59 in São Paulo on its last valid day
+    await rig.negotiation.check_due(agenda)
+    assert (await rig.negotiation.get(rig.tenant, proposal.id)).state == AgreementState.PROPOSED
+    rig.clock.set(lapses)
+    await rig.negotiation.check_due(agenda)
+    assert (await rig.negotiation.get(rig.tenant, proposal.id)).state == AgreementState.CANCELLED
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ unique index, as before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Any
@@ -58,10 +59,18 @@ def _by_debt(items: list[Document]) -> dict[str, int]:
 class AgreementRepository:
     """Stores and loads agreements of one tenant at a time, with optimistic versions."""
 
-    def __init__(self, collection: TenantCollection, clock: Clock, slots: AsyncCollection[Document] | None = None):
+    def __init__(
+        self,
+        collection: TenantCollection,
+        clock: Clock,
+        slots: AsyncCollection[Document] | None = None,
+        on_written: Callable[[str, str], None] | None = None,
+    ):
         self.collection = collection
         self._clock = clock
         self.slots = TenantCollection(slots if slots is not None else collection.raw.database["agreement_slots"])
+        # Told the tenant and id of each agreement written (the periodic check's agenda looks at it next).
+        self._on_written = on_written or (lambda tenant, agreement_id: None)
 
     async def ensure_indexes(self) -> None:
         """The live slot is unique: a second live agreement over a debt cannot be written."""
@@ -79,6 +88,7 @@ class AgreementRepository:
                 await self._claim(agreement, debt_id)
                 claimed.append(debt_id)
             if await self.collection.insert(agreement.tenant, self._to_doc(agreement), events, self._clock):
+                self._on_written(agreement.tenant, agreement.id)
                 return True
             if await self.get(agreement.tenant, agreement.id) is not None:
                 return False
@@ -150,6 +160,7 @@ class AgreementRepository:
         if not matched:
             raise FailedPrecondition("the agreement changed meanwhile; retry")
         agreement.version += 1
+        self._on_written(agreement.tenant, agreement.id)
         if agreement.state not in LIVE:
             await self._release(agreement, agreement.debt_ids)
 

@@ -155,6 +155,16 @@ class Agreement:
             (i for i in self.installments if self.outstanding(i.number) > 0 and today > i.due_date + grace), None
         )
 
+    def next_look(self) -> date | None:
+        """The first day the periodic check could change the agreement: the day after a proposal's validity, or
+        the day after the first unpaid installment's due date plus the grace days (None: never)."""
+        if self.state == AgreementState.PROPOSED:
+            return self.valid_until + timedelta(days=1) if self.valid_until is not None else None
+        if self.state not in (AgreementState.ACCEPTED, AgreementState.ACTIVE):
+            return None
+        grace = timedelta(days=self.grace_days + 1)
+        return min((i.due_date + grace for i in self.installments if self.outstanding(i.number) > 0), default=None)
+
     def check_overdue(self, today: date) -> bool:
         """Breaks the agreement when an installment is unpaid past its due date plus the grace days."""
         if self.state not in (AgreementState.ACCEPTED, AgreementState.ACTIVE):

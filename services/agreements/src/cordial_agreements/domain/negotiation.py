@@ -21,6 +21,7 @@ from typing import Protocol
 from cordial.events.v1 import agreements_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState, split_shares
+from cordial_agreements.domain.check_agenda import CheckAgenda, day_begins
 from cordial_agreements.domain.debt import CLOSED, Debt, DebtStatus, Payment
 from cordial_agreements.domain.ledger import SOURCE, Ledger
 from cordial_agreements.domain.offers import NegotiationPolicy, Offer, OfferTerms, combined, menu
@@ -503,30 +504,51 @@ class Negotiation:
             events.append(self._event(agreement, "agreement.settled", settled))
         await self._agreements.save(agreement, events)
 
-    async def check(self, tenant: str) -> list[str]:
+    async def check(self, tenant: str, agenda: CheckAgenda | None = None) -> list[str]:
         """Breaks each live agreement with an installment unpaid past the grace days (returns their ids); cancels
-        proposals whose offer expired."""
+        proposals whose offer expired; plans on the agenda when each other one next needs a look."""
         broken = []
         for agreement in await self._agreements.live(tenant):
-            debt = await self._ledger.get(tenant, agreement.debt_ids[0])
-            if agreement.state == AgreementState.PROPOSED and agreement.expired(self._ledger.today(debt)):
-                await self.cancel(tenant, agreement.id, f"proposal expired on {agreement.valid_until}")
-                continue
-            overdue = agreement.first_overdue(self._ledger.today(debt))
-            if overdue is None or not agreement.check_overdue(self._ledger.today(debt)):
-                continue
-            payload = agreements_pb2.AgreementBroken(
-                agreement_id=agreement.id,
-                debtor_id=agreement.debtor_id,
-                debt_ids=list(agreement.debt_ids),
-                overdue_installment=overdue.number,
-                due_date=overdue.due_date.isoformat(),
-            )
-            await self._agreements.save(agreement, [self._event(agreement, "agreement.broken", payload)])
-            for debt_id in agreement.debt_ids:
-                await self._ledger.leave_agreement(tenant, debt_id)
-            broken.append(agreement.id)
+            if await self._check_one(agreement, agenda):
+                broken.append(agreement.id)
         return broken
+
+    async def check_due(self, agenda: CheckAgenda) -> list[str]:
+        """The check of the agreements the agenda holds due now, each read by id; returns the ids broken."""
+        broken = []
+        for tenant, agreement_id in agenda.take_due(self._clock.now()):
+            agreement = await self._agreements.get(tenant, agreement_id)
+            if agreement is None or agreement.state not in LIVE:
+                agenda.plan(tenant, agreement_id, None)
+            elif await self._check_one(agreement, agenda):
+                broken.append(agreement_id)
+        return broken
+
+    async def _check_one(self, agreement: Agreement, agenda: CheckAgenda | None) -> bool:
+        """Cancels an expired proposal or breaks an overdue agreement; True when it broke it."""
+        tenant = agreement.tenant
+        debt = await self._ledger.get(tenant, agreement.debt_ids[0])
+        today = self._ledger.today(debt)
+        if agreement.state == AgreementState.PROPOSED and agreement.expired(today):
+            await self.cancel(tenant, agreement.id, f"proposal expired on {agreement.valid_until}")
+            return False
+        overdue = agreement.first_overdue(today)
+        if overdue is None or not agreement.check_overdue(today):
+            if agenda is not None:
+                look = agreement.next_look()
+                agenda.plan(tenant, agreement.id, day_begins(look, debt.debtor.time_zone) if look else None)
+            return False
+        payload = agreements_pb2.AgreementBroken(
+            agreement_id=agreement.id,
+            debtor_id=agreement.debtor_id,
+            debt_ids=list(agreement.debt_ids),
+            overdue_installment=overdue.number,
+            due_date=overdue.due_date.isoformat(),
+        )
+        await self._agreements.save(agreement, [self._event(agreement, "agreement.broken", payload)])
+        for debt_id in agreement.debt_ids:
+            await self._ledger.leave_agreement(tenant, debt_id)
+        return True
 
     def _installment_paid(self, agreement: Agreement, number: int) -> Event:
         installment = agreement.installments[number - 1]
