@@ -15,6 +15,7 @@ from cordial_strategy.adapters.debtors import DebtorRepository
 from cordial_strategy.domain.debtor import Hold, HoldKind
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import LEASE, Ruler
+from cordial_stack.commands import CommandLog
 
 SP = "America/Sao_Paulo"
 # Monday 2024-03-04 21:00 in São Paulo: after hours; the window opens Tuesday 09:00 (12:00 UTC).
@@ -158,3 +159,18 @@ async def test_cases_of_a_store_kept_before_the_directory_are_listed_at_start(
     assert await Ruler(again, guard, clock).sweep() == 1
     clock.set(WINDOW)
     assert [c.debt_id for c in await again.claim_due(clock.now(), "a", LEASE, 10)] == ["d1"]
+
+
+async def test_an_event_about_a_known_case_reads_it_by_id_once(
+    logged_db: tuple[AsyncDatabase[dict[str, Any]], CommandLog],
+) -> None:
+    db, log = logged_db
+    clock = ControllableClock(OUTSIDE)
+    _, cases, _ = _rig(db, clock)
+    created = await cases.load_or_new("t1", "d1", "p1")
+    assert [e.debt_id for e in await cases.directory.roster(sweep_bucket("d1"))] == ["d1"], "listed when created"
+    log.clear()
+    known = await cases.load_or_new("t1", "d1", "p1")
+    assert known.debt_id == created.debt_id
+    assert [(collection, name) for collection, name, _ in log.sent] == [("cases", "find")]
+    assert log.scans("cases") == []

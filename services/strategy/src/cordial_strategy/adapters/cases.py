@@ -73,6 +73,9 @@ class CaseRepository:
 
     async def load_or_new(self, tenant: str, debt_id: str, debtor_id: str) -> Case:
         """The case of a debt, created empty the first time any event mentions it (listed for the sweep first)."""
+        known = await self.load(tenant, debt_id)
+        if known is not None:
+            return known  # listed when it was created; a case is never started again once stopped
         await self.directory.list_open(tenant, debt_id)
         await self.collection.insert(tenant, _to_doc(Case(debt_id, tenant, debtor_id)))
         case = await self.load(tenant, debt_id)
