@@ -10,12 +10,12 @@ from pymongo.asynchronous.database import AsyncDatabase
 from cordial_core.clock import ControllableClock
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
+from cordial_stack.commands import CommandLog
 from cordial_strategy.adapters.cases import CaseRepository, sweep_bucket
 from cordial_strategy.adapters.debtors import DebtorRepository
 from cordial_strategy.domain.debtor import Hold, HoldKind
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import LEASE, Ruler
-from cordial_stack.commands import CommandLog
 
 SP = "America/Sao_Paulo"
 # Monday 2024-03-04 21:00 in São Paulo: after hours; the window opens Tuesday 09:00 (12:00 UTC).
