@@ -22,7 +22,7 @@ from cordial_core.logging import configure_logging
 from cordial_core.metrics import serve_metrics
 from cordial_core.outbox import OutboxRelay
 from cordial_core.settings import ServiceSettings, SettingsError
-from cordial_core.store import Document, MongoProcessedEvents, TenantCollection, connect
+from cordial_core.store import Document, KeyedByEvent, MongoProcessedEvents, TenantCollection, connect
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +68,24 @@ class ServiceRuntime:
         return TenantCollection(collection, on_events=self.notify_relay)
 
     def consume(
-        self, topics: Iterable[str], handler: Handler, group_suffix: str = "", partitions_in_parallel: bool = False
+        self,
+        topics: Iterable[str],
+        handler: Handler,
+        group_suffix: str = "",
+        partitions_in_parallel: bool = False,
+        keyed_by_event: bool = False,
     ) -> None:
-        """Handles the events of the given topics in this service's consumer group (partitions at once if asked)."""
+        """Handles the events of the given topics in this service's consumer group (partitions at once if asked);
+        with keyed_by_event, the handler's writes are keyed by the event id and no processed ids are kept."""
         group = self.service + (f".{group_suffix}" if group_suffix else "")
+        processed = KeyedByEvent() if keyed_by_event else MongoProcessedEvents(self.db, group)
         self._consumers.append(
             EventConsumer(
                 bootstrap_servers=self.settings.kafka_bootstrap_servers,
                 group_id=group,
                 topics=list(topics),
                 handler=handler,
-                processed=MongoProcessedEvents(self.db, group),
+                processed=processed,
                 publisher=self.publisher,
                 partitions_in_parallel=partitions_in_parallel,
             )

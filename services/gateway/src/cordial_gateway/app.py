@@ -125,8 +125,10 @@ async def main() -> None:
         portal_tokens=PortalTokens(settings.lookup_key.get_secret_value(), runtime.clock),
     )
     app = create_app(backends, settings.max_body_bytes, settings.max_batch_body_bytes)
-    runtime.consume(list(TOPIC_PARTITIONS), timeline_projection(timeline), group_suffix="timeline")
-    runtime.consume(list(TOPIC_PARTITIONS), client_notifications(notifier), group_suffix="client-webhooks")
+    # Both read every topic and key their writes by the event id (a timeline entry, a delivery per endpoint).
+    projection, notifications = timeline_projection(timeline), client_notifications(notifier)
+    runtime.consume(list(TOPIC_PARTITIONS), projection, group_suffix="timeline", keyed_by_event=True)
+    runtime.consume(list(TOPIC_PARTITIONS), notifications, group_suffix="client-webhooks", keyed_by_event=True)
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
     )
