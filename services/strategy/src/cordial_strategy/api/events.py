@@ -11,12 +11,12 @@ from cordial_core.bus import Handler, dispatch
 from cordial_core.events import unpack_payload
 from cordial_core.money import Money
 from cordial_strategy.adapters import metrics
+from cordial_strategy.domain.case import Results
 from cordial_strategy.domain.debtor import debt_key
 from cordial_strategy.domain.enrichment import Enricher
 from cordial_strategy.domain.guard import ContactGuard
-from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Case, Escalation, Ruler
+from cordial_strategy.domain.ruler import COST_PER_CHANNEL, Escalation, Ruler
 
-_NO_CASE = Case("", "", "")
 log = logging.getLogger(__name__)
 
 TOPICS = ["debts", "contacts", "messages", "registry"]
@@ -67,11 +67,16 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         assert isinstance(sent, messages_pb2.MessageSent)
         await guard.message_sent(envelope.tenant, sent)
         cost = COST_PER_CHANNEL.get(sent.channel, 0)
-        first = not (await ruler.case(envelope.tenant, sent.debt_id) or _NO_CASE).results.contacted
-        case = await ruler.count(envelope.tenant, sent.debt_id, lambda r: r.message_sent(cost))
+        before: list[bool] = []  # contacted before, as the change found it (the last try's, on a retry)
+
+        def sent_one(results: Results) -> None:
+            before.append(results.contacted)
+            results.message_sent(cost)
+
+        case = await ruler.count(envelope.tenant, sent.debt_id, sent_one)
         metrics.count(case, "messages_sent")
         metrics.count(case, "cost", cost)
-        if first:
+        if before and not before[-1]:
             metrics.count(case, "contacted")
 
     async def on_message_failed(envelope: envelope_pb2.Envelope) -> None:
@@ -91,9 +96,14 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         assert isinstance(reply, messages_pb2.ReplyReceived)
         await guard.reply(envelope.tenant, reply)
         if reply.debt_id and reply.intent != messages_pb2.REPLY_INTENT_NOT_ME:
-            before = await ruler.case(envelope.tenant, reply.debt_id)
-            case = await ruler.count(envelope.tenant, reply.debt_id, lambda r: setattr(r, "right_party", True))
-            if before is not None and not before.results.right_party:
+            before: list[bool] = []  # the right party reached before, as the change found it
+
+            def answered(results: Results) -> None:
+                before.append(results.right_party)
+                results.right_party = True
+
+            case = await ruler.count(envelope.tenant, reply.debt_id, answered)
+            if before and not before[-1]:
                 metrics.count(case, "right_party")
             await ruler.happened(envelope.tenant, reply.debt_id, "reply.received")
 
