@@ -287,3 +287,24 @@ async def test_an_offer_sets_terms_are_kept_with_the_quote_and_become_the_agreem
     agreement, created = await rig.negotiation.accept(rig.tenant, debt_id, plan.id)
     assert created
     assert agreement.installments[0].amount_minor == first
+
+
+async def test_a_debts_agreements_are_found_through_its_roster_by_id(
+    logged_db: tuple[AsyncDatabase[dict[str, Any]], CommandLog],
+) -> None:
+    db, log = logged_db
+    rig = await build_rig(db)
+    debt_id, other = await _place(rig, "c-1"), await _place(rig, "c-2")
+    first, _ = await rig.negotiation.accept(
+        rig.tenant, debt_id, (await rig.negotiation.offers(rig.tenant, debt_id))[1].id
+    )
+    await rig.negotiation.cancel(rig.tenant, first.id, "the client called it off")
+    rig.clock.advance(timedelta(hours=1))
+    second, _ = await rig.negotiation.accept(
+        rig.tenant, debt_id, (await rig.negotiation.offers(rig.tenant, debt_id))[0].id
+    )
+    await rig.negotiation.accept(rig.tenant, other, (await rig.negotiation.offers(rig.tenant, other))[0].id)
+    log.clear()
+    assert [a.id for a in await rig.agreements.of_debt(rig.tenant, debt_id)] == [first.id, second.id]
+    assert await rig.agreements.of_debt("another-tenant", debt_id) == []
+    assert log.scans("agreements", "debt_agreements") == []

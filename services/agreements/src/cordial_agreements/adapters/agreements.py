@@ -6,6 +6,10 @@ cancelled its slots are released. A slot left behind by a crash (its agreement m
 longer live) is taken over by the next claim. FerretDB does not enforce unique indexes over arrays, hence
 one document per debt. A live agreement also keeps `live_slot` = tenant and its first debt's id under a
 unique index, as before.
+
+A debt's agreements, live or not, are found through its roster (`debt_agreements`, `cordial_core.rosters`):
+on FerretDB a filter on `debt_ids` reads every agreement (90 ms with 200 in make simulate), for every offer
+menu and payment.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from cordial_agreements.domain.payment_links import PaymentLink
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
+from cordial_core.rosters import Roster
 from cordial_core.store import Document, TenantCollection
 
 
@@ -69,6 +74,7 @@ class AgreementRepository:
         self.collection = collection
         self._clock = clock
         self.slots = TenantCollection(slots if slots is not None else collection.raw.database["agreement_slots"])
+        self.by_debt = Roster(TenantCollection(collection.raw.database["debt_agreements"]), "agreements")
         # Told the tenant and id of each agreement written (the periodic check's agenda looks at it next).
         self._on_written = on_written or (lambda tenant, agreement_id: None)
 
@@ -82,6 +88,8 @@ class AgreementRepository:
         """Stores a new agreement; False when it exists, FailedPrecondition when one of its debts has a live one."""
         if await self.get(agreement.tenant, agreement.id) is not None:
             return False
+        for debt_id in agreement.debt_ids:
+            await self.by_debt.add(agreement.tenant, debt_id, agreement.id)
         claimed: list[str] = []
         try:
             for debt_id in agreement.debt_ids:
@@ -136,8 +144,10 @@ class AgreementRepository:
 
     async def of_debt(self, tenant: str, debt_id: str) -> list[Agreement]:
         """Every agreement over a debt, oldest first."""
-        docs = await self.collection.find(tenant, {"debt_ids": debt_id}, sort=[("created_at", 1), ("_id", 1)])
-        return [self._from_doc(d) for d in docs]
+        ids = await self.by_debt.members(tenant, debt_id)
+        docs = await self.collection.find(tenant, {"_id": {"$in": ids}}) if ids else []
+        docs = [d for d in docs if debt_id in d["debt_ids"]]
+        return [self._from_doc(d) for d in sorted(docs, key=lambda d: (d["created_at"], d["_id"]))]
 
     async def live(self, tenant: str) -> list[Agreement]:
         """The tenant's live agreements."""
