@@ -255,7 +255,7 @@ class Simulation:
                 if self.config.progress:
                     acted = sum(v for k, v in self.stats.items() if k.startswith("acted"))
                     used = {name: cpu_at[name] - cpu_before.get(name, 0.0) for name in cpu_at}
-                    busiest = ", ".join(f"{n} {c:.0f}" for n, c in sorted(used.items(), key=lambda i: -i[1])[:3])
+                    busiest = ", ".join(f"{n} {c:.0f}" for n, c in sorted(used.items(), key=lambda i: -i[1]))
                     print(
                         f"day {len(self.day_seconds)}: {self.day_seconds[-1]:.0f} s wall, "
                         f"{len(self.messages)} messages so far, {acted} debtors acted; CPU s {sum(used.values()):.0f} "
