@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -27,10 +25,10 @@ from cordial_messaging.domain.catalogue import StoredTemplate, TemplateBook
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipient
 from cordial_messaging.domain.throttle import Pace, Throttle
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token"
+sandbox_url, http = sandbox_fixtures(TOKEN, timeout=5)
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
 WHATSAPP = types_pb2.CHANNEL_WHATSAPP
@@ -56,24 +54,6 @@ def _template(body: str = EN_BODY, **overrides: object) -> StoredTemplate:
     }
     fields.update(overrides)
     return StoredTemplate(**fields)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=5) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 async def test_templates_are_versioned_per_key_and_listed(mongo_db: AsyncDatabase[dict]) -> None:
