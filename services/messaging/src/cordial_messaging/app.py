@@ -206,7 +206,7 @@ async def main() -> None:
         slots=slots if settings.shared_rate_limits else None,
         recipients=inbound_store,
     )
-    inbound = Inbound(inbound_store, channels, runtime.clock, audit)
+    inbound = Inbound(inbound_store, dispatcher, runtime.clock, audit)
     # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.
     runtime.consume(["actions"], handlers(dispatcher), partitions_in_parallel=True)
     servicer = MessagingServicer(messages, inbound, TemplateBook(templates), creditors, audit)
