@@ -177,6 +177,21 @@ async def test_shared_rate_cells_are_each_taken_once_across_instances(mongo_db: 
     assert await first.prune(NOW + timedelta(seconds=1)) == 7
 
 
+async def test_each_providers_cells_are_claimed_a_quarter_second_at_a_time_as_messaging_wires_them(
+    mongo_db: AsyncDatabase[dict],
+) -> None:
+    clock = ControllableClock(NOW)
+    throttle = Throttle({"wa": Pace(rate=70, burst=1, per_recipient_seconds=7), "sms": Pace(30, 1, 7)})
+    first, second = (MongoRateSlots(mongo_db["rate_slots"], clock, block=throttle.cells_per_claim) for _ in range(2))
+    assert (first.block("wa"), first.block("sms"), first.block("mail")) == (18, 8, 20)  # cells of 1/69, 1/29, 1/79 s
+    taken = await asyncio.gather(*(instance.take("wa", 18 * 383) for instance in (first, second) for _ in range(18)))
+    assert len(set(taken)) == 36, "every cell to one send only"
+    ids = sorted([doc["_id"] async for doc in mongo_db["rate_slots"].find({})])
+    assert ids == ["wa:b18:383", "wa:b18:384"]  # one insert per instance serves its 18 sends
+    assert await first.take("sms", 290) == 290
+    assert await mongo_db["rate_slots"].count_documents({"_id": "sms:b8:36"}) == 1
+
+
 async def test_a_throttle_with_shared_cells_spreads_two_instances_at_the_rate(mongo_db: AsyncDatabase[dict]) -> None:
     clock = ControllableClock(NOW)
     slots = [MongoRateSlots(mongo_db["rate_slots"], clock) for _ in range(2)]

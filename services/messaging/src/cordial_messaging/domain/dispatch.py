@@ -74,7 +74,7 @@ class Recipient:
 
 @dataclass(frozen=True)
 class ActionToSend:
-    """What strategy asked for."""
+    """What strategy asked for, or an opt-out's confirmation messaging owes the debtor."""
 
     action_id: str
     tenant: str
