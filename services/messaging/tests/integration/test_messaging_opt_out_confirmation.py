@@ -66,7 +66,7 @@ class Instance:
         clock = SystemClock()
         self.messages = MessageRepository(TenantCollection(db["messages"]), CIPHER, clock, new_id())
         self.creditors = CreditorRepository(TenantCollection(db["creditors"]), CIPHER, clock)
-        audit = AuditRepository(TenantCollection(db["audit"]), CIPHER)
+        self.audit = audit = AuditRepository(TenantCollection(db["audit"]), CIPHER)
         self.store = InboundRepository(
             self.messages.collection,
             TenantCollection(db["replies"]),
@@ -154,6 +154,11 @@ async def test_a_sair_within_a_second_of_our_whatsapp_message_is_confirmed_once_
     assert CONFIRMED in confirmation["body"]
     assert "Loja Confirma" in confirmation["body"]
     assert float(confirmation["arrived_at"]) - float(reminder["arrived_at"]) >= PAIR_SECONDS
+    # In the audit trail beside the reminder, with its text, contact point and the provider's id.
+    entries = await first.audit.entries(TENANT, "d-1", "p1")
+    assert [(e.kind, e.contact_point_id, e.to) for e in entries] == [("sent", "cp-p1", number)] * 2
+    assert (entries[1].provider_message_id, entries[1].template) == (confirmation["id"], "")
+    assert CONFIRMED in entries[1].text
 
     # Another instance (a restart) hears the opt-out again; neither ever sends a second confirmation.
     second = Instance(mongo_db, http, sandbox_url, number, spacing)
