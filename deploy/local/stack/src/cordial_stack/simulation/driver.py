@@ -6,7 +6,8 @@ one clock file (`cordial_core.clock.FileClock`). It creates the clients and thei
 places the debts through the client API's batch endpoint, then moves the clock a step at a time and waits at each
 step until the platform is quiet (`Quiescence`). Debtors act once contacted: replies and opt-out words through the
 gateway's WhatsApp and SMS webhooks as the sandbox delivers them, payments through the sandbox's PIX flow, plans
-accepted through the API (and broken by not paying).
+accepted through the API (and broken by not paying). After debtors act, the clock moves on `ANSWER_SECONDS` and the
+platform settles again, so what it answers within seconds goes at its time, not a step later.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ TEXTS = {
     "hardship": "Estou desempregado, não consigo pagar agora",
     "answers": "Recebi, vou ver",
 }
+# How far the clock moves on after debtors acted, before the next step: an answer that waits seconds (an opt-out's
+# confirmation held to the recipient's spacing and the Cloud API's pair window, up to twice the spacing) is sent
+# then, as it would be in real time, not at the next step hours later.
+ANSWER_SECONDS = 30
 REPLY_KINDS = {"disputes": "dispute", "opts_out": "opt_out", "hardship": "hardship"}
 
 
@@ -245,6 +250,8 @@ class Simulation:
             self.stats["clock steps"] += 1
             await self.quiet.wait()
             if await self.act(moment):
+                await self.quiet.wait()
+                FileClock.move_to(self.clock_file, moment + timedelta(seconds=ANSWER_SECONDS))
                 await self.quiet.wait()
             days_done = (moment - self.config.start) // timedelta(days=1)
             if days_done > len(self.day_seconds):
