@@ -51,6 +51,8 @@ RATE_LIMITED_MAX_WAIT = 60.0
 RATE_LIMITED_TRIES = 30
 # How long a scheduler holds a due action it took before another may take it (it may have died).
 DUE_LEASE = timedelta(seconds=60)
+# When the contact policy could not decide and named no moment to ask again.
+UNDECIDED_WAIT = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
 
@@ -288,6 +290,10 @@ class Dispatcher:
                 blocked.append(f"{channel.name}: opted_out: the person at this address opted out of {name} by reply")
                 continue
             verdict = await self._allowed(action, recipient)
+            if verdict.retry:
+                # Undecided (strategy did not hear from agreements in time): stored as due, asked again then.
+                await self._messages.defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
+                return
             if not verdict.allowed:
                 blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
