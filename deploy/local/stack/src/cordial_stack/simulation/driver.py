@@ -290,6 +290,8 @@ class Simulation:
         if debtor.behaviour in ("pays", "pays_late"):
             for client, debt_id in debtor.debt_ids.items():
                 await self.pay(client, debt_id, "full")
+            if all(debt_id in self.paid_in_full for debt_id in debtor.debt_ids.values()):
+                self.replies.append(Reply(debtor.digits, "paid_in_full", "", self.clock.now()))
         elif debtor.behaviour == "breaks":
             client, debt_id = next(iter(debtor.debt_ids.items()))
             await self.pay(client, debt_id, "installments")
