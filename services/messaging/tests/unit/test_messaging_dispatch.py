@@ -632,6 +632,34 @@ async def test_a_denial_after_a_real_failure_is_a_failure_naming_both() -> None:
     assert "quiet_hours" in reason
 
 
+UNDECIDED = PolicyVerdict(
+    False,
+    "standing_unknown",
+    "agreements says: no answer within 2 s; not sent blind",
+    NOW + timedelta(minutes=1),
+    retry=True,
+)
+
+
+async def test_an_undecided_check_is_not_sent_now_but_stored_as_due_and_sent_once_when_allowed() -> None:
+    whatsapp, sms, clock = FakeChannel("whatsapp"), FakeChannel("sms"), ControllableClock(NOW)
+    policy = FakePolicy({WHATSAPP: UNDECIDED})
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, policy, clock)
+    await dispatcher.handle(ACTION)
+    # Neither this point nor the next channel: the question was not answered, so nothing leaves blind.
+    assert whatsapp.sent == []
+    assert sms.sent == []
+    assert messages.state[("t1", "a1")] == "pending"
+    assert messages.events == []
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(minutes=1)
+    await drain_due(dispatcher, clock, rounds=30)
+    assert whatsapp.sent == []  # not yet due
+    policy.deny.clear()  # agreements answers again
+    await drain_due(dispatcher, clock, rounds=40)
+    assert len(whatsapp.sent) == 1
+    assert messages.state[("t1", "a1")] == "sent"
+
+
 def paced(clock: ControllableClock, channel: FakeChannel, messages: FakeMessages, plan: FakePlan) -> Dispatcher:
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))

@@ -57,6 +57,8 @@ RATE_LIMITED_MAX_WAIT = 60.0
 RATE_LIMITED_TRIES = 30
 # How long a scheduler holds a due action it took before another may take it (it may have died).
 DUE_LEASE = timedelta(seconds=60)
+# When the contact policy could not decide and named no moment to ask again.
+UNDECIDED_WAIT = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
 
@@ -292,8 +294,13 @@ class Dispatcher:
             previous = record.attempts.get(attempt_id)
             if channel is None or (previous is not None and self._spent(previous)):
                 continue
-            if reason := await self._blocked(action, recipient):
-                blocked.append(f"{channel.name}: {reason}")
+            verdict = await self._verdict(action, recipient)
+            if verdict.retry:
+                # Undecided (strategy did not hear from agreements in time): stored as due, asked again then.
+                await self._messages.defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
+                return
+            if not verdict.allowed:
+                blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
             try:
                 composed = await self._composed(action, recipient)
@@ -338,15 +345,14 @@ class Dispatcher:
         await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
         return False
 
-    async def _blocked(self, action: ActionToSend, recipient: Recipient) -> str:
-        """Why this recipient may not be sent the action now (an opt-out by reply, the policy), or ""."""
+    async def _verdict(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
+        """Whether this recipient may be sent the action now: an opt-out by reply, then the policy."""
         if action.confirms is not None:
-            return ""  # the confirmation answers the opt-out itself
+            return PolicyVerdict(True)  # the confirmation answers the opt-out itself
         if await self._opted_out(recipient):
             name = types_pb2.Channel.Name(recipient.channel)
-            return f"opted_out: the person at this address opted out of {name} by reply"
-        verdict = await self._allowed(action, recipient)
-        return "" if verdict.allowed else verdict.reason()
+            return PolicyVerdict(False, "opted_out", f"the person at this address opted out of {name} by reply")
+        return await self._allowed(action, recipient)
 
     async def _composed(self, action: ActionToSend, recipient: Recipient) -> Composed:
         """The action's rendered message for this recipient; a confirmation's fixed text, sent as free text."""

@@ -300,6 +300,8 @@ class Simulation:
         if debtor.behaviour in ("pays", "pays_late"):
             for client, debt_id in debtor.debt_ids.items():
                 await self.pay(client, debt_id, "full")
+            if all(debt_id in self.paid_in_full for debt_id in debtor.debt_ids.values()):
+                self.replies.append(Reply(debtor.digits, "paid_in_full", "", self.clock.now()))
         elif debtor.behaviour == "breaks":
             client, debt_id = next(iter(debtor.debt_ids.items()))
             await self.pay(client, debt_id, "installments")
@@ -307,7 +309,8 @@ class Simulation:
             await self.reply(debtor, TEXTS[debtor.behaviour])
 
     async def reply(self, debtor: SimDebtor, text: str) -> None:
-        """The debtor answers on the channel of their last message, to the client of their first debt."""
+        """The debtor answers on the channel of their last message, to the client of their first debt; the checker
+        holds the platform to a reply only when the gateway accepted the webhook carrying it."""
         channel = self.last_channel[debtor.digits]
         client = next(iter(debtor.debt_ids))
         base, sandbox = f"{self.platform.gateway_url}/hooks/{self.client_ids[client]}", self.platform.sandbox_url
@@ -325,7 +328,12 @@ class Simulation:
             sent = await self._ok(
                 self.http.post(f"{sandbox}/sandbox/sms/replies", json={"sender": debtor.phone, "body": text})
             )
-        self.stats["replies delivered" if sent["status"] == 200 else "replies refused by the gateway"] += 1
+        status = int(sent["status"])  # what the gateway answered the sandbox's webhook
+        if not 200 <= status < 300:
+            # Refused (e.g. 429, 503): the platform never heard it, so the checker holds it to nothing.
+            self.stats[f"replies refused by the gateway ({status})"] += 1
+            return
+        self.stats["replies delivered"] += 1
         if debtor.behaviour in REPLY_KINDS:
             self.replies.append(Reply(debtor.digits, REPLY_KINDS[debtor.behaviour], channel, at))
 
