@@ -1,6 +1,7 @@
 """Two contact-locator instances on FerretDB against the sandbox, which enforces the providers' rates: the lookup's
 and the WhatsApp contacts check's rates are shared through rate cells (no request refused, no second over the
-rate), and the check spends the tenant's verification budget, never past it."""
+rate), and the check spends the tenant's verification budget, never past it; a request refused over the rate
+anyway is asked again, and every number ends verified."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from cordial_contact_locator.domain.verification_jobs import DONE, VerificationJ
 from cordial_contact_locator.domain.whatsapp_check import WhatsAppChecker
 from cordial_core.clock import SystemClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.rate_cells import SharedRate, cells_per_claim
+from cordial_core.rate_cells import LocalRate, SharedRate, cells_per_claim
+from cordial_core.rate_limit import TokenBucket
 from cordial_core.rate_slots import MongoRateSlots
 from cordial_core.store import TenantCollection
 from cordial_stack.paths import new_run_dir
@@ -157,3 +159,59 @@ async def test_the_contacts_check_spends_the_budget_within_its_shared_rate(
     await instance(mongo_db, sandbox_url, budget, http).verify_points("t1", recorded)
     assert sum((await http.get(f"{sandbox_url}/sandbox/whatsapp/contacts")).json()["queries"].values()) == 20
     assert await MongoBudgets(TenantCollection(mongo_db["verification_budgets"])).spent("t1", month) == budget
+
+
+async def test_requests_refused_over_the_providers_rate_are_asked_again_until_every_number_is_verified(
+    mongo_db: AsyncDatabase[dict], http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    """An instance paced at twice the providers' limits (as when another client shares the account): the sandbox
+    refuses some lookups and checks with its 429s (20429, 1015), each is asked again in a later slot, and every
+    number ends looked up and checked, paid once, the batch's progress counting both."""
+    clock = SystemClock()
+    points = ContactPointRepository(TenantCollection(mongo_db["contact_points"]), CIPHER, clock)
+    directory = Directory(points, clock, CIPHER.lookup_hash)
+    for i in range(30):
+        await directory.record_supplied("t1", f"d{i}", f"p{i}", [(PHONE, f"+55119{i:08d}")], "client")
+    budgets = MongoBudgets(TenantCollection(mongo_db["verification_budgets"]))
+    start = clock.now().timestamp()
+    verifier = Verifier(
+        TwilioLookup(http, sandbox_url, "ACtest", TOKEN, clock),
+        MongoVerificationCache(TenantCollection(mongo_db["line_lookups"]), CIPHER, clock),
+        budgets,
+        clock,
+        LocalRate(TokenBucket(2.0 * LOOKUP_LIMIT, 1, start), clock),
+        ttl=TTL,
+        monthly_budget=100,
+    )
+    checker = WhatsAppChecker(
+        HttpWhatsAppCheck(http, sandbox_url, TOKEN),
+        MongoWhatsAppCheckCache(TenantCollection(mongo_db["whatsapp_checks"]), CIPHER, clock),
+        clock,
+        budgets,
+        tenants={"t1"},
+        ttl=TTL,
+        monthly_budget=100,
+        group=3,
+        rate=LocalRate(TokenBucket(2.0 * CHECK_LIMIT, 1, start), clock),
+    )
+    batches = MongoBatches(TenantCollection(mongo_db["verification_batches"]), CIPHER)
+    jobs = VerificationJobs(verifier, points, batches, clock, group=30, whatsapp=checker)
+
+    batch = await jobs.start("t1", [], [])
+    await jobs.wait(batch.id)
+
+    seen = await rates(http, sandbox_url)
+    assert seen["lookup"]["rejected"] > 0, seen
+    assert seen["whatsapp-contacts"]["rejected"] > 0, seen
+    read = await batches.get("t1", batch.id)
+    assert read is not None
+    counts = progress_counts(read.progress)
+    assert (read.state, counts["paid"], counts["failed"], counts["pending"]) == (DONE, 30, 0, 0)
+    assert (counts["whatsapp_total"], counts["whatsapp_paid"], counts["whatsapp_failed"]) == (30, 30, 0)
+    assert counts["whatsapp_pending"] == 0
+    paid = (await http.get(f"{sandbox_url}/sandbox/lookups")).json()
+    assert (paid["total"], paid["per_number_max"]) == (30, 1)
+    asked = (await http.get(f"{sandbox_url}/sandbox/whatsapp/contacts")).json()["queries"]
+    assert (len(asked), max(asked.values())) == (30, 1)
+    month = clock.now().strftime("%Y-%m")
+    assert await budgets.spent("t1", month) == 60
