@@ -31,7 +31,7 @@ from cordial_contact_locator.domain.verification_jobs import DONE, VerificationJ
 from cordial_contact_locator.domain.whatsapp_check import WhatsAppChecker
 from cordial_core.clock import SystemClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.rate_cells import LocalRate, SharedRate, cells_per_claim
+from cordial_core.rate_cells import LocalRate, Pacer, SharedRate, cells_per_claim
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.rate_slots import MongoRateSlots
 from cordial_core.store import TenantCollection
@@ -68,18 +68,30 @@ async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def instance(db: AsyncDatabase[dict], url: str, budget: int, http: httpx.AsyncClient) -> VerificationJobs:
-    """Verification as one contact-locator instance wires it: its own store client objects and rate cells."""
+def instance(
+    db: AsyncDatabase[dict],
+    url: str,
+    budget: int,
+    http: httpx.AsyncClient,
+    pacers: tuple[Pacer, Pacer] | None = None,
+    groups: tuple[int, int] = (10, 5),
+) -> VerificationJobs:
+    """Verification as one contact-locator instance wires it: its own store client objects and rate cells (or the
+    lookup's and the check's pacers given), numbers verified together and asked about in one check (``groups``)."""
     clock = SystemClock()
     lookup_cells = MongoRateSlots(db["rate_slots"], clock, block=cells_per_claim(LOOKUP_RATE))
     check_cells = MongoRateSlots(db["rate_slots"], clock, block=cells_per_claim(CHECK_RATE))
+    lookup_rate, check_rate = pacers or (
+        SharedRate(lookup_cells, LOOKUP_PROVIDER, LOOKUP_RATE, clock),
+        SharedRate(check_cells, WHATSAPP_CHECK_PROVIDER, CHECK_RATE, clock),
+    )
     budgets = MongoBudgets(TenantCollection(db["verification_budgets"]))
     verifier = Verifier(
         TwilioLookup(http, url, "ACtest", TOKEN, clock),
         MongoVerificationCache(TenantCollection(db["line_lookups"]), CIPHER, clock),
         budgets,
         clock,
-        SharedRate(lookup_cells, LOOKUP_PROVIDER, LOOKUP_RATE, clock),
+        lookup_rate,
         ttl=TTL,
         monthly_budget=budget,
     )
@@ -91,12 +103,12 @@ def instance(db: AsyncDatabase[dict], url: str, budget: int, http: httpx.AsyncCl
         tenants={"t1"},
         ttl=TTL,
         monthly_budget=budget,
-        group=5,
-        rate=SharedRate(check_cells, WHATSAPP_CHECK_PROVIDER, CHECK_RATE, clock),
+        group=groups[1],
+        rate=check_rate,
     )
     points = ContactPointRepository(TenantCollection(db["contact_points"]), CIPHER, clock)
     batches = MongoBatches(TenantCollection(db["verification_batches"]), CIPHER)
-    return VerificationJobs(verifier, points, batches, clock, group=10, whatsapp=checker)
+    return VerificationJobs(verifier, points, batches, clock, group=groups[0], whatsapp=checker)
 
 
 async def rates(http: httpx.AsyncClient, url: str) -> dict[str, dict[str, int]]:
@@ -172,30 +184,12 @@ async def test_requests_refused_over_the_providers_rate_are_asked_again_until_ev
     directory = Directory(points, clock, CIPHER.lookup_hash)
     for i in range(30):
         await directory.record_supplied("t1", f"d{i}", f"p{i}", [(PHONE, f"+55119{i:08d}")], "client")
-    budgets = MongoBudgets(TenantCollection(mongo_db["verification_budgets"]))
     start = clock.now().timestamp()
-    verifier = Verifier(
-        TwilioLookup(http, sandbox_url, "ACtest", TOKEN, clock),
-        MongoVerificationCache(TenantCollection(mongo_db["line_lookups"]), CIPHER, clock),
-        budgets,
-        clock,
+    over = (
         LocalRate(TokenBucket(2.0 * LOOKUP_LIMIT, 1, start), clock),
-        ttl=TTL,
-        monthly_budget=100,
+        LocalRate(TokenBucket(2.0 * CHECK_LIMIT, 1, start), clock),
     )
-    checker = WhatsAppChecker(
-        HttpWhatsAppCheck(http, sandbox_url, TOKEN),
-        MongoWhatsAppCheckCache(TenantCollection(mongo_db["whatsapp_checks"]), CIPHER, clock),
-        clock,
-        budgets,
-        tenants={"t1"},
-        ttl=TTL,
-        monthly_budget=100,
-        group=3,
-        rate=LocalRate(TokenBucket(2.0 * CHECK_LIMIT, 1, start), clock),
-    )
-    batches = MongoBatches(TenantCollection(mongo_db["verification_batches"]), CIPHER)
-    jobs = VerificationJobs(verifier, points, batches, clock, group=30, whatsapp=checker)
+    jobs = instance(mongo_db, sandbox_url, 100, http, pacers=over, groups=(30, 3))
 
     batch = await jobs.start("t1", [], [])
     await jobs.wait(batch.id)
@@ -203,7 +197,7 @@ async def test_requests_refused_over_the_providers_rate_are_asked_again_until_ev
     seen = await rates(http, sandbox_url)
     assert seen["lookup"]["rejected"] > 0, seen
     assert seen["whatsapp-contacts"]["rejected"] > 0, seen
-    read = await batches.get("t1", batch.id)
+    read = await MongoBatches(TenantCollection(mongo_db["verification_batches"]), CIPHER).get("t1", batch.id)
     assert read is not None
     counts = progress_counts(read.progress)
     assert (read.state, counts["paid"], counts["failed"], counts["pending"]) == (DONE, 30, 0, 0)
@@ -214,4 +208,4 @@ async def test_requests_refused_over_the_providers_rate_are_asked_again_until_ev
     asked = (await http.get(f"{sandbox_url}/sandbox/whatsapp/contacts")).json()["queries"]
     assert (len(asked), max(asked.values())) == (30, 1)
     month = clock.now().strftime("%Y-%m")
-    assert await budgets.spent("t1", month) == 60
+    assert await MongoBudgets(TenantCollection(mongo_db["verification_budgets"])).spent("t1", month) == 60
