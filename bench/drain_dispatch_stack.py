@@ -141,7 +141,9 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
     await messages.ensure_indexes()
     creditors = CachedCreditors(CreditorRepository(TenantCollection(db["creditors"]), cipher, clock), 30.0)
     await creditors.put(TENANT, Creditor("Loja Bench", "Rua das Flores 10, São Paulo SP", "11.222.333/0001-81"))
-    slots = MongoRateSlots(db["rate_slots"], clock, cipher.lookup_hash)
+    throttle = Throttle({WhatsAppCloud.name: Pace(args.rate, 1, args.spacing)})
+    block = args.cells_per_claim or throttle.cells_per_claim  # messaging's own by default
+    slots = MongoRateSlots(db["rate_slots"], clock, cipher.lookup_hash, block=block)
     await slots.ensure_indexes()
     audit = AuditRepository(TenantCollection(db["audit"]), cipher)
     await audit.ensure_indexes()
@@ -157,7 +159,7 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
                 creditors,
                 "https://pay.example",
             ),
-            throttle=Throttle({whatsapp.name: Pace(args.rate, 1, args.spacing)}),
+            throttle=throttle,
             audit=audit,
             slots=slots,
         )
@@ -194,6 +196,7 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
         limits = (await http.get(f"{url}/sandbox/whatsapp/limits")).json()
     await client.close()
     sent = len(whatsapp.taken)
+    cells = args.cells_per_claim or throttle.cells_per_claim(WhatsAppCloud.name)
     per_action = collections.Counter(m.group(1) for e in inbox if (m := _DEBT_LINK.search(e["body"])))
     once = len(per_action) == args.actions and set(per_action.values()) == {1} and len(inbox) == sent
     delays = sorted(e["arrived_at"] - whatsapp.taken[e["id"]] for e in inbox if e["id"] in whatsapp.taken)
@@ -204,7 +207,8 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
         f"{args.rate}/s, {args.spacing}s between two messages to one person (1% share a number), one instance, "
         f"FerretDB {FERRETDB_VERSION} (SQLite: WAL, synchronous=normal) and the sandbox on this machine "
         f"({os.cpu_count()} CPUs shared, load average {load_before} before, {_load()} after; Python "
-        f"{platform.python_version()}), provider cells and recipient marks shared through FerretDB"
+        f"{platform.python_version()}), provider cells (claimed {cells} at a time) and recipient marks shared "
+        "through FerretDB"
     )
     print(f"sent {sent} of {args.actions} in {wall:.1f}s wall = {sent / wall:.1f}/s (configured {args.rate}/s)")
     print(f"  steady rate (middle 80% of the requests, no deferred tail): {steady_rate(whatsapp.started):.1f}/s")
@@ -259,6 +263,9 @@ def main() -> None:
     parser.add_argument("--spacing", type=float, default=defaults["recipient_spacing_seconds"].default)
     parser.add_argument(
         "--workers", type=int, default=6, help="concurrent handlers (the actions topic has 6 partitions)"
+    )
+    parser.add_argument(
+        "--cells-per-claim", type=int, default=0, help="shared cells one insert claims (0: as messaging, per rate)"
     )
     args = parser.parse_args()
     run_dir = new_run_dir("bench")

@@ -4,9 +4,10 @@ Time is cut into cells (see ``cordial_core.rate_cells``); an instance claims BLO
 inserting a document whose id names the provider and the block, then hands them out to its own requests.
 An insert is atomic on MongoDB and FerretDB alike (a duplicate id is refused), so no cell is ever given
 to two requests, whatever the number of instances; a cell left unused is capacity lost, never a breach.
-Every instance must use the same block size and the same rate (the block's id carries the size): BLOCK by
-default, more for a fast provider (``cells_per_claim``) so a block outlasts the insert that claims it. Named
-marks (taken once each, in order) serve messaging's per-recipient spacing from the same collection.
+Every instance must use the same block size and the same rate for a provider (the block's id carries the size):
+BLOCK by default, more for a fast provider (``cells_per_claim``) so a block outlasts the insert that claims it;
+a store serving several providers takes a size per provider. Named marks (taken once each, in order) serve
+messaging's per-recipient spacing from the same collection.
 """
 
 from __future__ import annotations
@@ -38,11 +39,12 @@ class MongoRateSlots:
         collection: AsyncCollection[Document],
         clock: Clock,
         key_hash: Callable[[str], str] | None = None,
-        block: int = BLOCK,
+        block: int | Callable[[str], int] = BLOCK,
     ) -> None:
         self._collection = collection
         self._clock = clock
-        # Cells per claim: a block must outlast an insert's round trip, or its cells are gone when it is claimed.
+        # Cells per claim, one size or one per provider: a block must outlast an insert's round trip, or its cells
+        # are gone when it is claimed.
         self._block = block
         self._owned: dict[str, collections.deque[int]] = collections.defaultdict(collections.deque)
         self._next: dict[str, int] = {}
@@ -61,20 +63,22 @@ class MongoRateSlots:
             while owned and owned[0] < first:
                 owned.popleft()  # gone by unused: lost capacity, never a breach
             if not owned:
-                size = self._block
-                block = await self._claim(provider, first // size)
+                size = self.block(provider)
+                block = await self._claim(provider, first // size, size)
                 owned.extend(cell for cell in range(block * size, (block + 1) * size) if cell >= first)
             return owned.popleft()
 
-    async def _claim(self, provider: str, first: int) -> int:
-        """Inserts the first free block numbered ``first`` or later; its number."""
+    def block(self, provider: str) -> int:
+        """Cells this store claims at once for the provider."""
+        return self._block(provider) if callable(self._block) else self._block
+
+    async def _claim(self, provider: str, first: int, size: int) -> int:
+        """Inserts the first free block of ``size`` cells numbered ``first`` or later; its number."""
         block = max(first, self._next.get(provider, first))
         for _ in range(_MAX_SKIP):
             self._next[provider] = block + 1
             try:
-                await self._collection.insert_one(
-                    {"_id": f"{provider}:b{self._block}:{block}", "at": self._clock.now()}
-                )
+                await self._collection.insert_one({"_id": f"{provider}:b{size}:{block}", "at": self._clock.now()})
             except DuplicateKeyError:
                 block += 1
                 continue

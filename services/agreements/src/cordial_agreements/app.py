@@ -22,6 +22,7 @@ from cordial_agreements.api.grpc import AgreementsServicer
 from cordial_agreements.domain.ledger import Ledger
 from cordial_agreements.domain.negotiation import Negotiation
 from cordial_agreements.domain.payment_links import LinkSettings, PaymentLinks
+from cordial_agreements.domain.standing import DebtStandings
 from cordial_core.metrics import count_pass
 from cordial_core.runtime import ServiceRuntime, run_service
 from cordial_core.settings import ServiceSettings, load_settings
@@ -103,8 +104,9 @@ async def main() -> None:
     await unapplied.ensure_indexes()
     negotiation = Negotiation(ledger, policies, quotes, agreements, runtime.clock, links, unapplied)
     runtime.consume(["actions"], handlers(ledger))
+    servicer = AgreementsServicer(ledger, negotiation, DebtStandings(ledger, agreements))
     runtime.add_grpc(
-        lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(AgreementsServicer(ledger, negotiation), server),
+        lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(servicer, server),
         "cordial.agreements.v1.AgreementsService",
     )
     tasks: list[asyncio.Task[None]] = []

@@ -3,7 +3,6 @@ v2 shape), the bank's barcode and line equal to our own computation, links kept 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -29,31 +28,13 @@ from cordial_core.crypto import PersonalDataCipher
 from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-boleto"
+sandbox_url, http = sandbox_fixtures(TOKEN)
 NOW = datetime(2026, 3, 3, 13, 0, tzinfo=UTC)
 ADDRESS = Address("Rua das Flores", "10", "", "Centro", "São Paulo", "SP", "01001-000")
 SETTINGS = LinkSettings("cobranca@cordial.example", "001", "1234567", "11")
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 def _bank(http: httpx.AsyncClient, url: str, token: str = TOKEN) -> BancoDoBrasilBoletos:

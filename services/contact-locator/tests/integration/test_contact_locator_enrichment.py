@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import httpx
-import pytest
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -21,31 +19,13 @@ from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import new_event
 from cordial_core.store import TenantCollection
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-enrichment-contacts"
+sandbox_url, http = sandbox_fixtures(TOKEN)
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 CPF = "52998224725"
 WHATSAPP, SMS, EMAIL = types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS, types_pb2.CHANNEL_EMAIL
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 async def test_enrichment_points_recorded_with_source_and_time_normalised_and_planned(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 import httpx
-import pytest
 
 from cordial_contact_locator.adapters.lookup import TwilioLookup
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
@@ -14,28 +12,10 @@ from cordial_contact_locator.domain.verification import FAILED, LOOKED_UP, OVER_
 from cordial_core.clock import SystemClock
 from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-lookup"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
+sandbox_url, http = sandbox_fixtures(TOKEN)
 
 
 def _verifier(http: httpx.AsyncClient, url: str, budget: int = 1000, token: str = TOKEN) -> Verifier:

@@ -6,11 +6,9 @@ anyway is asked again, and every number ends verified."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -35,8 +33,7 @@ from cordial_core.rate_cells import LocalRate, Pacer, SharedRate, cells_per_clai
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.rate_slots import MongoRateSlots
 from cordial_core.store import TenantCollection
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-shared-rate"
 CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key-for-tests")
@@ -47,25 +44,8 @@ PHONE = types_pb2.CONTACT_KIND_PHONE
 # network's jitter between a request's start and its arrival.
 LOOKUP_LIMIT, LOOKUP_RATE = 20, 16
 CHECK_LIMIT, CHECK_RATE = 4, 3
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The sandbox as its own process, enforcing the lookup's and the contacts check's rates."""
-    rates = {"lookup": float(LOOKUP_LIMIT), "whatsapp-contacts": float(CHECK_LIMIT)}
-    url, process = start_sandbox(new_run_dir("test"), TOKEN, rates=rates)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox (the rates given at start stay)."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
+# The sandbox as its own process for the module, enforcing the lookup's and the contacts check's rates.
+sandbox_url, http = sandbox_fixtures(TOKEN, rates={"lookup": LOOKUP_LIMIT, "whatsapp-contacts": CHECK_LIMIT})
 
 
 def instance(

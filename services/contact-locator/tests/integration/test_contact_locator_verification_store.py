@@ -4,7 +4,7 @@ restarts, a durable budget no two instances overspend, batch progress any instan
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -36,30 +36,12 @@ from cordial_core.pushdown import is_ferretdb
 from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.store import TenantCollection
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-verification"
+sandbox_url, http = sandbox_fixtures(TOKEN)
 CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key-for-tests")
 PHONE, SMS, WHATSAPP = types_pb2.CONTACT_KIND_PHONE, types_pb2.CHANNEL_SMS, types_pb2.CHANNEL_WHATSAPP
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 def instance(db: AsyncDatabase[dict], http: httpx.AsyncClient, url: str, budget: int = 1000) -> Verifier:

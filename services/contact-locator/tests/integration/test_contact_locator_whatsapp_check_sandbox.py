@@ -4,7 +4,6 @@ time without asking the provider."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 
 import httpx
@@ -31,32 +30,14 @@ from cordial_core.crypto import PersonalDataCipher
 from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.store import TenantCollection
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-whatsapp-check"
+sandbox_url, http = sandbox_fixtures(TOKEN)
 CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key-for-tests")
 PHONE, WHATSAPP = types_pb2.CONTACT_KIND_PHONE, types_pb2.CHANNEL_WHATSAPP
 NOT_USER, USER, OPTED_OUT = "+5511987650001", "+5511987650002", "+5511987650003"
 TTL = timedelta(days=30)
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 def instance(

@@ -177,7 +177,11 @@ async def main() -> None:
         CreditorRepository(TenantCollection(runtime.db["creditors"]), runtime.cipher, runtime.clock), ttl
     )
     audit = AuditRepository(TenantCollection(runtime.db["audit"]), runtime.cipher)
-    slots = MongoRateSlots(runtime.db["rate_slots"], runtime.clock, runtime.cipher.lookup_hash)
+    throttle = _throttle(settings)
+    # Each provider's cells claimed about a quarter second at a time, so a claim outlasts its insert under load.
+    slots = MongoRateSlots(
+        runtime.db["rate_slots"], runtime.clock, runtime.cipher.lookup_hash, block=throttle.cells_per_claim
+    )
     await slots.ensure_indexes()
     await audit.ensure_indexes()
     inbound_store = InboundRepository(
@@ -201,12 +205,12 @@ async def main() -> None:
         ),
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
-        throttle=_throttle(settings),
+        throttle=throttle,
         audit=audit,
         slots=slots if settings.shared_rate_limits else None,
         recipients=inbound_store,
     )
-    inbound = Inbound(inbound_store, channels, runtime.clock, audit)
+    inbound = Inbound(inbound_store, dispatcher, runtime.clock, audit)
     # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.
     runtime.consume(["actions"], handlers(dispatcher), partitions_in_parallel=True)
     servicer = MessagingServicer(messages, inbound, TemplateBook(templates), creditors, audit)

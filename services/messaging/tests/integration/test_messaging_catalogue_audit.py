@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -27,10 +25,10 @@ from cordial_messaging.domain.catalogue import StoredTemplate, TemplateBook
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipient
 from cordial_messaging.domain.throttle import Pace, Throttle
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token"
+sandbox_url, http = sandbox_fixtures(TOKEN, timeout=5)
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
 WHATSAPP = types_pb2.CHANNEL_WHATSAPP
@@ -56,24 +54,6 @@ def _template(body: str = EN_BODY, **overrides: object) -> StoredTemplate:
     }
     fields.update(overrides)
     return StoredTemplate(**fields)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=5) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 async def test_templates_are_versioned_per_key_and_listed(mongo_db: AsyncDatabase[dict]) -> None:
@@ -195,6 +175,21 @@ async def test_shared_rate_cells_are_each_taken_once_across_instances(mongo_db: 
     assert await first.take("sms", 5) == 5  # per provider
     assert await first.take("wa", 900) not in taken, "a cell is never given out twice"
     assert await first.prune(NOW + timedelta(seconds=1)) == 7
+
+
+async def test_each_providers_cells_are_claimed_a_quarter_second_at_a_time_as_messaging_wires_them(
+    mongo_db: AsyncDatabase[dict],
+) -> None:
+    clock = ControllableClock(NOW)
+    throttle = Throttle({"wa": Pace(rate=70, burst=1, per_recipient_seconds=7), "sms": Pace(30, 1, 7)})
+    first, second = (MongoRateSlots(mongo_db["rate_slots"], clock, block=throttle.cells_per_claim) for _ in range(2))
+    assert (first.block("wa"), first.block("sms"), first.block("mail")) == (18, 8, 20)  # cells of 1/69, 1/29, 1/79 s
+    taken = await asyncio.gather(*(instance.take("wa", 18 * 383) for instance in (first, second) for _ in range(18)))
+    assert len(set(taken)) == 36, "every cell to one send only"
+    ids = sorted([doc["_id"] async for doc in mongo_db["rate_slots"].find({})])
+    assert ids == ["wa:b18:383", "wa:b18:384"]  # one insert per instance serves its 18 sends
+    assert await first.take("sms", 290) == 290
+    assert await mongo_db["rate_slots"].count_documents({"_id": "sms:b8:36"}) == 1
 
 
 async def test_a_throttle_with_shared_cells_spreads_two_instances_at_the_rate(mongo_db: AsyncDatabase[dict]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -27,28 +26,11 @@ from cordial_messaging.domain.dispatch import (
     TransientSendFailure,
     UncertainSend,
 )
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox, with a short read timeout to lose answers."""
-    async with httpx.AsyncClient(timeout=httpx.Timeout(5, read=1)) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
+# A short read timeout, to lose answers.
+sandbox_url, http = sandbox_fixtures(TOKEN, timeout=httpx.Timeout(5, read=1))
 
 
 def _number() -> str:

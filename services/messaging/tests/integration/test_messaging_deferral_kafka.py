@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-import pytest
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -30,34 +29,16 @@ from cordial_messaging.api.events import handlers
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import Dispatcher, Recipient
 from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_stack.fixtures import sandbox_fixtures
 from cordial_stack.infra import Infra
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
 
 TOKEN = "integration-sandbox-token"
+sandbox_url, http = sandbox_fixtures(TOKEN, timeout=5)
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 SMS = types_pb2.CHANNEL_SMS
 # An hour between two messages to one person: a handler that waited for it would hold the partition that long.
 SPACING = 3600.0
 NUMBERS = {"p1": "+5511955550001", "p2": "+5511955550002"}
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=5) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 class Plan:

@@ -19,9 +19,11 @@ from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
+from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.inbound import InboundRepository
 from cordial_messaging.adapters.messages import MessageRepository
-from cordial_messaging.domain.dispatch import ActionToSend, Attempt, OutboundMessage
+from cordial_messaging.domain.composer import Composer
+from cordial_messaging.domain.dispatch import ActionToSend, Attempt, Dispatcher, OutboundMessage, Recipient, Reconciled
 from cordial_messaging.domain.inbound import Inbound, Reply
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
@@ -40,6 +42,16 @@ class Sms:
     async def send(self, message: OutboundMessage) -> str:
         self.sent.append(message)
         return f"SM-confirm-{len(self.sent)}"
+
+    async def reconcile(self, attempt: Attempt) -> Reconciled:
+        return Reconciled(False)
+
+
+class NoPlan:
+    """The confirmation needs no contact plan: it goes to the address that opted out."""
+
+    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]:
+        raise AssertionError("an opt-out confirmation asks for no contact plan")
 
 
 async def _sent(messages: MessageRepository, store: InboundRepository, tenant: str, debt: str, sid: str) -> None:
@@ -74,13 +86,23 @@ async def test_a_reply_on_one_clients_webhook_answers_the_other_clients_message_
     assert not await store.opted_out(SMS, PHONE)
 
     sms = Sms()
-    outcome = await Inbound(store, {SMS: sms}, clock).reply("alfa", Reply(SMS, "sms-gateway", "SM-in-1", PHONE, "SAIR"))
+    composer = Composer(
+        TemplateRepository(TenantCollection(mongo_db["templates"]), clock),
+        CreditorRepository(TenantCollection(mongo_db["creditors"]), cipher, clock),
+        "https://pay.example",
+    )
+    dispatcher = Dispatcher(messages, NoPlan(), {SMS: sms}, clock, composer, opt_outs=store, recipients=store)
+    inbound = Inbound(store, dispatcher, clock)
+    outcome = await inbound.reply("alfa", Reply(SMS, "sms-gateway", "SM-in-1", PHONE, "SAIR"))
     assert (outcome.matched, outcome.intent, outcome.confirmation_sent) == (
         True,
         messages_pb2.REPLY_INTENT_OPT_OUT,
         True,
     )
     assert "Credor beta" in sms.sent[0].text  # the answered message was beta's
+    [confirmation] = await messages.collection.find("beta", {"state": "sent", "action.confirms": {"$exists": True}})
+    assert (confirmation["debt_id"], confirmation["provider_message_id"]) == ("d-beta", "SM-confirm-1")
+    assert PHONE.lstrip("+") not in str(confirmation)  # its recipient is stored encrypted, as every message's
     [reply] = [doc async for doc in mongo_db["replies"].find({})]
     assert (reply["tenant"], reply["message_id"]) == ("beta", "a-beta")
     assert await store.opted_out(SMS, PHONE)
@@ -88,7 +110,7 @@ async def test_a_reply_on_one_clients_webhook_answers_the_other_clients_message_
     assert not await store.opted_out(SMS, "+5511987650043")
 
     # Said again on the other client's webhook: recorded, never confirmed twice.
-    again = await Inbound(store, {SMS: sms}, clock).reply("beta", Reply(SMS, "sms-gateway", "SM-in-2", PHONE, "PARE"))
+    again = await inbound.reply("beta", Reply(SMS, "sms-gateway", "SM-in-2", PHONE, "PARE"))
     assert again.matched
     assert not again.confirmation_sent
     assert len(sms.sent) == 1

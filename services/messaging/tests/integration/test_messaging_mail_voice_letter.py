@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -18,29 +17,12 @@ from cordial_messaging.domain.dispatch import (
     PermanentSendFailure,
     TransientSendFailure,
 )
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import sandbox_smtp_port, start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
+from cordial_stack.platform import sandbox_smtp_port
 
 TOKEN = "integration-sandbox-token-mail"
+sandbox_url, http = sandbox_fixtures(TOKEN)
 TEXT = "Olá, aqui é a Loja X. Seu saldo é R$ 1.500,00. Veja em https://p/d1"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox, with its SMTP sink, as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 async def _inbox(http: httpx.AsyncClient, url: str, channel: str, to: str) -> list[dict[str, Any]]:

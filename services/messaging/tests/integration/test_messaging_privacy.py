@@ -10,7 +10,7 @@ this debtor at any client.
 from __future__ import annotations
 
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,23 +37,13 @@ from cordial_messaging.adapters.messages import MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-privacy"
+sandbox_url, _ = sandbox_fixtures(TOKEN)
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
 SMS, PHONE = types_pb2.CHANNEL_SMS, types_pb2.CONTACT_KIND_PHONE
 SHARED, ALFA_ONLY = "+5511987650001", "+5511987650002"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
 
 
 def _free_port() -> int:

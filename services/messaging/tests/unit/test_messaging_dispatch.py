@@ -632,6 +632,34 @@ async def test_a_denial_after_a_real_failure_is_a_failure_naming_both() -> None:
     assert "quiet_hours" in reason
 
 
+UNDECIDED = PolicyVerdict(
+    False,
+    "standing_unknown",
+    "agreements says: no answer within 2 s; not sent blind",
+    NOW + timedelta(minutes=1),
+    retry=True,
+)
+
+
+async def test_an_undecided_check_is_not_sent_now_but_stored_as_due_and_sent_once_when_allowed() -> None:
+    whatsapp, sms, clock = FakeChannel("whatsapp"), FakeChannel("sms"), ControllableClock(NOW)
+    policy = FakePolicy({WHATSAPP: UNDECIDED})
+    dispatcher, messages, _ = make([PHONE, PHONE_SMS], {WHATSAPP: whatsapp, SMS: sms}, policy, clock)
+    await dispatcher.handle(ACTION)
+    # Neither this point nor the next channel: the question was not answered, so nothing leaves blind.
+    assert whatsapp.sent == []
+    assert sms.sent == []
+    assert messages.state[("t1", "a1")] == "pending"
+    assert messages.events == []
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(minutes=1)
+    await drain_due(dispatcher, clock, rounds=30)
+    assert whatsapp.sent == []  # not yet due
+    policy.deny.clear()  # agreements answers again
+    await drain_due(dispatcher, clock, rounds=40)
+    assert len(whatsapp.sent) == 1
+    assert messages.state[("t1", "a1")] == "sent"
+
+
 def paced(clock: ControllableClock, channel: FakeChannel, messages: FakeMessages, plan: FakePlan) -> Dispatcher:
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))
@@ -898,3 +926,40 @@ async def test_a_sent_message_asks_nothing_about_the_channels_it_did_not_use() -
     dispatcher, _, _ = make([PHONE], {WHATSAPP: whatsapp, SMS: FakeChannel("sms")}, policy)
     await dispatcher.handle(ACTION)
     assert [c.channel for c in policy.asked] == [WHATSAPP]
+
+
+# An opt-out's confirmation as inbound hands it over: to the address that opted out, naming the answered client.
+CONFIRMATION = replace(ACTION, action_id="c1", channels=(WHATSAPP,), template="", confirms=PHONE)
+
+
+async def test_an_opt_out_confirmation_goes_once_to_its_recipient_as_free_text_retried_when_rate_limited() -> None:
+    clock, whatsapp = ControllableClock(NOW), FakeChannel("whatsapp")
+    whatsapp.transient = [RateLimitedSend("131056 pair rate limit hit")]
+    opt_outs = FakeOptOuts({(WHATSAPP, PHONE.address)})  # the very opt-out it confirms
+    messages, plan, policy = FakeMessages(), FakePlan([OTHER_PHONE]), FakePolicy({WHATSAPP: QUIET})
+    dispatcher = Dispatcher(
+        messages,
+        plan,
+        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+        clock,
+        composer(),
+        sleep=fake_sleep,
+        opt_outs=opt_outs,
+        policy=policy,
+        recipients=opt_outs,
+    )
+    assert not await dispatcher.handle(CONFIRMATION)
+    assert SLEPT == [], "the handler never waits out a rate limit"
+    assert messages.due_at[("t1", "c1")][0] == NOW + timedelta(seconds=1)
+    clock.advance(timedelta(seconds=1))
+    assert await dispatcher.run_due() == 1
+    [sent] = whatsapp.sent
+    assert (sent.to, sent.template) == (PHONE.address, "")  # free text, inside the window the reply opened
+    assert "Loja X não enviará mais mensagens" in sent.text
+    assert (plan.asked, policy.asked) == ([], [])  # neither the plan nor the policy stands between
+    assert messages.state[("t1", "c1")] == "sent"
+    assert messages.events == [], "no message.sent: strategy asked for nothing and its caps do not count it"
+    assert opt_outs.last == {(WHATSAPP, PHONE.address): ("t1", "c1", clock.now())}
+    assert not await dispatcher.handle(CONFIRMATION)
+    await drain_due(dispatcher, clock, rounds=3)
+    assert len(whatsapp.sent) == 1

@@ -9,7 +9,7 @@ from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
 from cordial_messaging.domain.audit import AuditEntry
-from cordial_messaging.domain.dispatch import OutboundMessage, UncertainSend
+from cordial_messaging.domain.dispatch import ActionToSend, Recipient, UncertainSend
 from cordial_messaging.domain.inbound import Inbound, Reply, SentMessage
 
 WHATSAPP = types_pb2.CHANNEL_WHATSAPP
@@ -27,7 +27,8 @@ class FakeStore:
         self.events: list[Event] = []
         self.deliveries: set[tuple[str, int]] = set()
         self.replies: set[str] = set()
-        self.opt_outs: dict[str, str] = {}
+        # The message each opt-out's first claim answered; None for one claimed before confirmations were dispatched.
+        self.opt_outs: dict[str, SentMessage | None] = {}
         self.sent = sent
         self.indexed = indexed
 
@@ -67,29 +68,34 @@ class FakeStore:
     async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool:
         if opt_out_id in self.opt_outs:
             return False
-        self.opt_outs[opt_out_id] = "started"
+        self.opt_outs[opt_out_id] = message
         return True
 
-    async def end_confirmation(self, opt_out_id: str, outcome: str) -> None:
-        self.opt_outs[opt_out_id] = outcome
+    async def claimed(self, opt_out_id: str) -> SentMessage | None:
+        return self.opt_outs.get(opt_out_id)
 
 
-class FakeChannel:
-    name = "whatsapp-cloud"
+class FakeDispatcher:
+    """Sends each action once by its id, as the dispatcher does; or defers it, or loses the provider's answer."""
 
-    def __init__(self, fail: bool = False) -> None:
-        self.sent: list[OutboundMessage] = []
-        self.fail = fail
+    def __init__(self, defer: bool = False, lose_answer: bool = False) -> None:
+        self.handled: list[ActionToSend] = []
+        self.sent: dict[str, ActionToSend] = {}
+        self.defer = defer
+        self.lose_answer = lose_answer
 
-    async def send(self, message: OutboundMessage) -> str:
-        self.sent.append(message)
-        if self.fail:
+    async def handle(self, action: ActionToSend) -> bool:
+        self.handled.append(action)
+        if self.lose_answer:
             raise UncertainSend("answer lost")
-        return f"wamid.c{len(self.sent)}"
+        if self.defer or action.action_id in self.sent:
+            return False
+        self.sent[action.action_id] = action
+        return True
 
 
-def _inbound(store: FakeStore, channel: FakeChannel) -> Inbound:
-    return Inbound(store, {WHATSAPP: channel}, ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC)))  # type: ignore[dict-item]
+def _inbound(store: FakeStore, dispatcher: FakeDispatcher) -> Inbound:
+    return Inbound(store, dispatcher, ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC)))
 
 
 def _reply(text: str, inbound_id: str = "wamid.in1", in_reply_to: str = "") -> Reply:
@@ -98,7 +104,7 @@ def _reply(text: str, inbound_id: str = "wamid.in1", in_reply_to: str = "") -> R
 
 async def test_a_receipt_becomes_one_event_per_state() -> None:
     store = FakeStore()
-    inbound = _inbound(store, FakeChannel())
+    inbound = _inbound(store, FakeDispatcher())
     delivered = messages_pb2.DELIVERY_STATE_DELIVERED
     assert await inbound.receipt("t1", "whatsapp-cloud", "wamid.1", delivered, "") == (True, True)
     assert await inbound.receipt("t1", "whatsapp-cloud", "wamid.1", delivered, "") == (True, False)
@@ -111,19 +117,20 @@ async def test_a_receipt_becomes_one_event_per_state() -> None:
 
 
 async def test_sair_opts_out_and_is_confirmed_once() -> None:
-    store, channel = FakeStore(), FakeChannel()
-    inbound = _inbound(store, channel)
+    store, dispatcher = FakeStore(), FakeDispatcher()
+    inbound = _inbound(store, dispatcher)
     first = await inbound.reply("t1", _reply("SAIR"))
     assert (first.matched, first.intent, first.confirmation_sent) == (True, messages_pb2.REPLY_INTENT_OPT_OUT, True)
     assert [e.type for e in store.events] == ["reply.received", "contact.opted_out"]
-    # The same webhook again, then another opt-out word: neither confirms a second time.
+    # The same webhook again, then another opt-out word: the same confirmation, never a second one.
     assert not (await inbound.reply("t1", _reply("SAIR"))).confirmation_sent
     assert not (await inbound.reply("t1", _reply("parar!", "wamid.in2"))).confirmation_sent
-    [confirmation] = channel.sent
-    assert confirmation.to == SENT.to
-    assert confirmation.template == ""  # free text inside the window the debtor's reply opened
-    assert "Loja X" in confirmation.text
-    assert store.opt_outs[f"{WHATSAPP}:{SENT.to}"] == "sent wamid.c1"
+    assert len({action.action_id for action in dispatcher.handled}) == 1
+    [confirmation] = dispatcher.sent.values()
+    assert confirmation.confirms == Recipient("cp1", WHATSAPP, SENT.to)
+    assert (confirmation.tenant, confirmation.debt_id, confirmation.debtor_id) == ("t1", "d1", "p1")
+    assert (confirmation.template, confirmation.creditor_name) == ("", "Loja X")
+    assert store.opt_outs[f"{WHATSAPP}:{SENT.to}"] == SENT
 
 
 # Client t2's message to the same person on the same channel, sent after t1's.
@@ -132,65 +139,83 @@ OTHER = SentMessage("m2", "t2", "d2", "p1", WHATSAPP, "cp2", "whatsapp-cloud", "
 
 async def test_a_reply_posted_to_one_clients_url_answers_the_agencys_last_message_whichever_clients() -> None:
     # The agency's number carries both clients' messages; the provider posts the reply to t1's URL.
-    store, channel = FakeStore((SENT, OTHER)), FakeChannel()
-    outcome = await _inbound(store, channel).reply("t1", _reply("SAIR"))
+    store, dispatcher = FakeStore((SENT, OTHER)), FakeDispatcher()
+    outcome = await _inbound(store, dispatcher).reply("t1", _reply("SAIR"))
     assert (outcome.matched, outcome.confirmation_sent) == (True, True)
     received, opted_out = store.events
     assert (received.envelope.tenant, received.envelope.subject) == ("t2", "d2")
     payload = unpack_payload(opted_out.envelope)
     assert isinstance(payload, contacts_pb2.ContactOptedOut)
     assert (opted_out.envelope.tenant, payload.debtor_id, payload.contact_point_id) == ("t2", "p1", "cp2")
-    [confirmation] = channel.sent
-    assert "Banco Y" in confirmation.text
+    [confirmation] = dispatcher.sent.values()
+    assert (confirmation.tenant, confirmation.creditor_name) == ("t2", "Banco Y")
 
 
 async def test_a_reply_to_a_client_that_never_wrote_there_is_not_lost() -> None:
-    store, channel = FakeStore((OTHER,)), FakeChannel()
-    outcome = await _inbound(store, channel).reply("t1", _reply("SAIR"))
+    store, dispatcher = FakeStore((OTHER,)), FakeDispatcher()
+    outcome = await _inbound(store, dispatcher).reply("t1", _reply("SAIR"))
     assert (outcome.matched, outcome.intent) == (True, messages_pb2.REPLY_INTENT_OPT_OUT)
     assert [e.envelope.tenant for e in store.events] == ["t2", "t2"]
 
 
 async def test_a_quoted_message_wins_and_without_the_agency_record_the_urls_client_answers() -> None:
     store = FakeStore((SENT, OTHER))
-    await _inbound(store, FakeChannel()).reply("t1", _reply("Já paguei", in_reply_to="wamid.1"))
+    await _inbound(store, FakeDispatcher()).reply("t1", _reply("Já paguei", in_reply_to="wamid.1"))
     assert store.events[0].envelope.subject == "d1"
     store = FakeStore((SENT, OTHER), indexed=False)
-    await _inbound(store, FakeChannel()).reply("t1", _reply("Já paguei"))
+    await _inbound(store, FakeDispatcher()).reply("t1", _reply("Já paguei"))
     assert store.events[0].envelope.subject == "d1"
 
 
 async def test_one_confirmation_per_address_and_channel_whichever_client_was_answered() -> None:
-    store, channel = FakeStore((SENT,)), FakeChannel()
-    inbound = _inbound(store, channel)
+    store, dispatcher = FakeStore((SENT,)), FakeDispatcher()
+    inbound = _inbound(store, dispatcher)
     assert (await inbound.reply("t1", _reply("SAIR"))).confirmation_sent
     store.sent = (SENT, OTHER)  # a message of t2 slipped out before the opt-out was known, and is answered too
     assert not (await inbound.reply("t1", _reply("PARAR", "wamid.in2"))).confirmation_sent
-    assert len(channel.sent) == 1
+    assert [action.tenant for action in dispatcher.handled] == ["t1", "t1"]  # the first claim's, both times
+    assert len(dispatcher.sent) == 1
 
 
-async def test_a_confirmation_whose_answer_was_lost_is_not_sent_again() -> None:
-    store, channel = FakeStore(), FakeChannel(fail=True)
-    inbound = _inbound(store, channel)
-    assert not (await inbound.reply("t1", _reply("STOP"))).confirmation_sent
-    assert not (await inbound.reply("t1", _reply("STOP", "wamid.in2"))).confirmation_sent
-    assert len(channel.sent) == 1
+async def test_a_deferred_confirmation_is_taken_up_again_by_a_reply_said_again() -> None:
+    # Deferred for the recipient's spacing or a rate limit; a crash may have lost what the scheduler was doing.
+    store, dispatcher = FakeStore(), FakeDispatcher(defer=True)
+    inbound = _inbound(store, dispatcher)
+    assert not (await inbound.reply("t1", _reply("SAIR"))).confirmation_sent
+    dispatcher.defer = False
+    assert (await inbound.reply("t1", _reply("SAIR", "wamid.in2"))).confirmation_sent
+    first, again = dispatcher.handled
+    assert first == again
+
+
+async def test_a_confirmation_whose_answer_was_lost_is_held_by_the_dispatcher_not_reported_sent() -> None:
+    store, dispatcher = FakeStore(), FakeDispatcher(lose_answer=True)
+    outcome = await _inbound(store, dispatcher).reply("t1", _reply("STOP"))
+    assert (outcome.matched, outcome.confirmation_sent) == (True, False)
+    assert [e.type for e in store.events] == ["reply.received", "contact.opted_out"]
+
+
+async def test_an_opt_out_confirmed_before_confirmations_were_dispatched_is_never_confirmed_again() -> None:
+    store, dispatcher = FakeStore(), FakeDispatcher()
+    store.opt_outs[f"{WHATSAPP}:{SENT.to}"] = None  # claimed, and its confirmation tried, the old way
+    assert not (await _inbound(store, dispatcher).reply("t1", _reply("SAIR"))).confirmation_sent
+    assert dispatcher.handled == []
 
 
 async def test_other_intents_become_reply_events_without_opt_out() -> None:
-    store, channel = FakeStore(), FakeChannel()
-    outcome = await _inbound(store, channel).reply("t1", _reply("Já paguei ontem", in_reply_to="wamid.1"))
+    store, dispatcher = FakeStore(), FakeDispatcher()
+    outcome = await _inbound(store, dispatcher).reply("t1", _reply("Já paguei ontem", in_reply_to="wamid.1"))
     assert outcome.intent == messages_pb2.REPLY_INTENT_ALREADY_PAID
     [event] = store.events
     payload = unpack_payload(event.envelope)
     assert isinstance(payload, messages_pb2.ReplyReceived)
     assert (payload.debt_id, payload.intent) == ("d1", messages_pb2.REPLY_INTENT_ALREADY_PAID)
-    assert channel.sent == []
+    assert dispatcher.handled == []
 
 
 async def test_a_reply_from_an_unknown_sender_matches_nothing() -> None:
     store = FakeStore()
-    outcome = await _inbound(store, FakeChannel()).reply(
+    outcome = await _inbound(store, FakeDispatcher()).reply(
         "t1", Reply(WHATSAPP, "whatsapp-cloud", "wamid.x", "+15550001111", "SAIR")
     )
     assert not outcome.matched
@@ -211,7 +236,7 @@ class FakeAudit:
 async def test_each_delivery_state_is_in_the_audit_trail_once() -> None:
     audit = FakeAudit()
     clock = ControllableClock(datetime(2024, 3, 5, 13, tzinfo=UTC))
-    inbound = Inbound(FakeStore(), {}, clock, audit)  # type: ignore[arg-type]
+    inbound = Inbound(FakeStore(), FakeDispatcher(), clock, audit)  # type: ignore[arg-type]
     delivered, read = messages_pb2.DELIVERY_STATE_DELIVERED, messages_pb2.DELIVERY_STATE_READ
     for state in (delivered, delivered, read):
         await inbound.receipt("t1", "whatsapp-cloud", "wamid.1", state, "")
@@ -224,8 +249,8 @@ async def test_each_delivery_state_is_in_the_audit_trail_once() -> None:
 
 
 async def test_a_number_the_debtor_writes_travels_with_the_reply_but_not_from_a_wrong_party() -> None:
-    store, channel = FakeStore(), FakeChannel()
-    inbound = _inbound(store, channel)
+    store, dispatcher = FakeStore(), FakeDispatcher()
+    inbound = _inbound(store, dispatcher)
     await inbound.reply("t1", _reply("Esse não uso mais, meu número agora é (21) 99876-5432", "wamid.in2"))
     await inbound.reply("t1", _reply("Não sou eu, tente 21 91111-2222", "wamid.in3"))
     offered, wrong_party = [unpack_payload(e.envelope) for e in store.events]

@@ -23,6 +23,7 @@ from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
 from cordial_strategy.adapters.enrichment import HttpPublicData
 from cordial_strategy.adapters.negotiation import AgreementsNegotiationPolicies
+from cordial_strategy.adapters.standing import AgreementsStandings
 from cordial_strategy.adapters.strategies import StrategyRepository
 from cordial_strategy.api.events import TOPICS, handlers
 from cordial_strategy.api.grpc import StrategyServicer
@@ -45,8 +46,17 @@ class StrategySettings(ServiceSettings):
     # Templates a strategy may name (messaging's catalogue); a strategy naming another is rejected on save.
     known_templates: str = Field(default="reminder", validation_alias="STRATEGY_KNOWN_TEMPLATES")
     # Where agreements answers GetNegotiationPolicy: a strategy's offer sets are checked against it when saved
-    # (empty: a strategy with offer sets cannot be saved).
+    # (empty: a strategy with offer sets cannot be saved); and GetDebtStanding, asked at every send-time check
+    # (empty: the send-time check knows agreements only from their events).
     agreements_addr: str = Field(default="", validation_alias="AGREEMENTS_ADDR")
+    # How long a send-time check waits for agreements' answer; past it the send is not made now and is asked
+    # again after AGREEMENTS_STANDING_RETRY_SECONDS (messaging stores the action as due).
+    standing_timeout_seconds: float = Field(
+        default=2.0, gt=0, le=30, validation_alias="AGREEMENTS_STANDING_TIMEOUT_SECONDS"
+    )
+    standing_retry_seconds: float = Field(
+        default=60.0, gt=0, le=3600, validation_alias="AGREEMENTS_STANDING_RETRY_SECONDS"
+    )
     # The person-enrichment provider (People API); empty: profiles carry no public-data flags.
     enrichment_url: str = Field(default="", validation_alias="ENRICHMENT_URL")
     enrichment_token: str = Field(default="", validation_alias="ENRICHMENT_TOKEN")
@@ -89,11 +99,14 @@ async def main() -> None:
         enricher = Enricher(debtors, provider, runtime.cipher.decrypt, runtime.clock, ttl)
     store = StrategyRepository(TenantCollection(runtime.db["strategies"]), TenantCollection(runtime.db["activations"]))
     templates = frozenset(t.strip() for t in settings.known_templates.split(",") if t.strip())
-    policies = (
-        AgreementsNegotiationPolicies(open_channel(settings.agreements_addr)) if settings.agreements_addr else None
-    )
+    agreements = open_channel(settings.agreements_addr) if settings.agreements_addr else None
+    policies = AgreementsNegotiationPolicies(agreements) if agreements else None
+    standings = AgreementsStandings(agreements, settings.standing_timeout_seconds) if agreements else None
     book = StrategyBook(store, runtime.clock, templates, policies)
-    ruler = Ruler(cases, guard, runtime.clock, book=book, enrichment=enricher)
+    retry = timedelta(seconds=settings.standing_retry_seconds)
+    ruler = Ruler(
+        cases, guard, runtime.clock, book=book, enrichment=enricher, standings=standings, standing_retry=retry
+    )
     runtime.consume(TOPICS, handlers(ruler, guard, enricher))
     runtime.add_grpc(
         lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler, book), server),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,8 +13,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.store import TenantCollection
-from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import start_sandbox
+from cordial_stack.fixtures import sandbox_fixtures
 from cordial_strategy.adapters.debtors import DebtorRepository
 from cordial_strategy.adapters.enrichment import HttpPublicData
 from cordial_strategy.domain.enrichment import Enricher
@@ -23,26 +21,9 @@ from cordial_strategy.domain.profile import build_profile
 from cordial_strategy.domain.strategies import SegmentRule, assign
 
 TOKEN = "integration-sandbox-token-enrichment"
+sandbox_url, http = sandbox_fixtures(TOKEN)
 T0 = datetime(2024, 3, 5, 13, tzinfo=UTC)
 CPF = "52998224725"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    """The provider sandbox as its own process for this module."""
-    url, process = start_sandbox(new_run_dir("test"), TOKEN)
-    try:
-        yield url
-    finally:
-        process.stop()
-
-
-@pytest.fixture
-async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client on a freshly reset sandbox."""
-    async with httpx.AsyncClient(timeout=10) as client:
-        assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
-        yield client
 
 
 async def test_flags_learned_once_cached_with_time_and_used_by_segments(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
@@ -14,7 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from cordial_core.ids import new_id
 from cordial_stack.infra import Infra, start_infra
 from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import Platform, start_platform
+from cordial_stack.platform import Platform, start_platform, start_sandbox
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +45,34 @@ async def mongo_db(infra: Infra) -> AsyncIterator[AsyncDatabase[dict]]:
     finally:
         await client.drop_database(name)
         await client.close()
+
+
+def sandbox_fixtures(
+    token: str, rates: dict[str, float] | None = None, timeout: float | httpx.Timeout = 10
+) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """A test module's provider sandbox: its ``sandbox_url`` and ``http`` fixtures, bound in the module by
+    ``sandbox_url, http = sandbox_fixtures(TOKEN)``.
+
+    The sandbox runs as its own process for the module, accepting ``token`` and enforcing ``rates`` (requests a
+    second per channel, e.g. ``{"lookup": 100}``); ``http`` is a client (with ``timeout``) on the sandbox reset
+    for each test (the rates given at start stay).
+    """
+
+    @pytest.fixture(scope="module", name="sandbox_url")
+    def sandbox_url() -> Iterator[str]:
+        url, process = start_sandbox(new_run_dir("test"), token, rates=rates)
+        try:
+            yield url
+        finally:
+            process.stop()
+
+    @pytest.fixture(name="http")
+    async def http(sandbox_url: str) -> AsyncIterator[httpx.AsyncClient]:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            assert (await client.post(f"{sandbox_url}/sandbox/reset")).status_code == 200
+            yield client
+
+    return sandbox_url, http
 
 
 def offset_to_business_hours(now: datetime) -> float:

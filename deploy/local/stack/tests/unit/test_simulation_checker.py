@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cordial_stack.simulation.checker import RULES, Place, Reply, check, within_hours
+from cordial_stack.simulation.checker import PAID_IN_FULL, RULES, Place, Reply, check, within_hours
 
 SP = Place("America/Sao_Paulo", "BR", "SP")
 RJ = Place("America/Sao_Paulo", "BR", "RJ")
@@ -66,6 +66,15 @@ def test_messages_after_holds_and_opt_outs() -> None:
     hardship = [Reply("5511", "hardship", "sms", said)]
     assert check(pause_over, NO_REGISTRIES, places, hardship, set()).violations[RULES[2]] == 0
     assert check(later, NO_REGISTRIES, places, hardship, set()).violations[RULES[2]] == 1
+
+
+def test_messages_after_paying_in_full_are_counted_not_violations() -> None:
+    places = {"5511": SP}
+    paid = [Reply("5511", "paid_in_full", "", _at("2026-03-04T10:00:00-03:00"))]
+    messages = [_message("+5511", "2026-03-03T10:00:00-03:00"), _message("+5511", "2026-03-05T10:00:00-03:00")]
+    findings = check(messages, NO_REGISTRIES, places, paid, set())
+    assert findings.looked_at[PAID_IN_FULL] == 1
+    assert not any(findings.violations.values())
 
 
 def test_inscriptions_need_a_notice_and_its_waiting_period_and_settled_ones_are_removed() -> None:

@@ -124,6 +124,13 @@ class AgreementRepository:
         doc = await self.collection.find_one(tenant, {"_id": agreement_id})
         return self._from_doc(doc) if doc else None
 
+    async def holding(self, tenant: str, debt_id: str) -> Agreement | None:
+        """The agreement holding a debt's slot (proposed, accepted or active; just ended before its release), or None.
+
+        Two reads by `_id`, never a query on `debt_ids` (FerretDB would read every agreement of the database)."""
+        slot = await self.slots.find_one(tenant, {"_id": f"{tenant}:{debt_id}"})
+        return await self.get(tenant, slot["agreement_id"]) if slot else None
+
     async def of_debt(self, tenant: str, debt_id: str) -> list[Agreement]:
         """Every agreement over a debt, oldest first."""
         docs = await self.collection.find(tenant, {"debt_ids": debt_id}, sort=[("created_at", 1), ("_id", 1)])

@@ -14,6 +14,7 @@ from cordial_agreements.api.wire import (
     negotiation_from_proto,
     negotiation_to_proto,
     quote_to_proto,
+    standing_to_proto,
     terms_from_proto,
     unapplied_to_proto,
 )
@@ -21,6 +22,7 @@ from cordial_agreements.domain.balance import BalancePolicy, Breakdown, IndexTab
 from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus, Payment
 from cordial_agreements.domain.ledger import Ledger, Placement
 from cordial_agreements.domain.negotiation import Negotiation, UnappliedPayment
+from cordial_agreements.domain.standing import DebtStandings
 from cordial_core.context import tenant_var
 from cordial_core.errors import DomainError, InvalidArgument
 from cordial_core.money import Money
@@ -180,9 +182,10 @@ def placement_from_proto(request: pb.PlaceDebtRequest) -> Placement:
 class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
     """Debts, payments, offers and agreements over gRPC."""
 
-    def __init__(self, ledger: Ledger, negotiation: Negotiation) -> None:
+    def __init__(self, ledger: Ledger, negotiation: Negotiation, standings: DebtStandings) -> None:
         self._ledger = ledger
         self._negotiation = negotiation
+        self._standings = standings
 
     async def PlaceDebt(self, request: pb.PlaceDebtRequest, context: grpc.aio.ServicerContext) -> pb.PlaceDebtResponse:
         """Places a debt, once per client reference."""
@@ -361,3 +364,11 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
         """The calling tenant's payments kept unapplied, newest first."""
         kept = await self._negotiation.unapplied(_tenant(), request.limit or 100)
         return pb.ListUnappliedPaymentsResponse(payments=[unapplied_to_proto(p) for p in kept])
+
+    async def GetDebtStanding(
+        self, request: pb.GetDebtStandingRequest, context: grpc.aio.ServicerContext
+    ) -> pb.GetDebtStandingResponse:
+        """A debt's standing now (open, in agreement, closed), read by id; NotFound for anyone else's debt."""
+        if not request.debt_id:
+            raise InvalidArgument("is required", field="debt_id")
+        return standing_to_proto(await self._standings.of(_tenant(), request.debt_id))

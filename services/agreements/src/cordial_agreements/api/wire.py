@@ -8,8 +8,10 @@ from cordial_agreements.domain.agreement import Agreement, AgreementState
 from cordial_agreements.domain.negotiation import Quote, UnappliedPayment
 from cordial_agreements.domain.offers import DiscountBand, Installment, NegotiationPolicy, OfferTerms
 from cordial_agreements.domain.payment_links import PaymentLink
+from cordial_agreements.domain.standing import Standing, StandingKind
 
 _STATES = {state: getattr(pb, f"AGREEMENT_STATE_{state.name}") for state in AgreementState}
+_STANDINGS = {kind: getattr(pb, f"DEBT_STANDING_{kind.name}") for kind in StandingKind}
 
 
 def negotiation_from_proto(message: pb.NegotiationPolicy) -> NegotiationPolicy:
@@ -146,3 +148,17 @@ def _link(link: PaymentLink, currency: str) -> pb.PaymentLink:
         amount=types_pb2.Money(amount_minor=link.amount_minor, currency=currency),
         due_date=link.due_date.isoformat(),
     )
+
+
+def standing_to_proto(standing: Standing) -> pb.GetDebtStandingResponse:
+    """A debt's standing, with its agreement and next installment when it has them."""
+    reply = pb.GetDebtStandingResponse(
+        debt_id=standing.debt_id, standing=_STANDINGS[standing.kind], detail=standing.detail
+    )
+    agreement, unpaid = standing.agreement, standing.next_installment
+    if agreement is not None and standing.kind != StandingKind.SETTLED:
+        reply.agreement_id, reply.installments = agreement.id, len(agreement.installments)
+        if unpaid is not None:
+            paid = agreement.paid.get(unpaid.number, 0)
+            reply.next_installment.CopyFrom(_installment(unpaid, agreement.currency, paid))
+    return reply

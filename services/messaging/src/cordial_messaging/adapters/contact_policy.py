@@ -36,4 +36,4 @@ class StrategyContactPolicy:
             raise
         decision = reply.decision
         next_at = reply.next_allowed_at.ToDatetime(tzinfo=UTC) if reply.HasField("next_allowed_at") else None
-        return PolicyVerdict(decision.allowed, decision.rule, decision.explanation, next_at)
+        return PolicyVerdict(decision.allowed, decision.rule, decision.explanation, next_at, reply.retry)

@@ -114,14 +114,22 @@ class InboundRepository:
             "debtor_id": message.debtor_id,
             "contact_point_id": message.contact_point_id,
             "channel": channel,
-            "confirmation": "started",
+            # Its confirmation is a message of the answered client, sent by the dispatcher (the message says how).
+            "confirmation": "dispatched",
             "opted_out_at": self._clock.now(),
         }
         return await self._opt_outs.insert(AGENCY, doc)
 
-    async def end_confirmation(self, opt_out_id: str, outcome: str) -> None:
-        """Records how the confirmation ended."""
-        await self._opt_outs.update(AGENCY, {"_id": opt_out_id}, {"confirmation": outcome})
+    async def claimed(self, opt_out_id: str) -> SentMessage | None:
+        """The message the first claim of this opt-out answered, whose confirmation the dispatcher sends.
+
+        None for an opt-out claimed before confirmations were dispatched (its confirmation was tried then).
+        """
+        claim = await self._opt_outs.find_one(AGENCY, {"_id": opt_out_id})
+        if claim is None or claim.get("confirmation") != "dispatched":
+            return None
+        doc = await self._messages.find_one(claim["message_tenant"], {"_id": claim["message_id"], "state": SENT})
+        return self._sent(doc) if doc else None
 
     async def opted_out(self, channel: int, address: str) -> bool:
         """True when a reply from this address opted out of this channel, answering any client's message."""

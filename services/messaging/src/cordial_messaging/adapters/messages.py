@@ -16,7 +16,7 @@ from cordial_core.events import Event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
-from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord
+from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord, Recipient
 
 # A deferred message whose instance has not sent it this long after it fell due is taken by any instance.
 ORPHANED_AFTER = timedelta(minutes=2)
@@ -91,6 +91,7 @@ class MessageRepository:
                 "locale": action.locale,
                 "balance": {"amount_minor": action.balance.amount_minor, "currency": action.balance.currency},
                 "creditor_name": action.creditor_name,
+                **self._confirms(action.confirms),
             },
         }
         if await self.collection.insert(action.tenant, doc):
@@ -167,8 +168,38 @@ class MessageRepository:
             lease = {"due_at": lease_until, "owner": self.instance}
             if await self.collection.update(doc["tenant"], claim, lease):
                 await self._listed(doc["_id"], doc["tenant"], lease)
-                taken.append(_action(doc))
+                taken.append(self._action(doc))
         return taken
+
+    def _confirms(self, recipient: Recipient | None) -> dict[str, object]:
+        """An opt-out confirmation's recipient as the action stores it, its address encrypted."""
+        if recipient is None:
+            return {}
+        point = {"contact_point_id": recipient.contact_point_id, "channel": recipient.channel}
+        return {"confirms": {**point, "to_enc": self._cipher.encrypt(recipient.address)}}
+
+    def _action(self, doc: dict[str, Any]) -> ActionToSend:
+        """The action a message was opened for."""
+        asked = doc["action"]
+        return ActionToSend(
+            action_id=doc["_id"],
+            tenant=doc["tenant"],
+            debt_id=doc["debt_id"],
+            debtor_id=doc["debtor_id"],
+            channels=tuple(asked["channels"]),
+            template=asked["template"],
+            balance=Money(int(asked["balance"]["amount_minor"]), asked["balance"]["currency"]),
+            creditor_name=asked["creditor_name"],
+            tone=asked.get("tone", ""),
+            locale=asked.get("locale", ""),
+            confirms=self._confirmed(asked.get("confirms")),
+        )
+
+    def _confirmed(self, stored: dict[str, Any] | None) -> Recipient | None:
+        """The recipient of a stored opt-out confirmation, its address decrypted; None for any other action."""
+        if not stored:
+            return None
+        return Recipient(stored["contact_point_id"], int(stored["channel"]), self._cipher.decrypt(stored["to_enc"]))
 
     def _is_due(self, doc: dict[str, Any], now: datetime) -> bool:
         """Due by now and this instance's, or left due by its owner for ORPHANED_AFTER."""
@@ -178,20 +209,3 @@ class MessageRepository:
     async def _listed(self, action_id: str, tenant: str, mark: dict[str, object]) -> None:
         """Lists a deferred message with its due time and owner (the message itself stays the truth)."""
         await self._deferred.update_one({"_id": action_id}, {"$set": {"tenant": tenant, **mark}}, upsert=True)
-
-
-def _action(doc: dict[str, Any]) -> ActionToSend:
-    """The action a message was opened for."""
-    asked = doc["action"]
-    return ActionToSend(
-        action_id=doc["_id"],
-        tenant=doc["tenant"],
-        debt_id=doc["debt_id"],
-        debtor_id=doc["debtor_id"],
-        channels=tuple(asked["channels"]),
-        template=asked["template"],
-        balance=Money(int(asked["balance"]["amount_minor"]), asked["balance"]["currency"]),
-        creditor_name=asked["creditor_name"],
-        tone=asked.get("tone", ""),
-        locale=asked.get("locale", ""),
-    )

@@ -12,6 +12,10 @@ with its count of tries, and the action stored as due after the backoff, so a cr
 taken" is tried again). A provider's rate limit (its throughput, or the pair rate to one person) is tried
 again at the same contact point, never a reason to fall back; other transient failures fall back to the
 next point once the backoff is spent.
+
+An opt-out's confirmation travels the same way (``ActionToSend.confirms``): its one recipient and fixed text,
+no plan, policy or opt-out check (it answers the debtor's own message), recorded, paced, spaced, deferred and
+reconciled as any message, so a refusal for the provider's rate is tried again and a crash sends nothing twice.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.audit import SENT_ENTRY, AuditEntry, AuditTrail, entry_id
+from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composed, Composer, Request
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
+from cordial_messaging.domain.templates import opt_out_confirmation
 from cordial_messaging.domain.throttle import SharedSlots, Throttle
 
 SOURCE = "messaging"
@@ -51,6 +57,8 @@ RATE_LIMITED_MAX_WAIT = 60.0
 RATE_LIMITED_TRIES = 30
 # How long a scheduler holds a due action it took before another may take it (it may have died).
 DUE_LEASE = timedelta(seconds=60)
+# When the contact policy could not decide and named no moment to ask again.
+UNDECIDED_WAIT = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +66,17 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """One usable contact point from the contact plan."""
+
+    contact_point_id: str
+    channel: int
+    address: str
+
+
+@dataclass(frozen=True)
 class ActionToSend:
-    """What strategy asked for."""
+    """What strategy asked for, or an opt-out's confirmation messaging owes the debtor."""
 
     action_id: str
     tenant: str
@@ -72,6 +89,9 @@ class ActionToSend:
     # The step's tone and the debtor's locale; empty picks the template's own and pt-BR.
     tone: str = ""
     locale: str = ""
+    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text, and with
+    # no message.sent or message.failed event (strategy asked for nothing, and the caps do not count it).
+    confirms: Recipient | None = None
 
     def request(self) -> Request:
         """What the composer needs."""
@@ -85,15 +105,6 @@ class ActionToSend:
             self.creditor_name,
             self.debtor_id,
         )
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """One usable contact point from the contact plan."""
-
-    contact_point_id: str
-    channel: int
-    address: str
 
 
 @dataclass(frozen=True)
@@ -262,37 +273,37 @@ class Dispatcher:
         except Exception:
             log.exception("deferred action %s failed; retried after its lease", action.action_id)
 
-    async def handle(self, action: ActionToSend) -> None:
-        """Sends the action's message unless it was already sent, given up or may have been sent."""
+    async def handle(self, action: ActionToSend) -> bool:
+        """Sends the action's message unless it was already sent, given up or may have been sent; True when sent now."""
         record = await self._messages.open(action)
         if record.state != PENDING:
-            return
+            return False
         lost = [attempt for attempt in record.attempts.values() if attempt.status == STARTED]
         for attempt in lost:
             if await self._settled(action, attempt):
-                return
+                return False
         if lost:
             record = await self._messages.open(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if self._spent(a)]
         version = record.version
         blocked: list[str] = []
-        planned = await self._plan.plan(action.debtor_id, action.channels)
+        planned = [action.confirms] if action.confirms else await self._plan.plan(action.debtor_id, action.channels)
         for recipient in planned:
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
             previous = record.attempts.get(attempt_id)
             if channel is None or (previous is not None and self._spent(previous)):
                 continue
-            if await self._opted_out(recipient):
-                name = types_pb2.Channel.Name(recipient.channel)
-                blocked.append(f"{channel.name}: opted_out: the person at this address opted out of {name} by reply")
-                continue
-            verdict = await self._allowed(action, recipient)
+            verdict = await self._verdict(action, recipient)
+            if verdict.retry:
+                # Undecided (strategy did not hear from agreements in time): stored as due, asked again then.
+                await self._messages.defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
+                return
             if not verdict.allowed:
                 blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
             try:
-                composed = await self._composer.compose(action.request(), recipient.channel)
+                composed = await self._composed(action, recipient)
             except InvalidArgument as exc:
                 failures.append(f"{channel.name}: the template cannot be filled in: {exc}")
                 continue
@@ -300,7 +311,7 @@ class Dispatcher:
             if spacing > 0:
                 # Not now for this person: stored as due, and the handler moves on to the next action.
                 await self._messages.defer(action, self._clock.now() + timedelta(seconds=spacing))
-                return
+                return False
             attempt = Attempt(
                 attempt_id,
                 recipient.contact_point_id,
@@ -321,17 +332,35 @@ class Dispatcher:
             status, result = await self._send(channel, outbound)
             if status == ACCEPTED:
                 await self._sent(action, attempt, result)
-                return
+                return True
             if status == REFUSED:
                 await self._messages.end_attempt(action, attempt_id, REFUSED, result)
             elif await self._later(action, attempt, status, result):
-                return  # stored as due: the scheduler tries this point again
+                return False  # stored as due: the scheduler tries this point again
             failures.append(f"{channel.name}: {result}")
         blocked += await self._closed(action, {r.channel for r in planned})
         if blocked and not failures:
             await self._failed(action, "blocked by the contact policy: " + "; ".join(blocked), BLOCKED)
-            return
+            return False
         await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
+        return False
+
+    async def _verdict(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
+        """Whether this recipient may be sent the action now: an opt-out by reply, then the policy."""
+        if action.confirms is not None:
+            return PolicyVerdict(True)  # the confirmation answers the opt-out itself
+        if await self._opted_out(recipient):
+            name = types_pb2.Channel.Name(recipient.channel)
+            return PolicyVerdict(False, "opted_out", f"the person at this address opted out of {name} by reply")
+        return await self._allowed(action, recipient)
+
+    async def _composed(self, action: ActionToSend, recipient: Recipient) -> Composed:
+        """The action's rendered message for this recipient; a confirmation's fixed text, sent as free text."""
+        if action.confirms is None:
+            return await self._composer.compose(action.request(), recipient.channel)
+        text = opt_out_confirmation(action.creditor_name)
+        channel = types_pb2.Channel.Name(recipient.channel)
+        return Composed(StoredTemplate(action.tenant, "", channel, "pt-BR", "", "", text), text, ())
 
     async def _allowed(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
         """The contact policy now, for this recipient; always allowed when none is wired."""
@@ -480,7 +509,8 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        await self._messages.finish(action, SENT, fields, [self._event(action, "message.sent", sent)])
+        events = [self._event(action, "message.sent", sent)] if action.confirms is None else []
+        await self._messages.finish(action, SENT, fields, events)
         if self._recipients is not None:
             # After the message is recorded sent, so a reply never finds a message it cannot read; lost in a crash
             # between the two, a reply falls back to the last message this client sent there.
@@ -495,7 +525,8 @@ class Dispatcher:
             debtor_id=action.debtor_id,
             reason=reason,
         )
-        await self._messages.finish(action, state, {"reason": reason}, [self._event(action, "message.failed", failed)])
+        events = [self._event(action, "message.failed", failed)] if action.confirms is None else []
+        await self._messages.finish(action, state, {"reason": reason}, events)
 
     async def _audited(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
         """Appends the sent entry first: written twice it is one entry, and it is never missing for a sent message."""

@@ -4,6 +4,11 @@ Every client's messages leave from the agency's numbers, so the provider posts e
 URL configured for the number: the tenant in that URL does not tell which client the debtor answered. A reply
 is matched to the message it quotes, else to the last message the agency sent to the sender on that channel,
 whichever client's; and an opt-out holds for the address and channel across all clients.
+
+The opt-out holds at once; its one confirmation is an action handed to the dispatcher (``ActionToSend.confirms``),
+so it waits for the recipient's spacing (a debtor's "SAIR" mostly comes seconds after our message, inside the
+provider's pair window) or a provider's rate limit through ``messages_deferred`` as any send does, never in the
+webhook's handler, and its id, one per opt-out, keeps it to one message whatever replies come again.
 """
 
 from __future__ import annotations
@@ -17,18 +22,11 @@ from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
+from cordial_core.money import Money
 from cordial_messaging.domain.audit import DELIVERY_ENTRY, AuditEntry, AuditTrail, entry_id
-from cordial_messaging.domain.dispatch import (
-    SOURCE,
-    Channel,
-    OutboundMessage,
-    PermanentSendFailure,
-    TransientSendFailure,
-    UncertainSend,
-)
+from cordial_messaging.domain.dispatch import SOURCE, ActionToSend, ConcurrentAttempt, Recipient, UncertainSend
 from cordial_messaging.domain.offered import offered_contacts
 from cordial_messaging.domain.replies import classify
-from cordial_messaging.domain.templates import opt_out_confirmation
 
 
 @dataclass(frozen=True)
@@ -78,17 +76,38 @@ class InboundStore(Protocol):
     async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool: ...
     def opt_out_id(self, channel: int, address: str) -> str: ...
     async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool: ...
-    async def end_confirmation(self, opt_out_id: str, outcome: str) -> None: ...
+    async def claimed(self, opt_out_id: str) -> SentMessage | None: ...
+
+
+class Confirmations(Protocol):
+    """Sends an action's one message (the dispatcher): True when sent now, False when deferred, done or given up."""
+
+    async def handle(self, action: ActionToSend) -> bool: ...
+
+
+def confirmation(opt_out_id: str, answered: SentMessage, channel: int) -> ActionToSend:
+    """The action confirming an opt-out: one per opt-out, to the address that opted out, naming the answered client."""
+    return ActionToSend(
+        action_id=stable_id("confirmation", opt_out_id),
+        tenant=answered.tenant,
+        debt_id=answered.debt_id,
+        debtor_id=answered.debtor_id,
+        channels=(channel,),
+        template="",
+        balance=Money(0, "BRL"),  # no amount: the confirmation names none
+        creditor_name=answered.creditor,
+        confirms=Recipient(answered.contact_point_id, channel, answered.to),
+    )
 
 
 class Inbound:
     """Turns verified provider notifications into events, and confirms each opt-out once."""
 
     def __init__(
-        self, store: InboundStore, channels: dict[int, Channel], clock: Clock, audit: AuditTrail | None = None
+        self, store: InboundStore, confirmations: Confirmations, clock: Clock, audit: AuditTrail | None = None
     ) -> None:
         self._store = store
-        self._channels = channels
+        self._confirmations = confirmations
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
         self._audit = audit
@@ -183,23 +202,22 @@ class Inbound:
         return last or await self._store.last_sent_to(tenant, reply.sender, reply.channel)
 
     async def _confirm(self, message: SentMessage, channel_id: int) -> bool:
-        """Records the opt-out and sends its one confirmation; the claim recorded first makes a second impossible."""
+        """Records the opt-out and hands its one confirmation to the dispatcher; True when it was sent now.
+
+        The first claim names the answered message; a reply said again takes up that same confirmation (a crash
+        may have left it unsent), which the dispatcher sends at most once.
+        """
         opt_out_id = self._store.opt_out_id(channel_id, message.to)
-        if not await self._store.claim_confirmation(opt_out_id, message, channel_id):
-            return False
-        channel = self._channels.get(channel_id)
-        if channel is None:
-            await self._store.end_confirmation(opt_out_id, "no channel adapter")
-            return False
-        text = opt_out_confirmation(message.creditor)
+        first = await self._store.claim_confirmation(opt_out_id, message, channel_id)
+        answered = message if first else await self._store.claimed(opt_out_id)
+        if answered is None:
+            return False  # an opt-out confirmed (or not) before confirmations were dispatched: never again
         try:
-            provider_id = await channel.send(OutboundMessage(message.to, text, "", (), opt_out_id))
-        except (PermanentSendFailure, TransientSendFailure, UncertainSend) as exc:
-            # At most once: a confirmation that may or may not have left is not tried again.
-            await self._store.end_confirmation(opt_out_id, f"not confirmed: {exc}")
-            return False
-        await self._store.end_confirmation(opt_out_id, f"sent {provider_id}")
-        return True
+            return await self._confirmations.handle(confirmation(opt_out_id, answered, channel_id))
+        except ConcurrentAttempt:
+            return False  # another worker is sending it
+        except UncertainSend:
+            return False  # it may have left: held as the dispatcher holds any such attempt, never sent again
 
     def _event(self, message: SentMessage, event_type: str, payload: Message) -> Event:
         return self._events.event(

@@ -27,6 +27,9 @@ class PolicyVerdict:
     rule: str = ""
     explanation: str = ""
     next_allowed_at: datetime | None = None
+    # Not decided now (strategy could not hear from agreements in time): never sent on, asked again at
+    # next_allowed_at through the deferred actions.
+    retry: bool = False
 
     def reason(self) -> str:
         """The denial as one readable line."""

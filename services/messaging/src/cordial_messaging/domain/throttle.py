@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cordial_core.clock import Clock
-from cordial_core.rate_cells import SharedCells, Sleep, cell_span, claim_cell, start_in_cell
+from cordial_core.rate_cells import SharedCells, Sleep, cell_span, cells_per_claim, claim_cell, start_in_cell
 from cordial_core.rate_limit import TokenBucket
 
 
@@ -88,6 +88,10 @@ class Throttle:
         One send starting inside each cell keeps every one-second window within floor(rate) sends.
         """
         return cell_span(self._paces.get(provider, self._default).rate)
+
+    def cells_per_claim(self, provider: str) -> int:
+        """Shared cells to claim at once for this provider: about a quarter second of its rate (at least eight)."""
+        return cells_per_claim(self._paces.get(provider, self._default).rate)
 
     async def shared_cell(self, slots: SharedSlots, provider: str, now: float) -> tuple[float, float]:
         """Claims the provider's next free shared cell: when a send may start in it and the moment it no longer may."""

@@ -14,6 +14,7 @@ from cordial_strategy.domain.book import AGENCY, Share, StrategyBook
 from cordial_strategy.domain.decision import Decision
 from cordial_strategy.domain.offer_sets import OfferSets
 from cordial_strategy.domain.ruler import ActionRecord, Case, Cases, Ruler, VariantResults
+from cordial_strategy.domain.standing import RETRY_RULE
 
 COST_CURRENCY = "BRL"
 
@@ -46,7 +47,7 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
         decision = await self._ruler.check_contact(
             str(tenant_var.get()), request.debt_id, request.channel, request.contact_point_id, request.action_id
         )
-        response = pb.CheckContactResponse(decision=_decision(decision))
+        response = pb.CheckContactResponse(decision=_decision(decision), retry=decision.rule == RETRY_RULE)
         if decision.next_allowed_at is not None:
             response.next_allowed_at.FromDatetime(decision.next_allowed_at)
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from datetime import timedelta
 
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, NotFound
@@ -12,6 +13,7 @@ from cordial_strategy.domain.book import StrategyBook
 from cordial_strategy.domain.case import MAX_HISTORY, ActionRecord, Case, Cases, Results, VariantResults
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.policy import ContactRequest, Decision
+from cordial_strategy.domain.standing import DEFAULT_RETRY, Standing, Standings, standing_decision
 
 ATTEMPTS = 5
 
@@ -19,11 +21,22 @@ ATTEMPTS = 5
 class CaseBook:
     """Reads and small changes of cases, each retried on a concurrent change."""
 
-    def __init__(self, cases: Cases, guard: ContactGuard, clock: Clock, book: StrategyBook | None = None) -> None:
+    def __init__(
+        self,
+        cases: Cases,
+        guard: ContactGuard,
+        clock: Clock,
+        book: StrategyBook | None = None,
+        standings: Standings | None = None,
+        standing_retry: timedelta = DEFAULT_RETRY,
+    ) -> None:
         self._cases = cases
         self._guard = guard
         self._clock = clock
         self._book = book
+        # Agreements' word on the debt at send time (None: events alone, as in tests without agreements).
+        self._standings = standings
+        self._standing_retry = standing_retry
 
     async def _change(self, tenant: str, debt_id: str, change: Callable[[Case], Awaitable[list[Event]]]) -> Case | None:
         """Loads a case, changes it and saves it with the events the change returns; None when the case is unknown."""
@@ -42,15 +55,19 @@ class CaseBook:
     async def check_contact(
         self, tenant: str, debt_id: str, channel: int, contact_point_id: str, action_id: str
     ) -> Decision:
-        """Messaging's question at send time: the full policy now, stored under the action."""
+        """Messaging's question at send time: the debt's standing as agreements knows it now, then the full policy;
+        the decision is stored under the action. A deny by the standing reserves nothing."""
         decided: list[Decision] = []
+        # Asked before the case is read: agreements may know of an agreement or a settlement strategy has not
+        # consumed yet (the event is on its way), and that must stop a collection message now.
+        standing = await self._standings.standing(tenant, debt_id) if self._standings is not None else None
 
         async def check(case: Case) -> list[Event]:
             record = next((a for a in case.actions.values() if a.action_id == action_id), None)
             request = request_of(case, channel, contact_point_id, action_id)
             if record is not None:
                 request = replace(request, purpose=record.purpose)
-            decision = await self._guard.check(case.debtor_id, request)
+            decision = self._by_standing(request, standing) or await self._guard.check(case.debtor_id, request)
             if record is None:
                 record = ActionRecord(action_id, "", (channel,), "checked", decision)
                 case.actions[action_id] = record
@@ -61,6 +78,12 @@ class CaseBook:
         if await self._change(tenant, debt_id, check) is None:
             raise NotFound(f"no case for debt {debt_id}", field="debt_id")
         return decided[-1]
+
+    def _by_standing(self, request: ContactRequest, standing: Standing | None) -> Decision | None:
+        """The deny the debt's standing imposes now, if any."""
+        if standing is None:
+            return None
+        return standing_decision(self._clock.now(), request, standing, self._standing_retry)
 
     async def explain(self, tenant: str, action_id: str) -> tuple[Case, ActionRecord]:
         """The action and every decision taken for it."""

@@ -115,21 +115,19 @@ class ContactPolicy:
             hold = next((h for h in holds if h.kind == kind), None)
             if hold is None or (kind == HoldKind.AGREEMENT and request.purpose == "installment_reminder"):
                 continue
-            return self._deny(hours, f"hold_{kind}", _hold_text(hold), hold.until, _hold_values(hold))
+            return denied(hours, f"hold_{kind}", _hold_text(hold), hold.until, _hold_values(hold))
         return None
 
     def _blocked(self, request: ContactRequest, debtor: DebtorState, hours: Decision) -> Decision | None:
         reason = debtor.blocked_points.get(request.contact_point_id) if request.contact_point_id else None
         if reason is not None:
             text = f"contact point {request.contact_point_id} is never used for this debtor again: {reason}"
-            return self._deny(
-                hours, "contact_point_blocked", text, None, {"contact_point_id": request.contact_point_id}
-            )
+            return denied(hours, "contact_point_blocked", text, None, {"contact_point_id": request.contact_point_id})
         source = debtor.opted_out_channels.get(str(request.channel))
         if source is not None:
             name = types_pb2.Channel.Name(request.channel)
             text = f"the debtor opted out of {name} ({source})"
-            return self._deny(hours, "opted_out", text, None, {"channel": name, "source": source})
+            return denied(hours, "opted_out", text, None, {"channel": name, "source": source})
         return None
 
     def _caps(self, now: datetime, request: ContactRequest, debtor: DebtorState, hours: Decision) -> Decision | None:
@@ -159,7 +157,7 @@ class ContactPolicy:
                 reset = _reset_day(days_used, today, days, limit)
                 values = {"count": str(count), "limit": str(limit), "window_days": str(days), "local_day": str(today)}
                 text = f"{count} {what} (limit {limit}; local day {today} in {tz.key})"
-                return self._deny(hours, rule, text, self._open_at(reset, request), values)
+                return denied(hours, rule, text, self._open_at(reset, request), values)
         return self._conversation(now, request, debtor, hours)
 
     def _conversation(
@@ -180,7 +178,7 @@ class ContactPolicy:
             return None
         reset = last + timedelta(days=self.days_after_conversation)
         text = f"a conversation about this debt on {last}; no calls until {reset} (Reg F 12 CFR 1006.14(b)(2)(i)(B))"
-        return self._deny(
+        return denied(
             hours, "regf_after_conversation", text, self._open_at(reset, request), {"conversation": str(last)}
         )
 
@@ -201,13 +199,14 @@ class ContactPolicy:
         opening = check_contact_hours(midnight, request.time_zone, request.country, request.state)
         return opening.next_allowed_at or midnight
 
-    @staticmethod
-    def _deny(hours: Decision, rule: str, text: str, next_at: datetime | None, values: dict[str, str]) -> Decision:
-        merged = {
-            "local_time": hours.values.get("local_time", ""),
-            "jurisdiction": hours.values.get("jurisdiction", ""),
-        }
-        return Decision(False, rule, text, hours.decided_at, hours.time_zone, next_at, {**merged, **values})
+
+def denied(hours: Decision, rule: str, text: str, next_at: datetime | None, values: dict[str, str]) -> Decision:
+    """A deny by a rule, stamped with the local time and jurisdiction the hours check saw."""
+    merged = {
+        "local_time": hours.values.get("local_time", ""),
+        "jurisdiction": hours.values.get("jurisdiction", ""),
+    }
+    return Decision(False, rule, text, hours.decided_at, hours.time_zone, next_at, {**merged, **values})
 
 
 def _others(debtor: DebtorState, request: ContactRequest) -> list[Contact]:

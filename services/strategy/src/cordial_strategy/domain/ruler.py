@@ -43,6 +43,7 @@ from cordial_strategy.domain.installments import InstallmentPlan, due_on, next_r
 from cordial_strategy.domain.path import DueStep, answered, next_step
 from cordial_strategy.domain.policy import Decision
 from cordial_strategy.domain.profile import build_profile
+from cordial_strategy.domain.standing import DEFAULT_RETRY, Standings
 from cordial_strategy.domain.strategies import StepSpec, Strategy, assign
 from cordial_strategy.domain.treatment import DEFAULT_PATH, Step, hardship_ended_at, step_of
 
@@ -80,8 +81,10 @@ class Ruler(CaseBook):
         clock: Clock,
         book: StrategyBook | None = None,
         enrichment: PublicDataRefresh | None = None,
+        standings: Standings | None = None,
+        standing_retry: timedelta = DEFAULT_RETRY,
     ) -> None:
-        super().__init__(cases, guard, clock, book)
+        super().__init__(cases, guard, clock, book, standings, standing_retry)
         self._events = CaseEvents(clock)
         self._enrichment = enrichment
         self._public_data_ttl = enrichment.ttl if enrichment else DEFAULT_TTL

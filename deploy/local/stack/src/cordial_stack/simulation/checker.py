@@ -8,6 +8,8 @@ payments), and applies its own small encoding of the rules for the places the si
   08:00-20:00 on weekdays, 08:00-14:00 on Saturdays, never on Sundays or national or state holidays
   (the `holidays` package); the United States 08:00-21:00 (FDCPA 15 U.S.C. 1692c(a)(1)).
 - caps per debtor across all clients: one message a local day, three in any seven local days.
+- messages after a debtor paid every debt in full are counted (a figure, not a violation: one already past its
+  send-time check may land a moment later; agreements' standing stops the rest).
 - no message after a hold the debtor asked for (a dispute; a hardship pause of 30 days) nor on a channel
   after an opt-out on it, except the one confirmation of the opt-out on that channel within 5 minutes (the
   carriers' and the FCC's practice, 47 CFR 64.1200(a)(12)): an answer to the debtor's own message, so neither
@@ -31,6 +33,7 @@ import holidays
 BUREAU_WAIT = timedelta(days=10)
 HARDSHIP_PAUSE = timedelta(days=30)
 CONFIRMATION_WITHIN = timedelta(minutes=5)
+PAID_IN_FULL = "messages after the debtor paid every debt in full"
 # Opening and closing times: Brazil on weekdays and Saturdays (none on Sundays and holidays), the United States.
 BR_WEEKDAY, BR_SATURDAY, US_DAY = (time(8), time(20)), (time(8), time(14)), (time(8), time(21))
 
@@ -46,7 +49,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Reply:
-    """Something a debtor said that must stop contact: kind is dispute, hardship or opt_out (on channel)."""
+    """Something a debtor said or did that must stop contact: kind is dispute, hardship or opt_out (on channel), or
+    paid_in_full (every debt of the debtor, channel empty)."""
 
     digits: str
     kind: str
@@ -107,6 +111,7 @@ def check_messages(
     replies = list(replies)
     confirmations = _opt_out_confirmations(messages := list(messages), replies)
     findings.looked_at["opt-out confirmations"] = len(confirmations)
+    findings.looked_at[PAID_IN_FULL] += 0  # reported even when none
     by_person: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     for index, message in enumerate(messages):
         digits = message["to"].lstrip("+")
@@ -127,6 +132,9 @@ def check_messages(
         for at, channel in by_person.get(reply.digits, []):
             if reply.kind == "opt_out" and channel == reply.channel and at > reply.at:
                 findings.add(RULES[3], f"{reply.digits} {channel} at {at:%Y-%m-%d %H:%M} after opt-out {reply.at}")
+            if reply.kind == "paid_in_full" and at > reply.at:
+                # Counted, not a violation: a send already past its send-time check may land just after.
+                findings.looked_at[PAID_IN_FULL] += 1
             held_until = reply.at + HARDSHIP_PAUSE if reply.kind == "hardship" else None
             if reply.kind in ("dispute", "hardship") and at > reply.at and (held_until is None or at < held_until):
                 findings.add(RULES[2], f"{reply.digits} {channel} at {at:%Y-%m-%d %H:%M} after {reply.kind} {reply.at}")

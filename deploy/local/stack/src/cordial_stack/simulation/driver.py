@@ -6,7 +6,8 @@ one clock file (`cordial_core.clock.FileClock`). It creates the clients and thei
 places the debts through the client API's batch endpoint, then moves the clock a step at a time and waits at each
 step until the platform is quiet (`Quiescence`). Debtors act once contacted: replies and opt-out words through the
 gateway's WhatsApp and SMS webhooks as the sandbox delivers them, payments through the sandbox's PIX flow, plans
-accepted through the API (and broken by not paying).
+accepted through the API (and broken by not paying). After debtors act, the clock moves on `ANSWER_SECONDS` and the
+platform settles again, so what it answers within seconds goes at its time, not a step later.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ TEXTS = {
     "hardship": "Estou desempregado, não consigo pagar agora",
     "answers": "Recebi, vou ver",
 }
+# How far the clock moves on after debtors acted, before the next step: an answer that waits seconds (an opt-out's
+# confirmation held to the recipient's spacing and the Cloud API's pair window, up to twice the spacing) is sent
+# then, as it would be in real time, not at the next step hours later.
+ANSWER_SECONDS = 30
 REPLY_KINDS = {"disputes": "dispute", "opts_out": "opt_out", "hardship": "hardship"}
 
 
@@ -243,6 +248,8 @@ class Simulation:
             await self.quiet.wait()
             if await self.act(moment):
                 await self.quiet.wait()
+                FileClock.move_to(self.clock_file, moment + timedelta(seconds=ANSWER_SECONDS))
+                await self.quiet.wait()
             days_done = (moment - self.config.start) // timedelta(days=1)
             if days_done > len(self.day_seconds):
                 # A step never crosses more than a night, so at most one day ends at a step.
@@ -290,6 +297,8 @@ class Simulation:
         if debtor.behaviour in ("pays", "pays_late"):
             for client, debt_id in debtor.debt_ids.items():
                 await self.pay(client, debt_id, "full")
+            if all(debt_id in self.paid_in_full for debt_id in debtor.debt_ids.values()):
+                self.replies.append(Reply(debtor.digits, "paid_in_full", "", self.clock.now()))
         elif debtor.behaviour == "breaks":
             client, debt_id = next(iter(debtor.debt_ids.items()))
             await self.pay(client, debt_id, "installments")
@@ -297,7 +306,8 @@ class Simulation:
             await self.reply(debtor, TEXTS[debtor.behaviour])
 
     async def reply(self, debtor: SimDebtor, text: str) -> None:
-        """The debtor answers on the channel of their last message, to the client of their first debt."""
+        """The debtor answers on the channel of their last message, to the client of their first debt; the checker
+        holds the platform to a reply only when the gateway accepted the webhook carrying it."""
         channel = self.last_channel[debtor.digits]
         client = next(iter(debtor.debt_ids))
         base, sandbox = f"{self.platform.gateway_url}/hooks/{self.client_ids[client]}", self.platform.sandbox_url
@@ -315,7 +325,12 @@ class Simulation:
             sent = await self._ok(
                 self.http.post(f"{sandbox}/sandbox/sms/replies", json={"sender": debtor.phone, "body": text})
             )
-        self.stats["replies delivered" if sent["status"] == 200 else "replies refused by the gateway"] += 1
+        status = int(sent["status"])  # what the gateway answered the sandbox's webhook
+        if not 200 <= status < 300:
+            # Refused (e.g. 429, 503): the platform never heard it, so the checker holds it to nothing.
+            self.stats[f"replies refused by the gateway ({status})"] += 1
+            return
+        self.stats["replies delivered"] += 1
         if debtor.behaviour in REPLY_KINDS:
             self.replies.append(Reply(debtor.digits, REPLY_KINDS[debtor.behaviour], channel, at))
 

@@ -30,6 +30,16 @@ class AgreementState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     AGREEMENT_STATE_SETTLED: _ClassVar[AgreementState]
     AGREEMENT_STATE_BROKEN: _ClassVar[AgreementState]
     AGREEMENT_STATE_CANCELLED: _ClassVar[AgreementState]
+
+class DebtStanding(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DEBT_STANDING_UNSPECIFIED: _ClassVar[DebtStanding]
+    DEBT_STANDING_OPEN: _ClassVar[DebtStanding]
+    DEBT_STANDING_IN_AGREEMENT: _ClassVar[DebtStanding]
+    DEBT_STANDING_AGREEMENT_OVERDUE: _ClassVar[DebtStanding]
+    DEBT_STANDING_SETTLED: _ClassVar[DebtStanding]
+    DEBT_STANDING_RECALLED: _ClassVar[DebtStanding]
+    DEBT_STANDING_WRITTEN_OFF: _ClassVar[DebtStanding]
 DEBT_STATUS_UNSPECIFIED: DebtStatus
 DEBT_STATUS_PLACED: DebtStatus
 DEBT_STATUS_IN_COLLECTION: DebtStatus
@@ -44,6 +54,13 @@ AGREEMENT_STATE_ACTIVE: AgreementState
 AGREEMENT_STATE_SETTLED: AgreementState
 AGREEMENT_STATE_BROKEN: AgreementState
 AGREEMENT_STATE_CANCELLED: AgreementState
+DEBT_STANDING_UNSPECIFIED: DebtStanding
+DEBT_STANDING_OPEN: DebtStanding
+DEBT_STANDING_IN_AGREEMENT: DebtStanding
+DEBT_STANDING_AGREEMENT_OVERDUE: DebtStanding
+DEBT_STANDING_SETTLED: DebtStanding
+DEBT_STANDING_RECALLED: DebtStanding
+DEBT_STANDING_WRITTEN_OFF: DebtStanding
 
 class Debtor(_message.Message):
     __slots__ = ("kind", "document", "name", "time_zone", "birth_date", "address")
@@ -697,3 +714,25 @@ class CancelAgreementResponse(_message.Message):
     agreement: Agreement
     changed: bool
     def __init__(self, agreement: _Optional[_Union[Agreement, _Mapping]] = ..., changed: _Optional[bool] = ...) -> None: ...
+
+class GetDebtStandingRequest(_message.Message):
+    __slots__ = ("debt_id",)
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    def __init__(self, debt_id: _Optional[str] = ...) -> None: ...
+
+class GetDebtStandingResponse(_message.Message):
+    __slots__ = ("debt_id", "standing", "agreement_id", "next_installment", "installments", "detail")
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    STANDING_FIELD_NUMBER: _ClassVar[int]
+    AGREEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    NEXT_INSTALLMENT_FIELD_NUMBER: _ClassVar[int]
+    INSTALLMENTS_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    debt_id: str
+    standing: DebtStanding
+    agreement_id: str
+    next_installment: Installment
+    installments: int
+    detail: str
+    def __init__(self, debt_id: _Optional[str] = ..., standing: _Optional[_Union[DebtStanding, str]] = ..., agreement_id: _Optional[str] = ..., next_installment: _Optional[_Union[Installment, _Mapping]] = ..., installments: _Optional[int] = ..., detail: _Optional[str] = ...) -> None: ...

@@ -140,6 +140,11 @@ class AgreementsServiceStub:
                 request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsRequest.SerializeToString,
                 response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsResponse.FromString,
                 _registered_method=True)
+        self.GetDebtStanding = channel.unary_unary(
+                '/cordial.agreements.v1.AgreementsService/GetDebtStanding',
+                request_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtStandingRequest.SerializeToString,
+                response_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtStandingResponse.FromString,
+                _registered_method=True)
 
 
 class AgreementsServiceServicer:
@@ -293,6 +298,15 @@ class AgreementsServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetDebtStanding(self, request, context):
+        """A debt's standing now, read by id (the debt, its agreement slot, the agreement): whether collection may go
+        on, or the debt is in an agreement (with its next installment) or closed. Strategy asks it at send time, so a
+        message never waits on strategy having consumed agreement.accepted or debt.settled.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AgreementsServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -400,6 +414,11 @@ def add_AgreementsServiceServicer_to_server(servicer, server):
                     servicer.ListUnappliedPayments,
                     request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsRequest.FromString,
                     response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsResponse.SerializeToString,
+            ),
+            'GetDebtStanding': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetDebtStanding,
+                    request_deserializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtStandingRequest.FromString,
+                    response_serializer=cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtStandingResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -970,6 +989,33 @@ class AgreementsService:
             '/cordial.agreements.v1.AgreementsService/ListUnappliedPayments',
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsRequest.SerializeToString,
             cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.ListUnappliedPaymentsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetDebtStanding(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/cordial.agreements.v1.AgreementsService/GetDebtStanding',
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtStandingRequest.SerializeToString,
+            cordial_dot_agreements_dot_v1_dot_agreements__service__pb2.GetDebtStandingResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -300,12 +300,14 @@ class CheckContactRequest(_message.Message):
     def __init__(self, debtor_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., action_id: _Optional[str] = ...) -> None: ...
 
 class CheckContactResponse(_message.Message):
-    __slots__ = ("decision", "next_allowed_at")
+    __slots__ = ("decision", "next_allowed_at", "retry")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     NEXT_ALLOWED_AT_FIELD_NUMBER: _ClassVar[int]
+    RETRY_FIELD_NUMBER: _ClassVar[int]
     decision: Decision
     next_allowed_at: _timestamp_pb2.Timestamp
-    def __init__(self, decision: _Optional[_Union[Decision, _Mapping]] = ..., next_allowed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    retry: bool
+    def __init__(self, decision: _Optional[_Union[Decision, _Mapping]] = ..., next_allowed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., retry: _Optional[bool] = ...) -> None: ...
 
 class ExplainDecisionRequest(_message.Message):
     __slots__ = ("action_id",)

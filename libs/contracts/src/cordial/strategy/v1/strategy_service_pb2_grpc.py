@@ -99,7 +99,8 @@ class StrategyServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def CheckContact(self, request, context):
-        """Asks the contact policy whether a contact may happen now (messaging asks at send time).
+        """Asks the contact policy whether a contact may happen now (messaging asks at send time); first asks agreements
+        for the debt's standing (GetDebtStanding), so an agreement or settlement strategy has not consumed yet counts.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
