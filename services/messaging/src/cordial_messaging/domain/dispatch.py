@@ -298,7 +298,7 @@ class Dispatcher:
             if verdict.retry:
                 # Undecided (strategy did not hear from agreements in time): stored as due, asked again then.
                 await self._messages.defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
-                return
+                return False
             if not verdict.allowed:
                 blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
