@@ -72,7 +72,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--group", type=int, default=500, help="numbers verified together (one cache read, one budget move)"
     )
-    parser.add_argument("--connections", type=int, default=64, help="HTTP connections to the provider per instance")
+    # httpcore checks every pooled connection on each request: more than the requests in flight is CPU wasted.
+    parser.add_argument("--connections", type=int, default=32, help="HTTP connections to the provider per instance")
     parser.add_argument("--extra", type=int, default=1000, help="new numbers tried once the budget is spent")
     return parser.parse_args()
 
@@ -100,6 +101,7 @@ def batch_id(reference: str) -> str:
 async def run_instance(setup: Setup, reference: str, numbers: list[str]) -> dict[str, Any]:
     """One contact-locator instance: its own store and HTTP clients, a batch of its numbers at the shared rate."""
     clock = SystemClock()
+    cpu_at_start = time.process_time()
     cipher = PersonalDataCipher(setup.data_key, setup.lookup_key)
     client: AsyncMongoClient[dict] = AsyncMongoClient(setup.uri, tz_aware=True)
     db = client[DATABASE]
@@ -132,6 +134,7 @@ async def run_instance(setup: Setup, reference: str, numbers: list[str]) -> dict
                 "state": final.state,
                 "done": final.progress.done,
                 "seconds": ran,
+                "cpu": time.process_time() - cpu_at_start,
                 **progress_counts(final.progress),
             }
     finally:
@@ -155,8 +158,24 @@ async def report_progress(db: AsyncDatabase[dict], cipher: PersonalDataCipher, i
         print(f"  stored progress: {done:,}/{total:,} done, {paid:,} paid, after {time.perf_counter() - started:.0f}s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far, from /proc (0 where there is none)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def run_pass(
-    label: str, setup: Setup, args: argparse.Namespace, numbers: list[str], tag: str, cipher: PersonalDataCipher
+    label: str,
+    setup: Setup,
+    args: argparse.Namespace,
+    numbers: list[str],
+    tag: str,
+    cipher: PersonalDataCipher,
+    servers: dict[str, int],
 ) -> dict[str, int]:
     """Starts one process per instance, each with its share of the numbers; waits; prints the figures."""
     context = multiprocessing.get_context("spawn")
@@ -165,6 +184,7 @@ async def run_pass(
     references = [f"{tag}-instance-{i}" for i in range(args.instances)]
     client: AsyncMongoClient[dict] = AsyncMongoClient(setup.uri, tz_aware=True)
     load = os.getloadavg()[0]
+    servers_cpu = {name: cpu_seconds(pid) for name, pid in servers.items()}
     started = time.perf_counter()
     processes = [
         context.Process(target=instance_process, args=(setup, ref, share, results))
@@ -205,6 +225,16 @@ async def run_pass(
         f"  outcome {{'cached': {totals['cached']:,}, 'paid': {totals['paid']:,}, "
         f"'refused_budget': {totals['refused_budget']:,}, 'failed': {totals['failed']:,}}}"
     )
+    spent = {"instances": sum(float(o["cpu"]) for o in outcomes.values())}
+    spent |= {name: cpu_seconds(pid) - servers_cpu[name] for name, pid in servers.items()}
+    per_thousand = {name: 1000 * seconds / max(totals["done"], 1) for name, seconds in spent.items()}
+    whole = sum(per_thousand.values())
+    print(
+        "  CPU per 1,000 numbers: "
+        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in per_thousand.items())
+        + f"; {whole:.2f} s in all, so at most {os.cpu_count() or 1} CPUs x 1,000 / {whole:.2f} = "
+        f"{(os.cpu_count() or 1) * 1000 / max(whole, 1e-9):,.0f} numbers/s on this machine were it idle"
+    )
     if len(outcomes) < len(processes):
         print(f"  BREACH: {len(processes) - len(outcomes)} instance(s) ended without a result")
         totals["lost"] = len(processes) - len(outcomes)
@@ -233,7 +263,7 @@ async def provider_figures(http: httpx.AsyncClient, url: str, db: AsyncDatabase[
     return breaches
 
 
-async def run(args: argparse.Namespace, url: str, uri: str) -> list[str]:
+async def run(args: argparse.Namespace, url: str, uri: str, servers: dict[str, int]) -> list[str]:
     """The paid pass, the cached pass on new processes, and the over-budget pass; the breaches found."""
     numbers = [f"+55119{i:08d}" for i in range(args.numbers)]
     extra = [f"+55119{args.numbers + i:08d}" for i in range(args.extra)]
@@ -246,15 +276,21 @@ async def run(args: argparse.Namespace, url: str, uri: str) -> list[str]:
     breaches: list[str] = []
     try:
         async with httpx.AsyncClient(timeout=30) as http:
-            first = await run_pass("pass 1, paid lookups", setup, args, numbers, "paid", cipher)
+            first = await run_pass("pass 1, paid lookups", setup, args, numbers, "paid", cipher, servers)
             breaches += await provider_figures(http, url, db, args.budget)
             second = await run_pass(
-                "pass 2, the same numbers on new instances (within the TTL)", setup, args, numbers, "cached", cipher
+                "pass 2, the same numbers on new instances (within the TTL)",
+                setup,
+                args,
+                numbers,
+                "cached",
+                cipher,
+                servers,
             )
             breaches += await provider_figures(http, url, db, args.budget)
             print(f"  cache hits on the second pass: {second['cached']:,} of {second['done']:,}")
             third = await run_pass(
-                f"pass 3, {args.extra:,} new numbers with the budget spent", setup, args, extra, "over", cipher
+                f"pass 3, {args.extra:,} new numbers with the budget spent", setup, args, extra, "over", cipher, servers
             )
             breaches += await provider_figures(http, url, db, args.budget)
             breaches += [
@@ -288,7 +324,8 @@ def main() -> None:
     uri, ferretdb = start_ferretdb(run_dir)
     url, sandbox = start_sandbox(run_dir, TOKEN, rates={"lookup": float(args.provider_rate)})
     try:
-        breaches = asyncio.run(run(args, url, uri))
+        servers = {name: process.pid for name, process in (("FerretDB", ferretdb), ("sandbox", sandbox)) if process.pid}
+        breaches = asyncio.run(run(args, url, uri, servers))
     finally:
         sandbox.stop()
         ferretdb.stop()

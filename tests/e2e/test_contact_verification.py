@@ -67,6 +67,16 @@ def test_debtor_numbers_are_recorded_and_every_new_phone_is_verified_once(platfo
         "refused_budget": 0,
         "failed": 0,
     }
+    # ... and both were asked about WhatsApp on arrival too: the batch's checks come from the check cache.
+    assert progress["whatsapp"] == {
+        "total": 2,
+        "cached": 2,
+        "paid": 0,
+        "refused_budget": 0,
+        "failed": 0,
+        "skipped": 0,
+        "pending": 0,
+    }
     missing = httpx.get(f"{agency}/verification-batches/nope", headers=admin, timeout=10)
     assert missing.status_code == 404, missing.text
 

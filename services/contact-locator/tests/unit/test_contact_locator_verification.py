@@ -12,9 +12,11 @@ from cordial_contact_locator.domain.verification import (
     FROM_CACHE,
     LOOKED_UP,
     OVER_BUDGET,
+    SKIPPED,
     BatchProgress,
     LineInfo,
     LookupFailure,
+    RateRefused,
     Verifier,
 )
 from cordial_core.clock import ControllableClock
@@ -31,11 +33,16 @@ class FakeLookup:
         self.clock = clock
         self.calls: list[tuple[str, float]] = []
         self.failing = failing or set()
+        # Number -> how many more times the provider refuses it over its rate (429, 20429).
+        self.refusals: Counter[str] = Counter()
 
     async def lookup(self, number: str) -> LineInfo:
         self.calls.append((number, self.clock.now().timestamp()))
         if number in self.failing:
             raise LookupFailure("provider answered 503")
+        if self.refusals[number] > 0:
+            self.refusals[number] -= 1
+            raise RateRefused("lookup answered 429: 20429 Too Many Requests")
         return LineInfo(number, True, "mobile", "Claro", self.clock.now())
 
 
@@ -81,6 +88,7 @@ def make(
         LocalRate(TokenBucket(rate, burst, NOW.timestamp()), clock, sleep),
         ttl=timedelta(days=30),
         monthly_budget=budget,
+        sleep=sleep,
     )
     return verifier, lookup, clock, budgets
 
@@ -125,6 +133,8 @@ async def test_a_batch_respects_the_rate_reports_progress_and_dedupes() -> None:
         "total": 200,
         "done": 200,
         "counts": {FROM_CACHE: 0, LOOKED_UP: 150, OVER_BUDGET: 50, FAILED: 0},
+        "whatsapp_total": 0,
+        "whatsapp": {FROM_CACHE: 0, LOOKED_UP: 0, OVER_BUDGET: 0, FAILED: 0, SKIPPED: 0},
         "percent": 100.0,
     }
     times = sorted(t for _, t in lookup.calls)
@@ -143,3 +153,26 @@ async def test_a_failed_lookup_is_counted_not_cached_and_not_charged_to_the_budg
     assert budgets.spent[("t1", "2024-03")] == 1
     lookup.failing.clear()
     assert (await verifier.verify("t1", "+5511900000000")).source == LOOKED_UP
+
+
+async def test_a_lookup_refused_over_the_rate_is_tried_again_in_later_slots_and_paid_once() -> None:
+    verifier, lookup, _, budgets = make(rate=10, burst=1)
+    lookup.refusals["+5511900000000"] = 3
+    progress = await verifier.batch("t1", ["+5511900000000", "+5511900000001"])
+    assert progress.counts == {FROM_CACHE: 0, LOOKED_UP: 2, OVER_BUDGET: 0, FAILED: 0}
+    tries = [t for n, t in lookup.calls if n == "+5511900000000"]
+    assert len(tries) == 4
+    # Each try waits for its own slot of the rate, after a growing pause for the provider's window to slide.
+    assert tries[-1] - tries[0] >= 0.1 + 0.2 + 0.4 - 1e-6
+    assert budgets.spent[("t1", "2024-03")] == 2
+    assert (await verifier.verify("t1", "+5511900000000")).source == FROM_CACHE
+
+
+async def test_a_lookup_refused_at_every_try_ends_failed_with_the_rate_as_reason_and_costs_nothing() -> None:
+    verifier, lookup, _, budgets = make()
+    lookup.refusals["+5511900000000"] = 100
+    verified = await verifier.verify("t1", "+5511900000000")
+    assert verified.source == FAILED
+    assert verified.reason.startswith("refused over the provider's rate 6 times: lookup answered 429")
+    assert len(lookup.calls) == 6
+    assert budgets.spent[("t1", "2024-03")] == 0

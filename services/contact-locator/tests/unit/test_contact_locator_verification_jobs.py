@@ -155,14 +155,20 @@ async def test_a_batch_counts_cached_paid_refused_and_failed_and_pays_each_numbe
     await jobs.wait(listed.id)
     listed_done = await jobs.get("t1", listed.id)
     assert listed_done is not None
-    assert progress_counts(listed_done.progress) == {"cached": 0, "paid": 0, "refused_budget": 0, "failed": 2}
+    assert (
+        progress_counts(listed_done.progress).items()
+        >= {"cached": 0, "paid": 0, "refused_budget": 0, "failed": 2, "pending": 0}.items()
+    )
     batch = await jobs.start("t1", [], [])
     await jobs.wait(batch.id)
     done = await jobs.get("t1", batch.id)
     assert done is not None
     assert done.state == DONE
     assert done.progress.total == 10  # the tenant's distinct numbers (two debtors share one)
-    assert progress_counts(done.progress) == {"cached": 1, "paid": 7, "refused_budget": 2, "failed": 0}
+    assert (
+        progress_counts(done.progress).items()
+        >= {"cached": 1, "paid": 7, "refused_budget": 2, "failed": 0, "pending": 0}.items()
+    )
     assert budgets.spent[("t1", "2024-03")] == 8  # the failed lookup was given back
     assert len(lookup.calls) == len(set(lookup.calls)) == 9
     assert "shared" in points.lines

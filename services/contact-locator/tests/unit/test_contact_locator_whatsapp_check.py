@@ -11,8 +11,8 @@ from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, 
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.directory import plan_reason
 from cordial_contact_locator.domain.reachability import Beta
-from cordial_contact_locator.domain.verification import LineInfo, Verifier
-from cordial_contact_locator.domain.verification_jobs import Batch, VerificationJobs
+from cordial_contact_locator.domain.verification import LineInfo, RateRefused, Verifier
+from cordial_contact_locator.domain.verification_jobs import Batch, VerificationJobs, progress_counts
 from cordial_contact_locator.domain.whatsapp_check import (
     NOT_ON_WHATSAPP_CHECK,
     CheckFailure,
@@ -35,9 +35,14 @@ class FakeCheck:
 
     def __init__(self) -> None:
         self.requests: list[list[str]] = []
+        # How many more requests the provider refuses over its rate (429, 1015).
+        self.refusals = 0
 
     async def check(self, numbers: list[str]) -> dict[str, bool]:
         self.requests.append(list(numbers))
+        if self.refusals > 0:
+            self.refusals -= 1
+            raise RateRefused("contacts check answered 429: 1015 Too many requests")
         if any(n.endswith("9999") for n in numbers):
             raise CheckFailure("provider answered 503")
         return {n: not n.endswith("0001") for n in numbers}
@@ -104,6 +109,10 @@ def checker(
     tenants: str = "t1", group: int = 2, budget: int = 1000, budgets: MemoryBudgets | None = None
 ) -> tuple[WhatsAppChecker, FakeCheck, FakeStatuses, ControllableClock]:
     clock, check, statuses = ControllableClock(NOW), FakeCheck(), FakeStatuses()
+
+    async def sleep(seconds: float) -> None:
+        clock.advance(timedelta(seconds=seconds))
+
     found = WhatsAppChecker(
         check,
         statuses,
@@ -113,6 +122,7 @@ def checker(
         ttl=TTL,
         monthly_budget=budget,
         group=group,
+        sleep=sleep,
     )
     return found, check, statuses, clock
 
@@ -287,3 +297,47 @@ async def test_checks_are_counted_per_result() -> None:
         ("t1", "provider", 1),
         ("t1", "cache", 1),
     ]
+
+
+async def test_a_check_refused_over_the_rate_is_asked_again_and_spends_the_budget_once() -> None:
+    budgets = MemoryBudgets()
+    found, check, _, clock = checker(group=10, budgets=budgets)
+    check.refusals = 2
+    answered = await found.check_many("t1", ["+5511900000001", "+5511900000002"])
+    assert {n: s.on_whatsapp for n, s in answered.items()} == {"+5511900000001": False, "+5511900000002": True}
+    assert len(check.requests) == 3
+    assert clock.now() - NOW >= timedelta(seconds=0.1 + 0.2), "a growing pause before each new try"
+    assert budgets.spent[("t1", "2024-03")] == 2
+
+
+async def test_a_check_refused_at_every_try_answers_nothing_and_gives_the_budget_back() -> None:
+    budgets = MemoryBudgets()
+    found, check, statuses, _ = checker(group=10, budgets=budgets)
+    check.refusals = 100
+    assert await found.check_many("t1", ["+5511900000002"]) == {}
+    assert len(check.requests) == 6
+    assert budgets.spent[("t1", "2024-03")] == 0
+    assert statuses.items == {}
+
+
+async def test_a_batch_progress_counts_its_whatsapp_checks() -> None:
+    found, _, _, clock = checker(group=1)
+    carried = ["+5511900000001", "+5511900000002", "+5511900000000", "+5511900009999"]
+    points = FakePoints([point(f"p{i}", number) for i, number in enumerate(carried)])
+    running = jobs(points, found, clock)
+    await found.check_many("t1", ["+5511900000002"])  # already known: the batch's check comes from the cache
+
+    batch = await running.start("t1", [], [])
+    await running.wait(batch.id)
+
+    counts = progress_counts(batch.progress)
+    assert {key: value for key, value in counts.items() if key.startswith("whatsapp")} == {
+        "whatsapp_total": 4,
+        "whatsapp_cached": 1,
+        "whatsapp_paid": 1,
+        "whatsapp_refused_budget": 0,
+        "whatsapp_failed": 1,
+        "whatsapp_skipped": 1,  # the lookup found +5511900000000 invalid: not asked
+        "whatsapp_pending": 0,
+    }
+    assert (counts["paid"], counts["pending"]) == (4, 0)

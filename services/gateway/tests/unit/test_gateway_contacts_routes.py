@@ -39,7 +39,20 @@ class FakeLocator:
                     ]
                 )
             batch = pb.VerificationBatch(
-                batch_id="b1", state=pb.BATCH_STATE_RUNNING, total=10, done=4, cached=1, paid=2, refused_budget=1
+                batch_id="b1",
+                state=pb.BATCH_STATE_RUNNING,
+                total=10,
+                done=4,
+                pending=6,
+                cached=1,
+                paid=2,
+                refused_budget=1,
+                whatsapp_total=8,
+                whatsapp_cached=1,
+                whatsapp_paid=2,
+                whatsapp_failed=1,
+                whatsapp_skipped=1,
+                whatsapp_pending=3,
             )
             if name == "StartVerificationBatch":
                 return pb.StartVerificationBatchResponse(batch_id="b1", batch=batch)
@@ -118,14 +131,26 @@ def test_a_verification_batch_is_started_and_its_progress_read() -> None:
     assert started.status_code == 202, started.text
     assert started.json()["batch_id"] == "b1"
     progress = http.get("/agency/v1/clients/c1/verification-batches/b1", headers=AUTH).json()
-    assert {k: progress[k] for k in ("state", "total", "done", "cached", "paid", "refused_budget", "failed")} == {
+    assert {
+        k: progress[k] for k in ("state", "total", "done", "pending", "cached", "paid", "refused_budget", "failed")
+    } == {
         "state": "running",
         "total": 10,
         "done": 4,
+        "pending": 6,
         "cached": 1,
         "paid": 2,
         "refused_budget": 1,
         "failed": 0,
+    }
+    assert progress["whatsapp"] == {
+        "total": 8,
+        "cached": 1,
+        "paid": 2,
+        "refused_budget": 0,
+        "failed": 1,
+        "skipped": 1,
+        "pending": 3,
     }
     assert [c[0] for c in stub.calls] == ["StartVerificationBatch", "GetVerificationBatch"]
     assert stub.calls[0][1].reference == "r1"

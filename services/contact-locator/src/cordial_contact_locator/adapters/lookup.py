@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import httpx
 
-from cordial_contact_locator.domain.verification import LineInfo, LookupFailure
+from cordial_contact_locator.domain.verification import LineInfo, LookupFailure, RateRefused
 from cordial_core.clock import Clock
 
 
@@ -20,12 +20,14 @@ class TwilioLookup:
         self._clock = clock
 
     async def lookup(self, number: str) -> LineInfo:
-        """One paid lookup; a failure to answer is a LookupFailure (nothing cached)."""
+        """One paid lookup; a refusal over the rate is RateRefused, another failure LookupFailure (nothing cached)."""
         url = f"{self._base}/v2/PhoneNumbers/{quote(number, safe='+')}"
         try:
             response = await self._client.get(url, params={"Fields": "line_type_intelligence"}, auth=self._auth)
         except httpx.HTTPError as exc:
             raise LookupFailure(f"lookup unreachable: {exc!r}") from exc
+        if response.status_code == 429:
+            raise RateRefused(f"lookup answered 429: {response.text[:200]}")
         if response.status_code != 200:
             raise LookupFailure(f"lookup answered {response.status_code}: {response.text[:200]}")
         body = response.json()

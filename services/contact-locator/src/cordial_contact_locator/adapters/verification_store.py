@@ -13,6 +13,7 @@ from cordial_contact_locator.domain.verification import (
     FROM_CACHE,
     LOOKED_UP,
     OVER_BUDGET,
+    SKIPPED,
     BatchProgress,
     LineInfo,
 )
@@ -121,10 +122,21 @@ class MongoBudgets:
 
 
 _COUNTS = {FROM_CACHE: "cached", LOOKED_UP: "paid", OVER_BUDGET: "refused_budget", FAILED: "failed"}
+_WHATSAPP = {
+    FROM_CACHE: "whatsapp_cached",
+    LOOKED_UP: "whatsapp_paid",
+    OVER_BUDGET: "whatsapp_refused_budget",
+    FAILED: "whatsapp_failed",
+    SKIPPED: "whatsapp_skipped",
+}
 
 
 class MongoBatches:
-    """Batches with their progress; the numbers listed for a batch are kept encrypted, for a restart."""
+    """Batches with their progress; the numbers listed for a batch are kept encrypted, for a restart.
+
+    The listed numbers (up to 100,000, about 2 MB encrypted) are a document of their own beside the batch's:
+    the progress, saved every few seconds and read by any instance, stays a few hundred bytes to read and write.
+    """
 
     def __init__(self, collection: TenantCollection, cipher: PersonalDataCipher) -> None:
         self.collection = collection
@@ -132,8 +144,11 @@ class MongoBatches:
 
     async def create(self, batch: Batch, numbers: list[str]) -> bool:
         """Stores a new batch; False when one with its id exists."""
-        doc = {**self._fields(batch), "_id": batch.id, "numbers_enc": self._cipher.encrypt("\n".join(numbers))}
-        return await self.collection.insert(batch.tenant, doc)
+        if not await self.collection.insert(batch.tenant, {**self._fields(batch), "_id": batch.id}):
+            return False
+        listed = {"_id": self._listed_id(batch.id), "numbers_enc": self._cipher.encrypt("\n".join(numbers))}
+        await self.collection.insert(batch.tenant, listed)
+        return True
 
     async def save(self, batch: Batch) -> None:
         """Saves the batch's progress and state."""
@@ -144,8 +159,9 @@ class MongoBatches:
         doc = await self.collection.find_one(tenant, {"_id": batch_id})
         if doc is None:
             return None
-        progress = BatchProgress(doc["total"], doc["done"])
+        progress = BatchProgress(doc["total"], doc["done"], whatsapp_total=int(doc.get("whatsapp_total", 0)))
         progress.counts = {source: int(doc[name]) for source, name in _COUNTS.items()}
+        progress.whatsapp = {result: int(doc.get(name, 0)) for result, name in _WHATSAPP.items()}
         return Batch(
             doc["_id"],
             tenant,
@@ -159,9 +175,15 @@ class MongoBatches:
 
     async def numbers(self, tenant: str, batch_id: str) -> list[str]:
         """The numbers listed when the batch was started."""
-        doc = await self.collection.find_one(tenant, {"_id": batch_id})
-        plain = self._cipher.decrypt(doc["numbers_enc"]) if doc else ""
+        doc = await self.collection.find_one(tenant, {"_id": self._listed_id(batch_id)})
+        if doc is None:  # a batch stored before the numbers had their own document kept them in its own
+            doc = await self.collection.find_one(tenant, {"_id": batch_id})
+        plain = self._cipher.decrypt(doc["numbers_enc"]) if doc and "numbers_enc" in doc else ""
         return [n for n in plain.split("\n") if n]
+
+    @staticmethod
+    def _listed_id(batch_id: str) -> str:
+        return f"{batch_id}:numbers"
 
     @staticmethod
     def _fields(batch: Batch) -> dict[str, Any]:
@@ -170,6 +192,8 @@ class MongoBatches:
             "total": batch.progress.total,
             "done": batch.progress.done,
             **{name: batch.progress.counts[source] for source, name in _COUNTS.items()},
+            "whatsapp_total": batch.progress.whatsapp_total,
+            **{name: batch.progress.whatsapp[result] for result, name in _WHATSAPP.items()},
             "started_at": batch.started_at,
             "heartbeat_at": batch.heartbeat_at,
             "finished_at": batch.finished_at,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import httpx
 
+from cordial_contact_locator.domain.verification import RateRefused
 from cordial_contact_locator.domain.whatsapp_check import CheckFailure
 
 
@@ -21,12 +22,17 @@ class HttpWhatsAppCheck:
         self._headers = {"Authorization": f"Bearer {token}"}
 
     async def check(self, numbers: list[str]) -> dict[str, bool]:
-        """Each number asked -> whether it is a WhatsApp user; numbers the answer leaves out are unknown."""
+        """Each number asked -> whether it is a WhatsApp user; numbers the answer leaves out are unknown.
+
+        A refusal over the provider's rate is RateRefused (asked again later), any other failure CheckFailure.
+        """
         body = {"blocking": "wait", "contacts": numbers}
         try:
             response = await self._client.post(self._url, json=body, headers=self._headers)
         except httpx.HTTPError as exc:
             raise CheckFailure(f"contacts check unreachable: {exc!r}") from exc
+        if response.status_code == 429:
+            raise RateRefused(f"contacts check answered 429: {response.text[:200]}")
         if response.status_code != 200:
             raise CheckFailure(f"contacts check answered {response.status_code}: {response.text[:200]}")
         try:

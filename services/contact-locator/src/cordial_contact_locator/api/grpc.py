@@ -117,7 +117,8 @@ class ContactLocatorServicer(pb_grpc.ContactLocatorServiceServicer):
     async def GetVerificationBatch(
         self, request: pb.GetVerificationBatchRequest, context: grpc.aio.ServicerContext
     ) -> pb.GetVerificationBatchResponse:
-        """A batch's progress: total, done, cached, paid, refused for budget, failed."""
+        """A batch's progress: lookups total, done, pending, cached, paid, refused for budget, failed; the same of its
+        WhatsApp checks."""
         if not request.batch_id:
             raise InvalidArgument("is required", field="batch_id")
         batch = await self._verification().get(str(tenant_var.get()), request.batch_id)

@@ -5,15 +5,22 @@ monthly budget and the provider's rate limit; a batch reports its progress as it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from cordial_core.clock import Clock
-from cordial_core.rate_cells import Pacer
+from cordial_core.rate_cells import Pacer, Sleep
 
 FROM_CACHE, LOOKED_UP, OVER_BUDGET, FAILED = "cache", "provider", "over_budget", "failed"
+# A number whose lookup found it invalid: not worth a WhatsApp check.
+SKIPPED = "skipped"
+# Tries of one request the provider refuses over its rate, before the number is left failed with that reason.
+RATE_TRIES = 6
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,32 @@ class LookupFailure(Exception):
     """The provider could not answer for this number now."""
 
 
+class RateRefused(Exception):
+    """The provider refused a request over its rate limit (Lookup: 429, code 20429; contacts check: 429, 1015)."""
+
+
+async def within_rate(call: Callable[[], Awaitable[T]], rate: Pacer | None, tries: int, sleep: Sleep) -> T:
+    """Makes a provider request in a slot of its rate; one refused over the rate is made again in a new slot.
+
+    The shared rate keeps request starts within the limit, but the network bunches their arrivals, and the
+    provider may count others' requests on the same account: a refusal says its window is full, so the next
+    try also waits a growing pause (0.1 s, doubling to 2 s) for that window to slide. After ``tries`` refusals
+    the last one is raised, for the caller to record as the number's terminal reason.
+    """
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(RateRefused),
+        stop=stop_after_attempt(max(1, tries)),
+        wait=wait_exponential(multiplier=0.1, max=2.0),
+        sleep=sleep,
+        reraise=True,
+    ):
+        with attempt:
+            if rate is not None:
+                await rate.wait()
+            return await call()
+    raise AssertionError("tenacity either returns the call's answer or raises")
+
+
 class LineLookup(Protocol):
     """A line-type lookup provider (Twilio Lookup v2 line_type_intelligence)."""
 
@@ -61,18 +94,39 @@ class Budgets(Protocol):
     async def refund(self, tenant: str, month: str, count: int) -> None: ...
 
 
+def _whatsapp_counts() -> dict[str, int]:
+    return {FROM_CACHE: 0, LOOKED_UP: 0, OVER_BUDGET: 0, FAILED: 0, SKIPPED: 0}
+
+
 @dataclass
 class BatchProgress:
-    """How far a batch is; read it while the batch runs."""
+    """How far a batch is, its lookups and its WhatsApp checks; read it while the batch runs."""
 
     total: int
     done: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {FROM_CACHE: 0, LOOKED_UP: 0, OVER_BUDGET: 0, FAILED: 0})
+    # Numbers the batch asks the WhatsApp check about (those its points carry, when the tenant has a check).
+    whatsapp_total: int = 0
+    whatsapp: dict[str, int] = field(default_factory=_whatsapp_counts)
 
     def count(self, verified: Verified) -> None:
         """Counts one finished number."""
         self.done += 1
         self.counts[verified.source] += 1
+
+    def count_whatsapp(self, result: str, how_many: int) -> None:
+        """Counts numbers whose WhatsApp check ended (cache, provider, over_budget, failed, skipped)."""
+        self.whatsapp[result] += how_many
+
+    @property
+    def pending(self) -> int:
+        """Numbers whose lookup has not ended yet."""
+        return max(0, self.total - self.done)
+
+    @property
+    def whatsapp_pending(self) -> int:
+        """Numbers whose WhatsApp check has not ended yet."""
+        return max(0, self.whatsapp_total - sum(self.whatsapp.values()))
 
     def snapshot(self) -> dict[str, object]:
         """The progress as plain values."""
@@ -92,6 +146,8 @@ class Verifier:
         *,
         ttl: timedelta,
         monthly_budget: int,
+        rate_tries: int = RATE_TRIES,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._lookup = lookup
         self._cache = cache
@@ -101,6 +157,8 @@ class Verifier:
         self._rate = rate
         self._ttl = ttl
         self._budget = monthly_budget
+        self._rate_tries = rate_tries
+        self._sleep = sleep
         self._inflight: dict[tuple[str, str], asyncio.Future[Verified]] = {}
 
     async def verify(self, tenant: str, number: str) -> Verified:
@@ -169,12 +227,13 @@ class Verifier:
         return results
 
     async def _paid_lookup(self, number: str) -> LineInfo | str:
-        """One lookup in its slot of the provider's rate; a failure is its reason."""
-        await self._rate.wait()
+        """One lookup in its slot of the provider's rate, tried again when refused over it; a failure is its reason."""
         try:
-            return await self._lookup.lookup(number)
+            return await within_rate(lambda: self._lookup.lookup(number), self._rate, self._rate_tries, self._sleep)
         except LookupFailure as exc:
             return str(exc)
+        except RateRefused as exc:
+            return f"refused over the provider's rate {self._rate_tries} times: {exc}"
 
     async def batch(
         self, tenant: str, numbers: Iterable[str], progress: BatchProgress | None = None, workers: int = 32

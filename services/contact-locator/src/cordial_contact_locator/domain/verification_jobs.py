@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -21,6 +22,7 @@ from cordial_contact_locator.domain.verification import (
     FROM_CACHE,
     LOOKED_UP,
     OVER_BUDGET,
+    SKIPPED,
     BatchProgress,
     LineInfo,
     Verified,
@@ -187,6 +189,8 @@ class VerificationJobs:
         try:
             targets = await self._targets(batch.tenant, batch.debtor_ids, listed)
             batch.progress.total = len(targets)
+            if self._whatsapp is not None and self._whatsapp.serves(batch.tenant):
+                batch.progress.whatsapp_total = sum(1 for point_ids in targets.values() if point_ids)
             await self._batches.save(batch)
             items = list(targets.items())
             for start in range(0, len(items), self._group):
@@ -225,19 +229,25 @@ class VerificationJobs:
             batch.progress.count(result)
             self._count(batch.tenant, result)
         # Only numbers carried by points: a check's answer is kept on the points it concerns.
-        targets = [(n, ids) for n, ids in items if ids and n in verified and may_have_whatsapp(verified[n])]
-        await self._check_whatsapp(batch.tenant, targets)
+        carried = [(n, ids) for n, ids in items if ids and n in verified]
+        targets = [(n, ids) for n, ids in carried if may_have_whatsapp(verified[n])]
+        counts = await self._check_whatsapp(batch.tenant, targets)
+        if batch.progress.whatsapp_total:
+            for outcome, how_many in counts.items():
+                batch.progress.count_whatsapp(outcome, how_many)
+            batch.progress.count_whatsapp(SKIPPED, len(carried) - len(targets))
 
-    async def _check_whatsapp(self, tenant: str, targets: list[tuple[str, list[str]]]) -> None:
-        """Asks the tenant's contacts check (when it has one) about the numbers, and records the answers."""
+    async def _check_whatsapp(self, tenant: str, targets: list[tuple[str, list[str]]]) -> Counter[str]:
+        """Asks the tenant's contacts check (when it has one) about the numbers, records the answers; how each went."""
         if self._whatsapp is None or not targets or not self._whatsapp.serves(tenant):
-            return
-        statuses = await self._whatsapp.check_many(tenant, [number for number, _ in targets])
+            return Counter()
+        answers = await self._whatsapp.answers(tenant, [number for number, _ in targets])
         for number, point_ids in targets:
-            status = statuses.get(number)
+            status = answers.statuses.get(number)
             if status is not None:
                 for point_id in point_ids:
                     await self._points.set_whatsapp(tenant, point_id, status)
+        return answers.counts
 
     def _count(self, tenant: str, verified: Verified) -> None:
         if self._counts is not None:
@@ -251,11 +261,19 @@ class VerificationJobs:
 
 
 def progress_counts(progress: BatchProgress) -> dict[str, int]:
-    """The batch counters by their public names."""
-    counts = progress.counts
+    """The batch counters by their public names: lookups, then WhatsApp checks."""
+    counts, whatsapp = progress.counts, progress.whatsapp
     return {
         "cached": counts[FROM_CACHE],
         "paid": counts[LOOKED_UP],
         "refused_budget": counts[OVER_BUDGET],
         "failed": counts[FAILED],
+        "pending": progress.pending,
+        "whatsapp_total": progress.whatsapp_total,
+        "whatsapp_cached": whatsapp[FROM_CACHE],
+        "whatsapp_paid": whatsapp[LOOKED_UP],
+        "whatsapp_refused_budget": whatsapp[OVER_BUDGET],
+        "whatsapp_failed": whatsapp[FAILED],
+        "whatsapp_skipped": whatsapp[SKIPPED],
+        "whatsapp_pending": progress.whatsapp_pending,
     }

@@ -10,21 +10,33 @@ number has WhatsApp, not that it reaches the right person, which only outcomes t
 A check is paid per number asked, so it spends the tenant's verification budget as a lookup does (one unit
 per number, reserved per group before asking and given back when the provider does not answer); a number
 past the budget is not asked. Requests (one per group) keep to the provider's rate through a ``Pacer``,
-shared by every instance when it draws on ``cordial_core.rate_cells``.
+shared by every instance when it draws on ``cordial_core.rate_cells``; a request the provider refuses over
+its rate anyway (429, 1015) is asked again in a later slot, a bounded number of times (``within_rate``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.types.v1 import types_pb2
-from cordial_contact_locator.domain.verification import FAILED, FROM_CACHE, LOOKED_UP, OVER_BUDGET, Budgets
+from cordial_contact_locator.domain.verification import (
+    FAILED,
+    FROM_CACHE,
+    LOOKED_UP,
+    OVER_BUDGET,
+    RATE_TRIES,
+    Budgets,
+    RateRefused,
+    within_rate,
+)
 from cordial_core.clock import Clock
-from cordial_core.rate_cells import Pacer
+from cordial_core.rate_cells import Pacer, Sleep
 
 log = logging.getLogger(__name__)
 NOT_ON_WHATSAPP_CHECK = "not on WhatsApp (contacts check)"
@@ -38,6 +50,15 @@ class WhatsAppStatus:
     number: str
     on_whatsapp: bool
     checked_at: datetime
+
+
+@dataclass(frozen=True)
+class WhatsAppAnswers:
+    """A check of many numbers: the statuses known, and how many numbers went each way (cache, provider,
+    over_budget, failed)."""
+
+    statuses: dict[str, WhatsAppStatus]
+    counts: Counter[str]
 
 
 class CheckFailure(Exception):
@@ -84,6 +105,8 @@ class WhatsAppChecker:
         group: int = 1000,
         rate: Pacer | None = None,
         counts: Callable[[str, str, int], None] | None = None,
+        rate_tries: int = RATE_TRIES,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self._check = check
         # The provider's request rate (one request per group); None: asked as fast as answers come.
@@ -98,6 +121,8 @@ class WhatsAppChecker:
         self._group = max(1, group)
         # Counts numbers per tenant and result (cache, provider, over_budget, failed) for operators.
         self._counts = counts
+        self._rate_tries = rate_tries
+        self._sleep = sleep
 
     def serves(self, tenant: str) -> bool:
         """Whether the tenant's client has a check provider."""
@@ -106,22 +131,27 @@ class WhatsAppChecker:
     async def check_many(self, tenant: str, numbers: list[str]) -> dict[str, WhatsAppStatus]:
         """Each number's status, from the cache when fresh, else from the provider within the budget; numbers
         unanswered or refused over budget are left out."""
+        return (await self.answers(tenant, numbers)).statuses
+
+    async def answers(self, tenant: str, numbers: list[str]) -> WhatsAppAnswers:
+        """The statuses known (as ``check_many``) and how each distinct number went, for a batch's progress."""
+        tally: Counter[str] = Counter()
         if not self.serves(tenant) or not numbers:
-            return {}
+            return WhatsAppAnswers({}, tally)
         unique = list(dict.fromkeys(numbers))
         now = self._clock.now()
         cached = await self._cache.get_many(tenant, unique)
         results = {n: s for n, s in cached.items() if now - s.checked_at < self._ttl}
-        self._count(tenant, FROM_CACHE, len(results))
+        self._note(tenant, tally, FROM_CACHE, len(results))
         fresh = [n for n in unique if n not in results]
         asked: list[WhatsAppStatus] = []
         for start in range(0, len(fresh), self._group):
-            asked.extend(await self._ask(tenant, fresh[start : start + self._group], now))
+            asked.extend(await self._ask(tenant, fresh[start : start + self._group], now, tally))
         if asked:
             await self._cache.put_many(tenant, asked)
-        return results | {s.number: s for s in asked}
+        return WhatsAppAnswers(results | {s.number: s for s in asked}, tally)
 
-    async def _ask(self, tenant: str, part: list[str], now: datetime) -> list[WhatsAppStatus]:
+    async def _ask(self, tenant: str, part: list[str], now: datetime, tally: Counter[str]) -> list[WhatsAppStatus]:
         """One paid request for a group, within the budget and the rate; numbers not answered are refunded."""
         month = now.strftime("%Y-%m")
         granted = await self._budgets.reserve(tenant, month, len(part), self._budget)
@@ -132,24 +162,26 @@ class WhatsAppChecker:
                 self._budget,
                 extra={"tenant": tenant},
             )
-            self._count(tenant, OVER_BUDGET, len(part) - granted)
+            self._note(tenant, tally, OVER_BUDGET, len(part) - granted)
         paid = part[:granted]
         if not paid:
             return []
-        if self._rate is not None:
-            await self._rate.wait()
         try:
-            answers = await self._check.check(paid)
-        except CheckFailure as exc:
+            answers = await within_rate(lambda: self._check.check(paid), self._rate, self._rate_tries, self._sleep)
+        except (CheckFailure, RateRefused) as exc:
             log.warning("WhatsApp contacts check failed: %s", exc, extra={"tenant": tenant})
             answers = {}
         statuses = [WhatsAppStatus(n, answers[n], now) for n in paid if n in answers]
         if len(statuses) < granted:
             # Nothing was learned of an unanswered number: its unit goes back to the budget.
             await self._budgets.refund(tenant, month, granted - len(statuses))
-            self._count(tenant, FAILED, granted - len(statuses))
-        self._count(tenant, LOOKED_UP, len(statuses))
+            self._note(tenant, tally, FAILED, granted - len(statuses))
+        self._note(tenant, tally, LOOKED_UP, len(statuses))
         return statuses
+
+    def _note(self, tenant: str, tally: Counter[str], result: str, how_many: int) -> None:
+        tally[result] += how_many
+        self._count(tenant, result, how_many)
 
     def _count(self, tenant: str, result: str, how_many: int) -> None:
         if self._counts is not None and how_many:

@@ -125,7 +125,7 @@ class GetVerificationBatchRequest(_message.Message):
     def __init__(self, batch_id: _Optional[str] = ...) -> None: ...
 
 class VerificationBatch(_message.Message):
-    __slots__ = ("batch_id", "state", "total", "done", "cached", "paid", "refused_budget", "failed", "started_at", "finished_at")
+    __slots__ = ("batch_id", "state", "total", "done", "cached", "paid", "refused_budget", "failed", "started_at", "finished_at", "pending", "whatsapp_total", "whatsapp_cached", "whatsapp_paid", "whatsapp_refused_budget", "whatsapp_failed", "whatsapp_skipped", "whatsapp_pending")
     BATCH_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     TOTAL_FIELD_NUMBER: _ClassVar[int]
@@ -136,6 +136,14 @@ class VerificationBatch(_message.Message):
     FAILED_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    PENDING_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_TOTAL_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_CACHED_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_PAID_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_REFUSED_BUDGET_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_FAILED_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_SKIPPED_FIELD_NUMBER: _ClassVar[int]
+    WHATSAPP_PENDING_FIELD_NUMBER: _ClassVar[int]
     batch_id: str
     state: BatchState
     total: int
@@ -146,7 +154,15 @@ class VerificationBatch(_message.Message):
     failed: int
     started_at: str
     finished_at: str
-    def __init__(self, batch_id: _Optional[str] = ..., state: _Optional[_Union[BatchState, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., cached: _Optional[int] = ..., paid: _Optional[int] = ..., refused_budget: _Optional[int] = ..., failed: _Optional[int] = ..., started_at: _Optional[str] = ..., finished_at: _Optional[str] = ...) -> None: ...
+    pending: int
+    whatsapp_total: int
+    whatsapp_cached: int
+    whatsapp_paid: int
+    whatsapp_refused_budget: int
+    whatsapp_failed: int
+    whatsapp_skipped: int
+    whatsapp_pending: int
+    def __init__(self, batch_id: _Optional[str] = ..., state: _Optional[_Union[BatchState, str]] = ..., total: _Optional[int] = ..., done: _Optional[int] = ..., cached: _Optional[int] = ..., paid: _Optional[int] = ..., refused_budget: _Optional[int] = ..., failed: _Optional[int] = ..., started_at: _Optional[str] = ..., finished_at: _Optional[str] = ..., pending: _Optional[int] = ..., whatsapp_total: _Optional[int] = ..., whatsapp_cached: _Optional[int] = ..., whatsapp_paid: _Optional[int] = ..., whatsapp_refused_budget: _Optional[int] = ..., whatsapp_failed: _Optional[int] = ..., whatsapp_skipped: _Optional[int] = ..., whatsapp_pending: _Optional[int] = ...) -> None: ...
 
 class GetVerificationBatchResponse(_message.Message):
     __slots__ = ("batch",)

@@ -79,17 +79,31 @@ class VerificationBatchIn(Strict):
     reference: str = Field(default="", max_length=128, description="starting the same reference again is a no-op")
 
 
+class WhatsAppChecksOut(BaseModel):
+    """A batch's WhatsApp contacts checks (the numbers its points carry, when the client has a check provider)."""
+
+    total: int
+    cached: int
+    paid: int
+    refused_budget: int
+    failed: int
+    skipped: int = Field(description="not asked: the lookup found the number invalid")
+    pending: int
+
+
 class VerificationBatchOut(BaseModel):
-    """A verification batch's progress."""
+    """A verification batch's progress: its lookups (done, pending and how they ended) and its WhatsApp checks."""
 
     batch_id: str
     state: str
     total: int
     done: int
+    pending: int
     cached: int
     paid: int
     refused_budget: int
     failed: int
+    whatsapp: WhatsAppChecksOut
     started_at: str
     finished_at: str
 
@@ -141,10 +155,20 @@ def _batch_out(batch: pb.VerificationBatch) -> VerificationBatchOut:
         state=STATES.get(batch.state, "unknown"),
         total=batch.total,
         done=batch.done,
+        pending=batch.pending,
         cached=batch.cached,
         paid=batch.paid,
         refused_budget=batch.refused_budget,
         failed=batch.failed,
+        whatsapp=WhatsAppChecksOut(
+            total=batch.whatsapp_total,
+            cached=batch.whatsapp_cached,
+            paid=batch.whatsapp_paid,
+            refused_budget=batch.whatsapp_refused_budget,
+            failed=batch.whatsapp_failed,
+            skipped=batch.whatsapp_skipped,
+            pending=batch.whatsapp_pending,
+        ),
         started_at=batch.started_at,
         finished_at=batch.finished_at,
     )
@@ -188,7 +212,8 @@ async def start_verification_batch(
 
 @router.get("/{client_id}/verification-batches/{batch_id}")
 async def get_verification_batch(client_id: Id, batch_id: Id, wired: Locator) -> VerificationBatchOut:
-    """A batch's progress: total, done, cached, paid, refused for budget, failed."""
+    """A batch's progress: lookups total, done, pending, cached, paid, refused for budget, failed; the same of its
+    WhatsApp checks."""
     reply = await wired.GetVerificationBatch(
         pb.GetVerificationBatchRequest(batch_id=batch_id), metadata=call_metadata(Client(client_id, ""))
     )
