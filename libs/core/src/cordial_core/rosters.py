@@ -4,10 +4,15 @@ FerretDB v1 on SQLite answers only a filter naming `_id` alone from an index (`c
 filter on an owner field (a debtor's contact points, a debt's agreements) reads every document of the
 collection. A roster is a document per tenant and owner, its `_id` computed from both, whose `members` map
 names the ids in the order they were added. It is written before the member, so a crash between the two
-leaves a name without a document (the reader skips it), never a document unlisted.
+leaves a name without a document (the reader skips it), never a document unlisted. Documents stored before
+rosters were kept are named once, at start-up (`Roster.backfill`), so an upgrade finds them too.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
 
 from cordial_core.ids import stable_id
 from cordial_core.locks import document_lock
@@ -42,3 +47,21 @@ class Roster:
         """The ids named in the owner's roster, in the order they were added."""
         roster = await self.collection.find_one(tenant, {"_id": self.roster_id(tenant, owner)})
         return list((roster or {}).get("members", {}))
+
+    async def backfill(self, members: AsyncCollection[Any], owner_field: str) -> int:
+        """Names in their owners' rosters the documents stored before rosters were kept; once, then a marker says so.
+
+        The one scan of `members` runs at start-up; instances starting together only repeat idempotent adds.
+        """
+        marker = f"backfilled:{self._kind}"
+        if await self.collection.raw.find_one({"_id": marker}) is not None:
+            return 0
+        named = 0
+        async for doc in members.find({}, {"tenant": 1, owner_field: 1}):
+            owners = doc.get(owner_field)
+            for owner in owners if isinstance(owners, list) else [owners]:
+                if owner and doc.get("tenant"):
+                    await self.add(doc["tenant"], owner, doc["_id"])
+                    named += 1
+        await self.collection.raw.update_one({"_id": marker}, {"$set": {"named": named}}, upsert=True)
+        return named

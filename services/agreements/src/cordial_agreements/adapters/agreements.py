@@ -79,10 +79,11 @@ class AgreementRepository:
         self._on_written = on_written or (lambda tenant, agreement_id: None)
 
     async def ensure_indexes(self) -> None:
-        """The live slot is unique: a second live agreement over a debt cannot be written."""
+        """The live slot is unique (a second live agreement over a debt cannot be written); old agreements rostered."""
         await self.collection.raw.create_index([("live_slot", 1)], unique=True)
         await self.collection.raw.create_index([("tenant", 1), ("debt_ids", 1)])
         await self.collection.raw.create_index([("tenant", 1), ("state", 1)])
+        await self.by_debt.backfill(self.collection.raw, "debt_ids")
 
     async def add(self, agreement: Agreement, events: list[Event]) -> bool:
         """Stores a new agreement; False when it exists, FailedPrecondition when one of its debts has a live one."""

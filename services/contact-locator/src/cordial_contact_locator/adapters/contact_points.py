@@ -37,8 +37,9 @@ class ContactPointRepository:
         self._clock = clock
 
     async def ensure_indexes(self) -> None:
-        """Points are read by debtor."""
+        """Points are read by debtor; points stored before the rosters are named in them."""
         await self.collection.raw.create_index([("tenant", 1), ("debtor_id", 1)])
+        await self.rosters.backfill(self.collection.raw, "debtor_id")
 
     async def record(self, point: ContactPoint, events: list[Event]) -> None:
         """Inserts a new point, or marks a known one seen again, with its events."""
