@@ -398,6 +398,33 @@ async def test_recall_stops_the_debt_once_and_refuses_payments() -> None:
         await ledger.recall("t2", debt.id, "not mine")
 
 
+class MovedOnceDebts(FakeDebts):
+    """Debts whose first save of a closing move finds the debt changed meanwhile (collection just started)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.moves_left = 1
+
+    async def save(self, debt: Debt, events: list[Event]) -> None:
+        if self.moves_left and debt.status in (DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF):
+            self.moves_left = 0
+            stored = self.docs[(debt.tenant, debt.id)]
+            stored.version += 1  # another writer got there first
+        await super().save(debt, events)
+
+
+@pytest.mark.parametrize("close", ["recall", "write_off"])
+async def test_recall_and_write_off_read_again_when_the_debt_changed_meanwhile(close: str) -> None:
+    debts = MovedOnceDebts()
+    ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies())
+    debt, _ = await ledger.place("t1", placement())
+    closed, changed = await getattr(ledger, close)("t1", debt.id, "paid at the branch")
+    assert changed is True
+    assert closed.status in (DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF)
+    assert debts.moves_left == 0, "the conflict happened and was looked at again"
+    assert debts.types()[-1] in ("debt.recalled", "debt.written_off")
+
+
 async def test_write_off_records_what_was_owed() -> None:
     ledger, debts, _ = make_ledger()
     debt, _ = await ledger.place("t1", placement())

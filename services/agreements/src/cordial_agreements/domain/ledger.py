@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -295,26 +296,47 @@ class Ledger:
 
     async def recall(self, tenant: str, debt_id: str, reason: str) -> tuple[Debt, bool]:
         """The client takes the debt back; recalling twice changes nothing."""
-        debt = await self.get(tenant, debt_id)
-        if not debt.move_to(DebtStatus.RECALLED):
-            return debt, False
-        payload = debts_pb2.DebtRecalled(debt_id=debt.id, debtor_id=debt.debtor_id, reason=reason)
-        await self._debts.save(debt, [self._event(debt, "debt.recalled", payload)])
-        return debt, True
+
+        async def recalled(debt: Debt) -> Event:
+            payload = debts_pb2.DebtRecalled(debt_id=debt.id, debtor_id=debt.debtor_id, reason=reason)
+            return self._event(debt, "debt.recalled", payload)
+
+        return await self._close(tenant, debt_id, DebtStatus.RECALLED, recalled)
 
     async def write_off(self, tenant: str, debt_id: str, reason: str) -> tuple[Debt, bool]:
         """The agency stops collecting; what is still owed is recorded in the event."""
-        debt, owed = await self.balance(tenant, debt_id)
-        if not debt.move_to(DebtStatus.WRITTEN_OFF):
-            return debt, False
-        payload = debts_pb2.DebtWrittenOff(
-            debt_id=debt.id,
-            debtor_id=debt.debtor_id,
-            reason=reason,
-            balance=Money(owed.total, owed.currency).to_proto(),
-        )
-        await self._debts.save(debt, [self._event(debt, "debt.written_off", payload)])
-        return debt, True
+
+        async def written_off(debt: Debt) -> Event:
+            owed = debt.breakdown(await self.balance_policy(tenant), self.today(debt))
+            payload = debts_pb2.DebtWrittenOff(
+                debt_id=debt.id,
+                debtor_id=debt.debtor_id,
+                reason=reason,
+                balance=Money(owed.total, owed.currency).to_proto(),
+            )
+            return self._event(debt, "debt.written_off", payload)
+
+        return await self._close(tenant, debt_id, DebtStatus.WRITTEN_OFF, written_off)
+
+    async def _close(
+        self, tenant: str, debt_id: str, status: DebtStatus, event_of: Callable[[Debt], Awaitable[Event]]
+    ) -> tuple[Debt, bool]:
+        """Moves the debt to a closing status with its event; False when already there.
+
+        A debt that changed meanwhile (collection started by strategy's first step, a payment) is read again,
+        so a client recalling a debt it just placed is not answered with a conflict it did not cause.
+        """
+        for _ in range(5):
+            debt = await self.get(tenant, debt_id)
+            if not debt.move_to(status):
+                return debt, False
+            event = await event_of(debt)
+            try:
+                await self._debts.save(debt, [event])
+            except FailedPrecondition:
+                continue  # changed meanwhile: look again
+            return debt, True
+        raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
 
     async def enter_agreement(self, tenant: str, debt_id: str) -> Debt:
         """The debt is now covered by a live agreement."""
