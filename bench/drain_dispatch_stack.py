@@ -31,10 +31,11 @@ import re
 import secrets
 import time
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 from cryptography.fernet import Fernet
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, monitoring
 
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import SystemClock
@@ -60,7 +61,7 @@ from cordial_messaging.domain.dispatch import (
 )
 from cordial_messaging.domain.throttle import Pace, Throttle
 from cordial_stack.infra import start_ferretdb
-from cordial_stack.paths import FERRETDB_VERSION, new_run_dir
+from cordial_stack.paths import FERRETDB_BUILD, new_run_dir
 from cordial_stack.platform import start_sandbox
 
 TOKEN = secrets.token_urlsafe(16)
@@ -130,12 +131,14 @@ def most_in_one_second(times: list[float]) -> int:
     return most
 
 
-async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
+async def drain(args: argparse.Namespace, uri: str, url: str, pids: dict[str, int]) -> int:
     """Queues the burst, runs the workers and the due-scheduler until every action is decided; the sends refused."""
     load_before = _load()
     clock = SystemClock()
     cipher = PersonalDataCipher(Fernet.generate_key().decode(), "bench-lookup")
-    client: AsyncMongoClient[dict] = AsyncMongoClient(uri, tz_aware=True)
+    commands = RoundTrips()
+    listeners = [commands] if args.round_trips else []
+    client: AsyncMongoClient[dict] = AsyncMongoClient(uri, tz_aware=True, event_listeners=listeners)
     db = client["bench_drain"]
     messages = MessageRepository(TenantCollection(db["messages"]), cipher, clock, "bench-1")
     await messages.ensure_indexes()
@@ -186,12 +189,16 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
                 if not await dispatcher.run_due():
                     await asyncio.sleep(0.5)
 
+        commands.counts.clear()  # the set-up's commands are not the drain's
+        cpu_before = _cpu(pids)
         started = time.monotonic()
         due = asyncio.create_task(scheduler())
         await asyncio.gather(*(worker() for _ in range(args.workers)))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(due, 4 * args.spacing + 120)  # retries after a refusal wait their backoff
         wall = time.monotonic() - started
+        cpu = {name: spent - cpu_before[name] for name, spent in _cpu(pids).items()}
+        load_after_drain = _load()
         inbox = (await http.get(f"{url}/sandbox/inbox")).json()["messages"]
         limits = (await http.get(f"{url}/sandbox/whatsapp/limits")).json()
     await client.close()
@@ -205,7 +212,7 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
     print(
         f"conditions: {args.actions} actions queued at once, {args.workers} concurrent handlers, WhatsApp at "
         f"{args.rate}/s, {args.spacing}s between two messages to one person (1% share a number), one instance, "
-        f"FerretDB {FERRETDB_VERSION} (SQLite: WAL, synchronous=normal) and the sandbox on this machine "
+        f"FerretDB {FERRETDB_BUILD} (SQLite: WAL, synchronous=normal) and the sandbox on this machine "
         f"({os.cpu_count()} CPUs shared, load average {load_before} before, {_load()} after; Python "
         f"{platform.python_version()}), provider cells (claimed {cells} at a time) and recipient marks shared "
         "through FerretDB"
@@ -230,12 +237,60 @@ async def drain(args: argparse.Namespace, uri: str, url: str) -> int:
     print(f"  the sandbox received {len(inbox)} messages, each action's exactly once: {once}")
     if uncertain:
         print(f"  answers lost (held as uncertain, as the service would): {len(uncertain)}, e.g. {uncertain[:3]}")
+    _print_cost(cpu, wall, sent, load_before, load_after_drain, commands if args.round_trips else None)
     refused = limits["refused"]
     print(
         f"  the sandbox refused {refused['130429']} for throughput (130429) and {refused['131056']} for the pair "
         f"rate (131056) of {len(whatsapp.started)} requests"
     )
     return sum(refused.values())
+
+
+class RoundTrips(monitoring.CommandListener):
+    """Counts the commands the drain sends to FerretDB, by command and collection (``--round-trips``)."""
+
+    def __init__(self) -> None:
+        self.counts: collections.Counter[tuple[str, str]] = collections.Counter()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        """Counts one round trip."""
+        target = event.command.get(event.command_name)
+        self.counts[(event.command_name, target if isinstance(target, str) else "")] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        """Nothing to count."""
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        """Nothing to count."""
+
+
+def _cpu(pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user and system) each process has used: this one (messaging's drain) and the servers'."""
+    own = os.times()
+    spent = {"messaging (the bench's process)": own.user + own.system}
+    ticks = os.sysconf("SC_CLK_TCK")
+    for name, pid in pids.items():
+        # /proc/PID/stat: utime and stime are the 14th and 15th fields, counted after the command's closing ")".
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        spent[name] = (int(fields[11]) + int(fields[12])) / ticks
+    return spent
+
+
+def _print_cost(
+    cpu: dict[str, float], wall: float, sent: int, load_before: str, load_after: str, commands: RoundTrips | None
+) -> None:
+    """CPU per message by process, and the rate two idle cores would allow if CPU were the only bound."""
+    total = sum(cpu.values())
+    each = ", ".join(f"{name} {1000 * spent / max(sent, 1):.2f}" for name, spent in cpu.items())
+    print(
+        f"  CPU per message sent (ms): {each}; all {1000 * total / max(sent, 1):.2f} "
+        f"({total:.1f} CPU-s in {wall:.1f}s wall, load average {load_before} -> {load_after}); "
+        f"two idle cores would allow {2 * sent / total if total else 0:.0f}/s"
+    )
+    if commands is not None:
+        trips = sum(commands.counts.values())
+        top = ", ".join(f"{name} {coll} {n / max(sent, 1):.2f}" for (name, coll), n in commands.counts.most_common())
+        print(f"  round trips to FerretDB per message sent: {trips / max(sent, 1):.2f} ({top})")
 
 
 def _ms(ordered: list[float], quantile: float) -> str:
@@ -265,6 +320,9 @@ def main() -> None:
         "--workers", type=int, default=6, help="concurrent handlers (the actions topic has 6 partitions)"
     )
     parser.add_argument(
+        "--round-trips", action="store_true", help="count the commands sent to FerretDB (costs the drain a little CPU)"
+    )
+    parser.add_argument(
         "--cells-per-claim", type=int, default=0, help="shared cells one insert claims (0: as messaging, per rate)"
     )
     args = parser.parse_args()
@@ -272,7 +330,8 @@ def main() -> None:
     uri, ferretdb = start_ferretdb(run_dir)
     url, sandbox = start_sandbox(run_dir, TOKEN)
     try:
-        refused = asyncio.run(drain(args, uri, url))
+        pids = {"FerretDB": ferretdb.pid, "sandbox": sandbox.pid}
+        refused = asyncio.run(drain(args, uri, url, {name: pid for name, pid in pids.items() if pid}))
     finally:
         sandbox.stop()
         ferretdb.stop()

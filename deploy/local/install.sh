@@ -45,9 +45,14 @@ fi
 # `_ferretdb_sjson->'$._id'` while the index it creates is on `_ferretdb_sjson->"_id"`, so SQLite
 # never uses that index and every find, update and delete by `_id` scans the whole table (EXPLAIN
 # QUERY PLAN: SCAN). `->'_id'` means the same path ('$._id', https://sqlite.org/json1.html#jptr)
-# and matches the index (SEARCH ... USING INDEX ..__id_). Built under its own name, beside any
-# unpatched binary other checkouts use.
-FERRETDB_BUILD="$FERRETDB_VERSION-idindex"
+# and matches the index (SEARCH ... USING INDEX ..__id_). A second: the backend finds by that index only
+# a filter that is `_id` alone (`if params.Filter.Len() == 1`), and reads and tests every document for
+# `{_id: X, state: ...}`; every handler (find, update, delete, findAndModify, count) tests the whole filter
+# again on what the backend returns, so `_id` narrows any filter that names it as MongoDB's index does
+# (`Len() >= 1`): a conditional update by `_id` is one command, not a read and a write. The build reports
+# itself as $FERRETDB_BUILD (buildInfo's ferretdbVersion), so clients can tell (`cordial_core.pushdown`).
+# Built under its own name, beside any other binary other checkouts use.
+FERRETDB_BUILD="$FERRETDB_VERSION-idfilter"
 if [[ ! -x "$CACHE/bin/ferretdb-$FERRETDB_BUILD" ]]; then
   echo "building FerretDB $FERRETDB_BUILD"
   src="$CACHE/src/ferretdb-$FERRETDB_BUILD"
@@ -56,10 +61,13 @@ if [[ ! -x "$CACHE/bin/ferretdb-$FERRETDB_BUILD" ]]; then
     rm -rf "$src"; mkdir -p "$(dirname "$src")"
     cp -r "$modcache" "$src"; chmod -R u+w "$src"
   fi
-  echo "$FERRETDB_VERSION" > "$src/build/version/version.txt"
+  echo "$FERRETDB_BUILD" > "$src/build/version/version.txt"
   metadata="$src/internal/backends/sqlite/metadata/metadata.go"
   sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \"->'_id'\"|" "$metadata"
   grep -q "IDColumn = DefaultColumn + \"->'_id'\"" "$metadata" || { echo "FerretDB _id patch did not apply" >&2; exit 1; }
+  backend="$src/internal/backends/sqlite/collection.go"
+  sed -i "s|if params.Filter.Len() == 1 {|if params.Filter.Len() >= 1 {|" "$backend"
+  [[ $(grep -c "if params.Filter.Len() >= 1 {" "$backend") == 2 ]] || { echo "FerretDB filter patch did not apply" >&2; exit 1; }
   mkdir -p "$CACHE/bin"
   (cd "$src" && GOFLAGS=-mod=mod go build -o "$CACHE/bin/ferretdb-$FERRETDB_BUILD" ./cmd/ferretdb)
 fi

@@ -11,6 +11,8 @@ A find of a list of ids (``$in``) is read the same way, one ``_id`` at a time: a
 A condition may name a dotted path through embedded documents and ask for one of a list of plain values
 (``{"blocked.2": {"$in": [None, ""]}}``); a path that meets an array is left to the server (``Undecided``),
 whose array rules differ. MongoDB keeps the whole filter in the server, where an update's conditions are atomic.
+The local build (``deploy/local/install.sh``) narrows any filter naming a string ``_id`` by that index, as MongoDB
+does, and tests the rest itself: an update is sent its whole filter there, one command instead of a read and a write.
 """
 
 from __future__ import annotations
@@ -99,19 +101,37 @@ def _millis(moment: datetime) -> int:
     return (aware - _EPOCH) // timedelta(milliseconds=1)
 
 
-# Per client (by id, the client kept to tell a reused id): whether it talks to FerretDB.
-_FERRETDB: dict[int, tuple[object, bool]] = {}
+# Per client (by id, the client kept to tell a reused id): FerretDB's version, or None for another server.
+_FERRETDB: dict[int, tuple[object, str | None]] = {}
+# What the local FerretDB build reports when its backend narrows any filter naming a string `_id` by the `_id`
+# index, as MongoDB does (deploy/local/install.sh): a conditional update by `_id` is then one command.
+ID_FILTER_BUILD = "-idfilter"
 
 
-async def is_ferretdb(collection: AsyncCollection[Document]) -> bool:
-    """Whether the server is FerretDB (its buildInfo names its version), asked once per client."""
+async def _ferretdb_version(collection: AsyncCollection[Document]) -> str | None:
+    """The FerretDB version the server reports (buildInfo), or None when it is not FerretDB; asked once per client."""
     client = collection.database.client
     known = _FERRETDB.get(id(client))
     if known is None or known[0] is not client:
         info = await collection.database.command("buildInfo")
-        known = (client, "ferretdbVersion" in info)
+        version = info.get("ferretdbVersion")
+        known = (client, str(version) if version is not None else None)
         _FERRETDB[id(client)] = known
     return known[1]
+
+
+async def is_ferretdb(collection: AsyncCollection[Document]) -> bool:
+    """Whether the server is FerretDB (its buildInfo names its version), asked once per client."""
+    return await _ferretdb_version(collection) is not None
+
+
+async def scans_beside_id(collection: AsyncCollection[Document], query: Mapping[str, Any]) -> bool:
+    """Whether the server reads every document for this ``_id`` query because it names other keys too: FerretDB
+    does, but for a string ``_id`` on the local build that narrows such filters by its index (ID_FILTER_BUILD)."""
+    version = await _ferretdb_version(collection)
+    if version is None:
+        return False
+    return not (version.endswith(ID_FILTER_BUILD) and isinstance(query.get("_id"), str))
 
 
 async def find_by_ids(collection: AsyncCollection[Document], query: Mapping[str, Any]) -> list[Document]:
@@ -132,8 +152,12 @@ async def find_by_ids(collection: AsyncCollection[Document], query: Mapping[str,
 
 
 async def update_one_by_id(collection: AsyncCollection[Document], query: Mapping[str, Any], update: Document) -> bool:
-    """update_one that reads FerretDB by ``_id`` alone (the caller holds the document lock); True if it matched."""
-    if plain_id_query(query) and await is_ferretdb(collection):
+    """update_one that reads FerretDB by ``_id`` alone (the caller holds the document lock); True if it matched.
+
+    A server that narrows the whole filter by its ``_id`` (MongoDB, the local FerretDB build) is sent it in one
+    command; another FerretDB is asked for the document by ``_id`` first and the conditions tested here.
+    """
+    if plain_id_query(query) and await scans_beside_id(collection, query):
         try:
             found = matches(await collection.find_one({"_id": query["_id"]}), query)
         except Undecided:

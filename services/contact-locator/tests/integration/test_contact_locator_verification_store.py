@@ -36,6 +36,7 @@ from cordial_core.pushdown import is_ferretdb
 from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 from cordial_core.store import TenantCollection
+from cordial_stack.commands import by_id
 from cordial_stack.fixtures import sandbox_fixtures
 
 TOKEN = "integration-sandbox-token-verification"
@@ -196,8 +197,8 @@ async def test_cache_budget_and_progress_are_read_and_written_by_id_alone_on_fer
     assert read.progress.done == 12
     assert await batches.numbers("t1", "b1") == numbers
 
-    scans = [f for log in logs.values() for f in log.filters if set(f) != {"_id"} or isinstance(f["_id"], dict)]
-    assert scans == [], "each read and update names one _id alone"
+    scans = [f for log in logs.values() for f in log.filters if not by_id(f)]
+    assert scans == [], "each read and update names one _id"
     stored = await mongo_db["batches"].find_one({"_id": "b1"})
     assert stored is not None
     assert "numbers_enc" not in stored, "the progress saved every few seconds does not carry the listed numbers"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 KAFKA_VERSION = "3.9.1"
 FERRETDB_VERSION = "v1.24.2"
-# The local build carries one patch (deploy/local/install.sh): its SQLite backend finds `_id` by its index.
-FERRETDB_BUILD = f"{FERRETDB_VERSION}-idindex"
+# The local build carries two patches (deploy/local/install.sh): its SQLite backend finds `_id` by its index,
+# and does so for any filter naming `_id`, not only `_id` alone; buildInfo reports this name.
+FERRETDB_BUILD = f"{FERRETDB_VERSION}-idfilter"
 
 
 def repo_root() -> Path:
