@@ -958,7 +958,26 @@ async def test_an_opt_out_confirmation_goes_once_to_its_recipient_as_free_text_r
     assert "Loja X não enviará mais mensagens" in sent.text
     assert (plan.asked, policy.asked) == ([], [])  # neither the plan nor the policy stands between
     assert messages.state[("t1", "c1")] == "sent"
-    assert messages.events == [], "no message.sent: strategy asked for nothing and its caps do not count it"
+    # Not message.sent (strategy asked for nothing and its caps do not count it): its own event, for the timeline.
+    [event] = messages.events
+    confirmed = unpack_payload(event.envelope)
+    assert (event.type, event.topic, event.key, event.envelope.subject) == (
+        "message.confirmation_sent",
+        "messages",
+        "p1",
+        "d1",
+    )
+    assert isinstance(confirmed, messages_pb2.OptOutConfirmationSent)
+    assert (confirmed.message_id, confirmed.channel, confirmed.contact_point_id) == (
+        "c1",
+        WHATSAPP,
+        PHONE.contact_point_id,
+    )
+    assert (confirmed.provider, confirmed.provider_message_id, confirmed.text) == (
+        "whatsapp",
+        "whatsapp-msg-1",
+        sent.text,
+    )
     assert opt_outs.last == {(WHATSAPP, PHONE.address): ("t1", "c1", clock.now())}
     assert not await dispatcher.handle(CONFIRMATION)
     await drain_due(dispatcher, clock, rounds=3)

@@ -89,8 +89,8 @@ class ActionToSend:
     # The step's tone and the debtor's locale; empty picks the template's own and pt-BR.
     tone: str = ""
     locale: str = ""
-    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text, and with
-    # no message.sent or message.failed event (strategy asked for nothing, and the caps do not count it).
+    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text; published as
+    # message.confirmation_sent, never message.sent or message.failed (strategy asked for nothing, no cap counts it).
     confirms: Recipient | None = None
 
     def request(self) -> Request:
@@ -487,16 +487,6 @@ class Dispatcher:
     async def _sent(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
         """Records the send in the audit trail, then the message as sent with its event."""
         await self._audited(action, attempt, provider_id)
-        sent = messages_pb2.MessageSent(
-            message_id=action.action_id,
-            action_id=action.action_id,
-            debt_id=action.debt_id,
-            debtor_id=action.debtor_id,
-            channel=attempt.channel,
-            contact_point_id=attempt.contact_point_id,
-            provider=attempt.provider,
-            provider_message_id=provider_id,
-        )
         fields: dict[str, object] = {
             "channel": attempt.channel,
             "contact_point_id": attempt.contact_point_id,
@@ -509,12 +499,41 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        events = [self._event(action, "message.sent", sent)] if action.confirms is None else []
-        await self._messages.finish(action, SENT, fields, events)
+        await self._messages.finish(action, SENT, fields, [self._sent_event(action, attempt, provider_id)])
         if self._recipients is not None:
             # After the message is recorded sent, so a reply never finds a message it cannot read; lost in a crash
             # between the two, a reply falls back to the last message this client sent there.
             await self._recipients.sent(action.tenant, action.action_id, attempt.channel, attempt.to, self._clock.now())
+
+    def _sent_event(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> Event:
+        """message.sent, which strategy counts toward the caps; for an opt-out's confirmation its own event.
+
+        The confirmation answers the debtor's own message: its event puts it in the timeline with its text (the fixed
+        words naming the creditor, no debtor data) and counts toward no cap.
+        """
+        if action.confirms is not None:
+            confirmed = messages_pb2.OptOutConfirmationSent(
+                message_id=action.action_id,
+                debt_id=action.debt_id,
+                debtor_id=action.debtor_id,
+                channel=attempt.channel,
+                contact_point_id=attempt.contact_point_id,
+                provider=attempt.provider,
+                provider_message_id=provider_id,
+                text=attempt.text,
+            )
+            return self._event(action, "message.confirmation_sent", confirmed)
+        sent = messages_pb2.MessageSent(
+            message_id=action.action_id,
+            action_id=action.action_id,
+            debt_id=action.debt_id,
+            debtor_id=action.debtor_id,
+            channel=attempt.channel,
+            contact_point_id=attempt.contact_point_id,
+            provider=attempt.provider,
+            provider_message_id=provider_id,
+        )
+        return self._event(action, "message.sent", sent)
 
     async def _failed(self, action: ActionToSend, reason: str, state: str = FAILED) -> None:
         """Gives the action up; message.failed frees strategy's reservation of the contact."""
