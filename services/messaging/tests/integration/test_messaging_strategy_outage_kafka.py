@@ -49,6 +49,7 @@ sandbox_url, http = sandbox_fixtures(TOKEN, timeout=5)
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 SMS = types_pb2.CHANNEL_SMS
 NUMBER = "+5511955550077"
+CIPHER = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
 
 
 class Plan:
@@ -70,6 +71,24 @@ class Strategy(pb_grpc.StrategyServiceServicer):
         if self.late:
             await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "no answer in time")
         return pb.CheckContactResponse(decision=pb.Decision(allowed=True, rule="allowed"))
+
+
+async def _dispatcher(
+    db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, url: str, clock: ControllableClock, **options: Any
+) -> Dispatcher:
+    """Messaging's dispatcher on the test's database and the sandbox's SMS gateway, with these options."""
+    creditors = CreditorRepository(TenantCollection(db["creditors"]), CIPHER, clock)
+    await creditors.put("t1", Creditor("Loja X", "Rua A, 1", "11.222.333/0001-81"))
+    messages = MessageRepository(TenantCollection(db["messages"]), CIPHER, clock)
+    await messages.ensure_indexes()
+    return Dispatcher(
+        messages,
+        Plan(),
+        {SMS: SmsGateway(http, url, "ACtest", TOKEN, "+5511999990000")},
+        clock,
+        Composer(TemplateRepository(TenantCollection(db["templates"]), clock), creditors, "https://p.example"),
+        **options,
+    )
 
 
 def _free_port() -> int:
@@ -98,21 +117,9 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
     topic = f"test-actions-{new_id()[:10]}"
     await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
     clock = ControllableClock(NOW)
-    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
-    creditors = CreditorRepository(TenantCollection(mongo_db["creditors"]), cipher, clock)
-    await creditors.put("t1", Creditor("Loja X", "Rua A, 1", "11.222.333/0001-81"))
-    messages = MessageRepository(TenantCollection(mongo_db["messages"]), cipher, clock)
-    await messages.ensure_indexes()
     address = f"127.0.0.1:{_free_port()}"  # strategy's address, where nothing listens yet
     channel = open_channel(address)
-    dispatcher = Dispatcher(
-        messages,
-        Plan(),
-        {SMS: SmsGateway(http, sandbox_url, "ACtest", TOKEN, "+5511999990000")},
-        clock,
-        Composer(TemplateRepository(TenantCollection(mongo_db["templates"]), clock), creditors, "https://p.example"),
-        policy=StrategyContactPolicy(channel),
-    )
+    dispatcher = await _dispatcher(mongo_db, http, sandbox_url, clock, policy=StrategyContactPolicy(channel))
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
@@ -201,19 +208,10 @@ async def test_an_action_undecided_past_the_limit_is_failed_audited_and_counted_
     mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
     clock = ControllableClock(NOW)
-    cipher = PersonalDataCipher(Fernet.generate_key().decode(), "lookup-key")
-    messages = MessageRepository(TenantCollection(mongo_db["messages"]), cipher, clock)
-    audit = AuditRepository(TenantCollection(mongo_db["audit"]), cipher)
-    creditors = CreditorRepository(TenantCollection(mongo_db["creditors"]), cipher, clock)
-    dispatcher = Dispatcher(
-        messages,
-        Plan(),
-        {SMS: SmsGateway(http, sandbox_url, "ACtest", TOKEN, "+5511999990000")},
-        clock,
-        Composer(TemplateRepository(TenantCollection(mongo_db["templates"]), clock), creditors, "https://p.example"),
-        policy=Undecided(),
-        audit=audit,
-        undecided=UndecidedBounds(max_wait=timedelta(seconds=40), limit=timedelta(minutes=2)),
+    audit = AuditRepository(TenantCollection(mongo_db["audit"]), CIPHER)
+    bounds = UndecidedBounds(max_wait=timedelta(seconds=40), limit=timedelta(minutes=2))
+    dispatcher = await _dispatcher(
+        mongo_db, http, sandbox_url, clock, policy=Undecided(), audit=audit, undecided=bounds
     )
     action = ActionToSend("a9", "t1", "d9", "p1", (SMS,), "reminder", Money(15000, "BRL"), "Loja X")
     counted = REGISTRY.get_sample_value("cordial_messaging_actions_given_up_total", {"rule": "standing_unknown"}) or 0

@@ -552,28 +552,19 @@ class Dispatcher:
         The confirmation answers the debtor's own message: its event puts it in the timeline with its text (the fixed
         words naming the creditor, no debtor data) and counts toward no cap.
         """
+        common = {
+            "message_id": action.action_id,
+            "debt_id": action.debt_id,
+            "debtor_id": action.debtor_id,
+            "channel": attempt.channel,
+            "contact_point_id": attempt.contact_point_id,
+            "provider": attempt.provider,
+            "provider_message_id": provider_id,
+        }
         if action.confirms is not None:
-            confirmed = messages_pb2.OptOutConfirmationSent(
-                message_id=action.action_id,
-                debt_id=action.debt_id,
-                debtor_id=action.debtor_id,
-                channel=attempt.channel,
-                contact_point_id=attempt.contact_point_id,
-                provider=attempt.provider,
-                provider_message_id=provider_id,
-                text=attempt.text,
-            )
+            confirmed = messages_pb2.OptOutConfirmationSent(**common, text=attempt.text)
             return self._event(action, "message.confirmation_sent", confirmed)
-        sent = messages_pb2.MessageSent(
-            message_id=action.action_id,
-            action_id=action.action_id,
-            debt_id=action.debt_id,
-            debtor_id=action.debtor_id,
-            channel=attempt.channel,
-            contact_point_id=attempt.contact_point_id,
-            provider=attempt.provider,
-            provider_message_id=provider_id,
-        )
+        sent = messages_pb2.MessageSent(**common, action_id=action.action_id)
         return self._event(action, "message.sent", sent)
 
     async def _failed(self, action: ActionToSend, reason: str, state: str = FAILED) -> None:
