@@ -1,5 +1,7 @@
-"""The audit trail in MongoDB: insert only, one document per entry, the address and text encrypted; actions given up
-are counted in Prometheus as their entry is first written."""
+"""The audit trail in MongoDB: insert only, one document per entry, the address and text encrypted.
+
+An action given up is counted in Prometheus when its entry is first written, so a repeated write counts nothing.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The audit trail of outbound contact: one append-only entry per message sent and per delivery state it reached,
-and one per action given up unsent because the contact policy stayed undecided."""
+"""The audit trail of outbound contact: append-only entries of messages sent, delivery states and actions given up.
+
+One entry per message sent and per delivery state it reached, and one per action given up unsent because the
+contact policy stayed undecided past the limit.
+"""
 
 from __future__ import annotations
 
