@@ -88,7 +88,7 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     clients = ClientRepository(runtime.db, runtime.cipher.lookup_hash, runtime.clock)
     await clients.ensure_indexes()
-    timeline = TimelineRepository(runtime.outbox_collection("timeline"))
+    timeline = TimelineRepository(runtime.outbox_collection("timeline"), runtime.cipher)
     await timeline.ensure_indexes()
     deliveries = DeliveryRepository(runtime.outbox_collection("webhook_deliveries"), runtime.clock)
     await deliveries.ensure_indexes()
@@ -132,17 +132,16 @@ async def main() -> None:
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
     )
+    runtime.run_in_background(lambda: dispatch_periodically(notifier, settings.client_webhook_dispatch_seconds))
     tasks: list[asyncio.Task[None]] = []
 
     async def serve_http() -> None:
         tasks.append(asyncio.create_task(server.serve()))
-        tasks.append(asyncio.create_task(dispatch_periodically(notifier, settings.client_webhook_dispatch_seconds)))
         while not server.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.05)
 
     async def stop_http() -> None:
         server.should_exit = True
-        tasks[-1].cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await http.aclose()
         await channel.close()

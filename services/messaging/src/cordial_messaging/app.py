@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import socket
 from datetime import timedelta
@@ -39,6 +38,7 @@ from cordial_messaging.domain.composer import Composer
 from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
+from cordial_messaging.domain.undecided import UndecidedBounds
 
 SERVICE = "messaging"
 PRUNE_EVERY = timedelta(minutes=1)
@@ -86,6 +86,13 @@ class MessagingSettings(ServiceSettings):
     catalogue_cache_seconds: float = Field(default=30.0, gt=0, validation_alias="MESSAGING_CATALOGUE_CACHE_SECONDS")
     # How often deferred actions (a recipient's spacing not yet passed) are looked for.
     due_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="MESSAGING_DUE_POLL_SECONDS")
+    # A send the contact policy could not decide (strategy unreachable, agreements' standing unknown) is asked about
+    # again after a pause that doubles up to MESSAGING_UNDECIDED_MAX_WAIT_SECONDS, and given up (failed, audited,
+    # counted, message.failed) MESSAGING_UNDECIDED_LIMIT_SECONDS after its first undecided answer.
+    undecided_max_wait_seconds: float = Field(
+        default=1800.0, gt=0, validation_alias="MESSAGING_UNDECIDED_MAX_WAIT_SECONDS"
+    )
+    undecided_limit_seconds: float = Field(default=86400.0, gt=0, validation_alias="MESSAGING_UNDECIDED_LIMIT_SECONDS")
     # Names this process as the owner of the actions it defers; stable across a restart on the same host.
     instance: str = Field(default="", validation_alias="MESSAGING_INSTANCE")
 
@@ -209,6 +216,9 @@ async def main() -> None:
         audit=audit,
         slots=slots if settings.shared_rate_limits else None,
         recipients=inbound_store,
+        undecided=UndecidedBounds(
+            timedelta(seconds=settings.undecided_max_wait_seconds), timedelta(seconds=settings.undecided_limit_seconds)
+        ),
     )
     inbound = Inbound(inbound_store, dispatcher, runtime.clock, audit)
     # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.
@@ -218,22 +228,15 @@ async def main() -> None:
         lambda server: pb_grpc.add_MessagingServiceServicer_to_server(servicer, server),
         "cordial.messaging.v1.MessagingService",
     )
-    scheduler: list[asyncio.Task[None]] = []
-
-    async def start_scheduler() -> None:
-        scheduler.append(asyncio.create_task(send_due(dispatcher, slots, runtime.clock, settings.due_poll_seconds)))
+    runtime.run_in_background(lambda: send_due(dispatcher, slots, runtime.clock, settings.due_poll_seconds))
 
     async def close() -> None:
-        for task in scheduler:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await http.aclose()
         await locator.close()
         await strategy.close()
 
     runtime.on_stop(close)
-    await runtime.run(ready=start_scheduler)
+    await runtime.run()
 
 
 if __name__ == "__main__":
