@@ -34,11 +34,22 @@ from cordial_strategy.adapters.directory import (
     hour_of,
     sweep_bucket,
 )
+from cordial_strategy.adapters.packed import pack, unpack
 from cordial_strategy.domain.case import ActionRecord, Case, Escalation, Results
 from cordial_strategy.domain.escalation import EscalationConditions
 from cordial_strategy.domain.installments import InstallmentPlan
 from cordial_strategy.domain.path import PathProgress
 from cordial_strategy.domain.policy import Decision
+
+# What a query, a condition or the directory reads stays a plain field; the rest of a case (its actions with
+# every decision and explanation, results, escalation, path) is stored packed in `body` (`adapters.packed`).
+PLAIN = ("_id", "tenant", "debtor_id", "stopped", "next_due_at", "action_ids", "version", "sweep_bucket", "lease_until")
+BODY = "body"
+# The fields packed in the body, which a case stored before bodies were packed holds plainly.
+_PACKED_FIELDS = (
+    "has_debt", "creditor_name", "balance", "time_zone", "country", "state", "contact_ready", "stop_reason",
+    "actions", "company", "due_date", "strategy", "results", "escalation", "path", "installments",
+)  # fmt: skip
 
 
 class CaseRepository:
@@ -91,9 +102,11 @@ class CaseRepository:
             await self.directory.list_due(
                 case.tenant, case.debt_id, case.next_due_at, case.version + 1, self._clock.now()
             )
-        if not await self.collection.update(
-            case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock
-        ):
+        # A case stored before bodies were packed loses its plain copies of the packed fields on its first save.
+        saved = await self.collection.update(
+            case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock, _PACKED_FIELDS
+        )
+        if not saved:
             raise FailedPrecondition("the case changed meanwhile; retry")
         case.version += 1
         case.listed_due_at = case.next_due_at
@@ -207,6 +220,12 @@ def _decision_doc(d: Decision) -> dict[str, Any]:
 
 
 def _to_doc(case: Case) -> dict[str, Any]:
+    """The stored document: the plain fields and the packed body."""
+    fields = _fields(case)
+    return {**{k: fields[k] for k in PLAIN}, BODY: pack({k: v for k, v in fields.items() if k not in PLAIN})}
+
+
+def _fields(case: Case) -> dict[str, Any]:
     return {
         "_id": case.debt_id,
         "tenant": case.tenant,
@@ -253,7 +272,9 @@ def _to_doc(case: Case) -> dict[str, Any]:
     }
 
 
-def _from_doc(doc: dict[str, Any]) -> Case:
+def _from_doc(stored: dict[str, Any]) -> Case:
+    """The case of a stored document, packed or in the layout before bodies were packed."""
+    doc = {**unpack(stored[BODY]), **stored} if stored.get(BODY) is not None else stored
     return Case(
         debt_id=doc["_id"],
         tenant=doc["tenant"],
