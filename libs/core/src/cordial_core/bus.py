@@ -154,6 +154,10 @@ class EventConsumer:
             await self._dead_letter(record, f"undecodable envelope: {exc}")
             EVENTS_CONSUMED.labels("unknown", "dead_letter").inc()
             return
+        if isinstance(self._handler, Routes) and not self._handler.handles(envelope.type):
+            # No effect to make exactly-once, so no processed id to read or keep (two round trips an event).
+            EVENTS_CONSUMED.labels(envelope.type, "ignored").inc()
+            return
         if await self._processed.seen(envelope.id):
             EVENTS_CONSUMED.labels(envelope.type, "duplicate").inc()
             return
@@ -188,12 +192,22 @@ class EventConsumer:
         await self._publisher.publish_raw(record.topic + DEAD_LETTER_SUFFIX, record.value or b"", record.key, headers)
 
 
-def dispatch(handlers: dict[str, Handler]) -> Handler:
+class Routes:
     """One handler that routes each event type to its own handler and ignores the rest."""
 
-    async def route(envelope: envelope_pb2.Envelope) -> None:
-        handler = handlers.get(envelope.type)
+    def __init__(self, handlers: dict[str, Handler]) -> None:
+        self._handlers = dict(handlers)
+
+    async def __call__(self, envelope: envelope_pb2.Envelope) -> None:
+        handler = self._handlers.get(envelope.type)
         if handler is not None:
             await handler(envelope)
 
-    return route
+    def handles(self, event_type: str) -> bool:
+        """Whether events of this type do anything here."""
+        return event_type in self._handlers
+
+
+def dispatch(handlers: dict[str, Handler]) -> Routes:
+    """One handler that routes each event type to its own handler and ignores the rest."""
+    return Routes(handlers)

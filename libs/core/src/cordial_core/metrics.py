@@ -12,7 +12,7 @@ GRPC_REQUESTS = Histogram(
 EVENTS_PUBLISHED = Counter("cordial_events_published_total", "Events published to Kafka, by type.", ["type"])
 EVENTS_CONSUMED = Counter(
     "cordial_events_consumed_total",
-    "Events handled by a consumer, by type and outcome (ok, duplicate, dead_letter).",
+    "Events handled by a consumer, by type and outcome (ok, ignored, duplicate, dead_letter).",
     ["type", "outcome"],
 )
 EVENT_HANDLER_RETRIES = Counter("cordial_event_handler_retries_total", "Handler attempts that failed and were retried.")

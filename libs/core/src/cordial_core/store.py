@@ -133,9 +133,13 @@ class TenantCollection:
         changes: Mapping[str, Any],
         events: Sequence[Event] = (),
         clock: Clock | None = None,
+        unset: Sequence[str] = (),
     ) -> bool:
-        """Applies $set changes and queues events in the same write; False if nothing matched."""
+        """Applies $set changes (and $unset of fields named) and queues events in the same write; False if nothing
+        matched."""
         update: Document = {"$set": dict(changes)}
+        if unset:
+            update["$unset"] = dict.fromkeys(unset, "")
         if events:
             if clock is None:
                 raise ValueError("events need the clock to be ordered")

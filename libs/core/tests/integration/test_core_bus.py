@@ -14,7 +14,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import debts_pb2, envelope_pb2
-from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.bus import EventConsumer, EventPublisher, dispatch, ensure_topics
 from cordial_core.clock import SystemClock
 from cordial_core.events import DEAD_LETTER_SUFFIX, Event, decode_envelope, new_event
 from cordial_core.ids import new_id
@@ -211,6 +211,34 @@ async def test_duplicate_event_is_handled_once(
     finally:
         await consumer.stop()
     assert handled == [event.id, later.id]
+
+
+async def test_an_event_no_route_handles_is_committed_without_a_processed_id(
+    infra: Infra, topic: str, publisher: EventPublisher, mongo_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    handled: list[str] = []
+
+    async def on_settled(envelope: envelope_pb2.Envelope) -> None:
+        handled.append(envelope.id)
+
+    settled, other = _event(topic), _event(topic, "d2")
+    other.envelope.type = "debt.contacts_added"  # a type the routes do not name
+    group = new_id()
+    consumer = _consumer(infra, topic, group, dispatch({"debt.settled": on_settled}), mongo_db, publisher)
+    await consumer.start()
+    try:
+        await publisher.publish(other)
+        await publisher.publish(settled)
+        await _until(lambda: settled.id in handled, "the handled event")
+        for _ in range(100):
+            if await _committed(infra, group) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert await _committed(infra, group) == 2, "both committed"
+    finally:
+        await consumer.stop()
+    kept = [doc["_id"] async for doc in mongo_db["processed_events"].find({}) if doc["_id"].startswith(group)]
+    assert kept == [f"{group}:{settled.id}"], "only the handled event's id is kept"
 
 
 async def test_partitions_in_parallel_handles_one_while_another_waits_and_keeps_each_in_order(

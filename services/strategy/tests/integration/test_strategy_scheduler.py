@@ -174,3 +174,39 @@ async def test_an_event_about_a_known_case_reads_it_by_id_once(
     assert known.debt_id == created.debt_id
     assert [(collection, name) for collection, name, _ in log.sent] == [("cases", "find")]
     assert log.scans("cases") == []
+
+
+async def test_an_idle_pass_reads_the_due_index_only_when_something_may_be_due(
+    logged_db: tuple[AsyncDatabase[dict[str, Any]], CommandLog],
+) -> None:
+    db, log = logged_db
+    clock = ControllableClock(OUTSIDE)
+    ruler, cases, _ = _rig(db, clock)
+    await _deferred(ruler, "d1")  # due at WINDOW
+
+    def directory_reads() -> int:
+        return sum(1 for collection, name, _ in log.sent if collection.endswith("_directory") and name == "find")
+
+    assert await ruler.run_due("a") == 0
+    assert directory_reads() > 0, "the first pass reads"
+    log.clear()
+    clock.advance(timedelta(seconds=20))
+    assert await ruler.run_due("a") == 0
+    assert log.sent == [], "nothing listed, nothing due, not yet time to look for other instances' entries"
+    clock.advance(timedelta(seconds=11))
+    assert await ruler.run_due("a") == 0
+    assert directory_reads() > 0, "REREAD after the last read: what another instance listed is seen"
+    log.clear()
+    await _deferred(ruler, "d2", "p2")  # listed by this instance, due at WINDOW: no need to look before
+    assert await ruler.run_due("a") == 0
+    assert directory_reads() == 0
+    # Another instance lists a case due now: seen within REREAD, when its own scheduler had not claimed it.
+    other = CaseRepository(TenantCollection(db["cases"]), clock)
+    late = await other.load_or_new("t1", "d3", "p3")
+    late.next_due_at = clock.now()
+    await other.save(late, [])
+    clock.advance(timedelta(seconds=31))
+    log.clear()
+    assert [c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)] == ["d3"]
+    clock.set(WINDOW)
+    assert sorted(c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)) == ["d1", "d2"]
