@@ -29,6 +29,7 @@ from cordial_messaging.adapters.inbound import InboundRepository
 from cordial_messaging.adapters.letter import PrintProvider
 from cordial_messaging.adapters.mail import SmtpMail
 from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.adapters.metrics import NoticeMetrics
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
 from cordial_messaging.adapters.rate_slots import MongoRateSlots
 from cordial_messaging.adapters.voice import TwilioVoice
@@ -38,6 +39,7 @@ from cordial_messaging.domain.catalogue import TemplateBook
 from cordial_messaging.domain.composer import Composer
 from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
+from cordial_messaging.domain.notices import Notices
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 
 SERVICE = "messaging"
@@ -202,6 +204,7 @@ async def main() -> None:
             creditors,
             settings.portal_base_url,
             PortalTokens(settings.lookup_key.get_secret_value(), runtime.clock),
+            runtime.clock,
         ),
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
@@ -209,6 +212,7 @@ async def main() -> None:
         audit=audit,
         slots=slots if settings.shared_rate_limits else None,
         recipients=inbound_store,
+        notices=Notices(messages, runtime.clock, audit, NoticeMetrics()),
     )
     inbound = Inbound(inbound_store, dispatcher, runtime.clock, audit)
     # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.

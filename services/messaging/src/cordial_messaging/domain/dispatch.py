@@ -16,6 +16,11 @@ next point once the backoff is spent.
 An opt-out's confirmation travels the same way (``ActionToSend.confirms``): its one recipient and fixed text,
 no plan, policy or opt-out check (it answers the debtor's own message), recorded, paced, spaced, deferred and
 reconciled as any message, so a refusal for the provider's rate is tried again and a crash sends nothing twice.
+
+So does the validation notice a US first communication owes when it did not carry it (``ActionToSend.validates``,
+``domain/validation.py``): opened, due at once, before the first message is recorded sent; to the same point,
+asked of the policy with its purpose; outside contact hours it waits for them; its window's end is recorded as a
+breach if it is still unsent then.
 """
 
 from __future__ import annotations
@@ -37,9 +42,13 @@ from cordial_core.money import Money
 from cordial_messaging.domain.audit import SENT_ENTRY, AuditEntry, AuditTrail, entry_id
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composed, Composer, Request
+from cordial_messaging.domain.notices import Notices
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
 from cordial_messaging.domain.templates import opt_out_confirmation
 from cordial_messaging.domain.throttle import SharedSlots, Throttle
+from cordial_messaging.domain.validation import PURPOSE as NOTICE_PURPOSE
+from cordial_messaging.domain.validation import SENT as NOTICE_SENT
+from cordial_messaging.domain.validation import OwedNotice, outcome_of_deny, owed_days, waits_for_hours
 
 SOURCE = "messaging"
 # Message states.
@@ -92,6 +101,16 @@ class ActionToSend:
     # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text, and with
     # no message.sent or message.failed event (strategy asked for nothing, and the caps do not count it).
     confirms: Recipient | None = None
+    # Set for a validation notice owed after a first communication: sent to that message's point, with the
+    # notice's text, asked of the policy as a required notice, and with no message.sent or message.failed event.
+    validates: OwedNotice | None = None
+
+    def fixed_recipient(self) -> Recipient | None:
+        """The one recipient of a confirmation or an owed notice; None for an action sent along the contact plan."""
+        if self.validates is not None:
+            notice = self.validates
+            return Recipient(notice.contact_point_id, notice.channel, notice.address)
+        return self.confirms
 
     def request(self) -> Request:
         """What the composer needs."""
@@ -137,6 +156,8 @@ class Attempt:
     # Requests under this attempt the provider did not take: for a transient failure, for its rate limit.
     tries: int = 0
     rate_limited: int = 0
+    # The days within which the template's message owes the validation notice; -1 when it owes none.
+    notice_days: int = -1
 
 
 @dataclass(frozen=True)
@@ -199,6 +220,7 @@ class Messages(Protocol):
     async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]: ...
     async def defer(self, action: ActionToSend, due_at: datetime) -> None: ...
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]: ...
+    async def flag(self, action: ActionToSend, name: str, value: object) -> bool: ...
 
 
 class ContactPlan(Protocol):
@@ -241,8 +263,10 @@ class Dispatcher:
         audit: AuditTrail | None = None,
         slots: SharedSlots | None = None,
         recipients: Recipients | None = None,
+        notices: Notices | None = None,
     ) -> None:
         self._messages = messages
+        self._notices = notices or Notices(messages, clock, audit)
         self._recipients = recipients
         self._plan = plan
         self._channels = channels
@@ -278,6 +302,7 @@ class Dispatcher:
         record = await self._messages.open(action)
         if record.state != PENDING:
             return False
+        await self._notices.watch(action)
         lost = [attempt for attempt in record.attempts.values() if attempt.status == STARTED]
         for attempt in lost:
             if await self._settled(action, attempt):
@@ -287,7 +312,8 @@ class Dispatcher:
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if self._spent(a)]
         version = record.version
         blocked: list[str] = []
-        planned = [action.confirms] if action.confirms else await self._plan.plan(action.debtor_id, action.channels)
+        fixed = action.fixed_recipient()
+        planned = [fixed] if fixed else await self._plan.plan(action.debtor_id, action.channels)
         for recipient in planned:
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
@@ -297,8 +323,10 @@ class Dispatcher:
             verdict = await self._verdict(action, recipient)
             if verdict.retry:
                 # Undecided (strategy did not hear from agreements in time): stored as due, asked again then.
-                await self._messages.defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
+                await self._defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
                 return False
+            if not verdict.allowed and action.validates is not None:
+                return await self._notice_denied(action, channel.name, verdict)
             if not verdict.allowed:
                 blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
@@ -310,7 +338,7 @@ class Dispatcher:
             spacing = await self._recipient(channel.name, recipient.address)
             if spacing > 0:
                 # Not now for this person: stored as due, and the handler moves on to the next action.
-                await self._messages.defer(action, self._clock.now() + timedelta(seconds=spacing))
+                await self._defer(action, self._clock.now() + timedelta(seconds=spacing))
                 return False
             attempt = Attempt(
                 attempt_id,
@@ -324,6 +352,7 @@ class Dispatcher:
                 template_version=composed.template.version,
                 tries=previous.tries if previous is not None else 0,
                 rate_limited=previous.rate_limited if previous is not None else 0,
+                notice_days=self._owes_notice(action, composed),
             )
             if not await self._messages.start_attempt(action, attempt, version):
                 raise ConcurrentAttempt(f"message {action.action_id} moved on while sending")
@@ -345,6 +374,31 @@ class Dispatcher:
         await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
         return False
 
+    async def _defer(self, action: ActionToSend, due_at: datetime) -> None:
+        """Stores the action as due later (an owed notice no later than its window's end)."""
+        await self._messages.defer(action, self._notices.due(action, due_at))
+
+    @staticmethod
+    def _owes_notice(action: ActionToSend, composed: Composed) -> int:
+        """The days within which this message owes the validation notice; -1 when it owes none."""
+        if action.confirms is not None or action.validates is not None:
+            return -1
+        days = owed_days(composed.template)
+        return -1 if days is None else days
+
+    async def _notice_denied(self, action: ActionToSend, channel: str, verdict: PolicyVerdict) -> bool:
+        """An owed notice the policy refused: it waits for contact hours; otherwise it ends blocked with the reason
+        (a hold, an opt-out), or not required (the debt settled, recalled or written off)."""
+        if waits_for_hours(verdict):
+            assert verdict.next_allowed_at is not None
+            await self._defer(action, verdict.next_allowed_at)
+            return False
+        outcome = outcome_of_deny(verdict)
+        reason = f"{channel}: {verdict.reason()}"
+        await self._messages.finish(action, BLOCKED, {"reason": f"validation notice {outcome}: {reason}"}, [])
+        await self._notices.ended(action, outcome, reason)
+        return False
+
     async def _verdict(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
         """Whether this recipient may be sent the action now: an opt-out by reply, then the policy."""
         if action.confirms is not None:
@@ -356,6 +410,8 @@ class Dispatcher:
 
     async def _composed(self, action: ActionToSend, recipient: Recipient) -> Composed:
         """The action's rendered message for this recipient; a confirmation's fixed text, sent as free text."""
+        if action.validates is not None:
+            return await self._composer.validation_notice(action.request(), recipient.channel)
         if action.confirms is None:
             return await self._composer.compose(action.request(), recipient.channel)
         text = opt_out_confirmation(action.creditor_name)
@@ -373,6 +429,7 @@ class Dispatcher:
             action.debtor_id,
             recipient.channel,
             recipient.contact_point_id,
+            NOTICE_PURPOSE if action.validates is not None else "",
         )
         return await self._policy.check(check)
 
@@ -449,7 +506,7 @@ class Dispatcher:
             wait = self._waits[tries - 1]
         else:
             return False
-        await self._messages.defer(action, self._clock.now() + timedelta(seconds=wait))
+        await self._defer(action, self._clock.now() + timedelta(seconds=wait))
         return True
 
     async def _recipient(self, provider: str, recipient: str) -> float:
@@ -509,8 +566,11 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        events = [self._event(action, "message.sent", sent)] if action.confirms is None else []
+        events = [self._event(action, "message.sent", sent)] if action.fixed_recipient() is None else []
+        # Owed before the send is recorded: a crash between the two reconciles the attempt and owes it again.
+        await self._notices.owe(action, attempt)
         await self._messages.finish(action, SENT, fields, events)
+        await self._notices.ended(action, NOTICE_SENT)
         if self._recipients is not None:
             # After the message is recorded sent, so a reply never finds a message it cannot read; lost in a crash
             # between the two, a reply falls back to the last message this client sent there.
@@ -525,7 +585,8 @@ class Dispatcher:
             debtor_id=action.debtor_id,
             reason=reason,
         )
-        events = [self._event(action, "message.failed", failed)] if action.confirms is None else []
+        events = [self._event(action, "message.failed", failed)] if action.fixed_recipient() is None else []
+        await self._notices.missed(action, reason)  # an owed notice given up: it cannot be sent in its window
         await self._messages.finish(action, state, {"reason": reason}, events)
 
     async def _audited(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
