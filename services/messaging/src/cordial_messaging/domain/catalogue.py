@@ -2,7 +2,8 @@
 
 Brazil (CDC art. 42-A): every collection document names the creditor with its address and
 CPF or CNPJ. United States (FDCPA 1692g): the first communication carries the validation
-notice, or it follows within 5 days. A template that misses one is refused naming it.
+notice, or it follows within 5 days (messaging then sends it: domain/validation.py). A template that misses one is
+refused naming it.
 """
 
 from __future__ import annotations
