@@ -1048,7 +1048,11 @@ async def test_a_notice_owed_when_the_first_send_was_reconciled_after_a_crash_is
     with pytest.raises(UncertainSend):
         await dispatcher.handle(US_ACTION)
     assert ("t1", NOTICE_ID) not in messages.state  # nothing owed before the first is known sent
+    clock.advance(timedelta(minutes=10))
     await dispatcher.handle(US_ACTION)  # redelivered: reconciled as sent, and the notice owed then
+    owed = messages.due_at[("t1", NOTICE_ID)][1].validates
+    assert owed is not None
+    assert owed.window_ends_at == NY_MORNING + timedelta(days=3)  # from the send, not from its reconciliation
     await dispatcher.handle(US_ACTION)
     await drain_due(dispatcher, clock, 5)
     assert [m.template for m in sms.sent] == ["reminder", "validation_notice"]

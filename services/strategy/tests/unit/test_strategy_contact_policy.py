@@ -228,6 +228,10 @@ def test_a_validation_notice_is_not_refused_by_the_caps_but_holds_opt_outs_and_h
     debtor.hold(Hold(HoldKind.AGREEMENT, debt_key("t1", "d1"), now))
     assert POLICY.check(now, notice, debtor).allowed is True
     assert POLICY.check(at(NY, 2024, 3, 5, 21, 0), notice, debtor).rule == "contact_hours"
+    # Never a call: Reg F's call limits hold for every call, and the notice is written.
+    spoken = req(zone=NY, state="", channel=VOICE, purpose="validation_notice")
+    sent(debtor, at(NY, 2024, 3, 5, 9, 30), channel=VOICE)
+    assert POLICY.check(now, spoken, debtor).rule == "cap_per_day"
     debtor.opt_out(SMS, "reply")
     assert POLICY.check(now, notice, debtor).rule == "opted_out"
     debtor.hold(Hold(HoldKind.CEASE, "", now, reason="asked in writing"))

@@ -158,6 +158,8 @@ class Attempt:
     rate_limited: int = 0
     # The days within which the template's message owes the validation notice; -1 when it owes none.
     notice_days: int = -1
+    # When the request was about to leave: the earliest the provider can have taken it (a notice's window's start).
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -353,6 +355,7 @@ class Dispatcher:
                 tries=previous.tries if previous is not None else 0,
                 rate_limited=previous.rate_limited if previous is not None else 0,
                 notice_days=self._owes_notice(action, composed),
+                started_at=self._clock.now(),
             )
             if not await self._messages.start_attempt(action, attempt, version):
                 raise ConcurrentAttempt(f"message {action.action_id} moved on while sending")

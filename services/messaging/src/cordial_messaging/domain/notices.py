@@ -68,13 +68,15 @@ class Notices:
         if attempt.notice_days < 0 or action.confirms is not None or action.validates is not None:
             return
         now = self._clock.now()
+        # From the attempt's start: a send recorded only after reconciling a crash does not stretch the window.
+        sent_at = attempt.started_at or now
         owed = OwedNotice(
             action.action_id,
             attempt.contact_point_id,
             attempt.channel,
             attempt.to,
             attempt.notice_days,
-            window_end(now, attempt.notice_days),
+            window_end(sent_at, attempt.notice_days),
         )
         notice = replace(
             action,

@@ -103,19 +103,24 @@ class ContactPolicy:
             lambda: self._holds(now, request, debtor, hours),
             lambda: self._blocked(request, debtor, hours),
             lambda: None if hours.allowed else hours,
-            lambda: None if request.purpose in REQUIRED_NOTICES else self._caps(now, request, debtor, hours),
+            lambda: None if self._required(request) else self._caps(now, request, debtor, hours),
         ]
         for rule in rules:
             denied = rule()
             if denied is not None:
                 return denied
-        within = "a notice the law requires, outside the caps" if request.purpose in REQUIRED_NOTICES else "within caps"
+        within = "a notice the law requires, outside the caps" if self._required(request) else "within caps"
         return replace(
             hours,
             rule="contact_policy",
             explanation=f"no hold, no opt-out, {within}; {hours.explanation}",
             values={**hours.values, **self._counts(now, request, debtor)},
         )
+
+    @staticmethod
+    def _required(request: ContactRequest) -> bool:
+        """A notice the law requires, outside the caps; never a call (Reg F's call limits hold for every call)."""
+        return request.purpose in REQUIRED_NOTICES and request.channel != VOICE
 
     def _holds(self, now: datetime, request: ContactRequest, debtor: DebtorState, hours: Decision) -> Decision | None:
         holds = debtor.active_holds(debt_key(request.tenant, request.debt_id), now)
