@@ -180,7 +180,10 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
         await publisher.publish(_requested(topic, "a1", "p1"))
         await _until(inbox, "the first communication")
         owed = notice_id(TENANT, "a1")
-        stored = await _until(lambda: mongo_db["messages"].find_one({"_id": owed}), "the owed notice")
+        # The notice is owed before the first message is recorded sent: once that is, the notice is listed as due.
+        await _until(lambda: mongo_db["messages"].find_one({"_id": "a1", "state": "sent"}), "the first recorded sent")
+        stored = await mongo_db["messages"].find_one({"_id": owed})
+        assert stored is not None
         assert stored["state"] == "pending"
         first.clock.advance(timedelta(seconds=2))  # past the recipient's spacing
         await first.dispatcher.run_due()
