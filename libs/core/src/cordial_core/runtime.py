@@ -51,6 +51,8 @@ class ServiceRuntime:
         self._relay_collections: list[AsyncCollection[Document]] = []
         self._consumers: list[EventConsumer] = []
         self._background: list[Callable[[], Awaitable[None]]] = []
+        self._loops: list[Callable[[], Coroutine[Any, Any, None]]] = []
+        self._loop_tasks: list[asyncio.Task[None]] = []
         self._stop = asyncio.Event()
         self.relay: OutboxRelay | None = None
         self.grpc: GrpcServer | None = None
@@ -96,6 +98,10 @@ class ServiceRuntime:
         if self.relay is not None:
             self.relay.notify(collection, document_id)
 
+    def run_in_background(self, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """A loop to start once consumers run and to cancel when the service stops, before the on_stop closers."""
+        self._loops.append(loop)
+
     def on_stop(self, closer: Callable[[], Awaitable[None]]) -> None:
         """Something to close when the service stops, after consumers and gRPC."""
         self._background.append(closer)
@@ -118,6 +124,7 @@ class ServiceRuntime:
         await self.grpc.start()
         for consumer in self._consumers:
             await consumer.start()
+        self._loop_tasks = [asyncio.create_task(loop()) for loop in self._loops]
         if ready is not None:
             await ready()
         await self.grpc.ready()
@@ -147,6 +154,9 @@ class ServiceRuntime:
             await self.grpc.stop(grace)
         for consumer in self._consumers:
             await consumer.stop()
+        for task in self._loop_tasks:
+            task.cancel()
+        await asyncio.gather(*self._loop_tasks, return_exceptions=True)
         for closer in self._background:
             await closer()
         if self.relay is not None:

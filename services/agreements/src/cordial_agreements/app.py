@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 
@@ -134,22 +133,12 @@ async def main() -> None:
         lambda server: pb_grpc.add_AgreementsServiceServicer_to_server(servicer, server),
         "cordial.agreements.v1.AgreementsService",
     )
-    tasks: list[asyncio.Task[None]] = []
-
-    async def start_checks() -> None:
-        checks = check_periodically(
+    runtime.run_in_background(
+        lambda: check_periodically(
             negotiation, agreements, agenda, settings.check_interval_seconds, settings.full_check_seconds
         )
-        tasks.append(asyncio.create_task(checks))
-
-    async def stop_checks() -> None:
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    runtime.on_stop(stop_checks)
-    await runtime.run(ready=start_checks)
+    )
+    await runtime.run()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import timedelta
 
 import httpx
@@ -212,21 +210,15 @@ async def main() -> None:
         lambda server: pb_grpc.add_ContactLocatorServiceServicer_to_server(servicer, server),
         "cordial.contact_locator.v1.ContactLocatorService",
     )
-    pruning: list[asyncio.Task[None]] = []
+    if rates.cells:  # the stores share one collection: one of them prunes it
+        cells = rates.cells[0]
 
-    async def start_pruning() -> None:
-        if rates.cells:  # the stores share one collection: one of them prunes it
-            await rates.cells[0].ensure_indexes()
-            pruning.append(asyncio.create_task(rates.cells[0].keep_pruned(PRUNE_EVERY, PRUNE_OLDER_THAN)))
+        async def keep_cells_pruned() -> None:
+            await cells.ensure_indexes()
+            await cells.keep_pruned(PRUNE_EVERY, PRUNE_OLDER_THAN)
 
-    async def stop_pruning() -> None:
-        for task in pruning:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    runtime.on_stop(stop_pruning)
-    await runtime.run(ready=start_pruning)
+        runtime.run_in_background(keep_cells_pruned)
+    await runtime.run()
 
 
 if __name__ == "__main__":

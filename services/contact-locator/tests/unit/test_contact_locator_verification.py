@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
 from cordial_contact_locator.domain.verification import (
     FAILED,
     FROM_CACHE,
@@ -46,43 +47,18 @@ class FakeLookup:
         return LineInfo(number, True, "mobile", "Claro", self.clock.now())
 
 
-class FakeCache:
-    def __init__(self) -> None:
-        self.items: dict[tuple[str, str], LineInfo] = {}
-
-    async def get_many(self, tenant: str, numbers: list[str]) -> dict[str, LineInfo]:
-        return {n: self.items[(tenant, n)] for n in numbers if (tenant, n) in self.items}
-
-    async def put_many(self, tenant: str, infos: list[LineInfo]) -> None:
-        for info in infos:
-            self.items[(tenant, info.number)] = info
-
-
-class FakeBudgets:
-    def __init__(self) -> None:
-        self.spent: Counter[tuple[str, str]] = Counter()
-
-    async def reserve(self, tenant: str, month: str, count: int, limit: int) -> int:
-        granted = max(0, min(count, limit - self.spent[(tenant, month)]))
-        self.spent[(tenant, month)] += granted
-        return granted
-
-    async def refund(self, tenant: str, month: str, count: int) -> None:
-        self.spent[(tenant, month)] -= count
-
-
 def make(
     rate: float = 10, burst: int = 5, budget: int = 1000, failing: set[str] | None = None
-) -> tuple[Verifier, FakeLookup, ControllableClock, FakeBudgets]:
+) -> tuple[Verifier, FakeLookup, ControllableClock, MemoryBudgets]:
     clock = ControllableClock(NOW)
 
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))
 
-    lookup, budgets = FakeLookup(clock, failing), FakeBudgets()
+    lookup, budgets = FakeLookup(clock, failing), MemoryBudgets()
     verifier = Verifier(
         lookup,
-        FakeCache(),
+        MemoryCache(),
         budgets,
         clock,
         LocalRate(TokenBucket(rate, burst, NOW.timestamp()), clock, sleep),

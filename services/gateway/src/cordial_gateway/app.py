@@ -132,17 +132,16 @@ async def main() -> None:
     server = uvicorn.Server(
         uvicorn.Config(app, host=settings.http_host, port=settings.http_port, log_config=None, access_log=False)
     )
+    runtime.run_in_background(lambda: dispatch_periodically(notifier, settings.client_webhook_dispatch_seconds))
     tasks: list[asyncio.Task[None]] = []
 
     async def serve_http() -> None:
         tasks.append(asyncio.create_task(server.serve()))
-        tasks.append(asyncio.create_task(dispatch_periodically(notifier, settings.client_webhook_dispatch_seconds)))
         while not server.started:  # noqa: ASYNC110 - uvicorn exposes only a flag
             await asyncio.sleep(0.05)
 
     async def stop_http() -> None:
         server.should_exit = True
-        tasks[-1].cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         await http.aclose()
         await channel.close()

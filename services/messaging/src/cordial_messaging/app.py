@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import socket
 from datetime import timedelta
@@ -222,22 +221,15 @@ async def main() -> None:
         lambda server: pb_grpc.add_MessagingServiceServicer_to_server(servicer, server),
         "cordial.messaging.v1.MessagingService",
     )
-    scheduler: list[asyncio.Task[None]] = []
-
-    async def start_scheduler() -> None:
-        scheduler.append(asyncio.create_task(send_due(dispatcher, slots, runtime.clock, settings.due_poll_seconds)))
+    runtime.run_in_background(lambda: send_due(dispatcher, slots, runtime.clock, settings.due_poll_seconds))
 
     async def close() -> None:
-        for task in scheduler:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await http.aclose()
         await locator.close()
         await strategy.close()
 
     runtime.on_stop(close)
-    await runtime.run(ready=start_scheduler)
+    await runtime.run()
 
 
 if __name__ == "__main__":
