@@ -304,13 +304,14 @@ class Dispatcher:
         record = await self._messages.open(action)
         if record.state != PENDING:
             return False
-        await self._notices.watch(action)
         lost = [attempt for attempt in record.attempts.values() if attempt.status == STARTED]
         for attempt in lost:
             if await self._settled(action, attempt):
                 return False
         if lost:
             record = await self._messages.open(action)
+        # After reconciling: a notice the provider took in time was not missed, whenever that is learned.
+        await self._notices.watch(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if self._spent(a)]
         version = record.version
         blocked: list[str] = []
