@@ -78,6 +78,7 @@ CATALOGUE: dict[str, EventType] = {
         EventType("message.sent", "messages", messages_pb2.MessageSent),
         EventType("message.failed", "messages", messages_pb2.MessageFailed),
         EventType("message.delivery_updated", "messages", messages_pb2.MessageDeliveryUpdated),
+        EventType("message.confirmation_sent", "messages", messages_pb2.OptOutConfirmationSent),
         EventType("reply.received", "messages", messages_pb2.ReplyReceived),
         EventType("contact.opted_out", "contacts", contacts_pb2.ContactOptedOut),
     )

@@ -88,7 +88,7 @@ async def main() -> None:
     runtime = ServiceRuntime(SERVICE, settings)
     clients = ClientRepository(runtime.db, runtime.cipher.lookup_hash, runtime.clock)
     await clients.ensure_indexes()
-    timeline = TimelineRepository(runtime.outbox_collection("timeline"))
+    timeline = TimelineRepository(runtime.outbox_collection("timeline"), runtime.cipher)
     await timeline.ensure_indexes()
     deliveries = DeliveryRepository(runtime.outbox_collection("webhook_deliveries"), runtime.clock)
     await deliveries.ensure_indexes()

@@ -40,6 +40,7 @@ from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
 from cordial_messaging.domain.notices import Notices
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
+from cordial_messaging.domain.undecided import UndecidedBounds
 
 SERVICE = "messaging"
 PRUNE_EVERY = timedelta(minutes=1)
@@ -87,6 +88,13 @@ class MessagingSettings(ServiceSettings):
     catalogue_cache_seconds: float = Field(default=30.0, gt=0, validation_alias="MESSAGING_CATALOGUE_CACHE_SECONDS")
     # How often deferred actions (a recipient's spacing not yet passed) are looked for.
     due_poll_seconds: float = Field(default=0.5, gt=0, validation_alias="MESSAGING_DUE_POLL_SECONDS")
+    # A send the contact policy could not decide (strategy unreachable, agreements' standing unknown) is asked about
+    # again after a pause that doubles up to MESSAGING_UNDECIDED_MAX_WAIT_SECONDS, and given up (failed, audited,
+    # counted, message.failed) MESSAGING_UNDECIDED_LIMIT_SECONDS after its first undecided answer.
+    undecided_max_wait_seconds: float = Field(
+        default=1800.0, gt=0, validation_alias="MESSAGING_UNDECIDED_MAX_WAIT_SECONDS"
+    )
+    undecided_limit_seconds: float = Field(default=86400.0, gt=0, validation_alias="MESSAGING_UNDECIDED_LIMIT_SECONDS")
     # Names this process as the owner of the actions it defers; stable across a restart on the same host.
     instance: str = Field(default="", validation_alias="MESSAGING_INSTANCE")
 
@@ -211,6 +219,9 @@ async def main() -> None:
         audit=audit,
         slots=slots if settings.shared_rate_limits else None,
         recipients=inbound_store,
+        undecided=UndecidedBounds(
+            timedelta(seconds=settings.undecided_max_wait_seconds), timedelta(seconds=settings.undecided_limit_seconds)
+        ),
         notices=Notices(messages, runtime.clock, audit, NoticeMetrics()),
     )
     inbound = Inbound(inbound_store, dispatcher, runtime.clock, audit)

@@ -36,6 +36,7 @@ from cordial_messaging.domain.dispatch import (
 from cordial_messaging.domain.notices import Notices, notice_id
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_messaging.domain.undecided import Undecided, UndecidedBounds
 
 NOW = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)
 WHATSAPP, SMS, MAIL = types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS, types_pb2.CHANNEL_EMAIL
@@ -63,13 +64,14 @@ class FakeMessages:
         self.events: list[Event] = []
         self.provider_ids: set[tuple[str, str]] = set()
         self.due_at: dict[tuple[str, str], tuple[datetime, ActionToSend]] = {}
+        self.undecided: dict[tuple[str, str], Undecided] = {}
 
     async def open(self, action: ActionToSend) -> MessageRecord:
         key = (action.tenant, action.action_id)
         self.state.setdefault(key, "pending")
         self.version.setdefault(key, 0)
         self.attempts.setdefault(key, {})
-        return MessageRecord(self.state[key], self.version[key], dict(self.attempts[key]))
+        return MessageRecord(self.state[key], self.version[key], dict(self.attempts[key]), self.undecided.get(key))
 
     async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
         key = (action.tenant, action.action_id)
@@ -103,6 +105,12 @@ class FakeMessages:
         key = (action.tenant, action.action_id)
         if self.state.get(key) == "pending":
             self.due_at[key] = (due_at, action)
+
+    async def defer_undecided(self, action: ActionToSend, due_at: datetime, undecided: Undecided) -> None:
+        key = (action.tenant, action.action_id)
+        if self.state.get(key) == "pending":
+            self.due_at[key] = (due_at, action)
+            self.undecided[key] = undecided
 
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:
         taken = []
@@ -669,6 +677,88 @@ async def test_an_undecided_check_is_not_sent_now_but_stored_as_due_and_sent_onc
     assert messages.state[("t1", "a1")] == "sent"
 
 
+class StandingUnknown:
+    """Strategy that never hears from agreements: each answer undecided, naming a moment a minute on."""
+
+    def __init__(self, clock: ControllableClock) -> None:
+        self.clock = clock
+        self.asked = 0
+
+    async def check(self, check: ContactCheck) -> PolicyVerdict:
+        self.asked += 1
+        return replace(UNDECIDED, next_allowed_at=self.clock.now() + timedelta(minutes=1))
+
+
+async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_up_after_the_limit() -> None:
+    clock, whatsapp, audit = ControllableClock(NOW), FakeChannel("whatsapp"), FakeAudit()
+    policy, messages = StandingUnknown(clock), FakeMessages()
+    bounds = UndecidedBounds(max_wait=timedelta(minutes=30), limit=timedelta(hours=24))
+    dispatcher = Dispatcher(
+        messages,
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+        clock,
+        composer(),
+        policy=policy,  # type: ignore[arg-type]
+        audit=audit,
+        undecided=bounds,
+    )
+    await dispatcher.handle(ACTION)
+    pauses = []
+    while messages.state[("t1", "a1")] == "pending":
+        due_at = messages.due_at[("t1", "a1")][0]
+        pauses.append((due_at - clock.now()).total_seconds())
+        clock.set(due_at)
+        assert await dispatcher.run_due() == 1
+    # Strategy's minute first, doubling to the cap; the last ask exactly at the limit, then given up.
+    assert pauses[:7] == [60, 120, 240, 480, 960, 1800, 1800]
+    assert max(pauses) == 1800
+    assert clock.now() == NOW + timedelta(hours=24)
+    assert policy.asked == len(pauses) + 1 < 60  # not one a minute: 1,440 asks in a day
+    assert whatsapp.sent == []
+    assert messages.state[("t1", "a1")] == "failed"
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert reason.startswith(f"standing_unknown: given up, the contact policy undecided {policy.asked} times since")
+    assert "agreements says: no answer within 2 s" in reason
+    [failed] = messages.events  # strategy frees the contact and plans again
+    assert failed.type == "message.failed"
+    payload = unpack_payload(failed.envelope)
+    assert isinstance(payload, messages_pb2.MessageFailed)
+    assert (payload.action_id, payload.reason) == ("a1", reason)
+    [entry] = await audit.entries_of()
+    assert (entry.kind, entry.message_id, entry.reason) == ("given_up", "a1", reason)
+    assert (entry.channel, entry.contact_point_id, entry.provider) == (WHATSAPP, PHONE.contact_point_id, "whatsapp")
+    assert entry.at == NOW + timedelta(hours=24)
+
+
+async def test_strategy_unreachable_is_asked_again_from_ten_seconds_and_sent_once_it_answers() -> None:
+    clock, whatsapp = ControllableClock(NOW), FakeChannel("whatsapp")
+    unreachable = PolicyVerdict(False, "strategy_unavailable", "strategy did not answer: UNAVAILABLE", retry=True)
+    policy = FakePolicy({WHATSAPP: unreachable})
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp}, policy, clock)
+    assert not await dispatcher.handle(ACTION)  # returns: the event is handled, never dead-lettered
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=10)
+    clock.set(NOW + timedelta(seconds=10))
+    await dispatcher.run_due()
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=30)  # 20 s more
+    assert messages.undecided[("t1", "a1")] == Undecided(NOW, 2)
+    policy.deny.clear()  # strategy is back
+    clock.set(NOW + timedelta(seconds=30))
+    await dispatcher.run_due()
+    assert len(whatsapp.sent) == 1
+    assert messages.state[("t1", "a1")] == "sent"
+
+
+async def test_an_undecided_channel_without_a_point_does_not_make_the_action_blocked() -> None:
+    # SMS had no point in the plan and its question went unanswered: the failure is WhatsApp's, not a block.
+    whatsapp = FakeChannel("whatsapp", refuse={PHONE.address: PermanentSendFailure("not on whatsapp")})
+    policy = FakePolicy({SMS: UNDECIDED})
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp, SMS: FakeChannel("sms")}, policy)
+    await dispatcher.handle(ACTION)
+    assert messages.state[("t1", "a1")] == "failed"
+    assert "standing_unknown" not in str(messages.fields[("t1", "a1")]["reason"])
+
+
 def paced(clock: ControllableClock, channel: FakeChannel, messages: FakeMessages, plan: FakePlan) -> Dispatcher:
     async def sleep(seconds: float) -> None:
         clock.advance(timedelta(seconds=seconds))
@@ -967,7 +1057,26 @@ async def test_an_opt_out_confirmation_goes_once_to_its_recipient_as_free_text_r
     assert "Loja X não enviará mais mensagens" in sent.text
     assert (plan.asked, policy.asked) == ([], [])  # neither the plan nor the policy stands between
     assert messages.state[("t1", "c1")] == "sent"
-    assert messages.events == [], "no message.sent: strategy asked for nothing and its caps do not count it"
+    # Not message.sent (strategy asked for nothing and its caps do not count it): its own event, for the timeline.
+    [event] = messages.events
+    confirmed = unpack_payload(event.envelope)
+    assert (event.type, event.topic, event.key, event.envelope.subject) == (
+        "message.confirmation_sent",
+        "messages",
+        "p1",
+        "d1",
+    )
+    assert isinstance(confirmed, messages_pb2.OptOutConfirmationSent)
+    assert (confirmed.message_id, confirmed.channel, confirmed.contact_point_id) == (
+        "c1",
+        WHATSAPP,
+        PHONE.contact_point_id,
+    )
+    assert (confirmed.provider, confirmed.provider_message_id, confirmed.text) == (
+        "whatsapp",
+        "whatsapp-msg-1",
+        sent.text,
+    )
     assert opt_outs.last == {(WHATSAPP, PHONE.address): ("t1", "c1", clock.now())}
     assert not await dispatcher.handle(CONFIRMATION)
     await drain_due(dispatcher, clock, rounds=3)
@@ -1096,7 +1205,7 @@ async def test_a_notice_whose_window_ends_in_quiet_hours_is_recorded_missed_once
     assert messages.due_at[("t1", NOTICE_ID)][0] == opens
     [missed] = [e for e in audit.entries.values() if e.kind == "validation_notice_missed"]
     assert (missed.debt_id, missed.message_id, missed.to) == ("d1", NOTICE_ID, US_PHONE.address)
-    assert "not sent within 3 days" in missed.text
+    assert "not sent within 3 days" in missed.reason
     clock.set(opens)
     policy.deny.clear()
     await dispatcher.run_due()
@@ -1113,7 +1222,7 @@ async def test_a_hold_blocks_the_notice_with_its_reason_and_a_settled_debt_needs
     assert messages.state[("t1", NOTICE_ID)] == "blocked"
     assert "hold_cease_contact" in str(messages.fields[("t1", NOTICE_ID)]["reason"])
     [blocked] = [e for e in audit.entries.values() if e.kind == "validation_notice_blocked"]
-    assert "contact cease" in blocked.text
+    assert "contact cease" in blocked.reason
     assert [m.template for m in sms.sent] == ["reminder"]
 
     settled = replace(US_ACTION, action_id="a2")
@@ -1133,5 +1242,5 @@ async def test_a_notice_the_provider_keeps_refusing_is_a_missed_window_at_once()
     await dispatcher.run_due()
     assert messages.state[("t1", NOTICE_ID)] == "failed"
     [missed] = [e for e in audit.entries.values() if e.kind == "validation_notice_missed"]
-    assert "21610" in missed.text
+    assert "21610" in missed.reason
     assert outcomes.counted == ["missed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from cordial.events.v1 import contacts_pb2, messages_pb2
@@ -114,6 +115,18 @@ async def test_a_receipt_becomes_one_event_per_state() -> None:
     assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
     assert (payload.message_id, payload.contact_point_id, payload.state) == ("m1", "cp1", delivered)
     assert (event.envelope.subject, event.key) == ("d1", "p1")
+    assert not payload.confirmation
+
+
+async def test_a_confirmations_receipt_says_so_for_its_timeline_entry_and_strategy() -> None:
+    confirmation = replace(SENT, id="c1", provider_message_id="wamid.c1", confirmation=True)
+    store = FakeStore((SENT, confirmation))
+    read = messages_pb2.DELIVERY_STATE_READ
+    assert await _inbound(store, FakeDispatcher()).receipt("t1", "whatsapp-cloud", "wamid.c1", read, "") == (True, True)
+    [event] = store.events
+    payload = unpack_payload(event.envelope)
+    assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
+    assert (payload.message_id, payload.state, payload.confirmation) == ("c1", read, True)
 
 
 async def test_sair_opts_out_and_is_confirmed_once() -> None:

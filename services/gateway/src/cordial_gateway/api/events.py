@@ -9,7 +9,7 @@ from cordial_core.events import event_time, unpack_payload
 from cordial_gateway.adapters.timeline import TimelineRepository
 from cordial_gateway.domain.client_webhooks import NOTIFIED
 from cordial_gateway.domain.notifier import Notifier
-from cordial_gateway.domain.timeline import subjects, summarise
+from cordial_gateway.domain.timeline import message_delivery, sent_message, subjects, summarise
 
 
 def timeline_projection(timeline: TimelineRepository):  # type: ignore[no-untyped-def]
@@ -17,12 +17,15 @@ def timeline_projection(timeline: TimelineRepository):  # type: ignore[no-untype
 
     async def project(envelope: envelope_pb2.Envelope) -> None:
         payload = unpack_payload(envelope)
-        summary = summarise(envelope.type, payload)
+        summary, sent = summarise(envelope.type, payload), sent_message(payload)
         for i, debt_id in enumerate(subjects(envelope.subject, payload)):
             entry_id = envelope.id if i == 0 else f"{envelope.id}:{debt_id}"
             await timeline.add(
-                envelope.tenant, entry_id, debt_id, envelope.type, envelope.source, event_time(envelope), summary
+                envelope.tenant, entry_id, debt_id, envelope.type, envelope.source, event_time(envelope), summary, sent
             )
+        # Messages are published in order per debtor, so the message's entry is there before its receipts.
+        if (delivery := message_delivery(payload)) is not None:
+            await timeline.delivered(envelope.tenant, *delivery, event_time(envelope))
 
     return project
 

@@ -207,6 +207,18 @@ class PaymentOut(BaseModel):
     debt: DebtOut
 
 
+class TimelineMessage(BaseModel):
+    """A message an entry is about: where it went, the provider's id, the text sent and each delivery state's time."""
+
+    message_id: str
+    channel: str
+    contact_point_id: str
+    provider: str
+    provider_message_id: str
+    text: str
+    deliveries: dict[str, str]
+
+
 class TimelineEntry(BaseModel):
     """One step in a debt's life."""
 
@@ -214,6 +226,8 @@ class TimelineEntry(BaseModel):
     type: str
     source: str
     summary: str
+    # Set for an opt-out's confirmation, whose receipts reach this entry.
+    message: TimelineMessage | None = None
 
 
 class TimelineOut(BaseModel):

@@ -2,10 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from google.protobuf.message import Message
 
 from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """What a message's timeline entry keeps: where it went, the provider's id and its text."""
+
+    message_id: str
+    channel: str
+    contact_point_id: str
+    provider: str
+    provider_message_id: str
+    text: str
+
+
+def channel_name(channel: int) -> str:
+    """A channel as the timeline names it: sms, whatsapp ..."""
+    return types_pb2.Channel.Name(channel).removeprefix("CHANNEL_").lower()
+
+
+def delivery_state_name(state: int) -> str:
+    """A delivery state as the timeline names it: delivered, read ..."""
+    return messages_pb2.DeliveryState.Name(state).removeprefix("DELIVERY_STATE_").lower()
+
+
+def sent_message(payload: Message) -> SentMessage | None:
+    """The message an event's entry keeps with its delivery states: an opt-out's confirmation; None for the rest."""
+    if not isinstance(payload, messages_pb2.OptOutConfirmationSent):
+        return None
+    return SentMessage(
+        payload.message_id,
+        channel_name(payload.channel),
+        payload.contact_point_id,
+        payload.provider,
+        payload.provider_message_id,
+        payload.text,
+    )
+
+
+def message_delivery(payload: Message) -> tuple[str, str] | None:
+    """(message id, state) of a receipt whose message's entry keeps its states: an opt-out's confirmation's."""
+    if not isinstance(payload, messages_pb2.MessageDeliveryUpdated) or not payload.confirmation:
+        return None
+    return payload.message_id, delivery_state_name(payload.state)
 
 
 def _money(m: types_pb2.Money) -> str:
@@ -83,10 +128,13 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, messages_pb2.MessageSent):
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"
+    if isinstance(payload, messages_pb2.OptOutConfirmationSent):
+        via = f"{channel_name(payload.channel)} through {payload.provider} ({payload.provider_message_id})"
+        return f"opt-out confirmed to the debtor by {via} at contact point {payload.contact_point_id}"
     if isinstance(payload, messages_pb2.MessageFailed):
         return f"message not sent: {payload.reason}"
     if isinstance(payload, messages_pb2.MessageDeliveryUpdated):
-        state = messages_pb2.DeliveryState.Name(payload.state).removeprefix("DELIVERY_STATE_").lower()
+        state = delivery_state_name(payload.state)
         suffix = f" (error {payload.error_code})" if payload.error_code else ""
         return f"message {payload.message_id} {state}{suffix}"
     if isinstance(payload, messages_pb2.ReplyReceived):

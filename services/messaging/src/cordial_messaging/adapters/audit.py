@@ -1,13 +1,24 @@
-"""The audit trail in MongoDB: insert only, one document per entry, the address and text encrypted."""
+"""The audit trail in MongoDB: insert only, one document per entry, the address and text encrypted.
+
+An action given up is counted in Prometheus when its entry is first written, so a repeated write counts nothing.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
 
+from prometheus_client import Counter
+
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.store import TenantCollection
-from cordial_messaging.domain.audit import AuditEntry
+from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, AuditEntry
+
+GIVEN_UP = Counter(
+    "cordial_messaging_actions_given_up_total",
+    "Actions given up unsent because the contact policy stayed undecided past the limit, by the policy's rule.",
+    ["rule"],
+)
 
 
 class AuditRepository:
@@ -28,7 +39,8 @@ class AuditRepository:
         doc["_id"] = entry.id
         doc["to_enc"] = self._cipher.encrypt(entry.to)
         doc["text_enc"] = self._cipher.encrypt(entry.text) if entry.text else ""
-        await self._collection.insert(entry.tenant, doc)
+        if await self._collection.insert(entry.tenant, doc) and entry.kind == GIVEN_UP_ENTRY:
+            GIVEN_UP.labels(rule=entry.reason.partition(":")[0]).inc()
 
     async def entries(self, tenant: str, debt_id: str, debtor_id: str) -> list[AuditEntry]:
         """A debt's or a debtor's entries, oldest first."""

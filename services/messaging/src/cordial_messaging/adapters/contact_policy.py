@@ -10,6 +10,9 @@ from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 
+# Strategy could not be asked now (down, restarting, or past the call's deadline): not an answer about the contact.
+UNREACHABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+
 
 class StrategyContactPolicy:
     """The contact policy as strategy decides it; tenant and correlation travel in metadata."""
@@ -30,10 +33,15 @@ class StrategyContactPolicy:
         try:
             reply = await self._stub.CheckContact(request)
         except grpc.aio.AioRpcError as exc:
-            # Strategy refuses the question: never contact on it. Anything else raises, so the action is
-            # handled again later: NotFound too, as strategy may not have heard of the debt yet.
+            # Strategy refuses the question: never contact on it. Strategy down or too slow: undecided, the action
+            # kept as due and asked again (a retry in the handler would dead-letter it after a few tries). Anything
+            # else raises, so the action is handled again later: NotFound too, as strategy may not have heard of
+            # the debt yet.
             if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
                 return PolicyVerdict(False, "unknown_to_strategy", exc.details() or str(exc.code()))
+            if exc.code() in UNREACHABLE:
+                explanation = f"strategy did not answer: {exc.code().name} {exc.details() or ''}".rstrip()
+                return PolicyVerdict(False, "strategy_unavailable", explanation, retry=True)
             raise
         decision = reply.decision
         next_at = reply.next_allowed_at.ToDatetime(tzinfo=UTC) if reply.HasField("next_allowed_at") else None

@@ -150,4 +150,5 @@ class InboundRepository:
             provider_message_id=doc["provider_message_id"],
             to=self._cipher.decrypt(doc["to_enc"]),
             creditor=doc.get("creditor", ""),
+            confirmation=bool((doc.get("action") or {}).get("confirms")),
         )

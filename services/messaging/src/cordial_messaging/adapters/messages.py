@@ -17,6 +17,7 @@ from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord, Recipient
+from cordial_messaging.domain.undecided import Undecided
 from cordial_messaging.domain.validation import OwedNotice
 
 # A deferred message whose instance has not sent it this long after it fell due is taken by any instance.
@@ -101,7 +102,9 @@ class MessageRepository:
         found = await self.collection.find_one(action.tenant, {"_id": action.action_id})
         assert found is not None
         attempts = {key: self._attempt(value) for key, value in (found.get("attempts") or {}).items()}
-        return MessageRecord(found["state"], int(found.get("version", 0)), attempts)
+        asked = found.get("undecided")
+        undecided = Undecided(asked["since"], int(asked["count"])) if asked else None
+        return MessageRecord(found["state"], int(found.get("version", 0)), attempts, undecided)
 
     async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
         """Records an attempt before it is sent; False when another worker moved the message on."""
@@ -148,8 +151,15 @@ class MessageRepository:
 
     async def defer(self, action: ActionToSend, due_at: datetime) -> None:
         """Marks a pending message due later and lists it as deferred; the scheduler sends it then."""
+        await self._defer(action, due_at, {})
+
+    async def defer_undecided(self, action: ActionToSend, due_at: datetime, undecided: Undecided) -> None:
+        """Defers a message the contact policy could not decide, with its undecided answers so far."""
+        await self._defer(action, due_at, {"undecided": {"since": undecided.since, "count": undecided.count}})
+
+    async def _defer(self, action: ActionToSend, due_at: datetime, fields: dict[str, object]) -> None:
         mark = {"due_at": due_at, "owner": self.instance}
-        if await self.collection.update(action.tenant, {"_id": action.action_id, "state": PENDING}, mark):
+        if await self.collection.update(action.tenant, {"_id": action.action_id, "state": PENDING}, {**mark, **fields}):
             await self._listed(action.action_id, action.tenant, mark)
 
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:

@@ -61,6 +61,7 @@ def audit_entry_pb(entry: AuditEntry) -> pb.AuditEntry:
         template_version=entry.template_version,
         delivery_state=entry.delivery_state,
         error_code=entry.error_code,
+        reason=entry.reason,
     )
     message.at.FromDatetime(entry.at)
     return message

@@ -1,4 +1,8 @@
-"""The audit trail of outbound contact: one append-only entry per message sent and per delivery state it reached."""
+"""The audit trail of outbound contact: append-only entries of messages sent, delivery states and actions given up.
+
+One entry per message sent and per delivery state it reached, and one per action given up unsent because the
+contact policy stayed undecided past the limit.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Protocol
 
 from cordial_core.ids import stable_id
 
-SENT_ENTRY, DELIVERY_ENTRY = "sent", "delivery"
+SENT_ENTRY, DELIVERY_ENTRY, GIVEN_UP_ENTRY = "sent", "delivery", "given_up"
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class AuditEntry:
     template_version: int = 0
     delivery_state: int = 0
     error_code: str = ""
+    # Why the action was given up (GIVEN_UP_ENTRY: the policy's rule first), or an owed validation notice unsent.
+    reason: str = ""
 
 
 def entry_id(tenant: str, message_id: str, kind: str, state: int = 0) -> str:

@@ -39,13 +39,14 @@ from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
-from cordial_messaging.domain.audit import SENT_ENTRY, AuditEntry, AuditTrail, entry_id
+from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditEntry, AuditTrail, entry_id
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composed, Composer, Request
 from cordial_messaging.domain.notices import Notices
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
 from cordial_messaging.domain.templates import opt_out_confirmation
 from cordial_messaging.domain.throttle import SharedSlots, Throttle
+from cordial_messaging.domain.undecided import Undecided, UndecidedBounds
 from cordial_messaging.domain.validation import PURPOSE as NOTICE_PURPOSE
 from cordial_messaging.domain.validation import SENT as NOTICE_SENT
 from cordial_messaging.domain.validation import OwedNotice, outcome_of_deny, owed_days, waits_for_hours
@@ -66,8 +67,6 @@ RATE_LIMITED_MAX_WAIT = 60.0
 RATE_LIMITED_TRIES = 30
 # How long a scheduler holds a due action it took before another may take it (it may have died).
 DUE_LEASE = timedelta(seconds=60)
-# When the contact policy could not decide and named no moment to ask again.
-UNDECIDED_WAIT = timedelta(seconds=60)
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +97,8 @@ class ActionToSend:
     # The step's tone and the debtor's locale; empty picks the template's own and pt-BR.
     tone: str = ""
     locale: str = ""
-    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text, and with
-    # no message.sent or message.failed event (strategy asked for nothing, and the caps do not count it).
+    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text; published as
+    # message.confirmation_sent, never message.sent or message.failed (strategy asked for nothing, no cap counts it).
     confirms: Recipient | None = None
     # Set for a validation notice owed after a first communication: sent to that message's point, with the
     # notice's text, asked of the policy as a required notice, and with no message.sent or message.failed event.
@@ -164,11 +163,12 @@ class Attempt:
 
 @dataclass(frozen=True)
 class MessageRecord:
-    """What is known of an action's message: its state, version and attempts."""
+    """What is known of an action's message: its state, version and attempts, and the policy's undecided answers."""
 
     state: str
     version: int
     attempts: dict[str, Attempt]
+    undecided: Undecided | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +221,7 @@ class Messages(Protocol):
     ) -> None: ...
     async def taken(self, tenant: str, provider: str, provider_ids: tuple[str, ...]) -> set[str]: ...
     async def defer(self, action: ActionToSend, due_at: datetime) -> None: ...
+    async def defer_undecided(self, action: ActionToSend, due_at: datetime, undecided: Undecided) -> None: ...
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]: ...
     async def flag(self, action: ActionToSend, name: str, value: object) -> bool: ...
 
@@ -265,9 +266,11 @@ class Dispatcher:
         audit: AuditTrail | None = None,
         slots: SharedSlots | None = None,
         recipients: Recipients | None = None,
+        undecided: UndecidedBounds | None = None,
         notices: Notices | None = None,
     ) -> None:
         self._messages = messages
+        self._undecided_bounds = undecided or UndecidedBounds()
         self._notices = notices or Notices(messages, clock, audit)
         self._recipients = recipients
         self._plan = plan
@@ -325,8 +328,8 @@ class Dispatcher:
                 continue
             verdict = await self._verdict(action, recipient)
             if verdict.retry:
-                # Undecided (strategy did not hear from agreements in time): stored as due, asked again then.
-                await self._defer(action, verdict.next_allowed_at or self._clock.now() + UNDECIDED_WAIT)
+                # Undecided (strategy unreachable, or it did not hear from agreements in time): never sent on it.
+                await self._undecided(action, record, recipient, verdict)
                 return False
             if not verdict.allowed and action.validates is not None:
                 return await self._notice_denied(action, channel.name, verdict)
@@ -449,7 +452,7 @@ class Dispatcher:
                 continue
             check = ContactCheck(action.tenant, action.action_id, action.debt_id, action.debtor_id, channel_id, "")
             verdict = await self._policy.check(check)
-            if not verdict.allowed:
+            if not verdict.allowed and not verdict.retry:  # undecided: nothing could be sent there anyway
                 closed.append(f"{channel.name}: {verdict.reason()}")
         return closed
 
@@ -458,6 +461,44 @@ class Dispatcher:
         if self._opt_outs is None:
             return False
         return await self._opt_outs.opted_out(recipient.channel, recipient.address)
+
+    async def _undecided(
+        self, action: ActionToSend, record: MessageRecord, recipient: Recipient, verdict: PolicyVerdict
+    ) -> None:
+        """Keeps an undecided action due for the next ask, each pause longer; gives it up once past the limit."""
+        now = self._clock.now()
+        before = record.undecided or Undecided(now, 0)
+        undecided = Undecided(before.since, before.count + 1)
+        due_at = self._undecided_bounds.next_ask(undecided, now, verdict.next_allowed_at)
+        if due_at is not None:
+            await self._messages.defer_undecided(action, self._notices.due(action, due_at), undecided)
+            return
+        since = undecided.since.isoformat()
+        asked = f"the contact policy undecided {undecided.count} times since {since}"
+        reason = f"{verdict.rule}: given up, {asked}: {verdict.explanation}"
+        await self._given_up(action, recipient, reason)
+
+    async def _given_up(self, action: ActionToSend, recipient: Recipient, reason: str) -> None:
+        """Audits the action given up, then fails it: message.failed lets strategy free its contact and plan again."""
+        if self._audit is not None:
+            channel = self._channels.get(recipient.channel)
+            entry = AuditEntry(
+                entry_id(action.tenant, action.action_id, GIVEN_UP_ENTRY),
+                action.tenant,
+                GIVEN_UP_ENTRY,
+                action.action_id,
+                action.debt_id,
+                action.debtor_id,
+                recipient.channel,
+                recipient.contact_point_id,
+                recipient.address,
+                channel.name if channel is not None else "",
+                "",
+                self._clock.now(),
+                reason=reason,
+            )
+            await self._audit.append(entry)
+        await self._failed(action, reason)
 
     async def _settled(self, action: ActionToSend, attempt: Attempt) -> bool:
         """Reconciles an attempt whose outcome was lost; True when the message is decided."""
@@ -548,16 +589,6 @@ class Dispatcher:
     async def _sent(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:
         """Records the send in the audit trail, then the message as sent with its event."""
         await self._audited(action, attempt, provider_id)
-        sent = messages_pb2.MessageSent(
-            message_id=action.action_id,
-            action_id=action.action_id,
-            debt_id=action.debt_id,
-            debtor_id=action.debtor_id,
-            channel=attempt.channel,
-            contact_point_id=attempt.contact_point_id,
-            provider=attempt.provider,
-            provider_message_id=provider_id,
-        )
         fields: dict[str, object] = {
             "channel": attempt.channel,
             "contact_point_id": attempt.contact_point_id,
@@ -570,7 +601,8 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        events = [self._event(action, "message.sent", sent)] if action.fixed_recipient() is None else []
+        # An owed notice has no event: strategy asked for nothing and counts nothing; it is in the audit trail.
+        events = [] if action.validates is not None else [self._sent_event(action, attempt, provider_id)]
         # Owed before the send is recorded: a crash between the two reconciles the attempt and owes it again.
         await self._notices.owe(action, attempt)
         await self._messages.finish(action, SENT, fields, events)
@@ -579,6 +611,27 @@ class Dispatcher:
             # After the message is recorded sent, so a reply never finds a message it cannot read; lost in a crash
             # between the two, a reply falls back to the last message this client sent there.
             await self._recipients.sent(action.tenant, action.action_id, attempt.channel, attempt.to, self._clock.now())
+
+    def _sent_event(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> Event:
+        """message.sent, which strategy counts toward the caps; for an opt-out's confirmation its own event.
+
+        The confirmation answers the debtor's own message: its event puts it in the timeline with its text (the fixed
+        words naming the creditor, no debtor data) and counts toward no cap.
+        """
+        common = {
+            "message_id": action.action_id,
+            "debt_id": action.debt_id,
+            "debtor_id": action.debtor_id,
+            "channel": attempt.channel,
+            "contact_point_id": attempt.contact_point_id,
+            "provider": attempt.provider,
+            "provider_message_id": provider_id,
+        }
+        if action.confirms is not None:
+            confirmed = messages_pb2.OptOutConfirmationSent(**common, text=attempt.text)
+            return self._event(action, "message.confirmation_sent", confirmed)
+        sent = messages_pb2.MessageSent(**common, action_id=action.action_id)
+        return self._event(action, "message.sent", sent)
 
     async def _failed(self, action: ActionToSend, reason: str, state: str = FAILED) -> None:
         """Gives the action up; message.failed frees strategy's reservation of the contact."""

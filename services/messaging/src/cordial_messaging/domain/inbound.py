@@ -43,6 +43,8 @@ class SentMessage:
     provider_message_id: str
     to: str
     creditor: str
+    # An opt-out's confirmation: its receipts say so, as no step of a path waits on them.
+    confirmation: bool = False
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Inbound:
             state=state,
             error_code=error_code,
             provider_message_id=provider_message_id,
+            confirmation=message.confirmation,
         )
         event = self._event(message, "message.delivery_updated", update)
         recorded = await self._store.record_delivery(message, state, [event])

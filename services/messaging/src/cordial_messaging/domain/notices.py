@@ -120,7 +120,7 @@ class Notices:
             await self._entry(action, BLOCKED_ENTRY if outcome == BLOCKED else NOT_REQUIRED_ENTRY, reason)
         self._count(outcome)
 
-    async def _entry(self, action: ActionToSend, kind: str, text: str) -> None:
+    async def _entry(self, action: ActionToSend, kind: str, reason: str) -> None:
         """An audit entry about the notice, naming its debt, debtor and the point it is for."""
         notice = action.validates
         if self._audit is None or notice is None:
@@ -138,8 +138,8 @@ class Notices:
             "",
             "",
             self._clock.now(),
-            text=text,
             template=TEMPLATE,
+            reason=reason,
         )
         await self._audit.append(entry)
 

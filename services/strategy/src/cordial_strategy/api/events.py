@@ -88,7 +88,8 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
     async def on_delivery(envelope: envelope_pb2.Envelope) -> None:
         update = unpack_payload(envelope)
         assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
-        if update.state == messages_pb2.DELIVERY_STATE_DELIVERED:
+        # An opt-out's confirmation answers the debtor's own message: no step of the path follows from it.
+        if update.state == messages_pb2.DELIVERY_STATE_DELIVERED and not update.confirmation:
             await ruler.happened(envelope.tenant, update.debt_id, "message.delivered")
 
     async def on_reply(envelope: envelope_pb2.Envelope) -> None:

@@ -25,23 +25,25 @@ _sym_db = _symbol_database.Default()
 from cordial.types.v1 import types_pb2 as cordial_dot_types_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n cordial/events/v1/messages.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\"\xcd\x01\n\x0bMessageSent\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12\x11\n\tdebtor_id\x18\x04 \x01(\t\x12*\n\x07\x63hannel\x18\x05 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x06 \x01(\t\x12\x10\n\x08provider\x18\x07 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x08 \x01(\t\"j\n\rMessageFailed\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12\x11\n\tdebtor_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\xf8\x01\n\x16MessageDeliveryUpdated\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x05 \x01(\t\x12/\n\x05state\x18\x06 \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x07 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x08 \x01(\t\"\x9e\x02\n\rReplyReceived\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12*\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x04 \x01(\t\x12.\n\x06intent\x18\x05 \x01(\x0e\x32\x1e.cordial.events.v1.ReplyIntent\x12\x34\n\x11preferred_channel\x18\x06 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12=\n\x10offered_contacts\x18\x07 \x03(\x0b\x32#.cordial.types.v1.ContactPointInput*\x9d\x01\n\rDeliveryState\x12\x1e\n\x1a\x44\x45LIVERY_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44\x45LIVERY_STATE_DELIVERED\x10\x01\x12\x17\n\x13\x44\x45LIVERY_STATE_READ\x10\x02\x12\x19\n\x15\x44\x45LIVERY_STATE_FAILED\x10\x03\x12\x1a\n\x16\x44\x45LIVERY_STATE_BOUNCED\x10\x04*\xf2\x01\n\x0bReplyIntent\x12\x1c\n\x18REPLY_INTENT_UNSPECIFIED\x10\x00\x12\x16\n\x12REPLY_INTENT_OTHER\x10\x01\x12\x1d\n\x19REPLY_INTENT_ALREADY_PAID\x10\x02\x12\x17\n\x13REPLY_INTENT_NOT_ME\x10\x03\x12\x1f\n\x1bREPLY_INTENT_CANNOT_PAY_NOW\x10\x04\x12\x18\n\x14REPLY_INTENT_OPT_OUT\x10\x05\x12\x18\n\x14REPLY_INTENT_DISPUTE\x10\x06\x12 \n\x1cREPLY_INTENT_PREFERS_CHANNEL\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n cordial/events/v1/messages.proto\x12\x11\x63ordial.events.v1\x1a\x1c\x63ordial/types/v1/types.proto\"\xcd\x01\n\x0bMessageSent\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12\x11\n\tdebtor_id\x18\x04 \x01(\t\x12*\n\x07\x63hannel\x18\x05 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x06 \x01(\t\x12\x10\n\x08provider\x18\x07 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x08 \x01(\t\"j\n\rMessageFailed\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\taction_id\x18\x02 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x03 \x01(\t\x12\x11\n\tdebtor_id\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\"\x8e\x02\n\x16MessageDeliveryUpdated\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x05 \x01(\t\x12/\n\x05state\x18\x06 \x01(\x0e\x32 .cordial.events.v1.DeliveryState\x12\x12\n\nerror_code\x18\x07 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x08 \x01(\t\x12\x14\n\x0c\x63onfirmation\x18\t \x01(\x08\"\xd3\x01\n\x16OptOutConfirmationSent\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12\x11\n\tdebtor_id\x18\x03 \x01(\t\x12*\n\x07\x63hannel\x18\x04 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x05 \x01(\t\x12\x10\n\x08provider\x18\x06 \x01(\t\x12\x1b\n\x13provider_message_id\x18\x07 \x01(\t\x12\x0c\n\x04text\x18\x08 \x01(\t\"\x9e\x02\n\rReplyReceived\x12\x11\n\tdebtor_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64\x65\x62t_id\x18\x02 \x01(\t\x12*\n\x07\x63hannel\x18\x03 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12\x18\n\x10\x63ontact_point_id\x18\x04 \x01(\t\x12.\n\x06intent\x18\x05 \x01(\x0e\x32\x1e.cordial.events.v1.ReplyIntent\x12\x34\n\x11preferred_channel\x18\x06 \x01(\x0e\x32\x19.cordial.types.v1.Channel\x12=\n\x10offered_contacts\x18\x07 \x03(\x0b\x32#.cordial.types.v1.ContactPointInput*\x9d\x01\n\rDeliveryState\x12\x1e\n\x1a\x44\x45LIVERY_STATE_UNSPECIFIED\x10\x00\x12\x1c\n\x18\x44\x45LIVERY_STATE_DELIVERED\x10\x01\x12\x17\n\x13\x44\x45LIVERY_STATE_READ\x10\x02\x12\x19\n\x15\x44\x45LIVERY_STATE_FAILED\x10\x03\x12\x1a\n\x16\x44\x45LIVERY_STATE_BOUNCED\x10\x04*\xf2\x01\n\x0bReplyIntent\x12\x1c\n\x18REPLY_INTENT_UNSPECIFIED\x10\x00\x12\x16\n\x12REPLY_INTENT_OTHER\x10\x01\x12\x1d\n\x19REPLY_INTENT_ALREADY_PAID\x10\x02\x12\x17\n\x13REPLY_INTENT_NOT_ME\x10\x03\x12\x1f\n\x1bREPLY_INTENT_CANNOT_PAY_NOW\x10\x04\x12\x18\n\x14REPLY_INTENT_OPT_OUT\x10\x05\x12\x18\n\x14REPLY_INTENT_DISPUTE\x10\x06\x12 \n\x1cREPLY_INTENT_PREFERS_CHANNEL\x10\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'cordial.events.v1.messages_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_DELIVERYSTATE']._serialized_start=942
-  _globals['_DELIVERYSTATE']._serialized_end=1099
-  _globals['_REPLYINTENT']._serialized_start=1102
-  _globals['_REPLYINTENT']._serialized_end=1344
+  _globals['_DELIVERYSTATE']._serialized_start=1178
+  _globals['_DELIVERYSTATE']._serialized_end=1335
+  _globals['_REPLYINTENT']._serialized_start=1338
+  _globals['_REPLYINTENT']._serialized_end=1580
   _globals['_MESSAGESENT']._serialized_start=86
   _globals['_MESSAGESENT']._serialized_end=291
   _globals['_MESSAGEFAILED']._serialized_start=293
   _globals['_MESSAGEFAILED']._serialized_end=399
   _globals['_MESSAGEDELIVERYUPDATED']._serialized_start=402
-  _globals['_MESSAGEDELIVERYUPDATED']._serialized_end=650
-  _globals['_REPLYRECEIVED']._serialized_start=653
-  _globals['_REPLYRECEIVED']._serialized_end=939
+  _globals['_MESSAGEDELIVERYUPDATED']._serialized_end=672
+  _globals['_OPTOUTCONFIRMATIONSENT']._serialized_start=675
+  _globals['_OPTOUTCONFIRMATIONSENT']._serialized_end=886
+  _globals['_REPLYRECEIVED']._serialized_start=889
+  _globals['_REPLYRECEIVED']._serialized_end=1175
 # @@protoc_insertion_point(module_scope)

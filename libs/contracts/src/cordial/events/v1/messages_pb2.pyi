@@ -75,7 +75,7 @@ class MessageFailed(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class MessageDeliveryUpdated(_message.Message):
-    __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "state", "error_code", "provider_message_id")
+    __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "state", "error_code", "provider_message_id", "confirmation")
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -84,6 +84,7 @@ class MessageDeliveryUpdated(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFIRMATION_FIELD_NUMBER: _ClassVar[int]
     message_id: str
     debt_id: str
     debtor_id: str
@@ -92,7 +93,28 @@ class MessageDeliveryUpdated(_message.Message):
     state: DeliveryState
     error_code: str
     provider_message_id: str
-    def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., state: _Optional[_Union[DeliveryState, str]] = ..., error_code: _Optional[str] = ..., provider_message_id: _Optional[str] = ...) -> None: ...
+    confirmation: bool
+    def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., state: _Optional[_Union[DeliveryState, str]] = ..., error_code: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., confirmation: _Optional[bool] = ...) -> None: ...
+
+class OptOutConfirmationSent(_message.Message):
+    __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "provider", "provider_message_id", "text")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_POINT_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    debt_id: str
+    debtor_id: str
+    channel: _types_pb2.Channel
+    contact_point_id: str
+    provider: str
+    provider_message_id: str
+    text: str
+    def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., provider: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., text: _Optional[str] = ...) -> None: ...
 
 class ReplyReceived(_message.Message):
     __slots__ = ("debtor_id", "debt_id", "channel", "contact_point_id", "intent", "preferred_channel", "offered_contacts")

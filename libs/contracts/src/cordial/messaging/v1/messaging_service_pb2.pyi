@@ -196,7 +196,7 @@ class ListAuditEntriesRequest(_message.Message):
     def __init__(self, debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ...) -> None: ...
 
 class AuditEntry(_message.Message):
-    __slots__ = ("entry_id", "message_id", "debt_id", "debtor_id", "kind", "channel", "contact_point_id", "to", "provider", "provider_message_id", "text", "template", "template_version", "delivery_state", "error_code", "at")
+    __slots__ = ("entry_id", "message_id", "debt_id", "debtor_id", "kind", "channel", "contact_point_id", "to", "provider", "provider_message_id", "text", "template", "template_version", "delivery_state", "error_code", "at", "reason")
     ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -213,6 +213,7 @@ class AuditEntry(_message.Message):
     DELIVERY_STATE_FIELD_NUMBER: _ClassVar[int]
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
     AT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     entry_id: str
     message_id: str
     debt_id: str
@@ -229,7 +230,8 @@ class AuditEntry(_message.Message):
     delivery_state: _messages_pb2.DeliveryState
     error_code: str
     at: _timestamp_pb2.Timestamp
-    def __init__(self, entry_id: _Optional[str] = ..., message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., to: _Optional[str] = ..., provider: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., text: _Optional[str] = ..., template: _Optional[str] = ..., template_version: _Optional[int] = ..., delivery_state: _Optional[_Union[_messages_pb2.DeliveryState, str]] = ..., error_code: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    reason: str
+    def __init__(self, entry_id: _Optional[str] = ..., message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., kind: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., to: _Optional[str] = ..., provider: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., text: _Optional[str] = ..., template: _Optional[str] = ..., template_version: _Optional[int] = ..., delivery_state: _Optional[_Union[_messages_pb2.DeliveryState, str]] = ..., error_code: _Optional[str] = ..., at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class ListAuditEntriesResponse(_message.Message):
     __slots__ = ("entries",)

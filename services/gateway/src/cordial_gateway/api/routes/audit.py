@@ -31,6 +31,7 @@ def _entry(entry: pb.AuditEntry) -> dict[str, Any]:
         "template_version": entry.template_version,
         "delivery_state": state.removeprefix("DELIVERY_STATE_").lower(),
         "error_code": entry.error_code,
+        "reason": entry.reason,
         "at": entry.at.ToDatetime().isoformat() + "Z",
     }
 
@@ -42,7 +43,7 @@ async def audit_trail(
     debt_id: str = Query(default="", max_length=64),
     debtor_id: str = Query(default="", max_length=64),
 ) -> dict[str, Any]:
-    """Every message sent for a debt or a debtor of the client, and each delivery state, oldest first."""
+    """Every message sent for a debt or a debtor of the client, each delivery state and each action given up."""
     request = pb.ListAuditEntriesRequest(debt_id=debt_id, debtor_id=debtor_id)
     reply = await wired.messaging_stub().ListAuditEntries(request, metadata=call_metadata(Client(client_id, "")))
     return {"entries": [_entry(e) for e in reply.entries]}

@@ -29,6 +29,7 @@ from cordial_gateway.api.models import (
     PaymentRecordOut,
     RecallIn,
     TimelineEntry,
+    TimelineMessage,
     TimelineOut,
 )
 from cordial_gateway.api.routes.agreements import agreement_out
@@ -259,7 +260,20 @@ async def update_debt(
 
 
 def _entry(e: dict[str, Any]) -> TimelineEntry:
-    return TimelineEntry(time=e["time"].isoformat(), type=e["type"], source=e["source"], summary=e["summary"])
+    message = e.get("message")
+    return TimelineEntry(
+        time=e["time"].isoformat(),
+        type=e["type"],
+        source=e["source"],
+        summary=e["summary"],
+        message=_message(message) if message else None,
+    )
+
+
+def _message(m: dict[str, Any]) -> TimelineMessage:
+    """A message's part of its entry, each delivery state with its time."""
+    fields = {k: v for k, v in m.items() if k != "deliveries"}
+    return TimelineMessage(**fields, deliveries={state: at.isoformat() for state, at in m["deliveries"].items()})
 
 
 @router.get("/v1/debts/{debt_id}/balance")
