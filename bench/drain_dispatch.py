@@ -93,6 +93,9 @@ class Messages:
     def pending(self) -> int:
         return sum(1 for state in self.state.values() if state == "pending")
 
+    async def flag(self, action: ActionToSend, name: str, value: object) -> bool:
+        return False  # the bench's reminders owe no validation notice
+
     async def start_attempt(self, action: ActionToSend, attempt: Attempt, version: int) -> bool:
         return True
 

@@ -28,6 +28,7 @@ from cordial_messaging.adapters.inbound import InboundRepository
 from cordial_messaging.adapters.letter import PrintProvider
 from cordial_messaging.adapters.mail import SmtpMail
 from cordial_messaging.adapters.messages import MessageRepository
+from cordial_messaging.adapters.metrics import NoticeMetrics
 from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
 from cordial_messaging.adapters.rate_slots import MongoRateSlots
 from cordial_messaging.adapters.voice import TwilioVoice
@@ -37,6 +38,7 @@ from cordial_messaging.domain.catalogue import TemplateBook
 from cordial_messaging.domain.composer import Composer
 from cordial_messaging.domain.dispatch import Channel, Dispatcher
 from cordial_messaging.domain.inbound import Inbound
+from cordial_messaging.domain.notices import Notices
 from cordial_messaging.domain.throttle import DEFAULT_PACE, Pace, Throttle
 from cordial_messaging.domain.undecided import UndecidedBounds
 
@@ -209,6 +211,7 @@ async def main() -> None:
             creditors,
             settings.portal_base_url,
             PortalTokens(settings.lookup_key.get_secret_value(), runtime.clock),
+            runtime.clock,
         ),
         opt_outs=inbound_store,
         policy=StrategyContactPolicy(strategy),
@@ -219,6 +222,7 @@ async def main() -> None:
         undecided=UndecidedBounds(
             timedelta(seconds=settings.undecided_max_wait_seconds), timedelta(seconds=settings.undecided_limit_seconds)
         ),
+        notices=Notices(messages, runtime.clock, audit, NoticeMetrics()),
     )
     inbound = Inbound(inbound_store, dispatcher, runtime.clock, audit)
     # A send mostly waits (the store, the provider, its rate): the actions topic's partitions are handled at once.

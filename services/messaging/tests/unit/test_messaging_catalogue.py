@@ -80,6 +80,11 @@ def test_us_first_communication_carries_the_validation_notice_or_it_follows_with
         _refusal(_template(body, first_communication=True, validation_notice_follows_in_days=6, **us))
     )
     assert check(_template(body, **us))  # a later communication
+    # The notice follows on the same channel, in writing: a call cannot declare it.
+    spoken = _refusal(
+        _template(body, channel="voice", first_communication=True, validation_notice_follows_in_days=3, **us)
+    )
+    assert spoken.field == "validation_notice_follows_in_days"
 
 
 @pytest.mark.parametrize(

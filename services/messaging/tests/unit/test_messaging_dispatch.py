@@ -33,6 +33,7 @@ from cordial_messaging.domain.dispatch import (
     UncertainSend,
     with_status,
 )
+from cordial_messaging.domain.notices import Notices, notice_id
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 from cordial_messaging.domain.throttle import Pace, Throttle
 from cordial_messaging.domain.undecided import Undecided, UndecidedBounds
@@ -118,6 +119,14 @@ class FakeMessages:
                 self.due_at[key] = (lease_until, action)
                 taken.append(action)
         return taken
+
+    async def flag(self, action: ActionToSend, name: str, value: object) -> bool:
+        key = (action.tenant, action.action_id)
+        fields = self.fields.setdefault(key, {})
+        if self.state.get(key) != "pending" or name in fields:
+            return False
+        fields[name] = value
+        return True
 
 
 class FakeTemplates:
@@ -1072,3 +1081,166 @@ async def test_an_opt_out_confirmation_goes_once_to_its_recipient_as_free_text_r
     assert not await dispatcher.handle(CONFIRMATION)
     await drain_due(dispatcher, clock, rounds=3)
     assert len(whatsapp.sent) == 1
+
+
+US_PHONE = Recipient("cp-us", SMS, "+12025550123")
+US_FIRST = _saved(
+    "t1",
+    "{{ creditor }}: {{ amount }} is open, see {{ portal_link }}",
+    channel="sms",
+    locale="en",
+    tone="reminder",
+    jurisdiction="US",
+    first_communication=True,
+    validation_notice_follows_in_days=3,
+)
+US_ACTION = replace(ACTION, channels=(SMS,), locale="en", balance=Money(150000, "USD"))
+NOTICE_ID = notice_id("t1", "a1")
+NY_MORNING = datetime(2024, 3, 4, 13, 0, tzinfo=UTC)  # 08:00 in New York
+
+
+class Outcomes:
+    def __init__(self) -> None:
+        self.counted: list[str] = []
+
+    def count(self, outcome: str) -> None:
+        self.counted.append(outcome)
+
+
+def noticing(
+    policy: FakePolicy | None = None, clock: ControllableClock | None = None
+) -> tuple[Dispatcher, FakeMessages, FakeChannel, FakeAudit, Outcomes, ControllableClock]:
+    messages, sms, audit, outcomes = FakeMessages(), FakeChannel("sms"), FakeAudit(), Outcomes()
+    clock = clock or ControllableClock(NY_MORNING)
+    dispatcher = Dispatcher(
+        messages,
+        FakePlan([US_PHONE]),
+        {SMS: sms},  # type: ignore[dict-item]
+        clock,
+        Composer(FakeTemplates(US_FIRST), FakeCreditors({"t1": LOJA}), "https://portal.example/p/", clock=clock),
+        retry_waits=(0.5, 2.0),
+        sleep=fake_sleep,
+        policy=policy,
+        audit=audit,
+        notices=Notices(messages, clock, audit, outcomes),
+    )
+    return dispatcher, messages, sms, audit, outcomes, clock
+
+
+async def test_a_us_first_communication_declaring_a_follow_up_is_followed_by_one_validation_notice() -> None:
+    policy = FakePolicy()
+    dispatcher, messages, sms, audit, outcomes, clock = noticing(policy)
+    assert await dispatcher.handle(US_ACTION)
+    # Owed at once, due now, to the same point: the scheduler sends it, then nothing more whatever comes again.
+    await dispatcher.run_due()
+    await dispatcher.handle(US_ACTION)
+    await drain_due(dispatcher, clock, 5)
+    first, notice = sms.sent
+    assert first.to == notice.to == US_PHONE.address
+    assert "validation notice" not in first.text
+    assert notice.text.startswith("This is a communication from a debt collector about a debt of US$ 1,500.00 owed to")
+    assert "Loja X" in notice.text
+    assert "by April 10, 2024" in notice.text
+    assert notice.template == "validation_notice"
+    assert notice.parameters == ("US$ 1,500.00", "Loja X")
+    assert messages.state[("t1", NOTICE_ID)] == "sent"
+    # Only the step strategy asked for is its message.sent; the notice was asked of the policy as a required notice.
+    assert [e.type for e in messages.events] == ["message.sent"]
+    assert [(c.action_id, c.purpose) for c in policy.asked] == [("a1", ""), (NOTICE_ID, "validation_notice")]
+    assert [e.message_id for e in audit.entries.values() if e.kind == "sent"] == ["a1", NOTICE_ID]
+    assert outcomes.counted == ["sent"]
+
+
+async def test_a_notice_owed_when_the_first_send_was_reconciled_after_a_crash_is_owed_once() -> None:
+    dispatcher, messages, sms, _, _, clock = noticing()
+    sms.lose_answer = True
+    with pytest.raises(UncertainSend):
+        await dispatcher.handle(US_ACTION)
+    assert ("t1", NOTICE_ID) not in messages.state  # nothing owed before the first is known sent
+    clock.advance(timedelta(minutes=10))
+    await dispatcher.handle(US_ACTION)  # redelivered: reconciled as sent, and the notice owed then
+    owed = messages.due_at[("t1", NOTICE_ID)][1].validates
+    assert owed is not None
+    assert owed.window_ends_at == NY_MORNING + timedelta(days=3)  # from the send, not from its reconciliation
+    await dispatcher.handle(US_ACTION)
+    await drain_due(dispatcher, clock, 5)
+    assert [m.template for m in sms.sent] == ["reminder", "validation_notice"]
+
+
+async def test_a_notice_refused_for_contact_hours_waits_for_them_and_sent_a_minute_before_its_window_is_in_time() -> (
+    None
+):
+    evening = datetime(2024, 3, 4, 23, 0, tzinfo=UTC)  # 18:00 in New York
+    policy = FakePolicy()
+    dispatcher, messages, sms, audit, outcomes, clock = noticing(policy, ControllableClock(evening))
+    await dispatcher.handle(US_ACTION)
+    ends = evening + timedelta(days=3)
+    opens = ends - timedelta(minutes=1)  # the debtor's hours open again a minute before the window ends
+    policy.deny[SMS] = PolicyVerdict(False, "contact_hours", "21:00 in New York", opens)
+    await dispatcher.run_due()
+    assert messages.due_at[("t1", NOTICE_ID)][0] == opens
+    clock.set(opens)
+    policy.deny.clear()
+    await dispatcher.run_due()
+    assert [m.template for m in sms.sent] == ["reminder", "validation_notice"]
+    assert outcomes.counted == ["sent"]
+    assert not [e for e in audit.entries.values() if e.kind == "validation_notice_missed"]
+
+
+async def test_a_notice_whose_window_ends_in_quiet_hours_is_recorded_missed_once_then_sent_late() -> None:
+    evening = datetime(2024, 3, 4, 23, 0, tzinfo=UTC)
+    policy = FakePolicy()
+    dispatcher, messages, sms, audit, outcomes, clock = noticing(policy, ControllableClock(evening))
+    await dispatcher.handle(US_ACTION)
+    ends = evening + timedelta(days=3)
+    opens = ends + timedelta(hours=14)
+    policy.deny[SMS] = PolicyVerdict(False, "contact_hours", "18:00 in New York", opens)
+    await dispatcher.run_due()
+    assert messages.due_at[("t1", NOTICE_ID)][0] == ends  # woken at the window's end to record the breach
+    clock.set(ends)
+    await dispatcher.run_due()
+    await dispatcher.handle(replace(US_ACTION))  # the first's event again changes nothing
+    clock.set(ends + timedelta(minutes=1))
+    await dispatcher.run_due()
+    assert messages.due_at[("t1", NOTICE_ID)][0] == opens
+    [missed] = [e for e in audit.entries.values() if e.kind == "validation_notice_missed"]
+    assert (missed.debt_id, missed.message_id, missed.to) == ("d1", NOTICE_ID, US_PHONE.address)
+    assert "not sent within 3 days" in missed.reason
+    clock.set(opens)
+    policy.deny.clear()
+    await dispatcher.run_due()
+    assert [m.template for m in sms.sent] == ["reminder", "validation_notice"]
+    assert outcomes.counted == ["missed", "sent_late"]
+
+
+async def test_a_hold_blocks_the_notice_with_its_reason_and_a_settled_debt_needs_none() -> None:
+    policy = FakePolicy()
+    dispatcher, messages, sms, audit, outcomes, _ = noticing(policy)
+    await dispatcher.handle(US_ACTION)
+    policy.deny[SMS] = PolicyVerdict(False, "hold_cease_contact", "the debtor asked that contact cease")
+    await dispatcher.run_due()
+    assert messages.state[("t1", NOTICE_ID)] == "blocked"
+    assert "hold_cease_contact" in str(messages.fields[("t1", NOTICE_ID)]["reason"])
+    [blocked] = [e for e in audit.entries.values() if e.kind == "validation_notice_blocked"]
+    assert "contact cease" in blocked.reason
+    assert [m.template for m in sms.sent] == ["reminder"]
+
+    settled = replace(US_ACTION, action_id="a2")
+    policy.deny.clear()
+    await dispatcher.handle(settled)
+    policy.deny[SMS] = PolicyVerdict(False, "standing_settled", "agreements says: the debt is settled")
+    await dispatcher.run_due()
+    assert messages.state[("t1", notice_id("t1", "a2"))] == "blocked"
+    assert outcomes.counted == ["blocked", "not_required"]
+    assert [e.type for e in messages.events] == ["message.sent", "message.sent"]  # the two first messages only
+
+
+async def test_a_notice_the_provider_keeps_refusing_is_a_missed_window_at_once() -> None:
+    dispatcher, messages, sms, audit, outcomes, _ = noticing()
+    await dispatcher.handle(US_ACTION)
+    sms.refuse[US_PHONE.address] = PermanentSendFailure("21610: unsubscribed recipient")
+    await dispatcher.run_due()
+    assert messages.state[("t1", NOTICE_ID)] == "failed"
+    [missed] = [e for e in audit.entries.values() if e.kind == "validation_notice_missed"]
+    assert "21610" in missed.reason
+    assert outcomes.counted == ["missed"]

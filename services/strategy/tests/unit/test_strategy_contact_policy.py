@@ -211,3 +211,28 @@ def test_holds_win_over_quiet_hours() -> None:
     debtor.hold(Hold(HoldKind.DISPUTE, debt_key("t1", "d1"), night))
     assert POLICY.check(night, req(), debtor).rule == "hold_dispute"
     assert POLICY.check(night, req(debt="d2"), debtor).rule == "contact_hours"
+
+
+def test_a_validation_notice_is_not_refused_by_the_caps_but_holds_opt_outs_and_hours_still_apply() -> None:
+    debtor = DebtorState("p1")
+    for day in (4, 5):  # the week's and the day's caps both full
+        sent(debtor, at(NY, 2024, 3, day, 9, 0))
+        sent(debtor, at(NY, 2024, 3, day, 10, 0), channel=WA)
+    now = at(NY, 2024, 3, 5, 11, 0)
+    notice = req(zone=NY, state="", purpose="validation_notice")
+    assert POLICY.check(now, req(zone=NY, state=""), debtor).rule == "cap_per_day"
+    allowed = POLICY.check(now, notice, debtor)
+    assert allowed.allowed is True
+    assert "a notice the law requires, outside the caps" in allowed.explanation
+    # An agreement does not stop it; quiet hours, an opt-out and a cease-contact hold do.
+    debtor.hold(Hold(HoldKind.AGREEMENT, debt_key("t1", "d1"), now))
+    assert POLICY.check(now, notice, debtor).allowed is True
+    assert POLICY.check(at(NY, 2024, 3, 5, 21, 0), notice, debtor).rule == "contact_hours"
+    # Never a call: Reg F's call limits hold for every call, and the notice is written.
+    spoken = req(zone=NY, state="", channel=VOICE, purpose="validation_notice")
+    sent(debtor, at(NY, 2024, 3, 5, 9, 30), channel=VOICE)
+    assert POLICY.check(now, spoken, debtor).rule == "cap_per_day"
+    debtor.opt_out(SMS, "reply")
+    assert POLICY.check(now, notice, debtor).rule == "opted_out"
+    debtor.hold(Hold(HoldKind.CEASE, "", now, reason="asked in writing"))
+    assert POLICY.check(now, notice, debtor).rule == "hold_cease_contact"

@@ -295,6 +295,24 @@ async def test_failed_message_frees_its_reservation() -> None:
     assert (await ruler.check_contact("t1", "d2", SMS, "cp1", other)).allowed is True
 
 
+async def test_a_validation_notice_is_neither_refused_nor_counted_by_the_caps_and_is_explained() -> None:
+    ruler, _, _, _ = make_guarded()
+    await ready(ruler, "d1")
+    await ready(ruler, "d2")
+    first = stable_id("t1", "d1", "reminder-1")
+    assert (await ruler.check_contact("t1", "d1", SMS, "cp1", first)).allowed is True
+    notice = stable_id("validation-notice", first)
+    allowed = await ruler.check_contact("t1", "d1", SMS, "cp1", notice, "validation_notice")
+    assert allowed.allowed is True
+    # The notice reserved nothing: the day's one contact is still the first message, not two.
+    other = stable_id("t1", "d2", "reminder-1")
+    refused = await ruler.check_contact("t1", "d2", SMS, "cp1", other)
+    assert (refused.rule, refused.values["count"]) == ("cap_per_day", "1")
+    _, record = await ruler.explain("t1", notice)
+    assert record.purpose == "validation_notice"
+    assert record.decision.allowed is True
+
+
 async def test_check_contact_is_stored_and_explained() -> None:
     ruler, _, _, _ = make_guarded()
     await ready(ruler, "d1")

@@ -24,6 +24,7 @@ NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)  # Tuesday 10:00 in São Paulo
 SMS = types_pb2.CHANNEL_SMS
 COLLECTION = ContactRequest("t1", "d1", SMS, "cp1", time_zone=SP, country="BR", state="SP", action_id="a1")
 REMINDER = ContactRequest("t1", "d1", SMS, "cp1", "installment_reminder", SP, "BR", "SP", "a1")
+NOTICE = ContactRequest("t1", "d1", SMS, "cp1", "validation_notice", "America/New_York", "US", "NY", "a1")
 IN_AGREEMENT = Standing(
     kinds.IN_AGREEMENT, "agreement ag1 accepted, in good standing; next installment 2 of 3 due 2024-04-08", "ag1",
     "2 of 3, due 2024-04-08",
@@ -59,8 +60,14 @@ def test_an_installment_reminder_for_a_debt_in_agreement_is_left_to_the_policy()
     assert denied.rule == "standing_in_agreement"
 
 
+def test_a_validation_notice_goes_on_while_the_debt_is_open_or_in_an_agreement() -> None:
+    assert standing_decision(NOW, NOTICE, Standing(kinds.OPEN, "no agreement holds the debt")) is None
+    assert standing_decision(NOW, NOTICE, IN_AGREEMENT) is None
+    assert standing_decision(NOW, NOTICE, Standing(kinds.AGREEMENT_OVERDUE, "installment 1 unpaid", "ag1")) is None
+
+
 @pytest.mark.parametrize("kind", [kinds.SETTLED, kinds.RECALLED, kinds.WRITTEN_OFF])
-@pytest.mark.parametrize("request_", [COLLECTION, REMINDER], ids=["collection", "reminder"])
+@pytest.mark.parametrize("request_", [COLLECTION, REMINDER, NOTICE], ids=["collection", "reminder", "notice"])
 def test_a_closed_debt_gets_no_message_at_all(kind: str, request_: ContactRequest) -> None:
     decision = standing_decision(NOW, request_, Standing(kind, f"the debt is {kind}"))
     assert decision is not None

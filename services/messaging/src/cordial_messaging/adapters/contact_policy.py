@@ -28,6 +28,7 @@ class StrategyContactPolicy:
             channel=check.channel,
             contact_point_id=check.contact_point_id,
             action_id=check.action_id,
+            purpose=check.purpose,
         )
         try:
             reply = await self._stub.CheckContact(request)

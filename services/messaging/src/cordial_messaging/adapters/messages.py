@@ -18,6 +18,7 @@ from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.domain.dispatch import PENDING, ActionToSend, Attempt, MessageRecord, Recipient
 from cordial_messaging.domain.undecided import Undecided
+from cordial_messaging.domain.validation import OwedNotice
 
 # A deferred message whose instance has not sent it this long after it fell due is taken by any instance.
 ORPHANED_AFTER = timedelta(minutes=2)
@@ -93,6 +94,7 @@ class MessageRepository:
                 "balance": {"amount_minor": action.balance.amount_minor, "currency": action.balance.currency},
                 "creditor_name": action.creditor_name,
                 **self._confirms(action.confirms),
+                **self._validates(action.validates),
             },
         }
         if await self.collection.insert(action.tenant, doc):
@@ -203,6 +205,7 @@ class MessageRepository:
             tone=asked.get("tone", ""),
             locale=asked.get("locale", ""),
             confirms=self._confirmed(asked.get("confirms")),
+            validates=self._owed(asked.get("validates")),
         )
 
     def _confirmed(self, stored: dict[str, Any] | None) -> Recipient | None:
@@ -210,6 +213,26 @@ class MessageRepository:
         if not stored:
             return None
         return Recipient(stored["contact_point_id"], int(stored["channel"]), self._cipher.decrypt(stored["to_enc"]))
+
+    def _validates(self, notice: OwedNotice | None) -> dict[str, object]:
+        """An owed validation notice as the action stores it, its address encrypted."""
+        if notice is None:
+            return {}
+        stored = {k: v for k, v in asdict(notice).items() if k != "address"}
+        return {"validates": {**stored, "to_enc": self._cipher.encrypt(notice.address)}}
+
+    def _owed(self, stored: dict[str, Any] | None) -> OwedNotice | None:
+        """A stored owed validation notice, its address decrypted; None for any other action."""
+        if not stored:
+            return None
+        plain = {k: v for k, v in stored.items() if k != "to_enc"}
+        return OwedNotice(**plain, address=self._cipher.decrypt(stored["to_enc"]))
+
+    async def flag(self, action: ActionToSend, name: str, value: object) -> bool:
+        """Sets a field of a pending message once; True only for the write that set it."""
+        return await self.collection.update(
+            action.tenant, {"_id": action.action_id, "state": PENDING, name: None}, {name: value}
+        )
 
     def _is_due(self, doc: dict[str, Any], now: datetime) -> bool:
         """Due by now and this instance's, or left due by its owner for ORPHANED_AFTER."""

@@ -36,7 +36,7 @@ class AuditEntry:
     template_version: int = 0
     delivery_state: int = 0
     error_code: str = ""
-    # Why the action was given up (GIVEN_UP_ENTRY): the policy's rule first.
+    # Why the action was given up (GIVEN_UP_ENTRY: the policy's rule first), or an owed validation notice unsent.
     reason: str = ""
 
 

@@ -2,7 +2,8 @@
 
 Brazil (CDC art. 42-A): every collection document names the creditor with its address and
 CPF or CNPJ. United States (FDCPA 1692g): the first communication carries the validation
-notice, or it follows within 5 days. A template that misses one is refused naming it.
+notice, or it follows within 5 days (messaging then sends it: domain/validation.py). A template that misses one is
+refused naming it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ DISCLOSURES = {
     "US": ({"validation_notice"}, "FDCPA validation notice"),
 }
 VALIDATION_NOTICE_DAYS = 5
+# Channels that carry no writing: a validation notice cannot follow on them.
+SPOKEN = frozenset({"voice"})
 
 _env = SandboxedEnvironment(autoescape=False)
 
@@ -130,6 +133,13 @@ def _check_disclosures(template: StoredTemplate, used: set[str]) -> None:
     needed, law = DISCLOSURES[template.jurisdiction]
     if template.jurisdiction == "US":
         follows = 0 <= template.validation_notice_follows_in_days <= VALIDATION_NOTICE_DAYS
+        if template.first_communication and follows and template.channel in SPOKEN:
+            # The follow-up goes to the same point on the same channel, and the notice is written (1692g(a)).
+            raise InvalidArgument(
+                f"a {template.channel} first communication cannot be followed by the written validation notice on "
+                "its own channel: carry it, or send the first communication in writing",
+                field="validation_notice_follows_in_days",
+            )
         if not template.first_communication or follows:
             return
     missing = sorted(needed - used)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Protocol
 
 from cordial.types.v1 import types_pb2
+from cordial_core.clock import Clock, SystemClock
 from cordial_core.errors import InvalidArgument
 from cordial_core.money import Money
 from cordial_messaging.domain.catalogue import (
@@ -23,6 +24,8 @@ from cordial_messaging.domain.catalogue import (
     variables_in_order,
 )
 from cordial_messaging.domain.templates import format_money
+from cordial_messaging.domain.validation import TEMPLATE as NOTICE_TEMPLATE
+from cordial_messaging.domain.validation import notice_text
 
 AGENCY = "_agency"
 DEFAULT_LOCALE = "pt-BR"
@@ -36,14 +39,6 @@ CHANNEL_NAMES = {
     types_pb2.CHANNEL_VOICE: "voice",
     types_pb2.CHANNEL_LETTER: "letter",
 }
-# FDCPA 1692g(a): what the validation notice tells the consumer.
-VALIDATION_NOTICE = (
-    "This is a communication from a debt collector about a debt of {amount} owed to {creditor}. "
-    "Unless you dispute the debt, or any part of it, within 30 days after receiving this notice, it will be "
-    "assumed valid. If you notify us in writing within that period that you dispute it, we will obtain "
-    "verification of the debt and mail it to you, and on request give you the name and address of the "
-    "original creditor, if different from the current one."
-)
 
 
 @dataclass(frozen=True)
@@ -104,12 +99,19 @@ class Composer:
     """Resolves the template of an action on a channel and renders it."""
 
     def __init__(
-        self, templates: TemplateStore, creditors: Creditors, portal_url: str, tokens: PortalLinks | None = None
+        self,
+        templates: TemplateStore,
+        creditors: Creditors,
+        portal_url: str,
+        tokens: PortalLinks | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self._templates = templates
         self._creditors = creditors
         self._portal = portal_url.rstrip("/")
         self._tokens = tokens
+        # The validation notice names the end of its validation period, counted from the day it is sent.
+        self._clock = clock or SystemClock()
 
     async def compose(self, request: Request, channel: int) -> Composed:
         """The message for this channel; InvalidArgument when a value the template needs is unknown."""
@@ -118,6 +120,17 @@ class Composer:
         text = render_stored(template, values)
         parameters = tuple(values[name] for name in variables_in_order(template.body))
         return Composed(template, text, parameters)
+
+    async def validation_notice(self, request: Request, channel: int) -> Composed:
+        """The validation notice owed after a first communication that did not carry it, naming the creditor as
+        that message did; sent as a WhatsApp template of its own (amount and creditor its parameters)."""
+        creditor = await self._creditors.get(request.tenant)
+        name = (creditor.name if creditor else "") or request.creditor_name
+        amount = format_money(request.balance, "en")
+        text = notice_text(amount, name, self._clock.now().date())
+        channel_name = CHANNEL_NAMES.get(channel, "sms")
+        template = StoredTemplate(request.tenant, NOTICE_TEMPLATE, channel_name, "en", "legal_notice", "US", text)
+        return Composed(template, text, (amount, name))
 
     async def resolve(self, request: Request, channel: str) -> StoredTemplate:
         """The tenant's template, else the agency's, else the built-in reminder; the action's tone preferred."""
@@ -144,7 +157,7 @@ class Composer:
             "amount": amount,
             "portal_link": link + query,
             "breakdown_link": f"{link}/breakdown{query}",
-            "validation_notice": VALIDATION_NOTICE.format(amount=amount, creditor=name),
+            "validation_notice": notice_text(amount, name, self._clock.now().date()),
         }
         # Left out when unknown: a template that needs them is then refused rather than sent without them.
         if creditor.address:

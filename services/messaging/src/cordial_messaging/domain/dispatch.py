@@ -16,6 +16,11 @@ next point once the backoff is spent.
 An opt-out's confirmation travels the same way (``ActionToSend.confirms``): its one recipient and fixed text,
 no plan, policy or opt-out check (it answers the debtor's own message), recorded, paced, spaced, deferred and
 reconciled as any message, so a refusal for the provider's rate is tried again and a crash sends nothing twice.
+
+So does the validation notice a US first communication owes when it did not carry it (``ActionToSend.validates``,
+``domain/validation.py``): opened, due at once, before the first message is recorded sent; to the same point,
+asked of the policy with its purpose; outside contact hours it waits for them; its window's end is recorded as a
+breach if it is still unsent then.
 """
 
 from __future__ import annotations
@@ -37,10 +42,14 @@ from cordial_core.money import Money
 from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditEntry, AuditTrail, entry_id
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composed, Composer, Request
+from cordial_messaging.domain.notices import Notices
 from cordial_messaging.domain.policy import ContactCheck, ContactPolicy, PolicyVerdict
 from cordial_messaging.domain.templates import opt_out_confirmation
 from cordial_messaging.domain.throttle import SharedSlots, Throttle
 from cordial_messaging.domain.undecided import Undecided, UndecidedBounds
+from cordial_messaging.domain.validation import PURPOSE as NOTICE_PURPOSE
+from cordial_messaging.domain.validation import SENT as NOTICE_SENT
+from cordial_messaging.domain.validation import OwedNotice, outcome_of_deny, owed_days, waits_for_hours
 
 SOURCE = "messaging"
 # Message states.
@@ -91,6 +100,16 @@ class ActionToSend:
     # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text; published as
     # message.confirmation_sent, never message.sent or message.failed (strategy asked for nothing, no cap counts it).
     confirms: Recipient | None = None
+    # Set for a validation notice owed after a first communication: sent to that message's point, with the
+    # notice's text, asked of the policy as a required notice, and with no message.sent or message.failed event.
+    validates: OwedNotice | None = None
+
+    def fixed_recipient(self) -> Recipient | None:
+        """The one recipient of a confirmation or an owed notice; None for an action sent along the contact plan."""
+        if self.validates is not None:
+            notice = self.validates
+            return Recipient(notice.contact_point_id, notice.channel, notice.address)
+        return self.confirms
 
     def request(self) -> Request:
         """What the composer needs."""
@@ -136,6 +155,10 @@ class Attempt:
     # Requests under this attempt the provider did not take: for a transient failure, for its rate limit.
     tries: int = 0
     rate_limited: int = 0
+    # The days within which the template's message owes the validation notice; -1 when it owes none.
+    notice_days: int = -1
+    # When the request was about to leave: the earliest the provider can have taken it (a notice's window's start).
+    started_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -200,6 +223,7 @@ class Messages(Protocol):
     async def defer(self, action: ActionToSend, due_at: datetime) -> None: ...
     async def defer_undecided(self, action: ActionToSend, due_at: datetime, undecided: Undecided) -> None: ...
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]: ...
+    async def flag(self, action: ActionToSend, name: str, value: object) -> bool: ...
 
 
 class ContactPlan(Protocol):
@@ -243,9 +267,11 @@ class Dispatcher:
         slots: SharedSlots | None = None,
         recipients: Recipients | None = None,
         undecided: UndecidedBounds | None = None,
+        notices: Notices | None = None,
     ) -> None:
         self._messages = messages
         self._undecided_bounds = undecided or UndecidedBounds()
+        self._notices = notices or Notices(messages, clock, audit)
         self._recipients = recipients
         self._plan = plan
         self._channels = channels
@@ -287,10 +313,13 @@ class Dispatcher:
                 return False
         if lost:
             record = await self._messages.open(action)
+        # After reconciling: a notice the provider took in time was not missed, whenever that is learned.
+        await self._notices.watch(action)
         failures = [f"{a.provider}: {a.reason}" for a in record.attempts.values() if self._spent(a)]
         version = record.version
         blocked: list[str] = []
-        planned = [action.confirms] if action.confirms else await self._plan.plan(action.debtor_id, action.channels)
+        fixed = action.fixed_recipient()
+        planned = [fixed] if fixed else await self._plan.plan(action.debtor_id, action.channels)
         for recipient in planned:
             channel = self._channels.get(recipient.channel)
             attempt_id = stable_id(action.action_id, recipient.contact_point_id, str(recipient.channel))
@@ -302,6 +331,8 @@ class Dispatcher:
                 # Undecided (strategy unreachable, or it did not hear from agreements in time): never sent on it.
                 await self._undecided(action, record, recipient, verdict)
                 return False
+            if not verdict.allowed and action.validates is not None:
+                return await self._notice_denied(action, channel.name, verdict)
             if not verdict.allowed:
                 blocked.append(f"{channel.name}: {verdict.reason()}")
                 continue
@@ -313,7 +344,7 @@ class Dispatcher:
             spacing = await self._recipient(channel.name, recipient.address)
             if spacing > 0:
                 # Not now for this person: stored as due, and the handler moves on to the next action.
-                await self._messages.defer(action, self._clock.now() + timedelta(seconds=spacing))
+                await self._defer(action, self._clock.now() + timedelta(seconds=spacing))
                 return False
             attempt = Attempt(
                 attempt_id,
@@ -327,6 +358,8 @@ class Dispatcher:
                 template_version=composed.template.version,
                 tries=previous.tries if previous is not None else 0,
                 rate_limited=previous.rate_limited if previous is not None else 0,
+                notice_days=self._owes_notice(action, composed),
+                started_at=self._clock.now(),
             )
             if not await self._messages.start_attempt(action, attempt, version):
                 raise ConcurrentAttempt(f"message {action.action_id} moved on while sending")
@@ -348,6 +381,31 @@ class Dispatcher:
         await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
         return False
 
+    async def _defer(self, action: ActionToSend, due_at: datetime) -> None:
+        """Stores the action as due later (an owed notice no later than its window's end)."""
+        await self._messages.defer(action, self._notices.due(action, due_at))
+
+    @staticmethod
+    def _owes_notice(action: ActionToSend, composed: Composed) -> int:
+        """The days within which this message owes the validation notice; -1 when it owes none."""
+        if action.confirms is not None or action.validates is not None:
+            return -1
+        days = owed_days(composed.template)
+        return -1 if days is None else days
+
+    async def _notice_denied(self, action: ActionToSend, channel: str, verdict: PolicyVerdict) -> bool:
+        """An owed notice the policy refused: it waits for contact hours; otherwise it ends blocked with the reason
+        (a hold, an opt-out), or not required (the debt settled, recalled or written off)."""
+        if waits_for_hours(verdict):
+            assert verdict.next_allowed_at is not None
+            await self._defer(action, verdict.next_allowed_at)
+            return False
+        outcome = outcome_of_deny(verdict)
+        reason = f"{channel}: {verdict.reason()}"
+        await self._messages.finish(action, BLOCKED, {"reason": f"validation notice {outcome}: {reason}"}, [])
+        await self._notices.ended(action, outcome, reason)
+        return False
+
     async def _verdict(self, action: ActionToSend, recipient: Recipient) -> PolicyVerdict:
         """Whether this recipient may be sent the action now: an opt-out by reply, then the policy."""
         if action.confirms is not None:
@@ -359,6 +417,8 @@ class Dispatcher:
 
     async def _composed(self, action: ActionToSend, recipient: Recipient) -> Composed:
         """The action's rendered message for this recipient; a confirmation's fixed text, sent as free text."""
+        if action.validates is not None:
+            return await self._composer.validation_notice(action.request(), recipient.channel)
         if action.confirms is None:
             return await self._composer.compose(action.request(), recipient.channel)
         text = opt_out_confirmation(action.creditor_name)
@@ -376,6 +436,7 @@ class Dispatcher:
             action.debtor_id,
             recipient.channel,
             recipient.contact_point_id,
+            NOTICE_PURPOSE if action.validates is not None else "",
         )
         return await self._policy.check(check)
 
@@ -410,7 +471,7 @@ class Dispatcher:
         undecided = Undecided(before.since, before.count + 1)
         due_at = self._undecided_bounds.next_ask(undecided, now, verdict.next_allowed_at)
         if due_at is not None:
-            await self._messages.defer_undecided(action, due_at, undecided)
+            await self._messages.defer_undecided(action, self._notices.due(action, due_at), undecided)
             return
         since = undecided.since.isoformat()
         asked = f"the contact policy undecided {undecided.count} times since {since}"
@@ -490,7 +551,7 @@ class Dispatcher:
             wait = self._waits[tries - 1]
         else:
             return False
-        await self._messages.defer(action, self._clock.now() + timedelta(seconds=wait))
+        await self._defer(action, self._clock.now() + timedelta(seconds=wait))
         return True
 
     async def _recipient(self, provider: str, recipient: str) -> float:
@@ -540,7 +601,12 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        await self._messages.finish(action, SENT, fields, [self._sent_event(action, attempt, provider_id)])
+        # An owed notice has no event: strategy asked for nothing and counts nothing; it is in the audit trail.
+        events = [] if action.validates is not None else [self._sent_event(action, attempt, provider_id)]
+        # Owed before the send is recorded: a crash between the two reconciles the attempt and owes it again.
+        await self._notices.owe(action, attempt)
+        await self._messages.finish(action, SENT, fields, events)
+        await self._notices.ended(action, NOTICE_SENT)
         if self._recipients is not None:
             # After the message is recorded sent, so a reply never finds a message it cannot read; lost in a crash
             # between the two, a reply falls back to the last message this client sent there.
@@ -576,7 +642,8 @@ class Dispatcher:
             debtor_id=action.debtor_id,
             reason=reason,
         )
-        events = [self._event(action, "message.failed", failed)] if action.confirms is None else []
+        events = [self._event(action, "message.failed", failed)] if action.fixed_recipient() is None else []
+        await self._notices.missed(action, reason)  # an owed notice given up: it cannot be sent in its window
         await self._messages.finish(action, state, {"reason": reason}, events)
 
     async def _audited(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> None:

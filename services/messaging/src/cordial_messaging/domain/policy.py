@@ -17,6 +17,8 @@ class ContactCheck:
     debtor_id: str
     channel: int
     contact_point_id: str
+    # Why, when it is not the action's own step: "validation_notice" for a notice the law requires.
+    purpose: str = ""
 
 
 @dataclass(frozen=True)

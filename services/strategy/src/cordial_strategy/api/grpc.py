@@ -13,6 +13,7 @@ from cordial_strategy.api.documents import strategy_from_proto, version_to_proto
 from cordial_strategy.domain.book import AGENCY, Share, StrategyBook
 from cordial_strategy.domain.decision import Decision
 from cordial_strategy.domain.offer_sets import OfferSets
+from cordial_strategy.domain.policy import REQUIRED_NOTICES
 from cordial_strategy.domain.ruler import ActionRecord, Case, Cases, Ruler, VariantResults
 from cordial_strategy.domain.standing import RETRY_RULE
 
@@ -44,8 +45,15 @@ class StrategyServicer(pb_grpc.StrategyServiceServicer):
         for name in ("debt_id", "action_id"):
             if not getattr(request, name):
                 raise InvalidArgument(f"{name} is required", field=name)
+        if request.purpose not in ("", *REQUIRED_NOTICES):
+            raise InvalidArgument(f"must be empty or one of {', '.join(sorted(REQUIRED_NOTICES))}", field="purpose")
         decision = await self._ruler.check_contact(
-            str(tenant_var.get()), request.debt_id, request.channel, request.contact_point_id, request.action_id
+            str(tenant_var.get()),
+            request.debt_id,
+            request.channel,
+            request.contact_point_id,
+            request.action_id,
+            request.purpose,
         )
         response = pb.CheckContactResponse(decision=_decision(decision), retry=decision.rule == RETRY_RULE)
         if decision.next_allowed_at is not None:

@@ -29,7 +29,8 @@ class ActionRecord:
     decision: Decision
     # Every decision taken for the action, oldest first: the ruler's, then messaging's at send time.
     history: list[Decision] = field(default_factory=list)
-    purpose: str = "collection"  # collection | installment_reminder (allowed during an agreement)
+    # collection | installment_reminder (allowed during an agreement) | validation_notice (messaging's, by law)
+    purpose: str = "collection"
 
     def decided(self, decision: Decision) -> None:
         """Keeps a new decision with the action."""

@@ -53,10 +53,11 @@ class CaseBook:
         raise FailedPrecondition("the case kept changing; retry")
 
     async def check_contact(
-        self, tenant: str, debt_id: str, channel: int, contact_point_id: str, action_id: str
+        self, tenant: str, debt_id: str, channel: int, contact_point_id: str, action_id: str, purpose: str = ""
     ) -> Decision:
         """Messaging's question at send time: the debt's standing as agreements knows it now, then the full policy;
-        the decision is stored under the action. A deny by the standing reserves nothing."""
+        the decision is stored under the action. A deny by the standing reserves nothing. A purpose given (a
+        validation notice messaging owes) decides over the action's own."""
         decided: list[Decision] = []
         # Asked before the case is read: agreements may know of an agreement or a settlement strategy has not
         # consumed yet (the event is on its way), and that must stop a collection message now.
@@ -67,9 +68,11 @@ class CaseBook:
             request = request_of(case, channel, contact_point_id, action_id)
             if record is not None:
                 request = replace(request, purpose=record.purpose)
+            if purpose:
+                request = replace(request, purpose=purpose)
             decision = self._by_standing(request, standing) or await self._guard.check(case.debtor_id, request)
             if record is None:
-                record = ActionRecord(action_id, "", (channel,), "checked", decision)
+                record = ActionRecord(action_id, "", (channel,), "checked", decision, purpose=request.purpose)
                 case.actions[action_id] = record
             record.history = [*record.history, decision][-MAX_HISTORY:]
             decided.append(decision)

@@ -12,7 +12,7 @@ from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_strategy.domain.debtor import Contact, DebtorState, Hold, HoldKind, OpenDebt, debt_key
 from cordial_strategy.domain.decision import Decision
-from cordial_strategy.domain.policy import ContactPolicy, ContactRequest
+from cordial_strategy.domain.policy import REQUIRED_NOTICES, ContactPolicy, ContactRequest
 
 HARDSHIP_PAUSE = timedelta(days=30)
 # What a reply says about the person's situation, kept for the profile's segments.
@@ -45,14 +45,16 @@ class ContactGuard:
         return await self._debtors.load(debtor_id)
 
     async def check(self, debtor_id: str, request: ContactRequest) -> Decision:
-        """Decides a contact now; an allowed contact on a channel is reserved so caps hold under concurrency."""
+        """Decides a contact now; an allowed contact on a channel is reserved so caps hold under concurrency.
+
+        A notice the law requires is never reserved: the caps do not count it."""
         decision: Decision | None = None
 
         def decide(debtor: DebtorState) -> bool:
             nonlocal decision
             now = self._clock.now()
             decision = self.policy.check(now, request, debtor)
-            if not (decision.allowed and request.channel and request.action_id):
+            if not (decision.allowed and request.channel and request.action_id) or request.purpose in REQUIRED_NOTICES:
                 return False
             kind = "call" if request.channel == types_pb2.CHANNEL_VOICE else "message"
             contact = Contact(now, request.channel, debt_key(request.tenant, request.debt_id), kind, "reserved")

@@ -33,6 +33,13 @@ __all__ = [
 ]
 
 VOICE = types_pb2.CHANNEL_VOICE
+# A notice the law requires (FDCPA 1692g(a): the validation notice after a US first communication that lacked it):
+# the frequency caps neither refuse nor count it, so a cap cannot make the agency breach the law; holds, opt-outs,
+# blocked points and contact hours still apply, and an agreement does not stop it (the rights it states remain).
+VALIDATION_NOTICE = "validation_notice"
+REQUIRED_NOTICES = frozenset({VALIDATION_NOTICE})
+# What an agreement in good standing still lets through.
+AGREEMENT_ALLOWS = frozenset({"installment_reminder", VALIDATION_NOTICE})
 OUTBOUND = ("message", "call")
 # Holds that stop every kind of contact, most serious first.
 HOLD_ORDER = (
@@ -71,7 +78,7 @@ class ContactRequest:
     debt_id: str
     channel: int = types_pb2.CHANNEL_UNSPECIFIED  # unspecified: any channel (the ruler's question)
     contact_point_id: str = ""
-    purpose: str = "collection"  # collection | installment_reminder
+    purpose: str = "collection"  # collection | installment_reminder | validation_notice
     time_zone: str = ""
     country: str = ""
     state: str = ""
@@ -96,24 +103,30 @@ class ContactPolicy:
             lambda: self._holds(now, request, debtor, hours),
             lambda: self._blocked(request, debtor, hours),
             lambda: None if hours.allowed else hours,
-            lambda: self._caps(now, request, debtor, hours),
+            lambda: None if self._required(request) else self._caps(now, request, debtor, hours),
         ]
         for rule in rules:
             denied = rule()
             if denied is not None:
                 return denied
+        within = "a notice the law requires, outside the caps" if self._required(request) else "within caps"
         return replace(
             hours,
             rule="contact_policy",
-            explanation=f"no hold, no opt-out, within caps; {hours.explanation}",
+            explanation=f"no hold, no opt-out, {within}; {hours.explanation}",
             values={**hours.values, **self._counts(now, request, debtor)},
         )
+
+    @staticmethod
+    def _required(request: ContactRequest) -> bool:
+        """A notice the law requires, outside the caps; never a call (Reg F's call limits hold for every call)."""
+        return request.purpose in REQUIRED_NOTICES and request.channel != VOICE
 
     def _holds(self, now: datetime, request: ContactRequest, debtor: DebtorState, hours: Decision) -> Decision | None:
         holds = debtor.active_holds(debt_key(request.tenant, request.debt_id), now)
         for kind in HOLD_ORDER:
             hold = next((h for h in holds if h.kind == kind), None)
-            if hold is None or (kind == HoldKind.AGREEMENT and request.purpose == "installment_reminder"):
+            if hold is None or (kind == HoldKind.AGREEMENT and request.purpose in AGREEMENT_ALLOWS):
                 continue
             return denied(hours, f"hold_{kind}", _hold_text(hold), hold.until, _hold_values(hold))
         return None

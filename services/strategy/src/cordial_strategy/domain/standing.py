@@ -4,8 +4,10 @@ Strategy learns of an accepted agreement, a settlement or a recall from events, 
 after a message was requested; messaging asks CheckContact right before the send, and CheckContact asks
 agreements then (GetDebtStanding). A collection message for a debt in an agreement in good standing, settled,
 recalled or written off is denied with the standing's own words; an installment reminder goes on while the
-agreement stands. When agreements does not answer in time the send is not decided: it is denied for now with
-the reason, and messaging stores the action as due again later (`retry`), never sending blind.
+agreement stands, and so does a validation notice (FDCPA 1692g(a): it is not owed once the debt is paid, and
+not sent once collection ended: settled, recalled or written off). When agreements does not answer in time the
+send is not decided: it is denied for now with the reason, and messaging stores the action as due again later
+(`retry`), never sending blind.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial_strategy.domain.decision import Decision
-from cordial_strategy.domain.policy import ContactRequest, check_contact_hours, denied
+from cordial_strategy.domain.policy import VALIDATION_NOTICE, ContactRequest, check_contact_hours, denied
 
 OPEN = "open"
 IN_AGREEMENT = "in_agreement"
@@ -54,6 +56,8 @@ def standing_decision(
     reminder = request.purpose == "installment_reminder"
     if (standing.kind == OPEN and not reminder) or (standing.kind in HELD and reminder):
         return None
+    if standing.kind in HELD and request.purpose == VALIDATION_NOTICE:
+        return None  # an agreement does not end the debtor's validation rights; settled, recalled or written off does
     hours = check_contact_hours(now, request.time_zone, request.country, request.state)
     values = {"standing": standing.kind, "source": "agreements GetDebtStanding at send time"}
     if standing.agreement_id:

@@ -286,18 +286,20 @@ class ListActionsResponse(_message.Message):
     def __init__(self, actions: _Optional[_Iterable[_Union[Action, _Mapping]]] = ..., stopped: _Optional[bool] = ...) -> None: ...
 
 class CheckContactRequest(_message.Message):
-    __slots__ = ("debtor_id", "debt_id", "channel", "contact_point_id", "action_id")
+    __slots__ = ("debtor_id", "debt_id", "channel", "contact_point_id", "action_id", "purpose")
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     CHANNEL_FIELD_NUMBER: _ClassVar[int]
     CONTACT_POINT_ID_FIELD_NUMBER: _ClassVar[int]
     ACTION_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
     debtor_id: str
     debt_id: str
     channel: _types_pb2.Channel
     contact_point_id: str
     action_id: str
-    def __init__(self, debtor_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., action_id: _Optional[str] = ...) -> None: ...
+    purpose: str
+    def __init__(self, debtor_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., action_id: _Optional[str] = ..., purpose: _Optional[str] = ...) -> None: ...
 
 class CheckContactResponse(_message.Message):
     __slots__ = ("decision", "next_allowed_at", "retry")
