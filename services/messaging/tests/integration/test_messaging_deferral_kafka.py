@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,13 +12,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import actions_pb2
 from cordial.types.v1 import types_pb2
-from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
-from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.messages import MessageRepository
@@ -29,6 +27,7 @@ from cordial_messaging.api.events import handlers
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import Dispatcher, Recipient
 from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_stack.eventually import consumer_group, until
 from cordial_stack.fixtures import sandbox_fixtures
 from cordial_stack.infra import Infra
 
@@ -71,17 +70,6 @@ def _requested(topic: str, action_id: str, debtor_id: str) -> Event:
     return dataclasses.replace(event, topic=topic)
 
 
-async def _until(check: Callable[[], Any], what: str, within: float = 30) -> Any:
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        found = await check()
-        if found:
-            return found
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.1)
-
-
 async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_flow(
     infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
@@ -106,15 +94,7 @@ async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_f
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
-    consumer = EventConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=group,
-        topics=[topic],
-        handler=handlers(dispatcher),
-        processed=MongoProcessedEvents(mongo_db, group),
-        publisher=publisher,
-        backoff_seconds=0.01,
-    )
+    consumer = consumer_group(infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(dispatcher), publisher)
     await consumer.start()
 
     async def inbox(number: str) -> list[dict[str, str]]:
@@ -126,7 +106,7 @@ async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_f
         # One partition, in this order: p1, p1 again (within the spacing), then p2.
         for action_id, debtor in (("a1", "p1"), ("a2", "p1"), ("a3", "p2")):
             await publisher.publish(_requested(topic, action_id, debtor))
-        await _until(lambda: inbox(NUMBERS["p2"]), "p2's message, behind p1's second one on the partition")
+        await until(lambda: inbox(NUMBERS["p2"]), "p2's message, behind p1's second one on the partition")
         assert len(await inbox(NUMBERS["p1"])) == 1
         deferred = await mongo_db["messages"].find_one({"_id": "a2"})
         assert deferred is not None
@@ -140,7 +120,7 @@ async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_f
         # The same action requested again (a duplicate event): nothing more is sent.
         await publisher.publish(_requested(topic, "a2", "p1"))
         await publisher.publish(_requested(topic, "a4", "p2"))  # a marker: handled after the duplicate
-        await _until(lambda: _count(inbox(NUMBERS["p2"]), 2), "the marker sent, after the duplicate was handled")
+        await until(lambda: _count(inbox(NUMBERS["p2"]), 2), "the marker sent, after the duplicate was handled")
         assert await dispatcher.run_due() == 0
         assert len(await inbox(NUMBERS["p1"])) == 2
         sent = await mongo_db["messages"].find_one({"_id": "a2"})

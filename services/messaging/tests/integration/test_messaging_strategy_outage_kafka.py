@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,14 +22,14 @@ from cordial.events.v1 import actions_pb2
 from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
-from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
 from cordial_core.grpc_server import open_channel
 from cordial_core.ids import new_id
 from cordial_core.money import Money
-from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.contact_policy import StrategyContactPolicy
@@ -41,6 +40,7 @@ from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipient
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 from cordial_messaging.domain.undecided import UndecidedBounds
+from cordial_stack.eventually import consumer_group, until
 from cordial_stack.fixtures import sandbox_fixtures
 from cordial_stack.infra import Infra
 
@@ -102,15 +102,6 @@ def _consumed(outcome: str) -> float:
     return REGISTRY.get_sample_value("cordial_events_consumed_total", labels) or 0.0
 
 
-async def _until(check: Callable[[], Any], what: str, within: float = 30) -> Any:
-    deadline = asyncio.get_running_loop().time() + within
-    while not (found := await check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.1)
-    return found
-
-
 async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_lettered_and_sent_when_it_is_back(
     infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
@@ -123,15 +114,7 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
-    consumer = EventConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=group,
-        topics=[topic],
-        handler=handlers(dispatcher),
-        processed=MongoProcessedEvents(mongo_db, group),
-        publisher=publisher,
-        backoff_seconds=0.01,
-    )
+    consumer = consumer_group(infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(dispatcher), publisher)
     await consumer.start()
     server = grpc.aio.server()
     strategy = Strategy()
@@ -161,10 +144,10 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
             "action.requested", payload, source="strategy", tenant="t1", subject="d1", key="p1", clock=clock
         )
         await publisher.publish(event.__class__(event.id, event.type, topic, event.key, event.envelope))
-        deferred = await _until(pending, "the action kept as due while strategy is down")
+        deferred = await until(pending, "the action kept as due while strategy is down")
         assert deferred["state"] == "pending"
         assert deferred["due_at"].replace(tzinfo=UTC) == NOW + timedelta(seconds=10)
-        await _until(lambda: _true(_consumed("ok") == ok + 1), "the event handled and committed")
+        await until(lambda: _true(_consumed("ok") == ok + 1), "the event handled and committed")
         assert _consumed("dead_letter") == dead
 
         server.add_insecure_port(address)

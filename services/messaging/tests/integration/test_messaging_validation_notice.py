@@ -6,9 +6,7 @@ the debtor's contact hours (another instance takes it up) and the first action's
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +22,7 @@ from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
-from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
 from cordial_messaging.adapters.messages import ORPHANED_AFTER, MessageRepository
@@ -36,6 +34,7 @@ from cordial_messaging.domain.dispatch import Dispatcher, Recipient
 from cordial_messaging.domain.notices import Notices, notice_id
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 from cordial_messaging.domain.throttle import Pace, Throttle
+from cordial_stack.eventually import consumer_group, until
 from cordial_stack.fixtures import sandbox_fixtures
 from cordial_stack.infra import Infra
 
@@ -132,15 +131,6 @@ def _requested(topic: str, action_id: str, debtor_id: str) -> Event:
     return dataclasses.replace(event, topic=topic)
 
 
-async def _until(check: Callable[[], Awaitable[Any]], what: str, within: float = 30) -> Any:
-    deadline = asyncio.get_running_loop().time() + within
-    while not (found := await check()):
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.1)
-    return found
-
-
 async def test_one_validation_notice_follows_a_us_first_communication_across_a_restart_and_a_duplicate(
     infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
@@ -159,14 +149,8 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
     group = new_id()
 
     def consumer(instance: Instance) -> EventConsumer:
-        return EventConsumer(
-            bootstrap_servers=infra.kafka_bootstrap_servers,
-            group_id=group,
-            topics=[topic],
-            handler=handlers(instance.dispatcher),
-            processed=MongoProcessedEvents(mongo_db, group),
-            publisher=publisher,
-            backoff_seconds=0.01,
+        return consumer_group(
+            infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(instance.dispatcher), publisher
         )
 
     async def inbox() -> list[dict[str, Any]]:
@@ -178,10 +162,10 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
     await running.start()
     try:
         await publisher.publish(_requested(topic, "a1", "p1"))
-        await _until(inbox, "the first communication")
+        await until(inbox, "the first communication")
         owed = notice_id(TENANT, "a1")
         # The notice is owed before the first message is recorded sent: once that is, the notice is listed as due.
-        await _until(lambda: mongo_db["messages"].find_one({"_id": "a1", "state": "sent"}), "the first recorded sent")
+        await until(lambda: mongo_db["messages"].find_one({"_id": "a1", "state": "sent"}), "the first recorded sent")
         stored = await mongo_db["messages"].find_one({"_id": owed})
         assert stored is not None
         assert stored["state"] == "pending"
@@ -200,7 +184,7 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
         await running.start()
         await publisher.publish(_requested(topic, "a1", "p1"))
         await publisher.publish(_requested(topic, "a2", "p2"))  # a marker: handled after the duplicate
-        await _until(lambda: mongo_db["messages"].find_one({"_id": "a2", "state": "sent"}), "the marker sent")
+        await until(lambda: mongo_db["messages"].find_one({"_id": "a2", "state": "sent"}), "the marker sent")
         for _ in range(3):
             await second.dispatcher.run_due()
             second.clock.advance(timedelta(seconds=2))

@@ -19,14 +19,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import agreements_pb2, debts_pb2, registry_pb2
 from cordial.registry_bridge.v1 import registry_bridge_service_pb2 as bridge_pb
-from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.business_days import protest_not_before
 from cordial_core.clock import ControllableClock
 from cordial_core.context import bound
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
-from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_core.store import TenantCollection
 from cordial_registry_bridge.adapters.bureau import HttpBureau
 from cordial_registry_bridge.adapters.cases import BureauCaseRepository
 from cordial_registry_bridge.adapters.court import HttpCourt
@@ -35,6 +35,7 @@ from cordial_registry_bridge.api.events import handlers
 from cordial_registry_bridge.api.grpc import RegistryBridgeServicer
 from cordial_registry_bridge.domain.bridge import RegistryBridge
 from cordial_sandbox.app import create_app
+from cordial_stack.eventually import consumer_group, until
 from cordial_stack.infra import Infra
 
 TOKEN = "bureau-token"
@@ -74,14 +75,6 @@ class Rig:
     http: httpx.AsyncClient
 
 
-async def _until(check: Callable[[], Awaitable[bool]], what: str, within: float = 30) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.1)
-
-
 @pytest.fixture
 async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url: str) -> AsyncIterator[Rig]:
     """Registry-bridge's handlers on a real consumer, one fresh topic standing in for debts and registry."""
@@ -101,15 +94,7 @@ async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], bureau_url:
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
-    consumer = EventConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=group,
-        topics=[topic],
-        handler=handlers(bridge),
-        processed=MongoProcessedEvents(mongo_db, group),
-        publisher=publisher,
-        backoff_seconds=0.01,
-    )
+    consumer = consumer_group(infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(bridge), publisher)
     await consumer.start()
 
     async def publish(event_type: str, payload: Message) -> None:
@@ -149,7 +134,7 @@ async def test_notice_then_wait_then_one_inscription_then_removal_on_settlement(
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION))
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE))
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE))
-    await _until(await state_is("notice_confirmed"), "the notice confirmed")
+    await until(await state_is("notice_confirmed"), "the notice confirmed")
     case = await rig.cases.get("t1", "d1")
     assert case is not None
     assert case.inscribed_at is None
@@ -164,7 +149,7 @@ async def test_notice_then_wait_then_one_inscription_then_removal_on_settlement(
     rig.clock.advance(timedelta(days=1))
     for _ in range(3):
         await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION))
-    await _until(await state_is("inscribed"), "the inscription")
+    await until(await state_is("inscribed"), "the inscription")
     auth = {"Authorization": f"Bearer {TOKEN}"}
     inscription = await rig.http.get(f"{bureau_url}/bureau/v1/inscriptions/{case.inscription_id}", headers=auth)
     assert inscription.json()["status"] == "active"
@@ -172,7 +157,7 @@ async def test_notice_then_wait_then_one_inscription_then_removal_on_settlement(
     # Settled: removed at once.
     settled = debts_pb2.DebtSettled(debt_id="d1", debtor_id="p1")
     await rig.publish("debt.settled", settled)
-    await _until(await state_is("removed"), "the removal")
+    await until(await state_is("removed"), "the removal")
     inscription = await rig.http.get(f"{bureau_url}/bureau/v1/inscriptions/{case.inscription_id}", headers=auth)
     assert inscription.json()["status"] == "removed"
 
@@ -195,20 +180,20 @@ async def test_recall_removes_the_inscription_and_cancels_the_protest(
 ) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PRIOR_NOTICE, "d2"))
-    await _until(_state_is(rig, "d2", lambda c: c.state.value == "notice_confirmed"), "the notice")
+    await until(_state_is(rig, "d2", lambda c: c.state.value == "notice_confirmed"), "the notice")
     rig.clock.advance(timedelta(days=10))
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_INSCRIPTION, "d2"))
-    await _until(_state_is(rig, "d2", lambda c: c.state.value == "inscribed"), "the inscription")
+    await until(_state_is(rig, "d2", lambda c: c.state.value == "inscribed"), "the inscription")
 
     # Protest: presented (the registry notifies the debtor); too early to protest; protested after the period.
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
-    await _until(_state_is(rig, "d2", lambda c: c.protest.state == "notice_sent"), "the protest notice")
+    await until(_state_is(rig, "d2", lambda c: c.protest.state == "notice_sent"), "the protest notice")
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
     await asyncio.sleep(1)
     assert (await rig.cases.get("t1", "d2")).protest.state == "notice_sent"  # type: ignore[union-attr]
     rig.clock.advance(timedelta(days=6))  # presented on a Friday: the weekend, then three business days
     await rig.publish("escalation.requested", _request(registry_pb2.ESCALATION_KIND_PROTEST, "d2"))
-    await _until(_state_is(rig, "d2", lambda c: c.protest.state == "protested"), "the protest")
+    await until(_state_is(rig, "d2", lambda c: c.protest.state == "protested"), "the protest")
     case = await rig.cases.get("t1", "d2")
     assert case is not None
     title = await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)
@@ -219,7 +204,7 @@ async def test_recall_removes_the_inscription_and_cancels_the_protest(
 
     # The client recalls the debt: the inscription is removed and the protest cancelled, as on settlement.
     await rig.publish("debt.recalled", debts_pb2.DebtRecalled(debt_id="d2", debtor_id="p1", reason="client"))
-    await _until(_state_is(rig, "d2", lambda c: c.state.value == "removed"), "the removal on recall")
+    await until(_state_is(rig, "d2", lambda c: c.state.value == "removed"), "the removal on recall")
     inscription = await rig.http.get(f"{bureau_url}/bureau/v1/inscriptions/{case.inscription_id}", headers=auth)
     assert inscription.json()["status"] == "removed"
     title = await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)
@@ -242,11 +227,11 @@ async def test_small_claims_filed_by_court_e_filing_never_when_time_barred(
 ) -> None:
     barred = _request(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "d3", due_date="2019-03-05")
     await rig.publish("escalation.requested", barred)
-    await _until(_state_is(rig, "d3", lambda c: c.filing.refused == "time_barred"), "the refusal")
+    await until(_state_is(rig, "d3", lambda c: c.filing.refused == "time_barred"), "the refusal")
     fresh = _request(registry_pb2.ESCALATION_KIND_SMALL_CLAIMS, "d4", due_date="2023-06-01")
     await rig.publish("escalation.requested", fresh)
     await rig.publish("escalation.requested", fresh)
-    await _until(_state_is(rig, "d4", lambda c: bool(c.filing.case_number)), "the filing")
+    await until(_state_is(rig, "d4", lambda c: bool(c.filing.case_number)), "the filing")
 
     petitions = (await rig.http.get(f"{bureau_url}/sandbox/court/petitions")).json()["petitions"]
     assert [p["debt_id"] for p in petitions if p["debt_id"] in ("d3", "d4")] == ["d4"]
@@ -271,7 +256,7 @@ async def test_protest_period_in_the_states_business_days_and_a_new_title_after_
     monday = datetime(2024, 7, 8, 15, tzinfo=UTC)  # 9 July: São Paulo's holiday
     rig.clock.set(monday)
     await rig.publish("escalation.requested", _protest_ask("present-1", "SP"))
-    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "notice_sent"), "the protest notice")
+    await until(_state_is(rig, "d4", lambda c: c.protest.state == "notice_sent"), "the protest notice")
     case = await rig.cases.get("t1", "d4")
     assert case is not None
     first = case.protest_id
@@ -284,7 +269,7 @@ async def test_protest_period_in_the_states_business_days_and_a_new_title_after_
     # The debtor enters an agreement in the period: the title is withdrawn.
     accepted = agreements_pb2.AgreementAccepted(agreement_id="a1", debtor_id="p1", debt_ids=["d4"], installments=3)
     await rig.publish("agreement.accepted", accepted)
-    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "cancelled"), "the withdrawal")
+    await until(_state_is(rig, "d4", lambda c: c.protest.state == "cancelled"), "the withdrawal")
     title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{first}", headers=auth)).json()
     assert title["situacao"] == "retirado"
 
@@ -292,14 +277,14 @@ async def test_protest_period_in_the_states_business_days_and_a_new_title_after_
     rig.clock.set(datetime(2024, 8, 5, 15, tzinfo=UTC))  # a Monday
     await rig.publish("escalation.requested", _protest_ask("present-1", "SP"))
     await rig.publish("escalation.requested", _protest_ask("present-2", "SP"))
-    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "notice_sent"), "the new presentation")
+    await until(_state_is(rig, "d4", lambda c: c.protest.state == "notice_sent"), "the new presentation")
     case = await rig.cases.get("t1", "d4")
     assert case is not None
     assert case.protest_id != first
     assert case.protest.not_before == datetime(2024, 8, 9, 3, tzinfo=UTC)
     rig.clock.set(datetime(2024, 8, 9, 3, tzinfo=UTC))
     await rig.publish("escalation.requested", _protest_ask("protest-2", "SP"))
-    await _until(_state_is(rig, "d4", lambda c: c.protest.state == "protested"), "the protest of the new title")
+    await until(_state_is(rig, "d4", lambda c: c.protest.state == "protested"), "the protest of the new title")
     new_title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{case.protest_id}", headers=auth)).json()
     assert new_title["situacao"] == "protestado"
     old_title = (await rig.http.get(f"{bureau_url}/protesto/v1/titulos/{first}", headers=auth)).json()

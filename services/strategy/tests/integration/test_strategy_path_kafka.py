@@ -7,7 +7,6 @@ breaking triggers a step; the agreement history lands in the debtor's profile.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -19,12 +18,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import agreements_pb2, contacts_pb2, debts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
-from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
-from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_core.store import TenantCollection
+from cordial_stack.eventually import consumer_group, until
 from cordial_stack.infra import Infra
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
@@ -65,14 +65,6 @@ class Rig:
     db: AsyncDatabase[dict[str, Any]]
 
 
-async def _until(check: Callable[[], Awaitable[bool]], what: str, within: float = 30) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.1)
-
-
 @pytest.fixture
 async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]]) -> AsyncIterator[Rig]:
     """The strategy's handlers on a real consumer, with the client's strategy saved and active."""
@@ -91,14 +83,8 @@ async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]]) -> AsyncIte
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
-    consumer = EventConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=group,
-        topics=[topic],
-        handler=handlers(ruler, guard),
-        processed=MongoProcessedEvents(mongo_db, group),
-        publisher=publisher,
-        backoff_seconds=0.01,
+    consumer = consumer_group(
+        infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(ruler, guard), publisher
     )
     await consumer.start()
 
@@ -134,7 +120,7 @@ async def test_the_path_runs_step_by_step_once_each_through_kafka_and_ferretdb(r
     async def state_is(key: str, state: str, rule: str = "contact_policy") -> bool:
         return (await _states(rig)).get(key) == (state, rule)
 
-    await _until(lambda: state_is("hello", "requested"), "the day-0 step")
+    await until(lambda: state_is("hello", "requested"), "the day-0 step")
     case = await rig.cases.load("t1", "d1")
     assert case is not None
     assert case.next_due_at == T0 + 3 * DAY  # the next step's moment, stored for the scheduler
@@ -168,14 +154,14 @@ async def test_the_path_runs_step_by_step_once_each_through_kafka_and_ferretdb(r
         held = "agreement:t1/d1" in (await rig.debtors.load("p1")).holds
         return held and found is not None and found.installments is not None
 
-    await _until(on_hold, "the agreement's hold and its installments")
+    await until(on_hold, "the agreement's hold and its installments")
     case = await rig.cases.load("t1", "d1")
     assert case is not None
     assert case.next_due_at == datetime(2024, 3, 23, 11, 0, tzinfo=UTC)  # installment 1's reminder, at 08:00
     rig.clock.set(T0 + 7 * DAY)
     broken = agreements_pb2.AgreementBroken(agreement_id="a1", debtor_id="p1", debt_ids=["d1"])
     await rig.publish("agreement.broken", broken)
-    await _until(lambda: state_is("after-break", "requested"), "the step on agreement.broken")
+    await until(lambda: state_is("after-break", "requested"), "the step on agreement.broken")
     debtor = await rig.debtors.load("p1")
     assert debtor.agreements == {"a1": "broken"}
     assert build_profile(debtor, rig.clock.now(), False).agreements_broken == 1
@@ -193,7 +179,7 @@ async def test_the_path_runs_step_by_step_once_each_through_kafka_and_ferretdb(r
         found = await rig.cases.load("t1", "d1")
         return found is not None and found.path.triggers.get("reply.received") == 1
 
-    await _until(path_says_reply, "the reply counted on the path")
+    await until(path_says_reply, "the reply counted on the path")
     doc = await rig.db["cases"].find_one({"_id": "d1"})
     assert doc is not None
     requested = [e for e in doc["_outbox"].values() if e["type"] == "action.requested"]

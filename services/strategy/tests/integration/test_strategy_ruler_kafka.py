@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
@@ -14,12 +13,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from cordial.events.v1 import agreements_pb2, contacts_pb2, debts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
-from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
+from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
 from cordial_core.ids import new_id, stable_id
 from cordial_core.money import Money
-from cordial_core.store import MongoProcessedEvents, TenantCollection
+from cordial_core.store import TenantCollection
+from cordial_stack.eventually import consumer_group, until
 from cordial_stack.infra import Infra
 from cordial_strategy.adapters.cases import CaseRepository
 from cordial_strategy.adapters.debtors import DebtorRepository
@@ -45,14 +45,6 @@ class Rig:
     clock: ControllableClock
 
 
-async def _until(check: Callable[[], Awaitable[bool]], what: str, within: float = 30) -> None:
-    deadline = asyncio.get_running_loop().time() + within
-    while not await check():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{what} did not happen within {within}s")
-        await asyncio.sleep(0.1)
-
-
 @pytest.fixture
 async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]]) -> AsyncIterator[Rig]:
     """The strategy's handlers on a real consumer, with one fresh topic standing in for all three."""
@@ -67,14 +59,8 @@ async def rig(infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]]) -> AsyncIte
     publisher = EventPublisher(infra.kafka_bootstrap_servers)
     await publisher.start()
     group = new_id()
-    consumer = EventConsumer(
-        bootstrap_servers=infra.kafka_bootstrap_servers,
-        group_id=group,
-        topics=[topic],
-        handler=handlers(ruler, guard),
-        processed=MongoProcessedEvents(mongo_db, group),
-        publisher=publisher,
-        backoff_seconds=0.01,
+    consumer = consumer_group(
+        infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(ruler, guard), publisher
     )
     await consumer.start()
 
@@ -113,7 +99,7 @@ async def test_ruler_requests_then_caps_holds_and_opt_outs_follow_the_events(
     async def requested() -> bool:
         return await _action_state(rig, "t1", "d1") == ("requested", "contact_policy")
 
-    await _until(requested, "the first action")
+    await until(requested, "the first action")
     doc = await mongo_db["cases"].find_one({"_id": "d1"})
     assert doc is not None
     assert [e["type"] for e in doc["_outbox"].values()] == ["action.requested"]
@@ -127,7 +113,7 @@ async def test_ruler_requests_then_caps_holds_and_opt_outs_follow_the_events(
     async def counted() -> bool:
         return action in (await rig.debtors.load("p1")).contacts
 
-    await _until(counted, "the send counted")
+    await until(counted, "the send counted")
 
     # Another client's debt of the same person: deferred by the daily cap, to the next window.
     await _place(rig, "t2", "d2")
@@ -135,7 +121,7 @@ async def test_ruler_requests_then_caps_holds_and_opt_outs_follow_the_events(
     async def capped() -> bool:
         return await _action_state(rig, "t2", "d2") == ("deferred", "cap_per_day")
 
-    await _until(capped, "the cap")
+    await until(capped, "the cap")
     case = await rig.cases.load("t2", "d2")
     assert case is not None
     assert case.next_due_at == datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
@@ -152,13 +138,13 @@ async def test_ruler_requests_then_caps_holds_and_opt_outs_follow_the_events(
         debtor = await rig.debtors.load("p1")
         return "dispute:t1/d3" in debtor.holds and str(WA) in debtor.opted_out_channels
 
-    await _until(recorded, "the hold and the opt-out")
+    await until(recorded, "the hold and the opt-out")
     await _place(rig, "t1", "d3")
 
     async def held() -> bool:
         return await _action_state(rig, "t1", "d3") == ("held", "hold_dispute")
 
-    await _until(held, "the dispute hold")
+    await until(held, "the dispute hold")
 
     # Messaging's send-time check is stored under the action and explained.
     decision = await rig.ruler.check_contact("t1", "d1", WA, "cp1", action)
@@ -188,7 +174,7 @@ async def test_the_debtors_state_travels_with_debt_placed_into_the_stored_decisi
     async def decided() -> bool:
         return all([await _action_state(rig, "t1", d) is not None for d in ("d-sp", "d-rj")])
 
-    await _until(decided, "both decisions")
+    await until(decided, "both decisions")
     sp, rj = await rig.cases.load("t1", "d-sp"), await rig.cases.load("t1", "d-rj")
     assert sp is not None
     assert rj is not None
@@ -202,7 +188,7 @@ async def test_the_debtors_state_travels_with_debt_placed_into_the_stored_decisi
 
 async def test_installment_payments_from_agreements_events_move_the_reminder_to_the_next_unpaid(rig: Rig) -> None:
     await _place(rig, "t1", "d-ag")
-    await _until(lambda: _has_case(rig, "d-ag", lambda c: "reminder-1" in c.actions), "the first step")
+    await until(lambda: _has_case(rig, "d-ag", lambda c: "reminder-1" in c.actions), "the first step")
     accepted = agreements_pb2.AgreementAccepted(
         agreement_id="a1", debtor_id="p1", debt_ids=["d-ag"], installments=3, first_due_date="2024-03-15"
     )
@@ -215,7 +201,7 @@ async def test_installment_payments_from_agreements_events_move_the_reminder_to_
         await rig.publish("agreement.installment_paid", paid, "t1", "d-ag")
     # Two days before 15 May, Monday 09:00 in São Paulo's zone (state unknown: RJ's start, the strictest).
     remind_3 = datetime(2024, 5, 13, 12, 0, tzinfo=UTC)
-    await _until(lambda: _has_case(rig, "d-ag", lambda c: c.next_due_at == remind_3), "the reminder moved to 3")
+    await until(lambda: _has_case(rig, "d-ag", lambda c: c.next_due_at == remind_3), "the reminder moved to 3")
     case = await rig.cases.load("t1", "d-ag")
     assert case is not None
     assert case.installments is not None
@@ -227,7 +213,7 @@ async def test_installment_payments_from_agreements_events_move_the_reminder_to_
     assert [k for k in case.actions if k.startswith("installment:")] == ["installment:a1:3"]
     paid = agreements_pb2.AgreementInstallmentPaid(agreement_id="a1", debtor_id="p1", debt_ids=["d-ag"], number=3)
     await rig.publish("agreement.installment_paid", paid, "t1", "d-ag")
-    await _until(lambda: _has_case(rig, "d-ag", lambda c: c.installments.paid == [1, 2, 3]), "all paid")
+    await until(lambda: _has_case(rig, "d-ag", lambda c: c.installments.paid == [1, 2, 3]), "all paid")
     assert (await rig.cases.load("t1", "d-ag")).next_due_at is None  # type: ignore[union-attr]
 
 
