@@ -45,6 +45,51 @@ def entry_id(tenant: str, message_id: str, kind: str, state: int = 0) -> str:
     return stable_id("audit", tenant, message_id, kind, str(state))
 
 
+class OfAction(Protocol):
+    """What an entry about an action's message names: the action is the message's id."""
+
+    @property
+    def tenant(self) -> str: ...
+    @property
+    def action_id(self) -> str: ...
+    @property
+    def debt_id(self) -> str: ...
+    @property
+    def debtor_id(self) -> str: ...
+
+
+def action_entry(
+    action: OfAction,
+    kind: str,
+    at: datetime,
+    recipient: tuple[int, str, str],
+    provider: tuple[str, str] = ("", ""),
+    text: str = "",
+    template: tuple[str, int] = ("", 0),
+    reason: str = "",
+) -> AuditEntry:
+    """An entry of one kind about an action's message, to (channel, contact point, address) through a provider."""
+    channel, contact_point_id, to = recipient
+    return AuditEntry(
+        entry_id(action.tenant, action.action_id, kind),
+        action.tenant,
+        kind,
+        action.action_id,
+        action.debt_id,
+        action.debtor_id,
+        channel,
+        contact_point_id,
+        to,
+        provider[0],
+        provider[1],
+        at,
+        text=text,
+        template=template[0],
+        template_version=template[1],
+        reason=reason,
+    )
+
+
 class AuditTrail(Protocol):
     """Where audit entries are appended and read, per tenant."""
 

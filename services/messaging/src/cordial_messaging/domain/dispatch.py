@@ -39,7 +39,7 @@ from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
-from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditEntry, AuditTrail, entry_id
+from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditTrail, action_entry
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composed, Composer, Request
 from cordial_messaging.domain.notices import Notices
@@ -482,21 +482,9 @@ class Dispatcher:
         """Audits the action given up, then fails it: message.failed lets strategy free its contact and plan again."""
         if self._audit is not None:
             channel = self._channels.get(recipient.channel)
-            entry = AuditEntry(
-                entry_id(action.tenant, action.action_id, GIVEN_UP_ENTRY),
-                action.tenant,
-                GIVEN_UP_ENTRY,
-                action.action_id,
-                action.debt_id,
-                action.debtor_id,
-                recipient.channel,
-                recipient.contact_point_id,
-                recipient.address,
-                channel.name if channel is not None else "",
-                "",
-                self._clock.now(),
-                reason=reason,
-            )
+            recipient_of = (recipient.channel, recipient.contact_point_id, recipient.address)
+            provider = (channel.name if channel is not None else "", "")
+            entry = action_entry(action, GIVEN_UP_ENTRY, self._clock.now(), recipient_of, provider, reason=reason)
             await self._audit.append(entry)
         await self._failed(action, reason)
 
@@ -650,22 +638,14 @@ class Dispatcher:
         """Appends the sent entry first: written twice it is one entry, and it is never missing for a sent message."""
         if self._audit is None:
             return
-        entry = AuditEntry(
-            entry_id(action.tenant, action.action_id, SENT_ENTRY),
-            action.tenant,
+        entry = action_entry(
+            action,
             SENT_ENTRY,
-            action.action_id,
-            action.debt_id,
-            action.debtor_id,
-            attempt.channel,
-            attempt.contact_point_id,
-            attempt.to,
-            attempt.provider,
-            provider_id,
             self._clock.now(),
+            (attempt.channel, attempt.contact_point_id, attempt.to),
+            (attempt.provider, provider_id),
             text=attempt.text,
-            template=attempt.template,
-            template_version=attempt.template_version,
+            template=(attempt.template, attempt.template_version),
         )
         await self._audit.append(entry)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from cordial_core.clock import Clock
 from cordial_core.ids import stable_id
-from cordial_messaging.domain.audit import AuditEntry, AuditTrail, entry_id
+from cordial_messaging.domain.audit import AuditTrail, action_entry
 from cordial_messaging.domain.validation import (
     BLOCKED,
     BLOCKED_ENTRY,
@@ -125,22 +125,8 @@ class Notices:
         notice = action.validates
         if self._audit is None or notice is None:
             return
-        entry = AuditEntry(
-            entry_id(action.tenant, action.action_id, kind),
-            action.tenant,
-            kind,
-            action.action_id,
-            action.debt_id,
-            action.debtor_id,
-            notice.channel,
-            notice.contact_point_id,
-            notice.address,
-            "",
-            "",
-            self._clock.now(),
-            template=TEMPLATE,
-            reason=reason,
-        )
+        recipient = (notice.channel, notice.contact_point_id, notice.address)
+        entry = action_entry(action, kind, self._clock.now(), recipient, template=(TEMPLATE, 0), reason=reason)
         await self._audit.append(entry)
 
     def _count(self, outcome: str) -> None:
