@@ -78,7 +78,8 @@ class ServiceRuntime:
         keyed_by_event: bool = False,
     ) -> None:
         """Handles the events of the given topics in this service's consumer group (partitions at once if asked);
-        with keyed_by_event, the handler's writes are keyed by the event id and no processed ids are kept."""
+        with keyed_by_event, the handler's writes are keyed by the event id (or record it in the one document each
+        changes, in the same write) and no processed ids are kept."""
         group = self.service + (f".{group_suffix}" if group_suffix else "")
         processed = KeyedByEvent() if keyed_by_event else MongoProcessedEvents(self.db, group)
         self._consumers.append(

@@ -107,7 +107,9 @@ async def main() -> None:
     ruler = Ruler(
         cases, guard, runtime.clock, book=book, enrichment=enricher, standings=standings, standing_retry=retry
     )
-    runtime.consume(TOPICS, handlers(ruler, guard, enricher))
+    # Each case a handler changes remembers the event's id in the same write (`Case.takes`), and its changes of a
+    # person's contact state are keyed (action, debt, agreement, hold): no processed ids, two round trips an event.
+    runtime.consume(TOPICS, handlers(ruler, guard, enricher), keyed_by_event=True)
     runtime.add_grpc(
         lambda server: pb_grpc.add_StrategyServiceServicer_to_server(StrategyServicer(cases, ruler, book), server),
         "cordial.strategy.v1.StrategyService",

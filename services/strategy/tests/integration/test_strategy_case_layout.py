@@ -1,5 +1,6 @@
 """Cases on real FerretDB: the body packed in one value, due entries packed in one string, and both as stored
-before still read (a case saved again in the new layout)."""
+before still read (a case saved again in the new layout); the events that changed a case are remembered in its
+own write, so one handled again changes nothing."""
 
 from __future__ import annotations
 
@@ -44,6 +45,23 @@ async def test_the_body_is_one_packed_value(mongo_db: AsyncDatabase[dict[str, An
     assert case.actions["reminder-1"].state == "requested"
     assert case.actions["reminder-1"].decision.values["jurisdiction"] == "BR-SP"
     assert case.balance == Money(5_000, "BRL")
+
+
+async def test_the_events_that_changed_a_case_are_saved_with_it(mongo_db: AsyncDatabase[dict[str, Any]]) -> None:
+    ruler, cases = _rig(mongo_db)
+    await ruler.debt_placed("t1", "d1", "p1", "Loja", Money(5_000, "BRL"), SP, state="SP", event_id="e-placed")
+    await ruler.contact_verified("t1", "d1", "p1", "e-verified")
+    await ruler.happened("t1", "d1", "payment.received", "e-paid", lambda r: r.recovered(700))
+    stored = await cases.load("t1", "d1")
+    assert stored is not None
+    assert stored.handled == ["e-placed", "e-verified", "e-paid"]
+    # Each handled again, as after a crash before the offset commit: no write, nothing counted twice.
+    await ruler.contact_verified("t1", "d1", "p1", "e-verified")
+    assert await ruler.happened("t1", "d1", "payment.received", "e-paid", lambda r: r.recovered(700)) is None
+    again = await cases.load("t1", "d1")
+    assert again is not None
+    assert again.results.recovered_minor == 700
+    assert again.version == stored.version
 
 
 async def test_a_case_stored_before_bodies_were_packed_is_read_and_repacked(

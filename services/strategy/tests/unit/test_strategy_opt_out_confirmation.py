@@ -24,13 +24,16 @@ class Ruler:
         self.case = Case("d1", "t1", "p1")
         self.changes: list[str] = []
 
-    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None]) -> Case:
+    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None], event_id: str = "") -> Case:
         self.changes.append("count")
         change(self.case.results)
         return self.case
 
-    async def happened(self, tenant: str, debt_id: str, event: str) -> None:
+    async def happened(
+        self, tenant: str, debt_id: str, event: str, event_id: str = "", count: Callable[[Results], None] | None = None
+    ) -> Case:
         self.changes.append(event)
+        return self.case
 
 
 class Guard:

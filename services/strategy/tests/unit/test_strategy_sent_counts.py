@@ -1,5 +1,6 @@
 """A sent message and a reply are counted towards their variant from one change of the case: the first
-contact and the first right-party reply once each, without reading the case beforehand."""
+contact and the first right-party reply once each, without reading the case beforehand (a reply is counted in the
+change that answers it)."""
 
 from __future__ import annotations
 
@@ -26,12 +27,17 @@ class OneCase:
         self.case = Case("d1", "t-sent", "p1", strategy_scope="t-sent", strategy_version=3, variant="challenger")
         self.events: list[str] = []
 
-    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None]) -> Case:
+    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None], event_id: str = "") -> Case:
         change(self.case.results)
         return self.case
 
-    async def happened(self, tenant: str, debt_id: str, event: str) -> None:
+    async def happened(
+        self, tenant: str, debt_id: str, event: str, event_id: str = "", count: Callable[[Results], None] | None = None
+    ) -> Case:
+        if count is not None:
+            count(self.case.results)
         self.events.append(event)
+        return self.case
 
 
 class Guard:

@@ -55,7 +55,7 @@ REREAD = timedelta(seconds=30)
 # The fields packed in the body, which a case stored before bodies were packed holds plainly.
 _PACKED_FIELDS = (
     "has_debt", "creditor_name", "balance", "time_zone", "country", "state", "contact_ready", "stop_reason",
-    "actions", "company", "due_date", "strategy", "results", "escalation", "path", "installments",
+    "actions", "company", "due_date", "strategy", "results", "escalation", "path", "installments", "handled",
 )  # fmt: skip
 
 
@@ -293,6 +293,7 @@ def _fields(case: Case) -> dict[str, Any]:
         "escalation": {**asdict(case.escalation), "path": list(case.escalation.path)},
         "path": _path_doc(case.path),
         "installments": asdict(case.installments) if case.installments else None,
+        "handled": list(case.handled),
         "version": case.version,
         "sweep_bucket": sweep_bucket(case.debt_id),
         # Every save ends the claimant's lease: the case has been looked at.
@@ -340,6 +341,7 @@ def _from_doc(stored: dict[str, Any]) -> Case:
         escalation=_escalation(doc.get("escalation") or {}),
         path=_path(doc.get("path") or {}),
         installments=InstallmentPlan(**doc["installments"]) if doc.get("installments") else None,
+        handled=list(doc.get("handled", [])),
         version=doc.get("version", 0),
     )
 

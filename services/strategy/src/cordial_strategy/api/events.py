@@ -50,12 +50,13 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
             state=placed.debtor_state,
             due_date=placed.due_date,
             company=placed.debtor_kind == types_pb2.DEBTOR_KIND_COMPANY,
+            event_id=envelope.id,
         )
 
     async def on_contact_verified(envelope: envelope_pb2.Envelope) -> None:
         verified = unpack_payload(envelope)
         assert isinstance(verified, contacts_pb2.ContactVerified)
-        await ruler.contact_verified(envelope.tenant, verified.debt_id, verified.debtor_id)
+        await ruler.contact_verified(envelope.tenant, verified.debt_id, verified.debtor_id, envelope.id)
 
     async def on_debt_settled(envelope: envelope_pb2.Envelope) -> None:
         settled = unpack_payload(envelope)
@@ -73,7 +74,7 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
             before.append(results.contacted)
             results.message_sent(cost)
 
-        case = await ruler.count(envelope.tenant, sent.debt_id, sent_one)
+        case = await ruler.count(envelope.tenant, sent.debt_id, sent_one, envelope.id)
         metrics.count(case, "messages_sent")
         metrics.count(case, "cost", cost)
         if before and not before[-1]:
@@ -83,14 +84,14 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         failed = unpack_payload(envelope)
         assert isinstance(failed, messages_pb2.MessageFailed)
         await guard.message_failed(failed)
-        await ruler.happened(envelope.tenant, failed.debt_id, "message.failed")
+        await ruler.happened(envelope.tenant, failed.debt_id, "message.failed", envelope.id)
 
     async def on_delivery(envelope: envelope_pb2.Envelope) -> None:
         update = unpack_payload(envelope)
         assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
         # An opt-out's confirmation answers the debtor's own message: no step of the path follows from it.
         if update.state == messages_pb2.DELIVERY_STATE_DELIVERED and not update.confirmation:
-            await ruler.happened(envelope.tenant, update.debt_id, "message.delivered")
+            await ruler.happened(envelope.tenant, update.debt_id, "message.delivered", envelope.id)
 
     async def on_reply(envelope: envelope_pb2.Envelope) -> None:
         reply = unpack_payload(envelope)
@@ -103,18 +104,20 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
                 before.append(results.right_party)
                 results.right_party = True
 
-            case = await ruler.count(envelope.tenant, reply.debt_id, answered)
+            # Counted and answered in one change of the case.
+            case = await ruler.happened(envelope.tenant, reply.debt_id, "reply.received", envelope.id, answered)
             if before and not before[-1]:
                 metrics.count(case, "right_party")
-            await ruler.happened(envelope.tenant, reply.debt_id, "reply.received")
 
     async def on_payment(envelope: envelope_pb2.Envelope) -> None:
         payment = unpack_payload(envelope)
         assert isinstance(payment, debts_pb2.PaymentReceived)
         amount = payment.amount.amount_minor
-        case = await ruler.count(envelope.tenant, payment.debt_id, lambda r: r.recovered(amount))
+        debt_id = payment.debt_id
+        case = await ruler.happened(
+            envelope.tenant, debt_id, "payment.received", envelope.id, lambda r: r.recovered(amount)
+        )
         metrics.count(case, "recovered", amount)
-        await ruler.happened(envelope.tenant, payment.debt_id, "payment.received")
 
     async def on_agreement_accepted(envelope: envelope_pb2.Envelope) -> None:
         accepted = unpack_payload(envelope)
@@ -122,17 +125,21 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         keys = [debt_key(envelope.tenant, d) for d in accepted.debt_ids]
         await guard.agreement_accepted(accepted.debtor_id, accepted.agreement_id, keys)
         for debt_id in accepted.debt_ids:
-            case = await ruler.count(envelope.tenant, debt_id, lambda r: setattr(r, "agreements", r.agreements + 1))
-            metrics.count(case, "agreements")
-            await ruler.agreement_accepted(
-                envelope.tenant, debt_id, accepted.agreement_id, accepted.first_due_date, accepted.installments
+            case = await ruler.agreement_accepted(
+                envelope.tenant,
+                debt_id,
+                accepted.agreement_id,
+                accepted.first_due_date,
+                accepted.installments,
+                envelope.id,
             )
+            metrics.count(case, "agreements")
 
     async def on_installment_paid(envelope: envelope_pb2.Envelope) -> None:
         paid = unpack_payload(envelope)
         assert isinstance(paid, agreements_pb2.AgreementInstallmentPaid)
         for debt_id in paid.debt_ids:
-            await ruler.installment_paid(envelope.tenant, debt_id, paid.agreement_id, paid.number)
+            await ruler.installment_paid(envelope.tenant, debt_id, paid.agreement_id, paid.number, envelope.id)
 
     async def on_agreement_broken(envelope: envelope_pb2.Envelope) -> None:
         broken = unpack_payload(envelope)
@@ -140,9 +147,8 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         keys = [debt_key(envelope.tenant, d) for d in broken.debt_ids]
         await guard.agreement_ended(broken.debtor_id, broken.agreement_id, keys, kept=False)
         for debt_id in broken.debt_ids:
-            # Counted first, so the path resumes with the step that answers the break.
-            await ruler.happened(envelope.tenant, debt_id, "agreement.broken")
-            await ruler.agreement_ended(envelope.tenant, debt_id, broken.agreement_id)
+            # The break is counted first, so the path resumes with the step that answers it.
+            await ruler.agreement_ended(envelope.tenant, debt_id, broken.agreement_id, envelope.id, "agreement.broken")
 
     async def on_agreement_settled(envelope: envelope_pb2.Envelope) -> None:
         settled = unpack_payload(envelope)
@@ -150,7 +156,7 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         keys = [debt_key(envelope.tenant, d) for d in settled.debt_ids]
         await guard.agreement_ended(settled.debtor_id, settled.agreement_id, keys, kept=True)
         for debt_id in settled.debt_ids:
-            await ruler.agreement_ended(envelope.tenant, debt_id, settled.agreement_id)
+            await ruler.agreement_ended(envelope.tenant, debt_id, settled.agreement_id, envelope.id)
 
     async def on_opted_out(envelope: envelope_pb2.Envelope) -> None:
         opted = unpack_payload(envelope)
@@ -171,17 +177,21 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         confirmed = unpack_payload(envelope)
         assert isinstance(confirmed, registry_pb2.BureauNoticeConfirmed)
         at = confirmed.confirmed_at.ToDatetime(tzinfo=UTC)
-        await ruler.bureau_update(envelope.tenant, confirmed.debt_id, lambda e: setattr(e, "notice_confirmed_at", at))
+        await ruler.bureau_update(
+            envelope.tenant, confirmed.debt_id, lambda e: setattr(e, "notice_confirmed_at", at), envelope.id
+        )
 
     async def on_inscribed(envelope: envelope_pb2.Envelope) -> None:
         inscribed = unpack_payload(envelope)
         assert isinstance(inscribed, registry_pb2.BureauInscribed)
-        await ruler.bureau_update(envelope.tenant, inscribed.debt_id, lambda e: setattr(e, "inscribed", True))
+        await ruler.bureau_update(
+            envelope.tenant, inscribed.debt_id, lambda e: setattr(e, "inscribed", True), envelope.id
+        )
 
     async def on_removed(envelope: envelope_pb2.Envelope) -> None:
         removed = unpack_payload(envelope)
         assert isinstance(removed, registry_pb2.BureauRemoved)
-        await ruler.bureau_update(envelope.tenant, removed.debt_id, lambda e: setattr(e, "removed", True))
+        await ruler.bureau_update(envelope.tenant, removed.debt_id, lambda e: setattr(e, "removed", True), envelope.id)
 
     async def on_protest_notice(envelope: envelope_pb2.Envelope) -> None:
         sent = unpack_payload(envelope)
@@ -192,18 +202,20 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
         def noticed(e: Escalation) -> None:
             e.protest_notice_at, e.protest_not_before = at, until
 
-        await ruler.bureau_update(envelope.tenant, sent.debt_id, noticed)
+        await ruler.bureau_update(envelope.tenant, sent.debt_id, noticed, envelope.id)
 
     async def on_protested(envelope: envelope_pb2.Envelope) -> None:
         protested = unpack_payload(envelope)
         assert isinstance(protested, registry_pb2.ProtestRegistered)
-        await ruler.bureau_update(envelope.tenant, protested.debt_id, lambda e: setattr(e, "protested", True))
+        await ruler.bureau_update(
+            envelope.tenant, protested.debt_id, lambda e: setattr(e, "protested", True), envelope.id
+        )
 
     async def on_protest_cancelled(envelope: envelope_pb2.Envelope) -> None:
         cancelled = unpack_payload(envelope)
         assert isinstance(cancelled, registry_pb2.ProtestCancelled)
         if cancelled.reason == "agreement":  # settled or recalled: protest ends for good, nothing to start over
-            await ruler.protest_withdrawn(envelope.tenant, cancelled.debt_id)
+            await ruler.protest_withdrawn(envelope.tenant, cancelled.debt_id, envelope.id)
 
     return dispatch(
         {

@@ -14,6 +14,9 @@ from cordial_strategy.domain.installments import InstallmentPlan
 from cordial_strategy.domain.path import PathProgress
 
 MAX_HISTORY = 30
+# How many of the latest events that changed a case it remembers. A consumer commits after each event, so an event
+# comes again only while it is the last one of its partition in hand (a crash, a rebalance): one per topic at most.
+MAX_HANDLED = 32
 # Action states: requested and skipped steps are done; deferred ones come back when due, held ones on the sweep.
 DONE = ("requested", "skipped")
 
@@ -70,7 +73,20 @@ class Case:
     path: PathProgress = field(default_factory=PathProgress)
     # An agreement in good standing: the path pauses and only its installments are reminded.
     installments: InstallmentPlan | None = None
+    # The ids of the latest events that changed the case, saved in the same write as their change: an event handled
+    # again (redelivered, or retried after the save) changes nothing twice, and no processed id is kept apart.
+    handled: list[str] = field(default_factory=list)
     version: int = 0
+
+    def takes(self, event_id: str) -> bool:
+        """Whether the event is new to the case (remembered now, for the save that carries its change); no id:
+        a change that no event caused, always taken."""
+        if not event_id:
+            return True
+        if event_id in self.handled:
+            return False
+        self.handled = [*self.handled, event_id][-MAX_HANDLED:]
+        return True
 
 
 @dataclass

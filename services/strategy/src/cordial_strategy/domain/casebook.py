@@ -38,11 +38,14 @@ class CaseBook:
         self._standings = standings
         self._standing_retry = standing_retry
 
-    async def _change(self, tenant: str, debt_id: str, change: Callable[[Case], Awaitable[list[Event]]]) -> Case | None:
-        """Loads a case, changes it and saves it with the events the change returns; None when the case is unknown."""
+    async def _change(
+        self, tenant: str, debt_id: str, change: Callable[[Case], Awaitable[list[Event]]], event_id: str = ""
+    ) -> Case | None:
+        """Loads a case, changes it and saves it with the events the change returns, and the id of the event that
+        caused it (`Case.takes`) in the same write; None when the case is unknown or that event changed it before."""
         for _ in range(ATTEMPTS):
             case = await self._cases.load(tenant, debt_id)
-            if case is None:
+            if case is None or not case.takes(event_id):
                 return None
             events = await change(case)
             try:
@@ -100,14 +103,17 @@ class CaseBook:
         """The case of a debt, or None."""
         return await self._cases.load(tenant, debt_id)
 
-    async def count(self, tenant: str, debt_id: str, change: Callable[[Results], None]) -> Case | None:
-        """Counts something that happened to a debt towards its variant's results; the case, or None if unknown."""
+    async def count(
+        self, tenant: str, debt_id: str, change: Callable[[Results], None], event_id: str = ""
+    ) -> Case | None:
+        """Counts something that happened to a debt towards its variant's results; the case, or None if unknown (or
+        the event was counted before)."""
 
         async def counted(case: Case) -> list[Event]:
             change(case.results)
             return []
 
-        return await self._change(tenant, debt_id, counted)
+        return await self._change(tenant, debt_id, counted, event_id)
 
     async def variant_results(self, tenant: str) -> list[VariantResults]:
         """Results per strategy version and variant of a client's debts."""

@@ -103,43 +103,62 @@ class Ruler(CaseBook):
         state: str = "",
         due_date: str = "",
         company: bool = False,
+        event_id: str = "",
     ) -> None:
         """Records the debt and where the debtor lives, and acts if a contact point is already known."""
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
+        if not case.takes(event_id):
+            return
         case.has_debt, case.creditor_name, case.balance, case.time_zone = True, creditor_name, balance, time_zone
         case.country, case.state = country.strip().upper(), state.strip().upper()
         case.due_date, case.company = due_date, company
         await self._guard.debt_opened(debtor_id, debt_key(tenant, debt_id), OpenDebt(balance.amount_minor, due_date))
         await self._cases.save(case, await self._evaluate(case))
 
-    async def contact_verified(self, tenant: str, debt_id: str, debtor_id: str) -> None:
+    async def contact_verified(self, tenant: str, debt_id: str, debtor_id: str, event_id: str = "") -> None:
         """Records that the debtor can be reached and acts if the debt is known."""
         case = await self._cases.load_or_new(tenant, debt_id, debtor_id)
+        if not case.takes(event_id):
+            return
         case.contact_ready = True
         await self._cases.save(case, await self._evaluate(case))
 
-    async def happened(self, tenant: str, debt_id: str, event: str) -> None:
-        """An event that may trigger a step of the debt's path (message delivered or failed, reply, payment...)."""
+    async def happened(
+        self,
+        tenant: str,
+        debt_id: str,
+        event: str,
+        event_id: str = "",
+        count: Callable[[Results], None] | None = None,
+    ) -> Case | None:
+        """An event that may trigger a step of the debt's path (message delivered or failed, reply, payment...),
+        counted towards the variant's results in the same change if asked; the case, or None (see `_change`)."""
         now = self._clock.now()
 
         async def trigger(case: Case) -> list[Event]:
+            if count is not None:
+                count(case.results)
             return await self._evaluate(case) if case.path.happened(event, now) else []
 
-        await self._change(tenant, debt_id, trigger)
+        return await self._change(tenant, debt_id, trigger, event_id)
 
     async def agreement_accepted(
-        self, tenant: str, debt_id: str, agreement_id: str, first_due: str, installments: int
-    ) -> None:
-        """An agreement in good standing: the path pauses and only its installments are reminded."""
+        self, tenant: str, debt_id: str, agreement_id: str, first_due: str, installments: int, event_id: str = ""
+    ) -> Case | None:
+        """An agreement in good standing, counted for the variant: the path pauses and only its installments are
+        reminded; the case, or None (see `_change`)."""
 
         async def accepted(case: Case) -> list[Event]:
+            case.results.agreements += 1
             if first_due:
                 case.installments = InstallmentPlan(agreement_id, first_due, max(installments, 1))
             return await self._evaluate(case)
 
-        await self._change(tenant, debt_id, accepted)
+        return await self._change(tenant, debt_id, accepted, event_id)
 
-    async def installment_paid(self, tenant: str, debt_id: str, agreement_id: str, number: int) -> None:
+    async def installment_paid(
+        self, tenant: str, debt_id: str, agreement_id: str, number: int, event_id: str = ""
+    ) -> None:
         """An installment paid in full: its reminder is never sent; the next unpaid one is reminded in its turn."""
 
         async def paid(case: Case) -> list[Event]:
@@ -149,17 +168,23 @@ class Ruler(CaseBook):
             plan.installment_paid(number)
             return await self._evaluate(case)
 
-        await self._change(tenant, debt_id, paid)
+        await self._change(tenant, debt_id, paid, event_id)
 
-    async def agreement_ended(self, tenant: str, debt_id: str, agreement_id: str) -> None:
-        """An agreement kept or broken: no more installment reminders; the path resumes if the debt is open."""
+    async def agreement_ended(
+        self, tenant: str, debt_id: str, agreement_id: str, event_id: str = "", trigger: str = ""
+    ) -> None:
+        """An agreement kept or broken: no more installment reminders; the path resumes if the debt is open, with
+        the step that answers the trigger if one is named (a break), counted first in the same change."""
+        now = self._clock.now()
 
         async def ended(case: Case) -> list[Event]:
+            if trigger:
+                case.path.happened(trigger, now)
             if case.installments is not None and case.installments.agreement_id == agreement_id:
                 case.installments = None
             return await self._evaluate(case)
 
-        await self._change(tenant, debt_id, ended)
+        await self._change(tenant, debt_id, ended, event_id)
 
     async def debt_settled(self, tenant: str, debt_id: str, debtor_id: str) -> None:
         """Ends the path of a settled debt and asks for any inscription's removal."""
@@ -189,16 +214,18 @@ class Ruler(CaseBook):
         """Looks at a debt again (after a reply, a hold, or in the daily sweep)."""
         await self._change(tenant, debt_id, self._evaluate)
 
-    async def bureau_update(self, tenant: str, debt_id: str, change: Callable[[Escalation], None]) -> None:
+    async def bureau_update(
+        self, tenant: str, debt_id: str, change: Callable[[Escalation], None], event_id: str = ""
+    ) -> None:
         """Records what registry-bridge reported (notice confirmed, inscribed, removed) and looks again."""
 
         async def update(case: Case) -> list[Event]:
             change(case.escalation)
             return await self._evaluate(case)
 
-        await self._change(tenant, debt_id, update)
+        await self._change(tenant, debt_id, update, event_id)
 
-    async def protest_withdrawn(self, tenant: str, debt_id: str) -> None:
+    async def protest_withdrawn(self, tenant: str, debt_id: str, event_id: str = "") -> None:
         """The registry withdrew the title of an open debt (an agreement): a later protest is a new presentation."""
 
         async def withdrawn(case: Case) -> list[Event]:
@@ -207,7 +234,7 @@ class Ruler(CaseBook):
             case.escalation.protest_withdrawn()
             return await self._evaluate(case)
 
-        await self._change(tenant, debt_id, withdrawn)
+        await self._change(tenant, debt_id, withdrawn, event_id)
 
     async def _evaluate_all(self, cases: list[Case]) -> int:
         for case in cases:
