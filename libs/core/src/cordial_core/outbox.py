@@ -5,6 +5,11 @@ indexed `_outbox_pending` flag. One document write holds both the state change a
 its events, so a crash between the write and the publish loses nothing: the relay
 finds the flag on its next pass. FerretDB cannot $pull by condition, so the map is
 cleared with $unset of each published key.
+
+The flag holds the newest key its write queued (documents written before hold `true`), so it changes with every
+write that queues events: the relay clears the keys it published and the flag in one write conditional on the flag
+it read; when that fails, a write queued more meanwhile, and only the published keys are cleared (the newer events
+keep the flag for their own pass).
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ def outbox_fields(events: Sequence[Event], clock: Clock) -> dict[str, Any]:
             "key": event.key,
             "value": Binary(event.encode()),
         }
-    return {"_outbox": pending, "_outbox_pending": True}
+    return {"_outbox": pending, "_outbox_pending": max(pending, default=True)}
 
 
 class _StoredEvent:
@@ -115,7 +120,9 @@ class OutboxRelay:
         """Publishes every pending event once; returns how many were published."""
         published = 0
         for collection in self._collections:
-            async for doc in collection.find({"_outbox_pending": True}, {"_outbox": 1}):
+            async for doc in collection.find(
+                {"_outbox_pending": {"$exists": True}}, {"_outbox": 1, "_outbox_pending": 1}
+            ):
                 published += await self._relay_document(collection, doc)
         return published
 
@@ -143,11 +150,13 @@ class OutboxRelay:
         pending = doc.get("_outbox") or {}
         for key in sorted(pending):
             await self._publisher.publish(_StoredEvent(pending[key]))
+        published: dict[str, Any] = {f"_outbox.{key}": "" for key in pending}
         async with document_lock(collection.full_name, doc["_id"]):
-            if pending:
-                await collection.update_one({"_id": doc["_id"]}, {"$unset": {f"_outbox.{key}": "" for key in pending}})
-            # Clears the flag only if no new event arrived meanwhile.
-            await update_one_by_id(collection, {"_id": doc["_id"], "_outbox": {}}, {"$unset": {"_outbox_pending": ""}})
+            # The flag as read: no write queued events since, so the map holds nothing but what was published.
+            unchanged = {"_id": doc["_id"], "_outbox_pending": doc.get("_outbox_pending", True)}
+            cleared = await update_one_by_id(collection, unchanged, {"$unset": {**published, "_outbox_pending": ""}})
+            if not cleared and published:
+                await collection.update_one({"_id": doc["_id"]}, {"$unset": published})
         return len(pending)
 
     async def _run(self) -> None:

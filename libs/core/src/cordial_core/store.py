@@ -143,10 +143,9 @@ class TenantCollection:
         if events:
             if clock is None:
                 raise ValueError("events need the clock to be ordered")
-            update["$set"].update(
-                {f"_outbox.{key}": value for key, value in outbox_fields(events, clock)["_outbox"].items()}
-            )
-            update["$set"]["_outbox_pending"] = True
+            queued = outbox_fields(events, clock)
+            update["$set"].update({f"_outbox.{key}": value for key, value in queued["_outbox"].items()})
+            update["$set"]["_outbox_pending"] = queued["_outbox_pending"]
         async with document_lock(self.raw.full_name, query.get("_id")):
             matched = await update_one_by_id(self.raw, self._scope(tenant, query), update)
         if matched:

@@ -70,7 +70,7 @@ async def test_killed_writer_loses_no_event(infra: Infra, tmp_path) -> None:  # 
         collection = client[db_name]["debts"]
         stored = await collection.find_one({"_id": "d1"})
         assert stored is not None
-        assert stored["_outbox_pending"] is True
+        assert stored["_outbox_pending"] in stored["_outbox"]
         relay = OutboxRelay([collection], publisher)
         assert await relay.relay_once() == 1
         assert await relay.relay_once() == 0, "a published event is never published again"
