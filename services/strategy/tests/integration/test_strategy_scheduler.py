@@ -220,10 +220,12 @@ async def test_a_pass_woken_by_its_own_listing_reads_only_the_document_it_listed
     clock = ControllableClock(WINDOW)
     ruler, cases, _ = _rig(db, clock)
     assert await ruler.run_due("a") == 0  # a full read: nothing due before the next hour
-    for debt_id, seconds in (("d1", 5), ("d2", 20)):  # listed by this instance, due within the hour
-        case = await cases.load_or_new("t1", debt_id, "p1")
-        case.next_due_at = clock.now() + timedelta(seconds=seconds)
-        await cases.save(case, [])
+    due = await cases.load_or_new("t1", "d1", "p1")
+    due.next_due_at = clock.now() + timedelta(seconds=5)  # listed by this instance, due within the hour
+    await cases.save(due, [])
+    later = await cases.load_or_new("t1", "d2", "p2")
+    later.next_due_at = clock.now() + timedelta(seconds=20)
+    await cases.save(later, [])
 
     def directory_reads() -> list[str]:
         return [q["_id"] for c, name, q in log.sent if c.endswith("_directory") and name == "find"]
