@@ -13,7 +13,6 @@ from cordial_core.store import TenantCollection
 from cordial_stack.commands import CommandLog
 from cordial_strategy.adapters.cases import CaseRepository, sweep_bucket
 from cordial_strategy.adapters.debtors import DebtorRepository
-from cordial_strategy.adapters.directory import due_document
 from cordial_strategy.domain.debtor import Hold, HoldKind
 from cordial_strategy.domain.guard import ContactGuard
 from cordial_strategy.domain.ruler import LEASE, Ruler
@@ -211,40 +210,3 @@ async def test_an_idle_pass_reads_the_due_index_only_when_something_may_be_due(
     assert [c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)] == ["d3"]
     clock.set(WINDOW)
     assert sorted(c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)) == ["d1", "d2"]
-
-
-async def test_a_pass_woken_by_its_own_listing_reads_only_the_document_it_listed_in(
-    logged_db: tuple[AsyncDatabase[dict[str, Any]], CommandLog],
-) -> None:
-    db, log = logged_db
-    clock = ControllableClock(WINDOW)
-    ruler, cases, _ = _rig(db, clock)
-    assert await ruler.run_due("a") == 0  # a full read: nothing due before the next hour
-    due = await cases.load_or_new("t1", "d1", "p1")
-    due.next_due_at = clock.now() + timedelta(seconds=5)  # listed by this instance, due within the hour
-    await cases.save(due, [])
-    later = await cases.load_or_new("t1", "d2", "p2")
-    later.next_due_at = clock.now() + timedelta(seconds=20)
-    await cases.save(later, [])
-
-    def directory_reads() -> list[str]:
-        return [q["_id"] for c, name, q in log.sent if c.endswith("_directory") and name == "find"]
-
-    log.clear()
-    assert await cases.claim_due(clock.now(), "a", LEASE, 10) == []
-    assert directory_reads() == [], "listed, but not due yet"
-    clock.advance(timedelta(seconds=6))
-    [claimed] = await cases.claim_due(clock.now(), "a", LEASE, 10)
-    assert claimed.debt_id == "d1"
-    assert directory_reads() == [due_document("d1", WINDOW, WINDOW)], "one document, not every shard from the floor"
-    claimed.next_due_at = None  # evaluated: nothing more due
-    await cases.save(claimed, [])
-    log.clear()
-    clock.advance(timedelta(seconds=14))
-    assert [c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)] == ["d2"]
-    # d2's document, and d1's again: its claimed entry was kept until a save moved it (now found stale, pruned).
-    assert sorted(directory_reads()) == sorted({due_document(d, WINDOW, WINDOW) for d in ("d1", "d2")})
-    log.clear()
-    clock.advance(timedelta(seconds=11))
-    assert await cases.claim_due(clock.now(), "a", LEASE, 10) == []
-    assert len(directory_reads()) > 2, "REREAD after the full read: every shard, for what other instances listed"

@@ -73,9 +73,6 @@ class CaseRepository:
         # earliest due time this instance listed since its last read began.
         self._quiet_until: datetime | None = None
         self._wake: datetime | None = None
-        # The due index's documents this instance listed a case in since, with the earliest due time listed there:
-        # a pass woken by them before the next full read reads only these (see `_claim_woken`).
-        self._woken: dict[str, datetime] = {}
 
     async def ensure_indexes(self) -> None:
         """Cases are found by action id; due and open cases by the directory (listed once for older stores)."""
@@ -86,10 +83,10 @@ class CaseRepository:
         async for doc in self.collection.raw.find({"stopped": False}, projection=fields):
             await self.directory.list_open(doc["tenant"], doc["_id"])
             if doc.get("next_due_at") is not None:
-                document_id = await self.directory.list_due(
+                self._listed(doc["next_due_at"])
+                await self.directory.list_due(
                     doc["tenant"], doc["_id"], doc["next_due_at"], doc.get("version", 0), self._clock.now()
                 )
-                self._listed(document_id, doc["next_due_at"])
         await self.directory.raise_floor(hour_of(self._clock.now() - FLOOR_MARGIN))
 
     async def load(self, tenant: str, debt_id: str) -> Case | None:
@@ -116,10 +113,10 @@ class CaseRepository:
         changes = {k: v for k, v in doc.items() if k not in ("_id", "tenant")}
         changes["version"] = case.version + 1
         if case.next_due_at is not None and case.next_due_at != case.listed_due_at:
-            document_id = await self.directory.list_due(
+            self._listed(case.next_due_at)
+            await self.directory.list_due(
                 case.tenant, case.debt_id, case.next_due_at, case.version + 1, self._clock.now()
             )
-            self._listed(document_id, case.next_due_at)
         # A case stored before bodies were packed loses its plain copies of the packed fields on its first save.
         saved = await self.collection.update(
             case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock, _PACKED_FIELDS
@@ -146,53 +143,18 @@ class CaseRepository:
         something may be due reads nothing (each read costs FerretDB about 1 ms a document, 17 a pass):
         that moment is the earliest entry left, the next hour, a save of this instance that listed a case
         (`_listed`: its due time), or `REREAD` after the last read, for the entries other instances list (each claims
-        its own at once; another's come back to it that late only if it died). A pass woken by this instance's own
-        listings before that next full read reads only the documents they went into (`_claim_woken`).
+        its own at once; another's come back to it that late only if it died).
         """
-        if self._quiet_until is not None and now < self._quiet_until:
-            if self._wake is None or now < self._wake:
-                return []
-            return await self._claim_woken(now, owner, lease, limit)
-        self._wake, self._woken = None, {}  # a case listed from here on wakes the next pass
+        if self._quiet_until is not None and now < self._quiet_until and (self._wake is None or now < self._wake):
+            return []
+        self._wake = None  # a case listed from here on wakes the next pass
         floor = await self.directory.floor(now)
-        entries = await self.directory.due_entries(floor, now)
-        claimed, stale, kept = await self._claim_entries(entries, now, owner, lease, limit)
-        await self.directory.prune(stale)
-        hours = [hour_of(max(e.due_at or now, now)) for e in kept]
-        lowest = min([*hours, hour_of(now - FLOOR_MARGIN)])
-        if lowest > floor:
-            await self.directory.raise_floor(lowest)
-        quiet = min([e.due_at or now for e in kept] + [hour_of(now) + HOUR, now + REREAD])
-        self._quiet_until = quiet if len(claimed) < limit else None
-        return claimed
-
-    async def _claim_woken(self, now: datetime, owner: str, lease: timedelta, limit: int) -> list[Case]:
-        """Claims what is due in the documents this instance listed cases in, before the next full read is due: one
-        or two documents read instead of every shard of every hour from the floor (17 or more). What it leaves due or
-        listed later wakes a pass again at its time; the floor and the next full read stay as they were."""
-        woken = [document_id for document_id, due_at in self._woken.items() if due_at <= now]
-        self._woken = {document_id: due_at for document_id, due_at in self._woken.items() if due_at > now}
-        claimed, stale, kept = await self._claim_entries(
-            await self.directory.entries_of(woken), now, owner, lease, limit
-        )
-        await self.directory.prune(stale)
-        for entry in kept:
-            if entry.due_at is not None and entry.document_id in woken:
-                self._woken[entry.document_id] = min(entry.due_at, self._woken.get(entry.document_id, entry.due_at))
-        self._wake = min(self._woken.values(), default=None)
-        if len(claimed) >= limit:
-            self._quiet_until = None  # more may be due than one pass claims: the next pass reads everything
-        return claimed
-
-    async def _claim_entries(
-        self, entries: list[Entry], now: datetime, owner: str, lease: timedelta, limit: int
-    ) -> tuple[list[Case], list[Entry], list[Entry]]:
-        """Claims the due entries' cases, earliest first: the cases claimed, the entries found stale and those kept."""
+        entries = sorted(await self.directory.due_entries(floor, now), key=lambda e: e.due_at or now)
         claim = {"lease_until": now + lease, "lease_owner": owner}
         claimed: list[Case] = []
         stale: list[Entry] = []
         kept: list[Entry] = []
-        for entry in sorted(entries, key=lambda e: e.due_at or now):
+        for entry in entries:
             if len(claimed) >= limit or entry.due_at is None or entry.due_at > now:
                 kept.append(entry)
                 continue
@@ -203,12 +165,18 @@ class CaseRepository:
             kept.append(entry)  # until a save moves the due time: a crashed claimant's case comes back
             case = await self._claim(doc, now, claim) if _due_as_listed(doc, entry) else None
             claimed.extend([case] if case is not None else [])
-        return claimed, stale, kept
+        await self.directory.prune(stale)
+        hours = [hour_of(max(e.due_at or now, now)) for e in kept]
+        lowest = min([*hours, hour_of(now - FLOOR_MARGIN)])
+        if lowest > floor:
+            await self.directory.raise_floor(lowest)
+        quiet = min([e.due_at or now for e in kept] + [hour_of(now) + HOUR, now + REREAD])
+        self._quiet_until = quiet if len(claimed) < limit else None
+        return claimed
 
-    def _listed(self, document_id: str, due_at: datetime) -> None:
-        """A case of this instance was listed as due at a time in a document: a pass from then reads it."""
+    def _listed(self, due_at: datetime) -> None:
+        """A case of this instance was listed as due at a time: a pass from then reads the due index."""
         self._wake = due_at if self._wake is None else min(self._wake, due_at)
-        self._woken[document_id] = min(due_at, self._woken.get(document_id, due_at))
 
     async def claim_sweep(
         self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int

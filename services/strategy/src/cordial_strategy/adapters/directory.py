@@ -65,11 +65,6 @@ def due_id(hour: datetime, shard: int) -> str:
     return f"due/{hour:%Y-%m-%dT%H}/{shard:02d}"
 
 
-def due_document(debt_id: str, due_at: datetime, now: datetime) -> str:
-    """The `_id` of the due index's document that lists a case due at a time (the current hour's if it has passed)."""
-    return due_id(hour_of(max(due_at, now)), zlib.crc32(debt_id.encode()) % DUE_SHARDS)
-
-
 def roster_id(bucket: int) -> str:
     """The `_id` of the roster of one sweep bucket."""
     return f"open/{bucket:04d}"
@@ -121,12 +116,12 @@ class CaseDirectory:
     def __init__(self, collection: AsyncCollection[Document]) -> None:
         self._docs = collection
 
-    async def list_due(self, tenant: str, debt_id: str, due_at: datetime, version: int, now: datetime) -> str:
-        """Lists a case as due at a time from the version about to be saved (in the current hour if it has passed);
-        the `_id` of the document that lists it."""
-        document_id = due_document(debt_id, due_at, now)
+    async def list_due(self, tenant: str, debt_id: str, due_at: datetime, version: int, now: datetime) -> None:
+        """Lists a case as due at a time from the version about to be saved (in the current hour if it has passed)."""
+        hour = hour_of(max(due_at, now))
+        shard = zlib.crc32(debt_id.encode()) % DUE_SHARDS
+        document_id = due_id(hour, shard)
         await self._set(Entry(document_id, _key(tenant, debt_id), tenant, debt_id, due_at, version))
-        return document_id
 
     async def list_open(self, tenant: str, debt_id: str) -> None:
         """Lists a case in the roster of its sweep bucket."""
@@ -150,18 +145,12 @@ class CaseDirectory:
 
     async def due_entries(self, start: datetime, now: datetime) -> list[Entry]:
         """The entries of every hour from start to now's, read shard by shard."""
-        documents: list[str] = []
+        entries = []
         hour = hour_of(start)
         while hour <= hour_of(now):
-            documents.extend(due_id(hour, shard) for shard in range(DUE_SHARDS))
+            for shard in range(DUE_SHARDS):
+                entries.extend(await self._entries(due_id(hour, shard)))
             hour += timedelta(hours=1)
-        return await self.entries_of(documents)
-
-    async def entries_of(self, document_ids: Iterable[str]) -> list[Entry]:
-        """The entries of these documents of the due index."""
-        entries = []
-        for document_id in document_ids:
-            entries.extend(await self._entries(document_id))
         return entries
 
     async def roster(self, bucket: int) -> list[Entry]:
