@@ -248,7 +248,8 @@ class Simulation:
             moment = next_moment(moment, step, zones, end)
             FileClock.move_to(self.clock_file, moment)
             self.stats["clock steps"] += 1
-            await self.quiet.wait()
+            if not await self.quiet.wait():
+                self.stats["clock steps with nothing to do"] += 1
             if await self.act(moment):
                 await self.quiet.wait()
                 FileClock.move_to(self.clock_file, moment + timedelta(seconds=ANSWER_SECONDS))
@@ -442,6 +443,8 @@ async def drive(sim: Simulation) -> Outcome:
         await sim.run()
         timings["simulated days"] = time.monotonic() - began
         timings["waiting for quiet"] = sim.quiet.waited_seconds
+        timings["of which steps with nothing to do"] = sim.quiet.quiet_seconds
+        sim.stats["Kafka lag checks"] = sim.quiet.lag_checks
         findings, variants = await sim.collect()
     finally:
         await sim.quiet.stop()
