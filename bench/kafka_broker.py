@@ -25,6 +25,7 @@ from cordial_core.bus import EventConsumer, EventPublisher, Handler, ensure_topi
 from cordial_core.events import TOPIC_PARTITIONS
 from cordial_stack.infra import start_kafka
 from cordial_stack.process import ManagedProcess
+from cordial_stack.simulation.driver import cpu_seconds
 
 # The stack's consumer groups and what each reads (services' app modules).
 GROUPS = {
@@ -60,12 +61,6 @@ class _Event:
 
     def encode(self) -> bytes:
         return self._value
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / 100
 
 
 def start_broker(untuned: bool) -> tuple[str, ManagedProcess]:

@@ -186,7 +186,7 @@ class Simulation:
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds used so far by each process of the stack (Linux /proc)."""
-        return {name: _cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
+        return {name: cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
 
     def api(self, client: str) -> dict[str, str]:
         """The client API's auth header of a client."""
@@ -417,7 +417,7 @@ def processes_of(platform: Platform) -> dict[str, Any]:
     return processes | {"sandbox": platform.sandbox} | {p.name: p for p in platform.infra.processes}
 
 
-def _cpu_seconds(pid: int | None) -> float:
+def cpu_seconds(pid: int | None) -> float:
     """User + system CPU seconds a process has used (Linux /proc)."""
     if pid is None:
         return 0.0
