@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -63,9 +64,8 @@ class _Event:
         return self._value
 
 
-def start_broker(untuned: bool) -> tuple[str, ManagedProcess]:
+def start_broker(untuned: bool, run_dir: Path) -> tuple[str, ManagedProcess]:
     """The broker as `make simulate` starts it, or as it was before its tuning."""
-    run_dir = Path(tempfile.mkdtemp(prefix="bench-kafka-"))
     return start_kafka(run_dir, {}, UNTUNED_JVM) if untuned else start_kafka(run_dir)
 
 
@@ -137,7 +137,8 @@ def main() -> None:
     parser.add_argument("--fetch-max-wait-ms", type=int, default=500, help="the consumers' (aiokafka's default 500)")
     args = parser.parse_args()
     began = time.monotonic()
-    bootstrap, process = start_broker(args.untuned)
+    run_dir = Path(tempfile.mkdtemp(prefix="bench-kafka-"))
+    bootstrap, process = start_broker(args.untuned, run_dir)
     assert process.pid is not None
     pid = process.pid
     startup = cpu_seconds(pid)
@@ -145,6 +146,7 @@ def main() -> None:
         figures = asyncio.run(measure(bootstrap, pid, args.idle_seconds, args.events, args.fetch_max_wait_ms))
     finally:
         process.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
     broker = "untuned (G1, C2, default threads)" if args.untuned else "local tuning (cordial_stack.infra)"
     print(f"broker: {broker}; consumers' fetch_max_wait_ms {args.fetch_max_wait_ms}")
     print(f"start-up to ready: {startup:.1f} CPU-s in {time.monotonic() - began:.0f} s of the whole bench")
