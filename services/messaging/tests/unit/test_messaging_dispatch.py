@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import grpc
 import pytest
 
 from cordial.events.v1 import messages_pb2
@@ -14,6 +15,7 @@ from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_core.portal_tokens import PortalTokens
+from cordial_messaging.adapters.contact_policy import verdict_of_error
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composer, Creditor
@@ -747,6 +749,36 @@ async def test_strategy_unreachable_is_asked_again_from_ten_seconds_and_sent_onc
     await dispatcher.run_due()
     assert len(whatsapp.sent) == 1
     assert messages.state[("t1", "a1")] == "sent"
+
+
+async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_then_given_up_with_an_audit_entry() -> None:
+    clock, whatsapp, audit, messages = ControllableClock(NOW), FakeChannel("whatsapp"), FakeAudit(), FakeMessages()
+    unknown = verdict_of_error(grpc.StatusCode.NOT_FOUND, "no case for debt d1")
+    assert unknown is not None
+    bounds = UndecidedBounds(max_wait=timedelta(minutes=30), limit=timedelta(hours=1))
+    dispatcher = Dispatcher(
+        messages,
+        FakePlan([PHONE]),
+        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
+        clock,
+        composer(),
+        policy=FakePolicy({WHATSAPP: unknown}),
+        audit=audit,
+        undecided=bounds,
+    )
+    assert not await dispatcher.handle(ACTION)  # handled, so the event is committed rather than retried
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=10)
+    while messages.state[("t1", "a1")] == "pending":
+        clock.set(messages.due_at[("t1", "a1")][0])
+        await dispatcher.run_due()
+    assert clock.now() == NOW + timedelta(hours=1)
+    assert whatsapp.sent == []
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert reason.startswith("unknown_yet: given up, the contact policy undecided")
+    [failed] = messages.events
+    assert failed.type == "message.failed"
+    [entry] = await audit.entries_of()
+    assert (entry.kind, entry.reason) == ("given_up", reason)
 
 
 async def test_an_undecided_channel_without_a_point_does_not_make_the_action_blocked() -> None:
