@@ -11,6 +11,7 @@ import pytest
 from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
+from cordial_core.context import tenant_var
 from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
@@ -749,6 +750,32 @@ async def test_strategy_unreachable_is_asked_again_from_ten_seconds_and_sent_onc
     await dispatcher.run_due()
     assert len(whatsapp.sent) == 1
     assert messages.state[("t1", "a1")] == "sent"
+
+
+class TenantSeen(FakePolicy):
+    """Strategy's CheckContact as the gRPC channel sees it: the tenant bound when each question leaves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tenants: list[str | None] = []
+
+    async def check(self, check: ContactCheck) -> PolicyVerdict:
+        self.tenants.append(tenant_var.get())
+        return await super().check(check)
+
+
+async def test_a_deferred_action_is_sent_bound_to_its_tenant_so_its_calls_carry_it() -> None:
+    clock, whatsapp, policy = ControllableClock(NOW), FakeChannel("whatsapp"), TenantSeen()
+    policy.deny[WHATSAPP] = UNDECIDED
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp}, policy, clock)
+    await dispatcher.handle(ACTION)
+    policy.deny.clear()
+    clock.set(messages.due_at[("t1", "a1")][0])
+    assert await dispatcher.run_due() == 1
+    assert len(whatsapp.sent) == 1
+    # The scheduler has no event to bind it: without the tenant strategy would refuse the question.
+    assert policy.tenants == [None, "t1"]
+    assert tenant_var.get() is None
 
 
 async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_then_given_up_with_an_audit_entry() -> None:

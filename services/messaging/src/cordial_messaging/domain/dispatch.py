@@ -35,9 +35,10 @@ from typing import Protocol
 from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
+from cordial_core.context import bound
 from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
-from cordial_core.ids import stable_id
+from cordial_core.ids import new_id, stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditTrail, action_entry
 from cordial_messaging.domain.catalogue import StoredTemplate
@@ -294,9 +295,14 @@ class Dispatcher:
         return len(actions)
 
     async def _handle_due(self, action: ActionToSend) -> None:
-        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends."""
+        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends.
+
+        Bound to the action's tenant as an event's handling is: the calls it makes (strategy's CheckContact,
+        contact-locator's plan) carry it, and a service refuses a call without it.
+        """
         try:
-            await self.handle(action)
+            with bound(action.tenant, new_id()):
+                await self.handle(action)
         except ConcurrentAttempt:
             return  # another worker is sending it
         except Exception:
