@@ -23,7 +23,7 @@ from cordial.events.v1 import actions_pb2
 from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
-from cordial_core.bus import EventPublisher, ensure_topics
+from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
@@ -93,6 +93,19 @@ async def _dispatcher(
     )
 
 
+async def _consuming(
+    infra: Infra, db: AsyncDatabase[dict[str, Any]], dispatcher: Dispatcher
+) -> tuple[str, EventPublisher, EventConsumer]:
+    """A topic of the test's own for the actions, a started publisher, and messaging's consumer of it (started)."""
+    topic = f"test-actions-{new_id()[:10]}"
+    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
+    publisher = EventPublisher(infra.kafka_bootstrap_servers)
+    await publisher.start()
+    consumer = consumer_group(infra.kafka_bootstrap_servers, db, new_id(), [topic], handlers(dispatcher), publisher)
+    await consumer.start()
+    return topic, publisher, consumer
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -107,17 +120,11 @@ def _consumed(outcome: str) -> float:
 async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_lettered_and_sent_when_it_is_back(
     infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
-    topic = f"test-actions-{new_id()[:10]}"
-    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
     clock = ControllableClock(NOW)
     address = f"127.0.0.1:{_free_port()}"  # strategy's address, where nothing listens yet
     channel = open_channel(address)
     dispatcher = await _dispatcher(mongo_db, http, sandbox_url, clock, policy=StrategyContactPolicy(channel))
-    publisher = EventPublisher(infra.kafka_bootstrap_servers)
-    await publisher.start()
-    group = new_id()
-    consumer = consumer_group(infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(dispatcher), publisher)
-    await consumer.start()
+    topic, publisher, consumer = await _consuming(infra, mongo_db, dispatcher)
     server = grpc.aio.server()
     strategy = Strategy()
     pb_grpc.add_StrategyServiceServicer_to_server(strategy, server)
@@ -169,8 +176,6 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
 async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_not_dead_lettered_and_sent_once_it_has(
     infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
-    topic = f"test-actions-{new_id()[:10]}"
-    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
     clock = ControllableClock(NOW)
     strategy, server = Strategy(grpc.StatusCode.NOT_FOUND), grpc.aio.server()
     pb_grpc.add_StrategyServiceServicer_to_server(strategy, server)
@@ -179,12 +184,7 @@ async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_not_dead_lettere
     await server.start()
     channel = open_channel(address)
     dispatcher = await _dispatcher(mongo_db, http, sandbox_url, clock, policy=StrategyContactPolicy(channel))
-    publisher = EventPublisher(infra.kafka_bootstrap_servers)
-    await publisher.start()
-    consumer = consumer_group(
-        infra.kafka_bootstrap_servers, mongo_db, new_id(), [topic], handlers(dispatcher), publisher
-    )
-    await consumer.start()
+    topic, publisher, consumer = await _consuming(infra, mongo_db, dispatcher)
     ok, dead = _consumed("ok"), _consumed("dead_letter")
     try:
         event = _requested(clock)

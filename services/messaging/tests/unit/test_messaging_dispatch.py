@@ -692,10 +692,11 @@ class StandingUnknown:
         return replace(UNDECIDED, next_allowed_at=self.clock.now() + timedelta(minutes=1))
 
 
-async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_up_after_the_limit() -> None:
-    clock, whatsapp, audit = ControllableClock(NOW), FakeChannel("whatsapp"), FakeAudit()
-    policy, messages = StandingUnknown(clock), FakeMessages()
-    bounds = UndecidedBounds(max_wait=timedelta(minutes=30), limit=timedelta(hours=24))
+def undecided_within(
+    policy: object, clock: ControllableClock, limit: timedelta
+) -> tuple[Dispatcher, FakeMessages, FakeChannel, FakeAudit]:
+    """A dispatcher asking this policy, auditing, giving an undecided action up past the limit (pauses up to 30 min)."""
+    messages, whatsapp, audit = FakeMessages(), FakeChannel("whatsapp"), FakeAudit()
     dispatcher = Dispatcher(
         messages,
         FakePlan([PHONE]),
@@ -704,8 +705,15 @@ async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_
         composer(),
         policy=policy,  # type: ignore[arg-type]
         audit=audit,
-        undecided=bounds,
+        undecided=UndecidedBounds(max_wait=timedelta(minutes=30), limit=limit),
     )
+    return dispatcher, messages, whatsapp, audit
+
+
+async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_up_after_the_limit() -> None:
+    clock = ControllableClock(NOW)
+    policy = StandingUnknown(clock)
+    dispatcher, messages, whatsapp, audit = undecided_within(policy, clock, timedelta(hours=24))
     await dispatcher.handle(ACTION)
     pauses = []
     while messages.state[("t1", "a1")] == "pending":
@@ -779,20 +787,9 @@ async def test_a_deferred_action_is_sent_bound_to_its_tenant_so_its_calls_carry_
 
 
 async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_then_given_up_with_an_audit_entry() -> None:
-    clock, whatsapp, audit, messages = ControllableClock(NOW), FakeChannel("whatsapp"), FakeAudit(), FakeMessages()
-    unknown = verdict_of_error(grpc.StatusCode.NOT_FOUND, "no case for debt d1")
+    clock, unknown = ControllableClock(NOW), verdict_of_error(grpc.StatusCode.NOT_FOUND, "no case for debt d1")
     assert unknown is not None
-    bounds = UndecidedBounds(max_wait=timedelta(minutes=30), limit=timedelta(hours=1))
-    dispatcher = Dispatcher(
-        messages,
-        FakePlan([PHONE]),
-        {WHATSAPP: whatsapp},  # type: ignore[dict-item]
-        clock,
-        composer(),
-        policy=FakePolicy({WHATSAPP: unknown}),
-        audit=audit,
-        undecided=bounds,
-    )
+    dispatcher, messages, whatsapp, audit = undecided_within(FakePolicy({WHATSAPP: unknown}), clock, timedelta(hours=1))
     assert not await dispatcher.handle(ACTION)  # handled, so the event is committed rather than retried
     assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=10)
     while messages.state[("t1", "a1")] == "pending":
@@ -1119,13 +1116,9 @@ async def test_an_opt_out_confirmation_goes_once_to_its_recipient_as_free_text_r
     # Not message.sent (strategy asked for nothing and its caps do not count it): its own event, for the timeline.
     [event] = messages.events
     confirmed = unpack_payload(event.envelope)
-    assert (event.type, event.topic, event.key, event.envelope.subject) == (
-        "message.confirmation_sent",
-        "messages",
-        "p1",
-        "d1",
-    )
-    assert isinstance(confirmed, messages_pb2.OptOutConfirmationSent)
+    assert (event.type, event.topic, event.key, event.envelope.subject) == ("message.own_sent", "messages", "p1", "d1")
+    assert isinstance(confirmed, messages_pb2.OwnMessageSent)
+    assert (confirmed.kind, confirmed.follows_message_id) == (messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION, "")
     assert (confirmed.message_id, confirmed.channel, confirmed.contact_point_id) == (
         "c1",
         WHATSAPP,
@@ -1203,8 +1196,22 @@ async def test_a_us_first_communication_declaring_a_follow_up_is_followed_by_one
     assert notice.template == "validation_notice"
     assert notice.parameters == ("US$ 1,500.00", "Loja X")
     assert messages.state[("t1", NOTICE_ID)] == "sent"
-    # Only the step strategy asked for is its message.sent; the notice was asked of the policy as a required notice.
-    assert [e.type for e in messages.events] == ["message.sent"]
+    # Only the step strategy asked for is its message.sent; the notice is message.own_sent (strategy counts nothing
+    # of it, the timeline keeps it with its text), and was asked of the policy as a required notice.
+    assert [e.type for e in messages.events] == ["message.sent", "message.own_sent"]
+    own = unpack_payload(messages.events[1].envelope)
+    assert isinstance(own, messages_pb2.OwnMessageSent)
+    assert (own.message_id, own.kind, own.follows_message_id) == (
+        NOTICE_ID,
+        messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE,
+        "a1",
+    )
+    assert (own.channel, own.contact_point_id, own.provider, own.text) == (
+        SMS,
+        US_PHONE.contact_point_id,
+        "sms",
+        notice.text,
+    )
     assert [(c.action_id, c.purpose) for c in policy.asked] == [("a1", ""), (NOTICE_ID, "validation_notice")]
     assert [e.message_id for e in audit.entries.values() if e.kind == "sent"] == ["a1", NOTICE_ID]
     assert outcomes.counted == ["sent"]
