@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
@@ -115,18 +117,24 @@ async def test_a_receipt_becomes_one_event_per_state() -> None:
     assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
     assert (payload.message_id, payload.contact_point_id, payload.state) == ("m1", "cp1", delivered)
     assert (event.envelope.subject, event.key) == ("d1", "p1")
-    assert not payload.confirmation
+    assert (payload.confirmation, payload.own_kind) == (False, messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED)
 
 
-async def test_a_confirmations_receipt_says_so_for_its_timeline_entry_and_strategy() -> None:
-    confirmation = replace(SENT, id="c1", provider_message_id="wamid.c1", confirmation=True)
-    store = FakeStore((SENT, confirmation))
+@pytest.mark.parametrize(
+    "kind", [messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION, messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE]
+)
+async def test_the_receipt_of_a_message_messaging_sent_on_its_own_names_its_kind_for_the_timeline_and_strategy(
+    kind: int,
+) -> None:
+    own = replace(SENT, id="c1", provider_message_id="wamid.c1", own_kind=kind)
+    store = FakeStore((SENT, own))
     read = messages_pb2.DELIVERY_STATE_READ
     assert await _inbound(store, FakeDispatcher()).receipt("t1", "whatsapp-cloud", "wamid.c1", read, "") == (True, True)
     [event] = store.events
     payload = unpack_payload(event.envelope)
     assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
-    assert (payload.message_id, payload.state, payload.confirmation) == ("c1", read, True)
+    # confirmation too, so strategy and the gateway of the previous release never take it for a step's receipt
+    assert (payload.message_id, payload.state, payload.own_kind, payload.confirmation) == ("c1", read, kind, True)
 
 
 async def test_sair_opts_out_and_is_confirmed_once() -> None:

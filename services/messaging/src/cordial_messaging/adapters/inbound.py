@@ -15,7 +15,7 @@ from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
 from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
-from cordial_messaging.domain.dispatch import SENT
+from cordial_messaging.domain.dispatch import SENT, own_kind
 from cordial_messaging.domain.inbound import SentMessage
 
 # The pseudo-tenant of the agency's own records (as strategy's per-person documents).
@@ -139,6 +139,7 @@ class InboundRepository:
         return stable_id(kind, str(channel), self._cipher.lookup_hash(address))
 
     def _sent(self, doc: dict[str, Any]) -> SentMessage:
+        asked = doc.get("action") or {}
         return SentMessage(
             id=doc["_id"],
             tenant=doc["tenant"],
@@ -150,5 +151,5 @@ class InboundRepository:
             provider_message_id=doc["provider_message_id"],
             to=self._cipher.decrypt(doc["to_enc"]),
             creditor=doc.get("creditor", ""),
-            confirmation=bool((doc.get("action") or {}).get("confirms")),
+            own_kind=own_kind(bool(asked.get("confirms")), bool(asked.get("validates"))),
         )

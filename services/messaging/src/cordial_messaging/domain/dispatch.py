@@ -16,6 +16,9 @@ next point once the backoff is spent.
 An opt-out's confirmation travels the same way (``ActionToSend.confirms``): its one recipient and fixed text,
 no plan, policy or opt-out check (it answers the debtor's own message), recorded, paced, spaced, deferred and
 reconciled as any message, so a refusal for the provider's rate is tried again and a crash sends nothing twice.
+Both it and the validation notice below are messages messaging sends on its own: sent, each is published as
+message.own_sent with its kind and text (the timeline's entry), never message.sent or message.failed (strategy asked
+for nothing and counts nothing).
 
 So does the validation notice a US first communication owes when it did not carry it (``ActionToSend.validates``,
 ``domain/validation.py``): opened, due at once, before the first message is recorded sent; to the same point,
@@ -35,9 +38,10 @@ from typing import Protocol
 from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
+from cordial_core.context import bound
 from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
-from cordial_core.ids import stable_id
+from cordial_core.ids import new_id, stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditTrail, action_entry
 from cordial_messaging.domain.catalogue import StoredTemplate
@@ -97,12 +101,15 @@ class ActionToSend:
     # The step's tone and the debtor's locale; empty picks the template's own and pt-BR.
     tone: str = ""
     locale: str = ""
-    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text; published as
-    # message.confirmation_sent, never message.sent or message.failed (strategy asked for nothing, no cap counts it).
+    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text.
     confirms: Recipient | None = None
     # Set for a validation notice owed after a first communication: sent to that message's point, with the
-    # notice's text, asked of the policy as a required notice, and with no message.sent or message.failed event.
+    # notice's text, asked of the policy as a required notice.
     validates: OwedNotice | None = None
+
+    def own_kind(self) -> int:
+        """Which message messaging sends on its own this is (``OwnMessageKind``); unspecified for a step's."""
+        return own_kind(self.confirms is not None, self.validates is not None)
 
     def fixed_recipient(self) -> Recipient | None:
         """The one recipient of a confirmation or an owed notice; None for an action sent along the contact plan."""
@@ -294,9 +301,14 @@ class Dispatcher:
         return len(actions)
 
     async def _handle_due(self, action: ActionToSend) -> None:
-        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends."""
+        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends.
+
+        Bound to the action's tenant as an event's handling is: the calls it makes (strategy's CheckContact,
+        contact-locator's plan) carry it, and a service refuses a call without it.
+        """
         try:
-            await self.handle(action)
+            with bound(action.tenant, new_id()):
+                await self.handle(action)
         except ConcurrentAttempt:
             return  # another worker is sending it
         except Exception:
@@ -589,8 +601,7 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        # An owed notice has no event: strategy asked for nothing and counts nothing; it is in the audit trail.
-        events = [] if action.validates is not None else [self._sent_event(action, attempt, provider_id)]
+        events = [self._sent_event(action, attempt, provider_id)]
         # Owed before the send is recorded: a crash between the two reconciles the attempt and owes it again.
         await self._notices.owe(action, attempt)
         await self._messages.finish(action, SENT, fields, events)
@@ -601,10 +612,10 @@ class Dispatcher:
             await self._recipients.sent(action.tenant, action.action_id, attempt.channel, attempt.to, self._clock.now())
 
     def _sent_event(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> Event:
-        """message.sent, which strategy counts toward the caps; for an opt-out's confirmation its own event.
+        """message.sent, which strategy counts toward the caps; message.own_sent for what messaging sends on its own.
 
-        The confirmation answers the debtor's own message: its event puts it in the timeline with its text (the fixed
-        words naming the creditor, no debtor data) and counts toward no cap.
+        An opt-out's confirmation or a validation notice is no step strategy asked for: its event puts it in the
+        timeline with its kind and text, and counts toward no cap.
         """
         common = {
             "message_id": action.action_id,
@@ -615,9 +626,10 @@ class Dispatcher:
             "provider": attempt.provider,
             "provider_message_id": provider_id,
         }
-        if action.confirms is not None:
-            confirmed = messages_pb2.OptOutConfirmationSent(**common, text=attempt.text)
-            return self._event(action, "message.confirmation_sent", confirmed)
+        if (kind := action.own_kind()) != messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED:
+            follows = action.validates.first_message_id if action.validates is not None else ""
+            own = messages_pb2.OwnMessageSent(**common, text=attempt.text, kind=kind, follows_message_id=follows)
+            return self._event(action, "message.own_sent", own)
         sent = messages_pb2.MessageSent(**common, action_id=action.action_id)
         return self._event(action, "message.sent", sent)
 
@@ -653,6 +665,15 @@ class Dispatcher:
         return self._events.event(
             event_type, payload, tenant=action.tenant, subject=action.debt_id, key=action.debtor_id
         )
+
+
+def own_kind(confirms: bool, validates: bool) -> int:
+    """The ``OwnMessageKind`` of an action that confirms an opt-out or validates a debt; unspecified for a step's."""
+    if validates:
+        return messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE
+    if confirms:
+        return messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION
+    return messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED
 
 
 def with_status(attempt: Attempt, status: str, reason: str = "") -> Attempt:

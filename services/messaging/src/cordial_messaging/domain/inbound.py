@@ -43,8 +43,9 @@ class SentMessage:
     provider_message_id: str
     to: str
     creditor: str
-    # An opt-out's confirmation: its receipts say so, as no step of a path waits on them.
-    confirmation: bool = False
+    # A message messaging sent on its own (``OwnMessageKind``: an opt-out's confirmation, a validation notice): its
+    # receipts say so, as no step of a path waits on them; unspecified for a step's message.
+    own_kind: int = messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,9 @@ class Inbound:
             state=state,
             error_code=error_code,
             provider_message_id=provider_message_id,
-            confirmation=message.confirmation,
+            # Set for every kind, so consumers of the previous release ignore a notice's receipts as a step's too.
+            confirmation=message.own_kind != messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED,
+            own_kind=message.own_kind,
         )
         event = self._event(message, "message.delivery_updated", update)
         recorded = await self._store.record_delivery(message, state, [event])
