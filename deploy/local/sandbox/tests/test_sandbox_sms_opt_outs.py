@@ -1,35 +1,17 @@
 """Twilio's keyword opt-out of a US number in the sandbox: its own confirmation, then 21610 until START."""
 
-import http.server
-import threading
 from collections.abc import Iterator
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from cordial_sandbox.app import create_app
+from cordial_stack.form_hook import form_hook
 
 TOKEN = "sandbox-secret"
 SMS_PATH = "/2010-04-01/Accounts/ACtest/Messages.json"
 US, BR, OURS = "+14155550123", "+5511987654321", "+15005550006"
-
-
-class _Hook(http.server.BaseHTTPRequestHandler):
-    """Records each form posted to it and answers 200, as the gateway's incoming-message hook would."""
-
-    received: list[dict[str, str]] = []
-
-    def do_POST(self) -> None:
-        """Keeps the form and answers empty TwiML."""
-        raw = self.rfile.read(int(self.headers["content-length"])).decode()
-        self.received.append({k: v[0] for k, v in parse_qs(raw).items()})
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        """Quiet."""
 
 
 @pytest.fixture
@@ -41,15 +23,9 @@ def client() -> TestClient:
 @pytest.fixture
 def hook(client: TestClient) -> Iterator[list[dict[str, str]]]:
     """A webhook receiver over a real socket, set as the sandbox's sms_inbound target; yields what it received."""
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Hook)
-    _Hook.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hooks/sms"
-    assert client.post("/sandbox/webhooks", json={"kind": "sms_inbound", "url": url}).status_code == 200
-    yield _Hook.received
-    server.shutdown()
-    server.server_close()
+    with form_hook() as receiver:
+        assert client.post("/sandbox/webhooks", json={"kind": "sms_inbound", "url": receiver.url}).status_code == 200
+        yield receiver.received
 
 
 def send_sms(client: TestClient, to: str, sender: str = OURS) -> httpx.Response:

@@ -12,13 +12,10 @@ Twilio refuses with 21610 (a STOP messaging never heard) is an opt-out of that c
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
-from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -43,6 +40,7 @@ from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipien
 from cordial_messaging.domain.inbound import Inbound, Reply
 from cordial_messaging.domain.throttle import Pace, Throttle
 from cordial_stack.fixtures import sandbox_fixtures
+from cordial_stack.form_hook import form_hook
 
 TOKEN = "integration-sandbox-token-opt-out"
 sandbox_url, http = sandbox_fixtures(TOKEN)
@@ -208,34 +206,13 @@ async def test_an_sms_confirmation_refused_for_the_gateways_rate_limit_is_tried_
 US_SENDER = "+5511999990000"  # the instances' SMS sender, the number a debtor's STOP is texted to
 
 
-class _Hook(BaseHTTPRequestHandler):
-    """The gateway's incoming-SMS hook as far as this test needs it: keeps each form Twilio posts."""
-
-    received: list[dict[str, str]] = []
-
-    def do_POST(self) -> None:
-        """Keeps the form; answers 200."""
-        raw = self.rfile.read(int(self.headers["content-length"])).decode()
-        self.received.append({k: v[0] for k, v in parse_qs(raw).items()})
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        """Quiet."""
-
-
 @pytest.fixture
 async def sms_hook(http: httpx.AsyncClient, sandbox_url: str) -> AsyncIterator[list[dict[str, str]]]:
     """A receiver over a real socket set as the sandbox's incoming-SMS webhook; yields the forms it received."""
-    server = HTTPServer(("127.0.0.1", 0), _Hook)
-    _Hook.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/hooks/sms"
-    assert (await http.post(f"{sandbox_url}/sandbox/webhooks", json={"kind": "sms_inbound", "url": url})).is_success
-    yield _Hook.received
-    server.shutdown()
-    server.server_close()
+    with form_hook() as hook:
+        target = {"kind": "sms_inbound", "url": hook.url}
+        assert (await http.post(f"{sandbox_url}/sandbox/webhooks", json=target)).is_success
+        yield hook.received
 
 
 async def _texts(http: httpx.AsyncClient, url: str, sender: str, body: str) -> None:
