@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import grpc
 import pytest
 
-from cordial.events.v1 import messages_pb2
+from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.context import tenant_var
@@ -31,6 +31,7 @@ from cordial_messaging.domain.dispatch import (
     PermanentSendFailure,
     RateLimitedSend,
     Recipient,
+    RecipientOptedOut,
     Reconciled,
     TransientSendFailure,
     UncertainSend,
@@ -551,9 +552,19 @@ class FakeOptOuts:
     def __init__(self, opted: set[tuple[int, str]]) -> None:
         self.opted = opted
         self.last: dict[tuple[int, str], tuple[str, str, datetime]] = {}
+        self.events: list[Event] = []
 
     async def opted_out(self, channel: int, address: str) -> bool:
         return (channel, address) in self.opted
+
+    async def opted_out_at_provider(
+        self, tenant: str, debtor_id: str, recipient: Recipient, events: list[Event]
+    ) -> bool:
+        if (recipient.channel, recipient.address) in self.opted:
+            return False
+        self.opted.add((recipient.channel, recipient.address))
+        self.events.extend(events)
+        return True
 
     async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None:
         self.last[(channel, address)] = (tenant, message_id, at)
@@ -576,6 +587,34 @@ async def test_an_address_opted_out_by_reply_is_skipped_for_the_next_one_and_the
     assert whatsapp.sent == []
     assert [m.to for m in sms.sent] == [PHONE_SMS.address]
     assert opt_outs.last == {(SMS, PHONE_SMS.address): ("t1", "a1", NOW)}
+
+
+async def test_a_recipient_opted_out_at_the_provider_is_an_opt_out_for_good_and_the_next_point_is_tried() -> None:
+    us_sms = Recipient("cp-us", SMS, "+14155550123")
+    sms = FakeChannel("sms", refuse={us_sms.address: RecipientOptedOut("sms answered 400: 21610")})
+    whatsapp, messages, plan = FakeChannel("whatsapp"), FakeMessages(), FakePlan([us_sms, PHONE])
+    opt_outs = FakeOptOuts(set())
+    channels = {SMS: sms, WHATSAPP: whatsapp}
+    dispatcher = Dispatcher(messages, plan, channels, ControllableClock(NOW), composer(), opt_outs=opt_outs)  # type: ignore[arg-type]
+    assert await dispatcher.handle(replace(ACTION, channels=(SMS, WHATSAPP)))
+    assert [m.to for m in whatsapp.sent] == [PHONE.address]
+    [event] = opt_outs.events
+    payload = unpack_payload(event.envelope)
+    assert event.type == "contact.opted_out"
+    assert isinstance(payload, contacts_pb2.ContactOptedOut)
+    assert (payload.debtor_id, payload.channel, payload.contact_point_id, payload.source) == (
+        "p1",
+        SMS,
+        "cp-us",
+        "provider",
+    )
+    # The next action never asks the provider again for that address: it is blocked as any opt-out.
+    sms.refuse = {}
+    only_sms = Dispatcher(messages, FakePlan([us_sms]), channels, ControllableClock(NOW), composer(), opt_outs=opt_outs)  # type: ignore[arg-type]
+    await only_sms.handle(replace(ACTION, action_id="a2", channels=(SMS,)))
+    assert sms.sent == []
+    assert messages.state[("t1", "a2")] == "blocked"
+    assert len(opt_outs.events) == 1
 
 
 async def test_an_opt_out_made_answering_another_client_blocks_the_send_with_its_reason() -> None:

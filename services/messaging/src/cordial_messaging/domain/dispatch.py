@@ -20,6 +20,11 @@ Both it and the validation notice below are messages messaging sends on its own:
 message.own_sent with its kind and text (the timeline's entry), never message.sent or message.failed (strategy asked
 for nothing and counts nothing).
 
+A provider that refuses a recipient because they opted out with it (Twilio's 21610 after a STOP messaging did not
+hear) refuses that point for good: the opt-out is recorded for the address and channel with ``contact.opted_out``
+(source ``provider``), as a reply's would be, so contact-locator and strategy stop planning it, and the next point
+is tried.
+
 So does the validation notice a US first communication owes when it did not carry it (``ActionToSend.validates``,
 ``domain/validation.py``): opened, due at once, before the first message is recorded sent; to the same point,
 asked of the policy with its purpose; outside contact hours it waits for them; its window's end is recorded as a
@@ -35,7 +40,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from cordial.events.v1 import messages_pb2
+from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.context import bound
@@ -60,8 +65,11 @@ SOURCE = "messaging"
 PENDING, SENT, FAILED, UNCERTAIN, BLOCKED = "pending", "sent", "failed", "uncertain", "blocked"
 # Attempt states: STARTED is recorded before the provider is called.
 STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
-# What a request's failure leaves to do: the same point later (TRANSIENT, RATE_LIMITED), or the next one.
-TRANSIENT, RATE_LIMITED = "transient", "rate_limited"
+# What a request's failure leaves to do: the same point later (TRANSIENT, RATE_LIMITED), or the next one
+# (REFUSED, OPTED_OUT: the recipient opted out with the provider, which is recorded as an opt-out).
+TRANSIENT, RATE_LIMITED, OPTED_OUT = "transient", "rate_limited", "opted_out"
+# The source contact.opted_out names when the provider, not a reply, said the recipient opted out.
+PROVIDER_SOURCE = "provider"
 # Backoff between tries of a send the provider could not take now; then the next contact point.
 DEFAULT_RETRY_WAITS = (0.5, 2.0, 8.0)
 # A send refused for a provider's rate limit is tried again at the same point after 1, 2, 4 ... seconds (at most
@@ -194,6 +202,10 @@ class TransientSendFailure(Exception):
     """The provider did not take it now; trying again may work."""
 
 
+class RecipientOptedOut(PermanentSendFailure):
+    """The provider refuses this recipient because they opted out with it (Twilio's 21610): an opt-out, for good."""
+
+
 class RateLimitedSend(TransientSendFailure):
     """The provider refused it for a rate limit (its throughput, or the pair rate to this recipient): later, here."""
 
@@ -247,6 +259,9 @@ class OptOuts(Protocol):
     """
 
     async def opted_out(self, channel: int, address: str) -> bool: ...
+    async def opted_out_at_provider(
+        self, tenant: str, debtor_id: str, recipient: Recipient, events: list[Event]
+    ) -> bool: ...
 
 
 class Recipients(Protocol):
@@ -381,8 +396,8 @@ class Dispatcher:
             if status == ACCEPTED:
                 await self._sent(action, attempt, result)
                 return True
-            if status == REFUSED:
-                await self._messages.end_attempt(action, attempt_id, REFUSED, result)
+            if status in (REFUSED, OPTED_OUT):
+                await self._refused(action, recipient, attempt_id, status == OPTED_OUT, result)
             elif await self._later(action, attempt, status, result):
                 return False  # stored as due: the scheduler tries this point again
             failures.append(f"{channel.name}: {result}")
@@ -392,6 +407,22 @@ class Dispatcher:
             return False
         await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
         return False
+
+    async def _refused(
+        self, action: ActionToSend, recipient: Recipient, attempt_id: str, opted_out: bool, reason: str
+    ) -> None:
+        """Ends the attempt refused; a refusal for an opt-out at the provider is recorded and published as one."""
+        await self._messages.end_attempt(action, attempt_id, REFUSED, reason)
+        if not opted_out or self._opt_outs is None:
+            return
+        payload = contacts_pb2.ContactOptedOut(
+            debtor_id=action.debtor_id,
+            channel=recipient.channel,
+            contact_point_id=recipient.contact_point_id,
+            source=PROVIDER_SOURCE,
+        )
+        event = self._event(action, "contact.opted_out", payload)
+        await self._opt_outs.opted_out_at_provider(action.tenant, action.debtor_id, recipient, [event])
 
     async def _defer(self, action: ActionToSend, due_at: datetime) -> None:
         """Stores the action as due later (an owed notice no later than its window's end)."""
@@ -518,10 +549,13 @@ class Dispatcher:
         return False
 
     async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
-        """One request in its own rate cell: (ACCEPTED, provider id), or (REFUSED, TRANSIENT, RATE_LIMITED; reason)."""
+        """One request in its own rate cell: (ACCEPTED, provider id), or (REFUSED, OPTED_OUT, TRANSIENT, RATE_LIMITED;
+        reason)."""
         await self._paced(channel.name, outbound.to)
         try:
             return ACCEPTED, await channel.send(outbound)
+        except RecipientOptedOut as exc:
+            return OPTED_OUT, str(exc)
         except PermanentSendFailure as exc:
             return REFUSED, str(exc)
         except RateLimitedSend as exc:
