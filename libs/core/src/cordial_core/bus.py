@@ -96,7 +96,11 @@ class EventConsumer:
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
         partitions_in_parallel: bool = False,
+        fetch_max_wait_ms: int = 500,
     ) -> None:
+        # fetch_max_wait_ms: how long the broker holds a fetch that found nothing (aiokafka's default). Longer means
+        # fewer idle fetches, but aiokafka keeps one fetch in flight per broker, so a partition whose batch was in
+        # hand when a long fetch went out waits that long for its next events.
         self._consumer = AIOKafkaConsumer(
             *topics,
             bootstrap_servers=bootstrap_servers,
@@ -104,6 +108,7 @@ class EventConsumer:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             isolation_level="read_committed",
+            fetch_max_wait_ms=fetch_max_wait_ms,
         )
         self._handler = handler
         self._processed = processed

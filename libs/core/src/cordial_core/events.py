@@ -78,6 +78,8 @@ CATALOGUE: dict[str, EventType] = {
         EventType("message.sent", "messages", messages_pb2.MessageSent),
         EventType("message.failed", "messages", messages_pb2.MessageFailed),
         EventType("message.delivery_updated", "messages", messages_pb2.MessageDeliveryUpdated),
+        EventType("message.own_sent", "messages", messages_pb2.OwnMessageSent),
+        # Superseded by message.own_sent; still read (kept on the topic, published by the previous release).
         EventType("message.confirmation_sent", "messages", messages_pb2.OptOutConfirmationSent),
         EventType("reply.received", "messages", messages_pb2.ReplyReceived),
         EventType("contact.opted_out", "contacts", contacts_pb2.ContactOptedOut),
@@ -177,3 +179,13 @@ def event_time(envelope: envelope_pb2.Envelope) -> datetime:
     from datetime import UTC
 
     return envelope.time.ToDatetime(tzinfo=UTC)
+
+
+def own_message_kind(update: messages_pb2.MessageDeliveryUpdated) -> int:
+    """Which message messaging sent on its own a receipt is about (``OwnMessageKind``); unspecified for a step's.
+
+    A receipt published before ``own_kind`` existed marks an opt-out's confirmation with ``confirmation`` alone.
+    """
+    if update.own_kind != messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED:
+        return int(update.own_kind)
+    return messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION if update.confirmation else 0

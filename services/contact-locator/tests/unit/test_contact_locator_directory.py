@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 from cordial.events.v1 import contacts_pb2
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.adapters.memory import MemoryContactPoints
 from cordial_contact_locator.domain.contact_point import PRIOR_SCORE, ContactPoint
 from cordial_contact_locator.domain.directory import ContactOutcome, Directory
-from cordial_contact_locator.domain.reachability import Beta
 from cordial_core.clock import ControllableClock
-from cordial_core.events import Event, unpack_payload
+from cordial_core.events import unpack_payload
 
 NOW = datetime(2024, 3, 4, 12, 0, tzinfo=UTC)
 PHONE, EMAIL, ADDRESS = types_pb2.CONTACT_KIND_PHONE, types_pb2.CONTACT_KIND_EMAIL, types_pb2.CONTACT_KIND_ADDRESS
@@ -23,43 +23,12 @@ SMS, WHATSAPP, MAIL, LETTER, VOICE = (
 )
 
 
-class FakePoints:
-    """In-memory ContactPoints: one point per id, scoped by tenant."""
-
-    def __init__(self) -> None:
-        self.points: dict[str, ContactPoint] = {}
-        self.events: list[Event] = []
-
-    async def record(self, point: ContactPoint, events: list[Event]) -> None:
-        self.points.setdefault(point.id, point)
-        self.events.extend(events)
-
-    async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]:
-        return [p for p in self.points.values() if p.tenant == tenant and p.debtor_id == debtor_id]
-
-    async def get(self, tenant: str, point_id: str) -> ContactPoint | None:
-        point = self.points.get(point_id)
-        return point if point is not None and point.tenant == tenant else None
-
-    async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None:
-        self.points[point_id].blocked[channel] = reason
-
-    async def remove(self, tenant: str, point_id: str, reason: str) -> None:
-        self.points[point_id].removed = reason
-
-    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
-        self.points[point_id].reach[channel] = (belief.alpha, belief.beta)
-
-    async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None:
-        self.points[point_id].providers[channel] = provider
-
-
 def fake_hash(plain: str) -> str:
     return "h:" + plain[::-1]
 
 
-def make() -> tuple[Directory, FakePoints]:
-    points = FakePoints()
+def make() -> tuple[Directory, MemoryContactPoints]:
+    points = MemoryContactPoints()
     return Directory(points, ControllableClock(NOW), fake_hash), points
 
 
@@ -159,7 +128,7 @@ async def test_plan_for_unoffered_channel_or_other_tenant_is_empty() -> None:
     assert await directory.plan("t1", "p1", []) == []
 
 
-async def _two_phones() -> tuple[Directory, FakePoints, ContactPoint, ContactPoint]:
+async def _two_phones() -> tuple[Directory, MemoryContactPoints, ContactPoint, ContactPoint]:
     directory, points = make()
     first, second = await directory.record_supplied(
         "t1", "d1", "p1", [(PHONE, "(11) 98765-4321"), (PHONE, "(21) 98765-4321")], "client"
@@ -221,7 +190,7 @@ class FakeOutcomes:
 
 
 async def test_right_party_contacts_are_counted_per_tenant_source_provider_and_channel() -> None:
-    points, outcomes = FakePoints(), FakeOutcomes()
+    points, outcomes = MemoryContactPoints(), FakeOutcomes()
     directory = Directory(points, ControllableClock(NOW), fake_hash, outcomes)
     [mine] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "(11) 98765-4321")], "client")
     [other] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "(11) 91234-5678")], "debtor")
@@ -255,7 +224,7 @@ class FakeWrongParties:
 
 
 async def test_not_me_at_one_client_keeps_the_value_from_every_client_of_that_debtor() -> None:
-    points, wrong = FakePoints(), FakeWrongParties()
+    points, wrong = MemoryContactPoints(), FakeWrongParties()
     directory = Directory(points, ControllableClock(NOW), fake_hash, wrong_parties=wrong)
     [at_t1] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11 98765-4321")], "client")
     await directory.record_supplied("t2", "d2", "p1", [(PHONE, "+55 11 98765-4321"), (EMAIL, "a@b.com")], "client")
@@ -280,7 +249,7 @@ class FakeOptedOut:
 
 
 async def test_an_opt_out_at_one_client_takes_the_value_off_that_channel_for_every_client() -> None:
-    points = FakePoints()
+    points = MemoryContactPoints()
     directory = Directory(points, ControllableClock(NOW), fake_hash, opted_out=FakeOptedOut())
     [at_t1] = await directory.record_supplied("t1", "d1", "p1", [(PHONE, "11 98765-4321")], "client")
     await directory.record_supplied("t2", "d2", "p1", [(PHONE, "+55 11 98765-4321")], "client")

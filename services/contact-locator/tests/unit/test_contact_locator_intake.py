@@ -8,57 +8,21 @@ import pytest
 
 from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.adapters.memory import MemoryContactPoints
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
 from cordial_contact_locator.api.events import handlers
-from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.directory import Directory
 from cordial_contact_locator.domain.intake import ContactIntake
-from cordial_contact_locator.domain.reachability import Beta
 from cordial_contact_locator.domain.verification import LineInfo, Verifier
 from cordial_contact_locator.domain.verification_jobs import VerificationJobs
 from cordial_core.clock import ControllableClock
 from cordial_core.errors import InvalidArgument
-from cordial_core.events import Event, EventSource
+from cordial_core.events import EventSource
 from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
 
 NOW = datetime(2024, 3, 5, 13, 0, tzinfo=UTC)
 PHONE, EMAIL = types_pb2.CONTACT_KIND_PHONE, types_pb2.CONTACT_KIND_EMAIL
-
-
-class Points:
-    def __init__(self) -> None:
-        self.points: dict[str, ContactPoint] = {}
-        self.events: list[Event] = []
-        self.lines: dict[str, LineInfo] = {}
-
-    async def record(self, point: ContactPoint, events: list[Event]) -> None:
-        self.points.setdefault(point.id, point)
-        self.events.extend(events)
-
-    async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]:
-        return [p for p in self.points.values() if p.tenant == tenant and p.debtor_id == debtor_id]
-
-    async def get(self, tenant: str, point_id: str) -> ContactPoint | None:
-        return self.points.get(point_id)
-
-    async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None:
-        self.points[point_id].blocked[channel] = reason
-
-    async def remove(self, tenant: str, point_id: str, reason: str) -> None:
-        self.points[point_id].removed = reason
-
-    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
-        self.points[point_id].reach[channel] = (belief.alpha, belief.beta)
-
-    async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None:
-        self.points[point_id].providers[channel] = provider
-
-    async def phones(self, tenant: str, debtor_ids: list[str]) -> list[ContactPoint]:
-        return []
-
-    async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None:
-        self.lines[point_id] = info
 
 
 class Lookup:
@@ -84,9 +48,9 @@ class NoBatches:
         return []
 
 
-def make() -> tuple[ContactIntake, Points, Lookup]:
+def make() -> tuple[ContactIntake, MemoryContactPoints, Lookup]:
     clock = ControllableClock(NOW)
-    points, lookup = Points(), Lookup()
+    points, lookup = MemoryContactPoints(), Lookup()
     verifier = Verifier(
         lookup,
         MemoryCache(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.adapters.memory import MemoryContactPoints
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.verification import LineInfo, LookupFailure, Verifier
@@ -18,7 +19,6 @@ from cordial_contact_locator.domain.verification_jobs import (
     line_blocks,
     progress_counts,
 )
-from cordial_contact_locator.domain.whatsapp_check import WhatsAppStatus
 from cordial_core.clock import ControllableClock
 from cordial_core.rate_cells import LocalRate
 from cordial_core.rate_limit import TokenBucket
@@ -41,25 +41,6 @@ class FakeLookup:
             raise LookupFailure("provider answered 503")
         kind = "landline" if number.endswith("0000") else "mobile"
         return LineInfo(number, True, kind, "Vivo", self.clock.now())
-
-
-class FakePoints:
-    def __init__(self, points: list[ContactPoint]) -> None:
-        self.points = {p.id: p for p in points}
-        self.lines: dict[str, tuple[LineInfo, dict[int, str]]] = {}
-
-    async def phones(self, tenant: str, debtor_ids: list[str]) -> list[ContactPoint]:
-        return [
-            p
-            for p in self.points.values()
-            if p.tenant == tenant and p.kind == PHONE and (not debtor_ids or p.debtor_id in debtor_ids)
-        ]
-
-    async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None:
-        self.lines[point_id] = (info, blocked)
-
-    async def set_whatsapp(self, tenant: str, point_id: str, status: WhatsAppStatus) -> None:
-        raise AssertionError("no WhatsApp check is configured here")
 
 
 class FakeBatches:
@@ -97,7 +78,7 @@ def point(pid: str, number: str, debtor: str = "p1", tenant: str = "t1", kind: i
 
 def make(
     points: list[ContactPoint], budget: int = 1000
-) -> tuple[VerificationJobs, FakeLookup, FakePoints, FakeBatches, ControllableClock, MemoryBudgets]:
+) -> tuple[VerificationJobs, FakeLookup, MemoryContactPoints, FakeBatches, ControllableClock, MemoryBudgets]:
     clock = ControllableClock(NOW)
 
     async def sleep(seconds: float) -> None:
@@ -113,7 +94,7 @@ def make(
         ttl=timedelta(days=30),
         monthly_budget=budget,
     )
-    fake_points, batches = FakePoints(points), FakeBatches()
+    fake_points, batches = MemoryContactPoints(points), FakeBatches()
     return (
         VerificationJobs(verifier, fake_points, batches, clock, group=4),
         lookup,
@@ -130,11 +111,11 @@ async def test_new_phone_points_are_verified_and_landlines_get_no_sms() -> None:
         point("b", "+551133330000"),
         point("c", "x@example.com", kind=EMAIL),
     )
-    jobs, lookup, points, _, _, _ = make([])
+    jobs, lookup, points, _, _, _ = make([mobile, landline, mail])
     results = await jobs.verify_points("t1", [mobile, landline, mail])
     assert [r.source for r in results] == ["provider", "provider"]
-    assert points.lines["a"][1] == {}
-    assert points.lines["b"][1] == {SMS: "line-type lookup: landline, no SMS"}
+    assert points.points["a"].blocked == {}
+    assert points.points["b"].blocked == {SMS: "line-type lookup: landline, no SMS"}
     await jobs.verify_points("t1", [mobile])
     assert lookup.calls == ["+5511987654321", "+551133330000"]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.adapters.memory import MemoryContactPoints
 from cordial_contact_locator.adapters.verification_memory import MemoryBudgets, MemoryCache
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.directory import plan_reason
@@ -19,7 +20,6 @@ from cordial_contact_locator.domain.whatsapp_check import (
     WhatsAppChecker,
     WhatsAppStatus,
     parse_tenants,
-    whatsapp_blocks,
 )
 from cordial_core.clock import ControllableClock
 from cordial_core.rate_cells import LocalRate
@@ -70,23 +70,6 @@ class FakeLookup:
         return LineInfo(number, not number.endswith("0000"), "mobile", "Vivo", self.clock.now())
 
 
-class FakePoints:
-    def __init__(self, points: list[ContactPoint]) -> None:
-        self.points = {p.id: p for p in points}
-        self.whatsapp: dict[str, WhatsAppStatus] = {}
-
-    async def phones(self, tenant: str, debtor_ids: list[str]) -> list[ContactPoint]:
-        return [p for p in self.points.values() if p.tenant == tenant]
-
-    async def set_line(self, tenant: str, point_id: str, info: LineInfo, blocked: dict[int, str]) -> None:
-        self.points[point_id].blocked.update(blocked)
-
-    async def set_whatsapp(self, tenant: str, point_id: str, status: WhatsAppStatus) -> None:
-        self.whatsapp[point_id] = status
-        self.points[point_id].on_whatsapp = status.on_whatsapp
-        self.points[point_id].blocked.update(whatsapp_blocks(status))
-
-
 class NoBatches:
     async def create(self, batch: Batch, numbers: list[str]) -> bool:
         return True
@@ -128,7 +111,10 @@ def checker(
 
 
 def jobs(
-    points: FakePoints, whatsapp: WhatsAppChecker, clock: ControllableClock, budgets: MemoryBudgets | None = None
+    points: MemoryContactPoints,
+    whatsapp: WhatsAppChecker,
+    clock: ControllableClock,
+    budgets: MemoryBudgets | None = None,
 ) -> VerificationJobs:
     verifier = Verifier(
         FakeLookup(clock),
@@ -186,7 +172,7 @@ async def test_a_failed_check_is_left_out_and_not_cached() -> None:
 async def test_verification_blocks_whatsapp_on_an_invalid_number_and_records_a_valid_one() -> None:
     found, check, _, clock = checker()
     not_user, user, dead_line = point("a", "+5511900000001"), point("b", "+5511900000002"), point("c", "+5511900000000")
-    points = FakePoints([not_user, user, dead_line])
+    points = MemoryContactPoints([not_user, user, dead_line])
 
     await jobs(points, found, clock).verify_points("t1", [not_user, user, dead_line])
 
@@ -202,7 +188,7 @@ async def test_verification_blocks_whatsapp_on_an_invalid_number_and_records_a_v
 
 async def test_a_batch_checks_the_numbers_its_points_carry() -> None:
     found, check, _, clock = checker(group=10)
-    points = FakePoints([point("a", "+5511900000001"), point("b", "+5511900000002")])
+    points = MemoryContactPoints([point("a", "+5511900000001"), point("b", "+5511900000002")])
     running = jobs(points, found, clock)
 
     batch = await running.start("t1", [], [])
@@ -265,7 +251,7 @@ async def test_lookups_and_checks_draw_on_one_budget_and_stop_at_it() -> None:
     budgets = MemoryBudgets()
     found, check, _, clock = checker(group=10, budget=3, budgets=budgets)
     phones = [point("a", "+5511900000002"), point("b", "+5511900000003")]
-    points = FakePoints(phones)
+    points = MemoryContactPoints(phones)
 
     await jobs(points, found, clock, budgets).verify_points("t1", phones)
 
@@ -323,7 +309,7 @@ async def test_a_check_refused_at_every_try_answers_nothing_and_gives_the_budget
 async def test_a_batch_progress_counts_its_whatsapp_checks() -> None:
     found, _, _, clock = checker(group=1)
     carried = ["+5511900000001", "+5511900000002", "+5511900000000", "+5511900009999"]
-    points = FakePoints([point(f"p{i}", number) for i, number in enumerate(carried)])
+    points = MemoryContactPoints([point(f"p{i}", number) for i, number in enumerate(carried)])
     running = jobs(points, found, clock)
     await found.check_many("t1", ["+5511900000002"])  # already known: the batch's check comes from the cache
 

@@ -4,12 +4,17 @@ A debtor's "SAIR" usually follows our message within seconds, inside the Cloud A
 a user every 6 s, sooner refused with 131056): the confirmation is deferred through ``messages_deferred`` like any
 send, or refused and tried again at the same point, and sent once, after the window, whatever replies repeat and
 whichever instance takes it. An SMS gateway's rate limit (Twilio's 429) is tried again the same way.
+
+A US number's STOP is confirmed by Twilio itself (the sandbox models it), so messaging sends none; and a send
+Twilio refuses with 21610 (a STOP messaging never heard) is an opt-out of that channel, not a retry.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -35,6 +40,7 @@ from cordial_messaging.domain.dispatch import ActionToSend, Dispatcher, Recipien
 from cordial_messaging.domain.inbound import Inbound, Reply
 from cordial_messaging.domain.throttle import Pace, Throttle
 from cordial_stack.fixtures import sandbox_fixtures
+from cordial_stack.form_hook import form_hook
 
 TOKEN = "integration-sandbox-token-opt-out"
 sandbox_url, http = sandbox_fixtures(TOKEN)
@@ -195,3 +201,72 @@ async def test_an_sms_confirmation_refused_for_the_gateways_rate_limit_is_tried_
     await instance.reply(SMS, "sms-gateway", "SM-in-2", number, "PARE")
     await _idle([instance], 3.0)
     assert len(await _inbox(http, sandbox_url, "sms", number)) == 2
+
+
+US_SENDER = "+5511999990000"  # the instances' SMS sender, the number a debtor's STOP is texted to
+
+
+@pytest.fixture
+async def sms_hook(http: httpx.AsyncClient, sandbox_url: str) -> AsyncIterator[list[dict[str, str]]]:
+    """A receiver over a real socket set as the sandbox's incoming-SMS webhook; yields the forms it received."""
+    with form_hook() as hook:
+        target = {"kind": "sms_inbound", "url": hook.url}
+        assert (await http.post(f"{sandbox_url}/sandbox/webhooks", json=target)).is_success
+        yield hook.received
+
+
+async def _texts(http: httpx.AsyncClient, url: str, sender: str, body: str) -> None:
+    """The debtor texts our number: Twilio's sandbox applies its keyword handling, then posts the webhook."""
+    posted = await http.post(f"{url}/sandbox/sms/replies", json={"sender": sender, "body": body, "to": US_SENDER})
+    assert posted.json()["status"] == 200
+
+
+def _us_number(offset: int) -> str:
+    return f"+1415{(int(time.time() * 1000) + offset) % 10_000_000:07d}"
+
+
+async def test_a_us_stop_is_confirmed_by_twilio_alone_and_messaging_sends_nothing_more(
+    mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str, sms_hook: list[dict[str, str]]
+) -> None:
+    number = _us_number(0)
+    instance = Instance(mongo_db, http, sandbox_url, number, 1.0)
+    await instance.creditors.put(TENANT, Creditor("Store US", ADDRESS, DOCUMENT))
+    action = ActionToSend("a-us", TENANT, "d-us", "p-us", (SMS,), "reminder", Money(15000, "BRL"), "Store US")
+    assert await instance.dispatcher.handle(action)
+
+    await _texts(http, sandbox_url, number, "STOP")
+    [form] = sms_hook
+    await instance.reply(SMS, "sms-gateway", form["MessageSid"], form["From"], form["Body"])
+    assert await instance.store.opted_out(SMS, number)
+    await _idle([instance], 3.0)  # anything messaging had queued would be sent now
+    inbox = await _inbox(http, sandbox_url, "sms", number)
+    assert [m["payload"].get("direction", "outbound-api") for m in inbox] == ["outbound-api", "outbound-reply"]
+    assert "unsubscribed" in inbox[1]["body"]  # Twilio's one confirmation
+    assert not any(CONFIRMED in m["body"] for m in inbox), "messaging confirmed it a second time"
+
+
+async def test_a_send_twilio_refuses_with_21610_opts_the_channel_out_instead_of_retrying(
+    mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str, sms_hook: list[dict[str, str]]
+) -> None:
+    # The debtor texted STOP to our number and messaging never heard it (a webhook lost, or before the platform).
+    number = _us_number(1)
+    await _texts(http, sandbox_url, number, "STOP")
+    instance = Instance(mongo_db, http, sandbox_url, number, 1.0)
+    await instance.creditors.put(TENANT, Creditor("Store US", ADDRESS, DOCUMENT))
+    first = ActionToSend("a-21610", TENANT, "d-21610", "p-21610", (SMS,), "reminder", Money(15000, "BRL"), "Store US")
+    assert not await instance.dispatcher.handle(first)
+
+    [message] = await mongo_db["messages"].find({"_id": "a-21610"}).to_list()
+    assert message["state"] == "failed"
+    assert "21610" in message["reason"]
+    assert await mongo_db["messages_deferred"].count_documents({"_id": "a-21610"}) == 0  # no retry
+    opt_out = await mongo_db["opt_outs"].find_one({"_id": instance.store.opt_out_id(SMS, number)})
+    assert opt_out is not None
+    assert (opt_out["confirmation"], opt_out["contact_point_id"]) == ("provider", "cp-p-21610")
+    [queued] = opt_out["_outbox"].values()
+    assert queued["type"] == "contact.opted_out"  # published to contact-locator and strategy by the relay
+
+    second = replace(first, action_id="a-21610-2")
+    await instance.dispatcher.handle(second)
+    assert (await mongo_db["messages"].find_one({"_id": "a-21610-2"}))["state"] == "blocked"  # not asked again
+    assert [m["payload"].get("direction") for m in await _inbox(http, sandbox_url, "sms", number)] == ["outbound-reply"]

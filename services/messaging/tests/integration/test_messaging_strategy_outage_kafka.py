@@ -1,8 +1,9 @@
 """A strategy outage loses no accepted action, over real Kafka, FerretDB, gRPC and the sandbox.
 
-While strategy is down (nothing listens: UNAVAILABLE) or past its deadline, the send-time check is undecided: the
-action is handled (its event committed, never dead-lettered after the handler's retries) and kept as due in
-``messages_deferred``, asked again after a growing pause, and sent once strategy answers.
+While strategy is down (nothing listens: UNAVAILABLE), past its deadline, or has not heard of the debt yet
+(NOT_FOUND), the send-time check is undecided: the action is handled (its event committed, never dead-lettered
+after the handler's retries) and kept as due in ``messages_deferred``, asked again after a growing pause, and sent
+once strategy answers.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ from cordial.events.v1 import actions_pb2
 from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
-from cordial_core.bus import EventPublisher, ensure_topics
+from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.events import DEAD_LETTER_SUFFIX, new_event
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
 from cordial_core.grpc_server import open_channel
 from cordial_core.ids import new_id
 from cordial_core.money import Money
@@ -60,16 +61,17 @@ class Plan:
 
 
 class Strategy(pb_grpc.StrategyServiceServicer):
-    """Strategy back, first past its deadline, then answering."""
+    """Strategy back, first failing the call with a status (past its deadline, or not yet heard of the debt), then
+    answering."""
 
-    def __init__(self) -> None:
-        self.late = True
+    def __init__(self, failing: grpc.StatusCode | None = grpc.StatusCode.DEADLINE_EXCEEDED) -> None:
+        self.failing = failing
 
     async def CheckContact(
         self, request: pb.CheckContactRequest, context: grpc.aio.ServicerContext
     ) -> pb.CheckContactResponse:
-        if self.late:
-            await context.abort(grpc.StatusCode.DEADLINE_EXCEEDED, "no answer in time")
+        if self.failing is not None:
+            await context.abort(self.failing, f"no case for debt {request.debt_id}")
         return pb.CheckContactResponse(decision=pb.Decision(allowed=True, rule="allowed"))
 
 
@@ -91,6 +93,19 @@ async def _dispatcher(
     )
 
 
+async def _consuming(
+    infra: Infra, db: AsyncDatabase[dict[str, Any]], dispatcher: Dispatcher
+) -> tuple[str, EventPublisher, EventConsumer]:
+    """A topic of the test's own for the actions, a started publisher, and messaging's consumer of it (started)."""
+    topic = f"test-actions-{new_id()[:10]}"
+    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
+    publisher = EventPublisher(infra.kafka_bootstrap_servers)
+    await publisher.start()
+    consumer = consumer_group(infra.kafka_bootstrap_servers, db, new_id(), [topic], handlers(dispatcher), publisher)
+    await consumer.start()
+    return topic, publisher, consumer
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -105,17 +120,11 @@ def _consumed(outcome: str) -> float:
 async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_lettered_and_sent_when_it_is_back(
     infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
 ) -> None:
-    topic = f"test-actions-{new_id()[:10]}"
-    await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
     clock = ControllableClock(NOW)
     address = f"127.0.0.1:{_free_port()}"  # strategy's address, where nothing listens yet
     channel = open_channel(address)
     dispatcher = await _dispatcher(mongo_db, http, sandbox_url, clock, policy=StrategyContactPolicy(channel))
-    publisher = EventPublisher(infra.kafka_bootstrap_servers)
-    await publisher.start()
-    group = new_id()
-    consumer = consumer_group(infra.kafka_bootstrap_servers, mongo_db, group, [topic], handlers(dispatcher), publisher)
-    await consumer.start()
+    topic, publisher, consumer = await _consuming(infra, mongo_db, dispatcher)
     server = grpc.aio.server()
     strategy = Strategy()
     pb_grpc.add_StrategyServiceServicer_to_server(strategy, server)
@@ -130,19 +139,7 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
 
     ok, dead = _consumed("ok"), _consumed("dead_letter")
     try:
-        payload = actions_pb2.ActionRequested(
-            action_id="a1",
-            debt_id="d1",
-            debtor_id="p1",
-            step="reminder",
-            channels=[SMS],
-            template="reminder",
-            balance=Money(15000, "BRL").to_proto(),
-            creditor_name="Loja X",
-        )
-        event = new_event(
-            "action.requested", payload, source="strategy", tenant="t1", subject="d1", key="p1", clock=clock
-        )
+        event = _requested(clock)
         await publisher.publish(event.__class__(event.id, event.type, topic, event.key, event.envelope))
         deferred = await until(pending, "the action kept as due while strategy is down")
         assert deferred["state"] == "pending"
@@ -161,7 +158,7 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
         assert again["due_at"].replace(tzinfo=UTC) == NOW + timedelta(seconds=30)
         assert await inbox() == []
 
-        strategy.late = False
+        strategy.failing = None
         clock.advance(timedelta(seconds=20))
         assert await dispatcher.run_due() == 1
         assert len(await inbox()) == 1
@@ -174,6 +171,57 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
         await publisher.stop()
         await server.stop(0)
         await channel.close()
+
+
+async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_not_dead_lettered_and_sent_once_it_has(
+    infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
+) -> None:
+    clock = ControllableClock(NOW)
+    strategy, server = Strategy(grpc.StatusCode.NOT_FOUND), grpc.aio.server()
+    pb_grpc.add_StrategyServiceServicer_to_server(strategy, server)
+    address = f"127.0.0.1:{_free_port()}"
+    server.add_insecure_port(address)
+    await server.start()
+    channel = open_channel(address)
+    dispatcher = await _dispatcher(mongo_db, http, sandbox_url, clock, policy=StrategyContactPolicy(channel))
+    topic, publisher, consumer = await _consuming(infra, mongo_db, dispatcher)
+    ok, dead = _consumed("ok"), _consumed("dead_letter")
+    try:
+        event = _requested(clock)
+        await publisher.publish(event.__class__(event.id, event.type, topic, event.key, event.envelope))
+        deferred = await until(
+            lambda: mongo_db["messages"].find_one({"_id": "a1", "undecided.count": 1}), "the action kept as due"
+        )
+        assert deferred["due_at"].replace(tzinfo=UTC) == NOW + timedelta(seconds=10)
+        await until(lambda: _true(_consumed("ok") == ok + 1), "the event handled and committed")
+        assert _consumed("dead_letter") == dead
+
+        strategy.failing = None  # strategy's debt.placed arrived: it answers
+        clock.advance(timedelta(seconds=10))
+        assert await dispatcher.run_due() == 1
+        sent = await mongo_db["messages"].find_one({"_id": "a1"})
+        assert sent is not None
+        assert sent["state"] == "sent"
+    finally:
+        await consumer.stop()
+        await publisher.stop()
+        await server.stop(0)
+        await channel.close()
+
+
+def _requested(clock: ControllableClock) -> Event:
+    """The reminder strategy asked for debt d1."""
+    payload = actions_pb2.ActionRequested(
+        action_id="a1",
+        debt_id="d1",
+        debtor_id="p1",
+        step="reminder",
+        channels=[SMS],
+        template="reminder",
+        balance=Money(15000, "BRL").to_proto(),
+        creditor_name="Loja X",
+    )
+    return new_event("action.requested", payload, source="strategy", tenant="t1", subject="d1", key="p1", clock=clock)
 
 
 async def _true(value: bool) -> bool:

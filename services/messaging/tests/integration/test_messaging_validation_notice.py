@@ -1,7 +1,8 @@
 """A US first communication declaring "the validation notice follows in 3 days", over Kafka, FerretDB and the sandbox.
 
 Exactly one validation notice follows it to the same number, though messaging restarts while the notice waits for
-the debtor's contact hours (another instance takes it up) and the first action's event comes again.
+the debtor's contact hours (another instance takes it up) and the first action's event comes again; it is published as
+message.own_sent (the timeline's entry) and its receipts name it as the validation notice.
 """
 
 from __future__ import annotations
@@ -14,23 +15,25 @@ import httpx
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
-from cordial.events.v1 import actions_pb2
+from cordial.events.v1 import actions_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event, decode_envelope, new_event, unpack_payload
 from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
+from cordial_messaging.adapters.inbound import InboundRepository
 from cordial_messaging.adapters.messages import ORPHANED_AFTER, MessageRepository
 from cordial_messaging.adapters.providers import SmsGateway
 from cordial_messaging.api.events import handlers
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composer, Creditor
 from cordial_messaging.domain.dispatch import Dispatcher, Recipient
+from cordial_messaging.domain.inbound import Inbound
 from cordial_messaging.domain.notices import Notices, notice_id
 from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 from cordial_messaging.domain.throttle import Pace, Throttle
@@ -104,6 +107,12 @@ class Instance:
             audit=self.audit,
             notices=Notices(self.messages, self.clock, self.audit),
         )
+
+    def inbound(self, db: AsyncDatabase[dict[str, Any]]) -> InboundRepository:
+        """Where this instance finds sent messages for their receipts."""
+        collection = TenantCollection(db["messages"])
+        replies, opt_outs = TenantCollection(db["replies"]), TenantCollection(db["opt_outs"])
+        return InboundRepository(collection, replies, opt_outs, CIPHER, self.clock)
 
 
 def _requested(topic: str, action_id: str, debtor_id: str) -> Event:
@@ -202,6 +211,31 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
         trail = await second.audit.entries(TENANT, "d-a1", "")
         assert [(e.kind, e.message_id) for e in trail] == [("sent", "a1"), ("sent", owed)]
         assert trail[1].text == notice
+        # Its event is message.own_sent, for the timeline (strategy counts nothing of it): kind, text, point, id.
+        [queued] = sent["_outbox"].values()
+        own = unpack_payload(decode_envelope(bytes(queued["value"])))
+        assert isinstance(own, messages_pb2.OwnMessageSent)
+        assert (queued["type"], own.kind, own.follows_message_id, own.text) == (
+            "message.own_sent",
+            messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE,
+            "a1",
+            notice,
+        )
+        assert (own.contact_point_id, own.provider_message_id) == ("cp-p1", received[1]["id"])
+        # Its receipts name it, so strategy never takes its delivery for the first communication's step.
+        inbound = Inbound(second.inbound(mongo_db), second.dispatcher, second.clock, second.audit)
+        delivered = messages_pb2.DELIVERY_STATE_DELIVERED
+        assert await inbound.receipt(TENANT, "sms-gateway", received[1]["id"], delivered, "") == (True, True)
+        receipts = await mongo_db["messages"].find_one({"_id": owed})
+        assert receipts is not None
+        [receipt] = [e for e in receipts["_outbox"].values() if e["type"] == "message.delivery_updated"]
+        update = unpack_payload(decode_envelope(bytes(receipt["value"])))
+        assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
+        assert (update.message_id, update.own_kind, update.confirmation) == (
+            owed,
+            messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE,
+            True,
+        )
     finally:
         await running.stop()
         await publisher.stop()

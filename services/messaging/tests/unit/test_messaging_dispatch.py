@@ -5,15 +5,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import grpc
 import pytest
 
-from cordial.events.v1 import messages_pb2
+from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
+from cordial_core.context import tenant_var
 from cordial_core.events import Event, unpack_payload
 from cordial_core.ids import stable_id
 from cordial_core.money import Money
 from cordial_core.portal_tokens import PortalTokens
+from cordial_messaging.adapters.contact_policy import verdict_of_error
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import Composer, Creditor
@@ -28,6 +31,7 @@ from cordial_messaging.domain.dispatch import (
     PermanentSendFailure,
     RateLimitedSend,
     Recipient,
+    RecipientOptedOut,
     Reconciled,
     TransientSendFailure,
     UncertainSend,
@@ -548,9 +552,19 @@ class FakeOptOuts:
     def __init__(self, opted: set[tuple[int, str]]) -> None:
         self.opted = opted
         self.last: dict[tuple[int, str], tuple[str, str, datetime]] = {}
+        self.events: list[Event] = []
 
     async def opted_out(self, channel: int, address: str) -> bool:
         return (channel, address) in self.opted
+
+    async def opted_out_at_provider(
+        self, tenant: str, debtor_id: str, recipient: Recipient, events: list[Event]
+    ) -> bool:
+        if (recipient.channel, recipient.address) in self.opted:
+            return False
+        self.opted.add((recipient.channel, recipient.address))
+        self.events.extend(events)
+        return True
 
     async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None:
         self.last[(channel, address)] = (tenant, message_id, at)
@@ -573,6 +587,34 @@ async def test_an_address_opted_out_by_reply_is_skipped_for_the_next_one_and_the
     assert whatsapp.sent == []
     assert [m.to for m in sms.sent] == [PHONE_SMS.address]
     assert opt_outs.last == {(SMS, PHONE_SMS.address): ("t1", "a1", NOW)}
+
+
+async def test_a_recipient_opted_out_at_the_provider_is_an_opt_out_for_good_and_the_next_point_is_tried() -> None:
+    us_sms = Recipient("cp-us", SMS, "+14155550123")
+    sms = FakeChannel("sms", refuse={us_sms.address: RecipientOptedOut("sms answered 400: 21610")})
+    whatsapp, messages, plan = FakeChannel("whatsapp"), FakeMessages(), FakePlan([us_sms, PHONE])
+    opt_outs = FakeOptOuts(set())
+    channels = {SMS: sms, WHATSAPP: whatsapp}
+    dispatcher = Dispatcher(messages, plan, channels, ControllableClock(NOW), composer(), opt_outs=opt_outs)  # type: ignore[arg-type]
+    assert await dispatcher.handle(replace(ACTION, channels=(SMS, WHATSAPP)))
+    assert [m.to for m in whatsapp.sent] == [PHONE.address]
+    [event] = opt_outs.events
+    payload = unpack_payload(event.envelope)
+    assert event.type == "contact.opted_out"
+    assert isinstance(payload, contacts_pb2.ContactOptedOut)
+    assert (payload.debtor_id, payload.channel, payload.contact_point_id, payload.source) == (
+        "p1",
+        SMS,
+        "cp-us",
+        "provider",
+    )
+    # The next action never asks the provider again for that address: it is blocked as any opt-out.
+    sms.refuse = {}
+    only_sms = Dispatcher(messages, FakePlan([us_sms]), channels, ControllableClock(NOW), composer(), opt_outs=opt_outs)  # type: ignore[arg-type]
+    await only_sms.handle(replace(ACTION, action_id="a2", channels=(SMS,)))
+    assert sms.sent == []
+    assert messages.state[("t1", "a2")] == "blocked"
+    assert len(opt_outs.events) == 1
 
 
 async def test_an_opt_out_made_answering_another_client_blocks_the_send_with_its_reason() -> None:
@@ -689,10 +731,11 @@ class StandingUnknown:
         return replace(UNDECIDED, next_allowed_at=self.clock.now() + timedelta(minutes=1))
 
 
-async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_up_after_the_limit() -> None:
-    clock, whatsapp, audit = ControllableClock(NOW), FakeChannel("whatsapp"), FakeAudit()
-    policy, messages = StandingUnknown(clock), FakeMessages()
-    bounds = UndecidedBounds(max_wait=timedelta(minutes=30), limit=timedelta(hours=24))
+def undecided_within(
+    policy: object, clock: ControllableClock, limit: timedelta
+) -> tuple[Dispatcher, FakeMessages, FakeChannel, FakeAudit]:
+    """A dispatcher asking this policy, auditing, giving an undecided action up past the limit (pauses up to 30 min)."""
+    messages, whatsapp, audit = FakeMessages(), FakeChannel("whatsapp"), FakeAudit()
     dispatcher = Dispatcher(
         messages,
         FakePlan([PHONE]),
@@ -701,8 +744,15 @@ async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_
         composer(),
         policy=policy,  # type: ignore[arg-type]
         audit=audit,
-        undecided=bounds,
+        undecided=UndecidedBounds(max_wait=timedelta(minutes=30), limit=limit),
     )
+    return dispatcher, messages, whatsapp, audit
+
+
+async def test_an_action_left_undecided_is_asked_after_growing_pauses_and_given_up_after_the_limit() -> None:
+    clock = ControllableClock(NOW)
+    policy = StandingUnknown(clock)
+    dispatcher, messages, whatsapp, audit = undecided_within(policy, clock, timedelta(hours=24))
     await dispatcher.handle(ACTION)
     pauses = []
     while messages.state[("t1", "a1")] == "pending":
@@ -747,6 +797,51 @@ async def test_strategy_unreachable_is_asked_again_from_ten_seconds_and_sent_onc
     await dispatcher.run_due()
     assert len(whatsapp.sent) == 1
     assert messages.state[("t1", "a1")] == "sent"
+
+
+class TenantSeen(FakePolicy):
+    """Strategy's CheckContact as the gRPC channel sees it: the tenant bound when each question leaves."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tenants: list[str | None] = []
+
+    async def check(self, check: ContactCheck) -> PolicyVerdict:
+        self.tenants.append(tenant_var.get())
+        return await super().check(check)
+
+
+async def test_a_deferred_action_is_sent_bound_to_its_tenant_so_its_calls_carry_it() -> None:
+    clock, whatsapp, policy = ControllableClock(NOW), FakeChannel("whatsapp"), TenantSeen()
+    policy.deny[WHATSAPP] = UNDECIDED
+    dispatcher, messages, _ = make([PHONE], {WHATSAPP: whatsapp}, policy, clock)
+    await dispatcher.handle(ACTION)
+    policy.deny.clear()
+    clock.set(messages.due_at[("t1", "a1")][0])
+    assert await dispatcher.run_due() == 1
+    assert len(whatsapp.sent) == 1
+    # The scheduler has no event to bind it: without the tenant strategy would refuse the question.
+    assert policy.tenants == [None, "t1"]
+    assert tenant_var.get() is None
+
+
+async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_then_given_up_with_an_audit_entry() -> None:
+    clock, unknown = ControllableClock(NOW), verdict_of_error(grpc.StatusCode.NOT_FOUND, "no case for debt d1")
+    assert unknown is not None
+    dispatcher, messages, whatsapp, audit = undecided_within(FakePolicy({WHATSAPP: unknown}), clock, timedelta(hours=1))
+    assert not await dispatcher.handle(ACTION)  # handled, so the event is committed rather than retried
+    assert messages.due_at[("t1", "a1")][0] == NOW + timedelta(seconds=10)
+    while messages.state[("t1", "a1")] == "pending":
+        clock.set(messages.due_at[("t1", "a1")][0])
+        await dispatcher.run_due()
+    assert clock.now() == NOW + timedelta(hours=1)
+    assert whatsapp.sent == []
+    reason = str(messages.fields[("t1", "a1")]["reason"])
+    assert reason.startswith("unknown_yet: given up, the contact policy undecided")
+    [failed] = messages.events
+    assert failed.type == "message.failed"
+    [entry] = await audit.entries_of()
+    assert (entry.kind, entry.reason) == ("given_up", reason)
 
 
 async def test_an_undecided_channel_without_a_point_does_not_make_the_action_blocked() -> None:
@@ -1060,13 +1155,9 @@ async def test_an_opt_out_confirmation_goes_once_to_its_recipient_as_free_text_r
     # Not message.sent (strategy asked for nothing and its caps do not count it): its own event, for the timeline.
     [event] = messages.events
     confirmed = unpack_payload(event.envelope)
-    assert (event.type, event.topic, event.key, event.envelope.subject) == (
-        "message.confirmation_sent",
-        "messages",
-        "p1",
-        "d1",
-    )
-    assert isinstance(confirmed, messages_pb2.OptOutConfirmationSent)
+    assert (event.type, event.topic, event.key, event.envelope.subject) == ("message.own_sent", "messages", "p1", "d1")
+    assert isinstance(confirmed, messages_pb2.OwnMessageSent)
+    assert (confirmed.kind, confirmed.follows_message_id) == (messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION, "")
     assert (confirmed.message_id, confirmed.channel, confirmed.contact_point_id) == (
         "c1",
         WHATSAPP,
@@ -1144,8 +1235,22 @@ async def test_a_us_first_communication_declaring_a_follow_up_is_followed_by_one
     assert notice.template == "validation_notice"
     assert notice.parameters == ("US$ 1,500.00", "Loja X")
     assert messages.state[("t1", NOTICE_ID)] == "sent"
-    # Only the step strategy asked for is its message.sent; the notice was asked of the policy as a required notice.
-    assert [e.type for e in messages.events] == ["message.sent"]
+    # Only the step strategy asked for is its message.sent; the notice is message.own_sent (strategy counts nothing
+    # of it, the timeline keeps it with its text), and was asked of the policy as a required notice.
+    assert [e.type for e in messages.events] == ["message.sent", "message.own_sent"]
+    own = unpack_payload(messages.events[1].envelope)
+    assert isinstance(own, messages_pb2.OwnMessageSent)
+    assert (own.message_id, own.kind, own.follows_message_id) == (
+        NOTICE_ID,
+        messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE,
+        "a1",
+    )
+    assert (own.channel, own.contact_point_id, own.provider, own.text) == (
+        SMS,
+        US_PHONE.contact_point_id,
+        "sms",
+        notice.text,
+    )
     assert [(c.action_id, c.purpose) for c in policy.asked] == [("a1", ""), (NOTICE_ID, "validation_notice")]
     assert [e.message_id for e in audit.entries.values() if e.kind == "sent"] == ["a1", NOTICE_ID]
     assert outcomes.counted == ["sent"]

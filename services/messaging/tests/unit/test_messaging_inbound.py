@@ -5,13 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import ControllableClock
 from cordial_core.events import Event, unpack_payload
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.dispatch import ActionToSend, Recipient, UncertainSend
-from cordial_messaging.domain.inbound import Inbound, Reply, SentMessage
+from cordial_messaging.domain.inbound import DISPATCHED, Inbound, Reply, SentMessage
 
 WHATSAPP = types_pb2.CHANNEL_WHATSAPP
 SENT = SentMessage("m1", "t1", "d1", "p1", WHATSAPP, "cp1", "whatsapp-cloud", "wamid.1", "+5511987654321", "Loja X")
@@ -66,10 +68,12 @@ class FakeStore:
         self.events.extend(events)
         return True
 
-    async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool:
+    async def claim_confirmation(
+        self, opt_out_id: str, message: SentMessage, channel: int, confirmed_by: str = DISPATCHED
+    ) -> bool:
         if opt_out_id in self.opt_outs:
             return False
-        self.opt_outs[opt_out_id] = message
+        self.opt_outs[opt_out_id] = message if confirmed_by == DISPATCHED else None
         return True
 
     async def claimed(self, opt_out_id: str) -> SentMessage | None:
@@ -115,18 +119,24 @@ async def test_a_receipt_becomes_one_event_per_state() -> None:
     assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
     assert (payload.message_id, payload.contact_point_id, payload.state) == ("m1", "cp1", delivered)
     assert (event.envelope.subject, event.key) == ("d1", "p1")
-    assert not payload.confirmation
+    assert (payload.confirmation, payload.own_kind) == (False, messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED)
 
 
-async def test_a_confirmations_receipt_says_so_for_its_timeline_entry_and_strategy() -> None:
-    confirmation = replace(SENT, id="c1", provider_message_id="wamid.c1", confirmation=True)
-    store = FakeStore((SENT, confirmation))
+@pytest.mark.parametrize(
+    "kind", [messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION, messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE]
+)
+async def test_the_receipt_of_a_message_messaging_sent_on_its_own_names_its_kind_for_the_timeline_and_strategy(
+    kind: int,
+) -> None:
+    own = replace(SENT, id="c1", provider_message_id="wamid.c1", own_kind=kind)
+    store = FakeStore((SENT, own))
     read = messages_pb2.DELIVERY_STATE_READ
     assert await _inbound(store, FakeDispatcher()).receipt("t1", "whatsapp-cloud", "wamid.c1", read, "") == (True, True)
     [event] = store.events
     payload = unpack_payload(event.envelope)
     assert isinstance(payload, messages_pb2.MessageDeliveryUpdated)
-    assert (payload.message_id, payload.state, payload.confirmation) == ("c1", read, True)
+    # confirmation too, so strategy and the gateway of the previous release never take it for a step's receipt
+    assert (payload.message_id, payload.state, payload.own_kind, payload.confirmation) == ("c1", read, kind, True)
 
 
 async def test_sair_opts_out_and_is_confirmed_once() -> None:
@@ -272,3 +282,33 @@ async def test_a_number_the_debtor_writes_travels_with_the_reply_but_not_from_a_
     assert [(c.kind, c.value) for c in offered.offered_contacts] == [(types_pb2.CONTACT_KIND_PHONE, "+5521998765432")]
     assert wrong_party.intent == messages_pb2.REPLY_INTENT_NOT_ME
     assert list(wrong_party.offered_contacts) == []
+
+
+US_SMS = SentMessage(
+    "m2", "t1", "d1", "p1", types_pb2.CHANNEL_SMS, "cp2", "sms-gateway", "SM1", "+14155550123", "Loja X"
+)
+
+
+def _sms(text: str, inbound_id: str) -> Reply:
+    return Reply(types_pb2.CHANNEL_SMS, "sms-gateway", inbound_id, US_SMS.to, text)
+
+
+async def test_a_us_stop_twilio_confirmed_is_honoured_but_not_confirmed_again_by_us() -> None:
+    store, dispatcher = FakeStore((US_SMS,)), FakeDispatcher()
+    inbound = _inbound(store, dispatcher)
+    outcome = await inbound.reply("t1", _sms("STOP", "SM-in-1"))
+    assert (outcome.intent, outcome.confirmation_sent) == (messages_pb2.REPLY_INTENT_OPT_OUT, False)
+    assert [e.type for e in store.events] == ["reply.received", "contact.opted_out"]
+    assert list(store.opt_outs) == [f"{types_pb2.CHANNEL_SMS}:{US_SMS.to}"]  # held at once, for the address
+    # A sentence after it is not Twilio's keyword, but the opt-out was confirmed once already.
+    await inbound.reply("t1", _sms("STOP texting me please", "SM-in-2"))
+    assert dispatcher.handled == []
+
+
+async def test_a_us_sentence_twilio_does_not_act_on_is_ours_to_confirm() -> None:
+    store, dispatcher = FakeStore((US_SMS,)), FakeDispatcher()
+    outcome = await _inbound(store, dispatcher).reply("t1", _sms("STOP texting me please", "SM-in-1"))
+    assert outcome.confirmation_sent
+    [action] = dispatcher.handled
+    assert action.confirms is not None
+    assert action.confirms.address == US_SMS.to

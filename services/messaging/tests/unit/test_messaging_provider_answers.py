@@ -1,15 +1,16 @@
-"""How the WhatsApp adapter reads the Cloud API's failures: a rate limit, a transient failure or a refusal."""
+"""How the adapters read providers' failures: a rate limit, a transient failure, an opt-out or a refusal."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from cordial_messaging.adapters.providers import WhatsAppCloud
+from cordial_messaging.adapters.providers import SmsGateway, WhatsAppCloud
 from cordial_messaging.domain.dispatch import (
     OutboundMessage,
     PermanentSendFailure,
     RateLimitedSend,
+    RecipientOptedOut,
     TransientSendFailure,
 )
 
@@ -51,3 +52,29 @@ async def test_not_a_whatsapp_user_is_a_refusal_and_a_server_error_transient() -
     assert not isinstance(failed.value, RateLimitedSend), "a server error falls back once its backoff is spent"
     with pytest.raises(PermanentSendFailure):
         await _answering(400, ["not the Graph shape"]).send(MESSAGE)
+
+
+def _twilio(status: int, code: int, message: str) -> SmsGateway:
+    """The SMS adapter on a Twilio that answers every send with its error shape."""
+    body = {
+        "code": code,
+        "message": message,
+        "more_info": f"https://www.twilio.com/docs/errors/{code}",
+        "status": status,
+    }
+    transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
+    return SmsGateway(httpx.AsyncClient(transport=transport), "https://api.example", "ACx", "token", "+15005550006")
+
+
+async def test_twilios_21610_is_an_opt_out_other_refusals_are_not_and_its_rate_limit_is_retried() -> None:
+    with pytest.raises(RecipientOptedOut, match="21610") as opted:
+        await _twilio(400, 21610, "Attempt to send to unsubscribed recipient").send(MESSAGE)
+    assert isinstance(opted.value, PermanentSendFailure), "never retried at the same number"
+    with pytest.raises(PermanentSendFailure, match="21211") as refused:
+        await _twilio(400, 21211, "The 'To' number is not a valid phone number.").send(MESSAGE)
+    assert not isinstance(refused.value, RecipientOptedOut)
+    with pytest.raises(RateLimitedSend):
+        await _twilio(429, 20429, "Too Many Requests").send(MESSAGE)
+    with pytest.raises(PermanentSendFailure) as graph:
+        await _answering(400, _graph(21610, "not Twilio's code here")).send(MESSAGE)
+    assert not isinstance(graph.value, RecipientOptedOut), "21610 means an opt-out only in Twilio's shape"

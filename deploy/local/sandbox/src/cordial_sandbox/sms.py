@@ -13,7 +13,9 @@ strings as Twilio sends them, and ``status`` is always ``queued`` (Twilio answer
 Twilio has no idempotency key, so none is invented: every accepted request is
 recorded in the inbox. Status callbacks are stored in the payload, not delivered.
 Injected faults answer with Twilio code ``20000 + status`` (20429, 20503, ...);
-an armed stall records the message, then answers late.
+an armed stall records the message, then answers late. A US number that texted an opt-out keyword to the
+sender is refused with 400 and 21610 until it texts START (``sms_opt_outs``); Twilio's own confirmation is in
+the inbox with ``direction`` ``outbound-reply``, as Twilio lists its automatic replies.
 
 ``GET /2010-04-01/Accounts/{account_sid}/Messages.json`` lists accepted messages,
 newest first, in Twilio's page shape ``{messages, page, page_size, start, end, uri,
@@ -141,7 +143,7 @@ def _message_resource(account_sid: str, sid: str, form: dict[str, str], when: da
         "date_created": now,
         "date_sent": None,
         "date_updated": now,
-        "direction": "outbound-api",
+        "direction": form.get("direction", "outbound-api"),
         "error_code": None,
         "error_message": None,
         "from": form.get("From") or None,
@@ -169,6 +171,8 @@ async def create_message(account_sid: str, request: Request, state: State) -> JS
     error = _validate(form)
     if error is not None:
         return error
+    if state.sms_opt_outs.blocked(form.get("From") or form.get("MessagingServiceSid", ""), form["To"]):
+        return twilio_error(400, 21610, "Attempt to send to unsubscribed recipient")
     sid = "SM" + uuid.uuid4().hex
     state.inbox.record(id=sid, channel=CHANNEL, to=form["To"], body=form["Body"], payload=form)
     stall = state.faults.take_stall(CHANNEL)

@@ -13,6 +13,7 @@ from cordial_sandbox.faults import FaultInjector
 from cordial_sandbox.inbox import Inbox, digits
 from cordial_sandbox.ledger import LookupLedger
 from cordial_sandbox.rate_limits import RateLimits
+from cordial_sandbox.sms_opt_outs import SmsOptOuts
 from cordial_sandbox.whatsapp_limits import Limits, SendLimits
 
 
@@ -88,6 +89,8 @@ class SandboxState:
     webhooks: dict[str, str] = field(default_factory=dict)
     faults: FaultInjector = field(default_factory=FaultInjector)
     whatsapp_non_users: NumberSet = field(default_factory=NumberSet)
+    # Twilio's keyword opt-outs of US numbers: the pairs it refuses with 21610 until START.
+    sms_opt_outs: SmsOptOuts = field(default_factory=SmsOptOuts)
     pix: PixCharges = field(default_factory=PixCharges)
     # Where the SMTP sink listens, 0 when it was not started.
     smtp_port: int = 0
@@ -139,6 +142,7 @@ class SandboxState:
         self.inbox.clear()
         self.faults.clear()
         self.whatsapp_non_users.clear()
+        self.sms_opt_outs.clear()
         self.pix.clear()
         with self.bureau_lock:
             self.bureau_notices.clear()

@@ -12,6 +12,9 @@
 - ``POST /sandbox/sms/statuses`` ``{"sid", "status", "error_code"?}`` and
   ``POST /sandbox/sms/replies`` ``{"sender", "body"}`` post Twilio's form callbacks, signed
   ``X-Twilio-Signature`` (base64 HMAC-SHA1 with the auth token of the URL and the sorted params).
+  A reply from a US number that is an opt-out keyword (or START after one) is first acted on as Twilio does
+  (``sms_opt_outs``): Twilio's confirmation goes into the inbox and the pair is blocked (or freed), then the
+  reply is posted like any other.
 
 Each answers ``{"url", "status"}``: where it posted and what the receiver answered.
 """
@@ -185,7 +188,13 @@ async def sms_status(body: SmsStatus, state: State) -> dict[str, Any]:
 
 
 async def sms_reply(body: SmsReply, state: State) -> dict[str, Any]:
-    """Posts Twilio's incoming-message webhook of an SMS a user sent."""
+    """Posts Twilio's incoming-message webhook of an SMS a user sent, after Twilio's own keyword handling."""
+    confirmation = state.sms_opt_outs.heard(body.to, body.sender, body.body)
+    if confirmation is not None:
+        reply = {"From": body.to, "To": body.sender, "Body": confirmation, "direction": "outbound-reply"}
+        state.inbox.record(
+            id="SM" + secrets.token_hex(16), channel="sms", to=body.sender, body=confirmation, payload=reply
+        )
     sid = "SM" + secrets.token_hex(16)
     form = {
         "MessageSid": sid,

@@ -8,7 +8,7 @@ from typing import Any
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
-from cordial_gateway.domain.timeline import SentMessage
+from cordial_gateway.domain.timeline import FORMER_KIND, SentMessage
 
 
 def message_entry_id(message_id: str) -> str:
@@ -54,6 +54,8 @@ class TimelineRepository:
         if message is not None:
             entry["message"] = {
                 "message_id": message.message_id,
+                "kind": message.kind,
+                "follows_message_id": message.follows_message_id,
                 "channel": message.channel,
                 "contact_point_id": message.contact_point_id,
                 "provider": message.provider,
@@ -70,10 +72,12 @@ class TimelineRepository:
         )
 
     async def of_debt(self, tenant: str, debt_id: str) -> list[dict[str, Any]]:
-        """The steps of a debt, oldest first; a message's text decrypted."""
+        """The steps of a debt, oldest first; a message's text decrypted, its kind named (as kept before kinds)."""
         entries = await self.collection.find(tenant, {"debt_id": debt_id}, sort=[("time", 1), ("_id", 1)])
         for entry in entries:
             message = entry.get("message")
             if message is not None:
                 message["text"] = self._cipher.decrypt(message.pop("text_enc"))
+                message.setdefault("kind", FORMER_KIND)
+                message.setdefault("follows_message_id", "")
         return entries

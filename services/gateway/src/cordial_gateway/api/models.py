@@ -211,6 +211,10 @@ class TimelineMessage(BaseModel):
     """A message an entry is about: where it went, the provider's id, the text sent and each delivery state's time."""
 
     message_id: str
+    # Which message messaging sent on its own: opt_out_confirmation, validation_notice.
+    kind: str
+    # A validation notice's first communication, the message it follows; "" otherwise.
+    follows_message_id: str = ""
     channel: str
     contact_point_id: str
     provider: str
@@ -226,7 +230,8 @@ class TimelineEntry(BaseModel):
     type: str
     source: str
     summary: str
-    # Set for an opt-out's confirmation, whose receipts reach this entry.
+    # Set for a message messaging sent on its own (an opt-out's confirmation, a validation notice), whose receipts
+    # reach this entry.
     message: TimelineMessage | None = None
 
 

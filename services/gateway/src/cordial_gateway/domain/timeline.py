@@ -8,18 +8,30 @@ from google.protobuf.message import Message
 
 from cordial.events.v1 import actions_pb2, agreements_pb2, contacts_pb2, debts_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
+from cordial_core.events import own_message_kind
+
+# The kinds of message messaging sends on its own, as the timeline names them.
+OWN_KINDS = {
+    messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION: "opt_out_confirmation",
+    messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE: "validation_notice",
+}
+# What an entry kept before kinds were named was always an opt-out's confirmation.
+FORMER_KIND = OWN_KINDS[messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION]
 
 
 @dataclass(frozen=True)
 class SentMessage:
-    """What a message's timeline entry keeps: where it went, the provider's id and its text."""
+    """What a message's timeline entry keeps: its kind, where it went, the provider's id and its text."""
 
     message_id: str
+    kind: str
     channel: str
     contact_point_id: str
     provider: str
     provider_message_id: str
     text: str
+    # A validation notice's first communication.
+    follows_message_id: str = ""
 
 
 def channel_name(channel: int) -> str:
@@ -32,23 +44,38 @@ def delivery_state_name(state: int) -> str:
     return messages_pb2.DeliveryState.Name(state).removeprefix("DELIVERY_STATE_").lower()
 
 
-def sent_message(payload: Message) -> SentMessage | None:
-    """The message an event's entry keeps with its delivery states: an opt-out's confirmation; None for the rest."""
+def own_message(payload: Message) -> messages_pb2.OwnMessageSent | None:
+    """A message messaging sent on its own, from message.own_sent or from message.confirmation_sent (what messaging
+    published for an opt-out's confirmation before own messages had kinds); None for any other payload."""
+    if isinstance(payload, messages_pb2.OwnMessageSent):
+        return payload
     if not isinstance(payload, messages_pb2.OptOutConfirmationSent):
         return None
+    fields = {field.name: value for field, value in payload.ListFields()}
+    return messages_pb2.OwnMessageSent(**fields, kind=messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION)
+
+
+def sent_message(payload: Message) -> SentMessage | None:
+    """The message an event's entry keeps with its delivery states: one messaging sent on its own (an opt-out's
+    confirmation, a validation notice); None for the rest."""
+    own = own_message(payload)
+    if own is None:
+        return None
     return SentMessage(
-        payload.message_id,
-        channel_name(payload.channel),
-        payload.contact_point_id,
-        payload.provider,
-        payload.provider_message_id,
-        payload.text,
+        own.message_id,
+        OWN_KINDS.get(own.kind, "unspecified"),
+        channel_name(own.channel),
+        own.contact_point_id,
+        own.provider,
+        own.provider_message_id,
+        own.text,
+        own.follows_message_id,
     )
 
 
 def message_delivery(payload: Message) -> tuple[str, str] | None:
-    """(message id, state) of a receipt whose message's entry keeps its states: an opt-out's confirmation's."""
-    if not isinstance(payload, messages_pb2.MessageDeliveryUpdated) or not payload.confirmation:
+    """(message id, state) of a receipt whose message's entry keeps its states: one messaging sent on its own."""
+    if not isinstance(payload, messages_pb2.MessageDeliveryUpdated) or not own_message_kind(payload):
         return None
     return payload.message_id, delivery_state_name(payload.state)
 
@@ -128,9 +155,8 @@ def summarise(event_type: str, payload: Message) -> str:
     if isinstance(payload, messages_pb2.MessageSent):
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"message sent by {channel} through {payload.provider} ({payload.provider_message_id})"
-    if isinstance(payload, messages_pb2.OptOutConfirmationSent):
-        via = f"{channel_name(payload.channel)} through {payload.provider} ({payload.provider_message_id})"
-        return f"opt-out confirmed to the debtor by {via} at contact point {payload.contact_point_id}"
+    if (own := own_message(payload)) is not None:
+        return _own_summary(own)
     if isinstance(payload, messages_pb2.MessageFailed):
         return f"message not sent: {payload.reason}"
     if isinstance(payload, messages_pb2.MessageDeliveryUpdated):
@@ -144,6 +170,15 @@ def summarise(event_type: str, payload: Message) -> str:
         channel = types_pb2.Channel.Name(payload.channel).removeprefix("CHANNEL_").lower()
         return f"debtor opted out of {channel} ({payload.source})"
     return event_type
+
+
+def _own_summary(own: messages_pb2.OwnMessageSent) -> str:
+    """What messaging sent on its own, by which channel and provider, to which contact point."""
+    via = f"by {channel_name(own.channel)} through {own.provider} ({own.provider_message_id})"
+    where = f"at contact point {own.contact_point_id}"
+    if own.kind == messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE:
+        return f"validation notice sent to the debtor {via} {where}, following message {own.follows_message_id}"
+    return f"opt-out confirmed to the debtor {via} {where}"
 
 
 def _kind(kind: int) -> str:

@@ -12,6 +12,8 @@ from cordial_messaging.domain.policy import ContactCheck, PolicyVerdict
 
 # Strategy could not be asked now (down, restarting, or past the call's deadline): not an answer about the contact.
 UNREACHABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+# The undecided rules: strategy not reachable, or it has not heard of the debt yet (its debt.placed is on its way).
+UNAVAILABLE_RULE, UNKNOWN_YET_RULE = "strategy_unavailable", "unknown_yet"
 
 
 class StrategyContactPolicy:
@@ -33,16 +35,29 @@ class StrategyContactPolicy:
         try:
             reply = await self._stub.CheckContact(request)
         except grpc.aio.AioRpcError as exc:
-            # Strategy refuses the question: never contact on it. Strategy down or too slow: undecided, the action
-            # kept as due and asked again (a retry in the handler would dead-letter it after a few tries). Anything
-            # else raises, so the action is handled again later: NotFound too, as strategy may not have heard of
-            # the debt yet.
-            if exc.code() == grpc.StatusCode.INVALID_ARGUMENT:
-                return PolicyVerdict(False, "unknown_to_strategy", exc.details() or str(exc.code()))
-            if exc.code() in UNREACHABLE:
-                explanation = f"strategy did not answer: {exc.code().name} {exc.details() or ''}".rstrip()
-                return PolicyVerdict(False, "strategy_unavailable", explanation, retry=True)
-            raise
+            verdict = verdict_of_error(exc.code(), exc.details() or "")
+            if verdict is None:
+                raise
+            return verdict
         decision = reply.decision
         next_at = reply.next_allowed_at.ToDatetime(tzinfo=UTC) if reply.HasField("next_allowed_at") else None
         return PolicyVerdict(decision.allowed, decision.rule, decision.explanation, next_at, reply.retry)
+
+
+def verdict_of_error(code: grpc.StatusCode, details: str) -> PolicyVerdict | None:
+    """What strategy's refusal to answer means for the send; None for an error the handler should raise.
+
+    Strategy refuses the question (INVALID_ARGUMENT): never contact on it. Strategy down or too slow, or it has not
+    heard of the debt yet (NOT_FOUND: its debt.placed may still be on its way): undecided, the action kept as due
+    and asked again within the bounds of ``domain/undecided.py`` (a retry in the handler would dead-letter it after
+    a few tries). Anything else raises, so the action is handled again later.
+    """
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return PolicyVerdict(False, "unknown_to_strategy", details or str(code))
+    if code in UNREACHABLE:
+        explanation = f"strategy did not answer: {code.name} {details}".rstrip()
+        return PolicyVerdict(False, UNAVAILABLE_RULE, explanation, retry=True)
+    if code == grpc.StatusCode.NOT_FOUND:
+        explanation = f"strategy has not heard of the debt yet: {details}".rstrip(": ")
+        return PolicyVerdict(False, UNKNOWN_YET_RULE, explanation, retry=True)
+    return None

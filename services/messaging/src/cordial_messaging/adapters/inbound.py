@@ -15,8 +15,8 @@ from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
 from cordial_core.ids import stable_id
 from cordial_core.store import TenantCollection
-from cordial_messaging.domain.dispatch import SENT
-from cordial_messaging.domain.inbound import SentMessage
+from cordial_messaging.domain.dispatch import SENT, Recipient, own_kind
+from cordial_messaging.domain.inbound import BY_PROVIDER, DISPATCHED, SentMessage
 
 # The pseudo-tenant of the agency's own records (as strategy's per-person documents).
 AGENCY = "_agency"
@@ -105,7 +105,9 @@ class InboundRepository:
         """One id per opt-out of an address on a channel, the same for every client."""
         return self._key("opt-out", channel, address)
 
-    async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool:
+    async def claim_confirmation(
+        self, opt_out_id: str, message: SentMessage, channel: int, confirmed_by: str = DISPATCHED
+    ) -> bool:
         """Records the opt-out for the agency; True only for the first claim, the one that may confirm it."""
         doc = {
             "_id": opt_out_id,
@@ -114,8 +116,8 @@ class InboundRepository:
             "debtor_id": message.debtor_id,
             "contact_point_id": message.contact_point_id,
             "channel": channel,
-            # Its confirmation is a message of the answered client, sent by the dispatcher (the message says how).
-            "confirmation": "dispatched",
+            # Its confirmation is a message of the answered client sent by the dispatcher, or the provider's own.
+            "confirmation": confirmed_by,
             "opted_out_at": self._clock.now(),
         }
         return await self._opt_outs.insert(AGENCY, doc)
@@ -126,10 +128,28 @@ class InboundRepository:
         None for an opt-out claimed before confirmations were dispatched (its confirmation was tried then).
         """
         claim = await self._opt_outs.find_one(AGENCY, {"_id": opt_out_id})
-        if claim is None or claim.get("confirmation") != "dispatched":
+        if claim is None or claim.get("confirmation") != DISPATCHED:
             return None
         doc = await self._messages.find_one(claim["message_tenant"], {"_id": claim["message_id"], "state": SENT})
         return self._sent(doc) if doc else None
+
+    async def opted_out_at_provider(
+        self, tenant: str, debtor_id: str, recipient: Recipient, events: list[Event]
+    ) -> bool:
+        """Records an opt-out the provider reported by refusing a send, with its events; False when already known.
+
+        The provider confirmed it when it was made (Twilio's own reply to STOP), so nothing is owed.
+        """
+        doc = {
+            "_id": self.opt_out_id(recipient.channel, recipient.address),
+            "message_tenant": tenant,
+            "debtor_id": debtor_id,
+            "contact_point_id": recipient.contact_point_id,
+            "channel": recipient.channel,
+            "confirmation": BY_PROVIDER,
+            "opted_out_at": self._clock.now(),
+        }
+        return await self._opt_outs.insert(AGENCY, doc, events, self._clock)
 
     async def opted_out(self, channel: int, address: str) -> bool:
         """True when a reply from this address opted out of this channel, answering any client's message."""
@@ -139,6 +159,7 @@ class InboundRepository:
         return stable_id(kind, str(channel), self._cipher.lookup_hash(address))
 
     def _sent(self, doc: dict[str, Any]) -> SentMessage:
+        asked = doc.get("action") or {}
         return SentMessage(
             id=doc["_id"],
             tenant=doc["tenant"],
@@ -150,5 +171,5 @@ class InboundRepository:
             provider_message_id=doc["provider_message_id"],
             to=self._cipher.decrypt(doc["to_enc"]),
             creditor=doc.get("creditor", ""),
-            confirmation=bool((doc.get("action") or {}).get("confirms")),
+            own_kind=own_kind(bool(asked.get("confirms")), bool(asked.get("validates"))),
         )

@@ -12,6 +12,7 @@ from cordial_messaging.domain.dispatch import (
     OutboundMessage,
     PermanentSendFailure,
     RateLimitedSend,
+    RecipientOptedOut,
     Reconciled,
     TransientSendFailure,
     UncertainSend,
@@ -28,6 +29,9 @@ _NOT_IN_NAME = re.compile(r"[^a-z0-9_]+")
 # pair rate to one user (131056). Meta's reference answers them with 400, some providers' with 429: the code
 # decides, as Meta advises. Each means "later, at this same number", never that the number is wrong.
 _RATE_LIMIT_CODES = frozenset({4, 80007, 130429, 131056})
+# Twilio's code for a recipient who texted STOP to the sender (400, "Attempt to send to unsubscribed recipient",
+# https://www.twilio.com/docs/api/errors/21610): refused until they text START, so an opt-out, never a retry.
+_OPTED_OUT_CODES = frozenset({21610})
 
 
 def _graph_code(response: httpx.Response) -> int | None:
@@ -39,8 +43,17 @@ def _graph_code(response: httpx.Response) -> int | None:
         return None
 
 
+def _twilio_code(response: httpx.Response) -> int | None:
+    """The code of an error in Twilio's shape ``{"code": ..., "message": ..., "status": ...}``, if it is one."""
+    try:
+        body = response.json()
+        return int(body["code"]) if isinstance(body, dict) and "code" in body else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def _raise_for(response: httpx.Response, provider: str) -> None:
-    """Maps a provider's answer to a rate limit, a transient failure or a permanent refusal."""
+    """Maps a provider's answer to a rate limit, a transient failure, an opt-out or a permanent refusal."""
     if response.status_code < 400:
         return
     said = f"{provider} answered {response.status_code}: {response.text[:300]}"
@@ -48,6 +61,8 @@ def _raise_for(response: httpx.Response, provider: str) -> None:
         raise RateLimitedSend(said)
     if response.status_code >= 500:
         raise TransientSendFailure(said)
+    if _twilio_code(response) in _OPTED_OUT_CODES:
+        raise RecipientOptedOut(f"the recipient opted out with the provider: {said}")
     raise PermanentSendFailure(said)
 
 

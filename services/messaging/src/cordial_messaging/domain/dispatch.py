@@ -16,6 +16,14 @@ next point once the backoff is spent.
 An opt-out's confirmation travels the same way (``ActionToSend.confirms``): its one recipient and fixed text,
 no plan, policy or opt-out check (it answers the debtor's own message), recorded, paced, spaced, deferred and
 reconciled as any message, so a refusal for the provider's rate is tried again and a crash sends nothing twice.
+Both it and the validation notice below are messages messaging sends on its own: sent, each is published as
+message.own_sent with its kind and text (the timeline's entry), never message.sent or message.failed (strategy asked
+for nothing and counts nothing).
+
+A provider that refuses a recipient because they opted out with it (Twilio's 21610 after a STOP messaging did not
+hear) refuses that point for good: the opt-out is recorded for the address and channel with ``contact.opted_out``
+(source ``provider``), as a reply's would be, so contact-locator and strategy stop planning it, and the next point
+is tried.
 
 So does the validation notice a US first communication owes when it did not carry it (``ActionToSend.validates``,
 ``domain/validation.py``): opened, due at once, before the first message is recorded sent; to the same point,
@@ -32,12 +40,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from cordial.events.v1 import messages_pb2
+from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
+from cordial_core.context import bound
 from cordial_core.errors import InvalidArgument
 from cordial_core.events import Event, EventSource
-from cordial_core.ids import stable_id
+from cordial_core.ids import new_id, stable_id
 from cordial_core.money import Money
 from cordial_messaging.domain.audit import GIVEN_UP_ENTRY, SENT_ENTRY, AuditTrail, action_entry
 from cordial_messaging.domain.catalogue import StoredTemplate
@@ -56,8 +65,11 @@ SOURCE = "messaging"
 PENDING, SENT, FAILED, UNCERTAIN, BLOCKED = "pending", "sent", "failed", "uncertain", "blocked"
 # Attempt states: STARTED is recorded before the provider is called.
 STARTED, ACCEPTED, REFUSED, NOT_ACCEPTED = "started", "accepted", "refused", "not_accepted"
-# What a request's failure leaves to do: the same point later (TRANSIENT, RATE_LIMITED), or the next one.
-TRANSIENT, RATE_LIMITED = "transient", "rate_limited"
+# What a request's failure leaves to do: the same point later (TRANSIENT, RATE_LIMITED), or the next one
+# (REFUSED, OPTED_OUT: the recipient opted out with the provider, which is recorded as an opt-out).
+TRANSIENT, RATE_LIMITED, OPTED_OUT = "transient", "rate_limited", "opted_out"
+# The source contact.opted_out names when the provider, not a reply, said the recipient opted out.
+PROVIDER_SOURCE = "provider"
 # Backoff between tries of a send the provider could not take now; then the next contact point.
 DEFAULT_RETRY_WAITS = (0.5, 2.0, 8.0)
 # A send refused for a provider's rate limit is tried again at the same point after 1, 2, 4 ... seconds (at most
@@ -97,12 +109,15 @@ class ActionToSend:
     # The step's tone and the debtor's locale; empty picks the template's own and pt-BR.
     tone: str = ""
     locale: str = ""
-    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text; published as
-    # message.confirmation_sent, never message.sent or message.failed (strategy asked for nothing, no cap counts it).
+    # Set for an opt-out's confirmation: sent to this recipient only, with the fixed confirmation text.
     confirms: Recipient | None = None
     # Set for a validation notice owed after a first communication: sent to that message's point, with the
-    # notice's text, asked of the policy as a required notice, and with no message.sent or message.failed event.
+    # notice's text, asked of the policy as a required notice.
     validates: OwedNotice | None = None
+
+    def own_kind(self) -> int:
+        """Which message messaging sends on its own this is (``OwnMessageKind``); unspecified for a step's."""
+        return own_kind(self.confirms is not None, self.validates is not None)
 
     def fixed_recipient(self) -> Recipient | None:
         """The one recipient of a confirmation or an owed notice; None for an action sent along the contact plan."""
@@ -187,6 +202,10 @@ class TransientSendFailure(Exception):
     """The provider did not take it now; trying again may work."""
 
 
+class RecipientOptedOut(PermanentSendFailure):
+    """The provider refuses this recipient because they opted out with it (Twilio's 21610): an opt-out, for good."""
+
+
 class RateLimitedSend(TransientSendFailure):
     """The provider refused it for a rate limit (its throughput, or the pair rate to this recipient): later, here."""
 
@@ -240,6 +259,9 @@ class OptOuts(Protocol):
     """
 
     async def opted_out(self, channel: int, address: str) -> bool: ...
+    async def opted_out_at_provider(
+        self, tenant: str, debtor_id: str, recipient: Recipient, events: list[Event]
+    ) -> bool: ...
 
 
 class Recipients(Protocol):
@@ -294,9 +316,14 @@ class Dispatcher:
         return len(actions)
 
     async def _handle_due(self, action: ActionToSend) -> None:
-        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends."""
+        """One deferred action; a failure leaves it under its lease, to be taken again when the lease ends.
+
+        Bound to the action's tenant as an event's handling is: the calls it makes (strategy's CheckContact,
+        contact-locator's plan) carry it, and a service refuses a call without it.
+        """
         try:
-            await self.handle(action)
+            with bound(action.tenant, new_id()):
+                await self.handle(action)
         except ConcurrentAttempt:
             return  # another worker is sending it
         except Exception:
@@ -369,8 +396,8 @@ class Dispatcher:
             if status == ACCEPTED:
                 await self._sent(action, attempt, result)
                 return True
-            if status == REFUSED:
-                await self._messages.end_attempt(action, attempt_id, REFUSED, result)
+            if status in (REFUSED, OPTED_OUT):
+                await self._refused(action, recipient, attempt_id, status == OPTED_OUT, result)
             elif await self._later(action, attempt, status, result):
                 return False  # stored as due: the scheduler tries this point again
             failures.append(f"{channel.name}: {result}")
@@ -380,6 +407,22 @@ class Dispatcher:
             return False
         await self._failed(action, "; ".join(failures + blocked) or "no usable contact point")
         return False
+
+    async def _refused(
+        self, action: ActionToSend, recipient: Recipient, attempt_id: str, opted_out: bool, reason: str
+    ) -> None:
+        """Ends the attempt refused; a refusal for an opt-out at the provider is recorded and published as one."""
+        await self._messages.end_attempt(action, attempt_id, REFUSED, reason)
+        if not opted_out or self._opt_outs is None:
+            return
+        payload = contacts_pb2.ContactOptedOut(
+            debtor_id=action.debtor_id,
+            channel=recipient.channel,
+            contact_point_id=recipient.contact_point_id,
+            source=PROVIDER_SOURCE,
+        )
+        event = self._event(action, "contact.opted_out", payload)
+        await self._opt_outs.opted_out_at_provider(action.tenant, action.debtor_id, recipient, [event])
 
     async def _defer(self, action: ActionToSend, due_at: datetime) -> None:
         """Stores the action as due later (an owed notice no later than its window's end)."""
@@ -506,10 +549,13 @@ class Dispatcher:
         return False
 
     async def _send(self, channel: Channel, outbound: OutboundMessage) -> tuple[str, str]:
-        """One request in its own rate cell: (ACCEPTED, provider id), or (REFUSED, TRANSIENT, RATE_LIMITED; reason)."""
+        """One request in its own rate cell: (ACCEPTED, provider id), or (REFUSED, OPTED_OUT, TRANSIENT, RATE_LIMITED;
+        reason)."""
         await self._paced(channel.name, outbound.to)
         try:
             return ACCEPTED, await channel.send(outbound)
+        except RecipientOptedOut as exc:
+            return OPTED_OUT, str(exc)
         except PermanentSendFailure as exc:
             return REFUSED, str(exc)
         except RateLimitedSend as exc:
@@ -589,8 +635,7 @@ class Dispatcher:
             "template_version": attempt.template_version,
             f"attempts.{attempt.id}.status": ACCEPTED,
         }
-        # An owed notice has no event: strategy asked for nothing and counts nothing; it is in the audit trail.
-        events = [] if action.validates is not None else [self._sent_event(action, attempt, provider_id)]
+        events = [self._sent_event(action, attempt, provider_id)]
         # Owed before the send is recorded: a crash between the two reconciles the attempt and owes it again.
         await self._notices.owe(action, attempt)
         await self._messages.finish(action, SENT, fields, events)
@@ -601,10 +646,10 @@ class Dispatcher:
             await self._recipients.sent(action.tenant, action.action_id, attempt.channel, attempt.to, self._clock.now())
 
     def _sent_event(self, action: ActionToSend, attempt: Attempt, provider_id: str) -> Event:
-        """message.sent, which strategy counts toward the caps; for an opt-out's confirmation its own event.
+        """message.sent, which strategy counts toward the caps; message.own_sent for what messaging sends on its own.
 
-        The confirmation answers the debtor's own message: its event puts it in the timeline with its text (the fixed
-        words naming the creditor, no debtor data) and counts toward no cap.
+        An opt-out's confirmation or a validation notice is no step strategy asked for: its event puts it in the
+        timeline with its kind and text, and counts toward no cap.
         """
         common = {
             "message_id": action.action_id,
@@ -615,9 +660,10 @@ class Dispatcher:
             "provider": attempt.provider,
             "provider_message_id": provider_id,
         }
-        if action.confirms is not None:
-            confirmed = messages_pb2.OptOutConfirmationSent(**common, text=attempt.text)
-            return self._event(action, "message.confirmation_sent", confirmed)
+        if (kind := action.own_kind()) != messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED:
+            follows = action.validates.first_message_id if action.validates is not None else ""
+            own = messages_pb2.OwnMessageSent(**common, text=attempt.text, kind=kind, follows_message_id=follows)
+            return self._event(action, "message.own_sent", own)
         sent = messages_pb2.MessageSent(**common, action_id=action.action_id)
         return self._event(action, "message.sent", sent)
 
@@ -653,6 +699,15 @@ class Dispatcher:
         return self._events.event(
             event_type, payload, tenant=action.tenant, subject=action.debt_id, key=action.debtor_id
         )
+
+
+def own_kind(confirms: bool, validates: bool) -> int:
+    """The ``OwnMessageKind`` of an action that confirms an opt-out or validates a debt; unspecified for a step's."""
+    if validates:
+        return messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE
+    if confirms:
+        return messages_pb2.OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION
+    return messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED
 
 
 def with_status(attempt: Attempt, status: str, reason: str = "") -> Attempt:

@@ -8,7 +8,9 @@ whichever client's; and an opt-out holds for the address and channel across all 
 The opt-out holds at once; its one confirmation is an action handed to the dispatcher (``ActionToSend.confirms``),
 so it waits for the recipient's spacing (a debtor's "SAIR" mostly comes seconds after our message, inside the
 provider's pair window) or a provider's rate limit through ``messages_deferred`` as any send does, never in the
-webhook's handler, and its id, one per opt-out, keeps it to one message whatever replies come again.
+webhook's handler, and its id, one per opt-out, keeps it to one message whatever replies come again. Where the
+provider confirmed the keyword itself (Twilio for a US number, ``domain/provider_confirmations.py``) the opt-out is
+recorded as confirmed by it and messaging sends nothing.
 """
 
 from __future__ import annotations
@@ -26,7 +28,15 @@ from cordial_core.money import Money
 from cordial_messaging.domain.audit import DELIVERY_ENTRY, AuditEntry, AuditTrail, entry_id
 from cordial_messaging.domain.dispatch import SOURCE, ActionToSend, ConcurrentAttempt, Recipient, UncertainSend
 from cordial_messaging.domain.offered import offered_contacts
+from cordial_messaging.domain.provider_confirmations import (
+    PROVIDER_CONFIRMATIONS,
+    ProviderConfirmation,
+    confirmed_by_provider,
+)
 from cordial_messaging.domain.replies import classify
+
+# Who confirms an opt-out: messaging's dispatcher, or the provider itself (nothing left to send).
+DISPATCHED, BY_PROVIDER = "dispatched", "provider"
 
 
 @dataclass(frozen=True)
@@ -43,8 +53,9 @@ class SentMessage:
     provider_message_id: str
     to: str
     creditor: str
-    # An opt-out's confirmation: its receipts say so, as no step of a path waits on them.
-    confirmation: bool = False
+    # A message messaging sent on its own (``OwnMessageKind``: an opt-out's confirmation, a validation notice): its
+    # receipts say so, as no step of a path waits on them; unspecified for a step's message.
+    own_kind: int = messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,9 @@ class InboundStore(Protocol):
     async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool: ...
     async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool: ...
     def opt_out_id(self, channel: int, address: str) -> str: ...
-    async def claim_confirmation(self, opt_out_id: str, message: SentMessage, channel: int) -> bool: ...
+    async def claim_confirmation(
+        self, opt_out_id: str, message: SentMessage, channel: int, confirmed_by: str = DISPATCHED
+    ) -> bool: ...
     async def claimed(self, opt_out_id: str) -> SentMessage | None: ...
 
 
@@ -106,9 +119,15 @@ class Inbound:
     """Turns verified provider notifications into events, and confirms each opt-out once."""
 
     def __init__(
-        self, store: InboundStore, confirmations: Confirmations, clock: Clock, audit: AuditTrail | None = None
+        self,
+        store: InboundStore,
+        confirmations: Confirmations,
+        clock: Clock,
+        audit: AuditTrail | None = None,
+        provider_confirmations: tuple[ProviderConfirmation, ...] = PROVIDER_CONFIRMATIONS,
     ) -> None:
         self._store = store
+        self._provider_confirmations = provider_confirmations
         self._confirmations = confirmations
         self._clock = clock
         self._events = EventSource(SOURCE, clock)
@@ -130,7 +149,9 @@ class Inbound:
             state=state,
             error_code=error_code,
             provider_message_id=provider_message_id,
-            confirmation=message.confirmation,
+            # Set for every kind, so consumers of the previous release ignore a notice's receipts as a step's too.
+            confirmation=message.own_kind != messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED,
+            own_kind=message.own_kind,
         )
         event = self._event(message, "message.delivery_updated", update)
         recorded = await self._store.record_delivery(message, state, [event])
@@ -189,7 +210,7 @@ class Inbound:
             events.append(self._event(message, "contact.opted_out", opt_out))
         reply_id = stable_id(tenant, reply.provider, reply.provider_message_id)
         await self._store.record_reply(reply_id, message, intent, events)
-        confirmed = opted_out and await self._confirm(message, reply.channel)
+        confirmed = opted_out and await self._confirm(message, reply)
         return ReplyOutcome(True, intent, confirmed)
 
     async def _answered(self, tenant: str, reply: Reply) -> SentMessage | None:
@@ -204,13 +225,18 @@ class Inbound:
         last = await self._store.last_sent_by_agency(reply.sender, reply.channel)
         return last or await self._store.last_sent_to(tenant, reply.sender, reply.channel)
 
-    async def _confirm(self, message: SentMessage, channel_id: int) -> bool:
+    async def _confirm(self, message: SentMessage, reply: Reply) -> bool:
         """Records the opt-out and hands its one confirmation to the dispatcher; True when it was sent now.
 
         The first claim names the answered message; a reply said again takes up that same confirmation (a crash
-        may have left it unsent), which the dispatcher sends at most once.
+        may have left it unsent), which the dispatcher sends at most once. One the provider confirmed itself is
+        recorded as such, and no reply after it is confirmed again.
         """
+        channel_id = reply.channel
         opt_out_id = self._store.opt_out_id(channel_id, message.to)
+        if confirmed_by_provider(self._provider_confirmations, reply.provider, message.to, reply.text):
+            await self._store.claim_confirmation(opt_out_id, message, channel_id, BY_PROVIDER)
+            return False
         first = await self._store.claim_confirmation(opt_out_id, message, channel_id)
         answered = message if first else await self._store.claimed(opt_out_id)
         if answered is None:

@@ -8,7 +8,7 @@ from datetime import UTC
 from cordial.events.v1 import agreements_pb2, contacts_pb2, debts_pb2, envelope_pb2, messages_pb2, registry_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import Handler, dispatch
-from cordial_core.events import unpack_payload
+from cordial_core.events import own_message_kind, unpack_payload
 from cordial_core.money import Money
 from cordial_strategy.adapters import metrics
 from cordial_strategy.domain.case import Results
@@ -89,8 +89,9 @@ def handlers(ruler: Ruler, guard: ContactGuard, enricher: Enricher | None = None
     async def on_delivery(envelope: envelope_pb2.Envelope) -> None:
         update = unpack_payload(envelope)
         assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
-        # An opt-out's confirmation answers the debtor's own message: no step of the path follows from it.
-        if update.state == messages_pb2.DELIVERY_STATE_DELIVERED and not update.confirmation:
+        # A message messaging sent on its own (an opt-out's confirmation, a validation notice) is no step of the path:
+        # its delivery is not the step's outcome, and nothing follows from it.
+        if update.state == messages_pb2.DELIVERY_STATE_DELIVERED and not own_message_kind(update):
             await ruler.happened(envelope.tenant, update.debt_id, "message.delivered", envelope.id)
 
     async def on_reply(envelope: envelope_pb2.Envelope) -> None:

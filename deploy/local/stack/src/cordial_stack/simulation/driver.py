@@ -186,7 +186,7 @@ class Simulation:
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds used so far by each process of the stack (Linux /proc)."""
-        return {name: _cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
+        return {name: cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
 
     def api(self, client: str) -> dict[str, str]:
         """The client API's auth header of a client."""
@@ -248,7 +248,8 @@ class Simulation:
             moment = next_moment(moment, step, zones, end)
             FileClock.move_to(self.clock_file, moment)
             self.stats["clock steps"] += 1
-            await self.quiet.wait()
+            if not await self.quiet.wait():
+                self.stats["clock steps with nothing to do"] += 1
             if await self.act(moment):
                 await self.quiet.wait()
                 FileClock.move_to(self.clock_file, moment + timedelta(seconds=ANSWER_SECONDS))
@@ -416,7 +417,7 @@ def processes_of(platform: Platform) -> dict[str, Any]:
     return processes | {"sandbox": platform.sandbox} | {p.name: p for p in platform.infra.processes}
 
 
-def _cpu_seconds(pid: int | None) -> float:
+def cpu_seconds(pid: int | None) -> float:
     """User + system CPU seconds a process has used (Linux /proc)."""
     if pid is None:
         return 0.0
@@ -442,6 +443,8 @@ async def drive(sim: Simulation) -> Outcome:
         await sim.run()
         timings["simulated days"] = time.monotonic() - began
         timings["waiting for quiet"] = sim.quiet.waited_seconds
+        timings["of which steps with nothing to do"] = sim.quiet.quiet_seconds
+        sim.stats["Kafka lag checks"] = sim.quiet.lag_checks
         findings, variants = await sim.collect()
     finally:
         await sim.quiet.stop()

@@ -16,6 +16,12 @@ class DeliveryState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     DELIVERY_STATE_FAILED: _ClassVar[DeliveryState]
     DELIVERY_STATE_BOUNCED: _ClassVar[DeliveryState]
 
+class OwnMessageKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OWN_MESSAGE_KIND_UNSPECIFIED: _ClassVar[OwnMessageKind]
+    OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION: _ClassVar[OwnMessageKind]
+    OWN_MESSAGE_KIND_VALIDATION_NOTICE: _ClassVar[OwnMessageKind]
+
 class ReplyIntent(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     REPLY_INTENT_UNSPECIFIED: _ClassVar[ReplyIntent]
@@ -31,6 +37,9 @@ DELIVERY_STATE_DELIVERED: DeliveryState
 DELIVERY_STATE_READ: DeliveryState
 DELIVERY_STATE_FAILED: DeliveryState
 DELIVERY_STATE_BOUNCED: DeliveryState
+OWN_MESSAGE_KIND_UNSPECIFIED: OwnMessageKind
+OWN_MESSAGE_KIND_OPT_OUT_CONFIRMATION: OwnMessageKind
+OWN_MESSAGE_KIND_VALIDATION_NOTICE: OwnMessageKind
 REPLY_INTENT_UNSPECIFIED: ReplyIntent
 REPLY_INTENT_OTHER: ReplyIntent
 REPLY_INTENT_ALREADY_PAID: ReplyIntent
@@ -75,7 +84,7 @@ class MessageFailed(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., action_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class MessageDeliveryUpdated(_message.Message):
-    __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "state", "error_code", "provider_message_id", "confirmation")
+    __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "state", "error_code", "provider_message_id", "confirmation", "own_kind")
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     DEBT_ID_FIELD_NUMBER: _ClassVar[int]
     DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
@@ -85,6 +94,7 @@ class MessageDeliveryUpdated(_message.Message):
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     CONFIRMATION_FIELD_NUMBER: _ClassVar[int]
+    OWN_KIND_FIELD_NUMBER: _ClassVar[int]
     message_id: str
     debt_id: str
     debtor_id: str
@@ -94,7 +104,32 @@ class MessageDeliveryUpdated(_message.Message):
     error_code: str
     provider_message_id: str
     confirmation: bool
-    def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., state: _Optional[_Union[DeliveryState, str]] = ..., error_code: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., confirmation: _Optional[bool] = ...) -> None: ...
+    own_kind: OwnMessageKind
+    def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., state: _Optional[_Union[DeliveryState, str]] = ..., error_code: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., confirmation: _Optional[bool] = ..., own_kind: _Optional[_Union[OwnMessageKind, str]] = ...) -> None: ...
+
+class OwnMessageSent(_message.Message):
+    __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "provider", "provider_message_id", "text", "kind", "follows_message_id")
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBT_ID_FIELD_NUMBER: _ClassVar[int]
+    DEBTOR_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANNEL_FIELD_NUMBER: _ClassVar[int]
+    CONTACT_POINT_ID_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    FOLLOWS_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    message_id: str
+    debt_id: str
+    debtor_id: str
+    channel: _types_pb2.Channel
+    contact_point_id: str
+    provider: str
+    provider_message_id: str
+    text: str
+    kind: OwnMessageKind
+    follows_message_id: str
+    def __init__(self, message_id: _Optional[str] = ..., debt_id: _Optional[str] = ..., debtor_id: _Optional[str] = ..., channel: _Optional[_Union[_types_pb2.Channel, str]] = ..., contact_point_id: _Optional[str] = ..., provider: _Optional[str] = ..., provider_message_id: _Optional[str] = ..., text: _Optional[str] = ..., kind: _Optional[_Union[OwnMessageKind, str]] = ..., follows_message_id: _Optional[str] = ...) -> None: ...
 
 class OptOutConfirmationSent(_message.Message):
     __slots__ = ("message_id", "debt_id", "debtor_id", "channel", "contact_point_id", "provider", "provider_message_id", "text")
