@@ -12,6 +12,7 @@ from typing import Any
 
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
+from cordial_core.due_watch import DueWatch
 from cordial_core.events import Event
 from cordial_core.ids import new_id
 from cordial_core.money import Money
@@ -22,6 +23,9 @@ from cordial_messaging.domain.validation import OwedNotice
 
 # A deferred message whose instance has not sent it this long after it fell due is taken by any instance.
 ORPHANED_AFTER = timedelta(minutes=2)
+# How long an idle due pass goes without reading the deferred list for what other instances left orphaned: such a
+# message is taken at most ORPHANED_AFTER + REREAD after it fell due.
+REREAD = timedelta(seconds=30)
 
 
 class MessageRepository:
@@ -29,7 +33,9 @@ class MessageRepository:
 
     A deferred message belongs to the instance that deferred it (its recipient spacing is in that process),
     so two messages to one person are never sent by two instances at once; another takes it only when
-    the owner has left it due for ORPHANED_AFTER (it stopped, or its partitions moved).
+    the owner has left it due for ORPHANED_AFTER (it stopped, or its partitions moved). The due pass reads
+    the deferred list (every entry of it, on FerretDB) only when something may be due (`DueWatch`): a due
+    time this instance listed has come, its last read took its limit, or REREAD passed since it.
     """
 
     def __init__(
@@ -41,6 +47,7 @@ class MessageRepository:
         self._cipher = cipher
         self._clock = clock
         self.instance = instance or new_id()
+        self._watch = DueWatch(REREAD)
 
     def _seal(self, fields: dict[str, object], prefix: str = "") -> dict[str, object]:
         """Replaces the plain "to" and "text" by their ciphertext, and "to" also by its lookup hash."""
@@ -164,11 +171,15 @@ class MessageRepository:
 
     async def due(self, now: datetime, lease_until: datetime, limit: int) -> list[ActionToSend]:
         """Pending messages due by now, across tenants, each taken by moving its due time to the lease's end."""
+        if not self._watch.begin(now):
+            return []  # nothing this instance listed is due, and other instances' entries were read lately
         mine = {"owner": self.instance, "due_at": {"$lte": now}}
         orphaned = {"due_at": {"$lte": now - ORPHANED_AFTER}}
         cursor = self._deferred.find({"$or": [mine, orphaned]}, sort=[("due_at", 1)], limit=limit)
         taken = []
+        read = 0
         async for entry in cursor:
+            read += 1
             doc = await self.collection.find_one(entry["tenant"], {"_id": entry["_id"]})
             if doc is None or doc["state"] != PENDING or "action" not in doc or doc.get("due_at") is None:
                 await self._deferred.delete_one({"_id": entry["_id"]})  # sent or given up meanwhile
@@ -181,6 +192,7 @@ class MessageRepository:
             if await self.collection.update(doc["tenant"], claim, lease):
                 await self._listed(doc["_id"], doc["tenant"], lease)
                 taken.append(self._action(doc))
+        self._watch.read(now, full=read >= limit)
         return taken
 
     def _confirms(self, recipient: Recipient | None) -> dict[str, object]:
@@ -242,3 +254,7 @@ class MessageRepository:
     async def _listed(self, action_id: str, tenant: str, mark: dict[str, object]) -> None:
         """Lists a deferred message with its due time and owner (the message itself stays the truth)."""
         await self._deferred.update_one({"_id": action_id}, {"$set": {"tenant": tenant, **mark}}, upsert=True)
+        due_at = mark.get("due_at")
+        if mark.get("owner") == self.instance and isinstance(due_at, datetime):
+            # After the write: a read that began before it leaves this time to wake the next pass.
+            self._watch.listed(due_at)

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeGuard
 
 from cordial_core.clock import Clock
+from cordial_core.due_watch import DueWatch
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.money import Money
@@ -69,10 +70,8 @@ class CaseRepository:
         self.directory = directory or CaseDirectory(collection.raw.database[f"{collection.raw.name}_directory"])
         # How far this instance's sweep of a partition got on a day (a restart begins the day's walk again).
         self._sweep_cursor: dict[tuple[str, int, int], int] = {}
-        # Until when the due index holds nothing due that this instance has not seen (see `claim_due`), and the
-        # earliest due time this instance listed since its last read began.
-        self._quiet_until: datetime | None = None
-        self._wake: datetime | None = None
+        # When the due index may hold something due that this instance has not seen (see `claim_due`).
+        self._watch = DueWatch(REREAD)
 
     async def ensure_indexes(self) -> None:
         """Cases are found by action id; due and open cases by the directory (listed once for older stores)."""
@@ -83,10 +82,10 @@ class CaseRepository:
         async for doc in self.collection.raw.find({"stopped": False}, projection=fields):
             await self.directory.list_open(doc["tenant"], doc["_id"])
             if doc.get("next_due_at") is not None:
-                self._listed(doc["next_due_at"])
                 await self.directory.list_due(
                     doc["tenant"], doc["_id"], doc["next_due_at"], doc.get("version", 0), self._clock.now()
                 )
+                self._watch.listed(doc["next_due_at"])
         await self.directory.raise_floor(hour_of(self._clock.now() - FLOOR_MARGIN))
 
     async def load(self, tenant: str, debt_id: str) -> Case | None:
@@ -113,10 +112,10 @@ class CaseRepository:
         changes = {k: v for k, v in doc.items() if k not in ("_id", "tenant")}
         changes["version"] = case.version + 1
         if case.next_due_at is not None and case.next_due_at != case.listed_due_at:
-            self._listed(case.next_due_at)
             await self.directory.list_due(
                 case.tenant, case.debt_id, case.next_due_at, case.version + 1, self._clock.now()
             )
+            self._watch.listed(case.next_due_at)  # after the entry is written: a read begun before misses it
         # A case stored before bodies were packed loses its plain copies of the packed fields on its first save.
         saved = await self.collection.update(
             case.tenant, {"_id": case.debt_id, "version": case.version}, changes, events, self._clock, _PACKED_FIELDS
@@ -142,12 +141,11 @@ class CaseRepository:
         entries it met and raises the floor past the hours left empty. A pass before the next moment
         something may be due reads nothing (each read costs FerretDB about 1 ms a document, 17 a pass):
         that moment is the earliest entry left, the next hour, a save of this instance that listed a case
-        (`_listed`: its due time), or `REREAD` after the last read, for the entries other instances list (each claims
-        its own at once; another's come back to it that late only if it died).
+        (its due time), or `REREAD` after the last read, for the entries other instances list (each claims
+        its own at once; another's come back to it that late only if it died): `cordial_core.due_watch`.
         """
-        if self._quiet_until is not None and now < self._quiet_until and (self._wake is None or now < self._wake):
+        if not self._watch.begin(now):
             return []
-        self._wake = None  # a case listed from here on wakes the next pass
         floor = await self.directory.floor(now)
         entries = sorted(await self.directory.due_entries(floor, now), key=lambda e: e.due_at or now)
         claim = {"lease_until": now + lease, "lease_owner": owner}
@@ -170,13 +168,9 @@ class CaseRepository:
         lowest = min([*hours, hour_of(now - FLOOR_MARGIN)])
         if lowest > floor:
             await self.directory.raise_floor(lowest)
-        quiet = min([e.due_at or now for e in kept] + [hour_of(now) + HOUR, now + REREAD])
-        self._quiet_until = quiet if len(claimed) < limit else None
+        left = min([e.due_at or now for e in kept] + [hour_of(now) + HOUR])
+        self._watch.read(now, full=len(claimed) >= limit, left=left)
         return claimed
-
-    def _listed(self, due_at: datetime) -> None:
-        """A case of this instance was listed as due at a time: a pass from then reads the due index."""
-        self._wake = due_at if self._wake is None else min(self._wake, due_at)
 
     async def claim_sweep(
         self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int

@@ -40,11 +40,11 @@ WIDEST_HOURS = (8, 21)
 POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_validity_days": 3, "grace_days": 5}
 
 
-def pace(debtors: int) -> dict[str, str]:
-    """The pace of the background loops: short, so each step settles quickly (the defaults suit real time), and
-    longer for a large run, where each pass still reads more (messaging's deferred list); strategy's passes read
-    its due index by `_id`, not the cases, and agreements' its agenda in memory."""
-    seconds = 0.25 if debtors <= 2_000 else 1.0
+def pace() -> dict[str, str]:
+    """The pace of the background loops: short, so each step settles quickly (the defaults suit real time), at
+    any size: an idle pass reads nothing (strategy's due index and messaging's deferred list are read only when
+    something may be due, `cordial_core.due_watch`; agreements keeps its agenda in memory)."""
+    seconds = 0.25
     return {
         "SCHEDULER_INTERVAL_SECONDS": str(seconds),
         "MESSAGING_DUE_POLL_SECONDS": str(seconds),
@@ -462,7 +462,7 @@ def run_simulation(config: Config) -> Outcome:
     infra = start_infra(run_dir)
     platform = None
     try:
-        platform = start_platform(infra, run_dir, clock_file=str(clock_file), extra_env=pace(config.debtors))
+        platform = start_platform(infra, run_dir, clock_file=str(clock_file), extra_env=pace())
         sim = Simulation(config, platform, clock_file)
         outcome = asyncio.run(drive(sim))
         outcome.cpu_seconds = sim.cpu()
