@@ -39,7 +39,8 @@ class Scheduler:
         if not self.watch.begin(now):
             return []
         self.shared.reads += 1
-        due = sorted(k for k, (at, owner) in self.shared.entries.items() if at <= now and (anyones or owner == self.name))
+        entries = self.shared.entries.items()
+        due = sorted(k for k, (at, owner) in entries if at <= now and (anyones or owner == self.name))
         taken = due[: self.limit]
         for key in taken:
             del self.shared.entries[key]
@@ -79,7 +80,7 @@ def test_a_deferral_of_this_instance_wakes_the_pass_at_its_due_time_not_before()
 
 
 def test_a_deferral_listed_during_a_read_still_wakes_the_next_pass() -> None:
-    clock, shared, a = _rig()
+    clock, _, a = _rig()
     a.run()
     a.defer("m1", START + timedelta(seconds=2))
     clock.advance(timedelta(seconds=2))
@@ -101,7 +102,7 @@ def test_another_instances_deferral_is_seen_within_reread() -> None:
 
 
 def test_a_full_read_reads_again_at_the_next_pass() -> None:
-    clock, shared, a = _rig(limit=2)
+    _, shared, a = _rig(limit=2)
     a.run()
     for key in ("m1", "m2", "m3"):
         a.defer(key, START)
@@ -112,7 +113,7 @@ def test_a_full_read_reads_again_at_the_next_pass() -> None:
 
 
 def test_a_read_that_failed_is_tried_again_at_the_next_pass() -> None:
-    clock, shared, a = _rig()
+    clock, _, a = _rig()
     a.run()
     a.defer("m1", START)
     assert a.watch.begin(clock.now())  # the read fails before it is done

@@ -202,8 +202,12 @@ async def main() -> None:
     rates = Rates(runtime, settings)
     jobs = verification(runtime, settings, points, rates)
     intake = ContactIntake(directory, jobs)
+    # Every handler's writes are keyed by the event id or a natural key, or leave a repeat unchanged (a point's reach
+    # remembers the events it counts): no processed ids (two commands an event) are kept.
     runtime.consume(
-        ["debts", "contacts", "messages"], handlers(directory, intake, enrichment(runtime, settings, directory, points))
+        ["debts", "contacts", "messages"],
+        handlers(directory, intake, enrichment(runtime, settings, directory, points)),
+        keyed_by_event=True,
     )
     servicer = ContactLocatorServicer(directory, intake, jobs, RightPartyRates(outcomes))
     runtime.add_grpc(

@@ -81,7 +81,8 @@ async def test_another_instances_orphaned_deferral_is_taken_within_reread_and_on
     # b comes back: its own pass does not take what a holds under its lease.
     assert await _due(b, clock) == []
     clock.advance(DUE_LEASE - timedelta(seconds=1))
-    assert await _due(a, clock) == [] and await _due(b, clock) == []
+    assert await _due(a, clock) == []
+    assert await _due(b, clock) == []
 
 
 async def test_a_taken_deferral_that_failed_is_taken_again_when_its_lease_ends(

@@ -11,7 +11,7 @@ from typing import Any
 
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint
-from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.reachability import Beta, Learned
 from cordial_contact_locator.domain.verification import LineInfo
 from cordial_contact_locator.domain.whatsapp_check import NOT_ON_WHATSAPP_CHECK, WhatsAppStatus, whatsapp_blocks
 from cordial_core.clock import Clock
@@ -82,9 +82,19 @@ class ContactPointRepository:
         """Marks the point as never to be used for its debtor again."""
         await self.collection.update(tenant, {"_id": point_id}, {"removed": reason})
 
-    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
-        """Stores the reachability belief of the point on a channel."""
-        await self.collection.update(tenant, {"_id": point_id}, {f"reach.{channel}": [belief.alpha, belief.beta]})
+    async def set_reach(
+        self, tenant: str, point_id: str, channel: int, belief: Beta, learned: Learned | None = None
+    ) -> None:
+        """Stores the reachability belief of the point on a channel; with the event it learned from, only if the
+        point does not remember that event yet, remembering it and forgetting the named older ones in one write."""
+        query: dict[str, object] = {"_id": point_id}
+        changes: dict[str, object] = {f"reach.{channel}": [belief.alpha, belief.beta]}
+        unset: list[str] = []
+        if learned is not None:
+            query[f"reach_learned.{learned.key}"] = None
+            changes[f"reach_learned.{learned.key}"] = learned.at
+            unset = [f"reach_learned.{key}" for key in learned.forget]
+        await self.collection.update(tenant, query, changes, unset=unset)
 
     async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None:
         """Notes the messaging provider that last carried a contact through the point on a channel."""
@@ -136,6 +146,7 @@ class ContactPointRepository:
             blocked={int(k): v for k, v in (doc.get("blocked") or {}).items() if v},
             removed=doc.get("removed", ""),
             reach={int(k): (float(v[0]), float(v[1])) for k, v in (doc.get("reach") or {}).items()},
+            reach_learned=dict(doc.get("reach_learned") or {}),
             providers={int(k): v for k, v in (doc.get("providers") or {}).items()},
             carrier=doc.get("carrier", ""),
             verified_at=doc.get("verified_at"),

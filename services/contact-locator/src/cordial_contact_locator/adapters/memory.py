@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint
-from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.reachability import Beta, Learned
 from cordial_contact_locator.domain.verification import LineInfo
 from cordial_contact_locator.domain.whatsapp_check import NOT_ON_WHATSAPP_CHECK, WhatsAppStatus, whatsapp_blocks
 from cordial_core.events import Event
@@ -53,10 +53,18 @@ class MemoryContactPoints:
         for point in self._known(point_id):
             point.removed = reason
 
-    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None:
-        """Keeps the point's reachability belief on a channel."""
+    async def set_reach(
+        self, tenant: str, point_id: str, channel: int, belief: Beta, learned: Learned | None = None
+    ) -> None:
+        """Keeps the point's reachability belief on a channel, once per learned event when named."""
         for point in self._known(point_id):
+            if learned is not None and learned.key in point.reach_learned:
+                continue
             point.reach[channel] = (belief.alpha, belief.beta)
+            if learned is not None:
+                for key in learned.forget:
+                    point.reach_learned.pop(key, None)
+                point.reach_learned[learned.key] = learned.at
 
     async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None:
         """Notes the provider that last carried a contact through the point on a channel."""

@@ -59,7 +59,7 @@ def handlers(
         update = unpack_payload(envelope)
         assert isinstance(update, messages_pb2.MessageDeliveryUpdated)
         if says_not_on_whatsapp(update.channel, update.state, update.error_code):
-            await directory.not_on_whatsapp(envelope.tenant, update.contact_point_id, update.channel)
+            await directory.not_on_whatsapp(envelope.tenant, update.contact_point_id, update.channel, envelope.id)
             return
         outcome = delivery_outcome(update.state)
         if outcome is not None:

@@ -51,6 +51,8 @@ class ContactPoint:
     removed: str = ""
     # Channel -> (alpha, beta) of its reachability.
     reach: dict[int, tuple[float, float]] = field(default_factory=dict)
+    # The latest events whose outcome the reach counts (`reachability.learned_key` -> when), so one is counted once.
+    reach_learned: dict[str, datetime] = field(default_factory=dict)
     # Channel -> the messaging provider that last carried a contact through this point.
     providers: dict[int, str] = field(default_factory=dict)
     # What a line-type lookup said (carrier, when), once verified.

@@ -9,7 +9,7 @@ from cordial.events.v1 import contacts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint, normalise
 from cordial_contact_locator.domain.opted_out import OptedOutValues
-from cordial_contact_locator.domain.reachability import Beta
+from cordial_contact_locator.domain.reachability import Beta, Learned, learned, learned_key
 from cordial_contact_locator.domain.wrong_party import WrongParties, value_key
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
@@ -25,7 +25,9 @@ class ContactPoints(Protocol):
     async def of_debtor(self, tenant: str, debtor_id: str) -> list[ContactPoint]: ...
     async def block(self, tenant: str, point_id: str, channel: int, reason: str) -> None: ...
     async def remove(self, tenant: str, point_id: str, reason: str) -> None: ...
-    async def set_reach(self, tenant: str, point_id: str, channel: int, belief: Beta) -> None: ...
+    async def set_reach(
+        self, tenant: str, point_id: str, channel: int, belief: Beta, learned: Learned | None = None
+    ) -> None: ...
     async def set_provider(self, tenant: str, point_id: str, channel: int, provider: str) -> None: ...
     async def get(self, tenant: str, point_id: str) -> ContactPoint | None: ...
 
@@ -157,20 +159,24 @@ class Directory:
             await self._outcomes.count(ContactOutcome(point.tenant, point.source, provider, channel, outcome, event_id))
 
     async def learn(self, tenant: str, point_id: str, channel: int, outcome: str, event_id: str = "") -> None:
-        """One more outcome of contacting through this point on this channel."""
+        """One more outcome of contacting through this point on this channel, counted once per event: the point
+        remembers the event with the reach it changed (in the same write, conditional on it not being there)."""
         point = await self._points.get(tenant, point_id)
         if point is None:
             return
+        if event_id and learned_key(event_id) in point.reach_learned:
+            return  # a redelivered event: its outcome is in the reach (and its count, recorded before) already
         if outcome == "replied":
             # The person answered and did not say "not me": the right party was reached.
             await self._count(point, channel, RIGHT_PARTY, event_id)
         belief = Beta(*point.reach.get(channel, (1.0, 1.0))).updated(outcome)
-        await self._points.set_reach(tenant, point_id, channel, belief)
+        remember = learned(event_id, self._clock.now(), point.reach_learned) if event_id else None
+        await self._points.set_reach(tenant, point_id, channel, belief, remember)
 
-    async def not_on_whatsapp(self, tenant: str, point_id: str, channel: int) -> None:
+    async def not_on_whatsapp(self, tenant: str, point_id: str, channel: int, event_id: str = "") -> None:
         """The provider said the number has no WhatsApp (131026)."""
         await self._points.block(tenant, point_id, channel, "not on WhatsApp (131026)")
-        await self.learn(tenant, point_id, channel, "failed")
+        await self.learn(tenant, point_id, channel, "failed", event_id)
 
     async def not_me(self, tenant: str, point_id: str, channel: int = 0, event_id: str = "") -> None:
         """Whoever answered is not the debtor: the point is never used for them again."""

@@ -8,13 +8,19 @@ removed from this debtor for good. WhatsApp's 131026 says the number is not on W
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
+from cordial_core.ids import stable_id
 
 PRIOR = (1.0, 1.0)
 NOT_ON_WHATSAPP = "131026"
+# How many of the latest events whose outcome a point's reach counts it remembers, so a redelivered one (after a
+# crash before its offset was committed, or a rebalance) is not counted again: far more than can be in flight.
+LEARNED_KEPT = 32
 
 # outcome -> (successes, failures)
 EVIDENCE = {
@@ -54,6 +60,27 @@ class Beta:
         """The belief after one more outcome."""
         success, failure = EVIDENCE[outcome]
         return Beta(self.alpha + success, self.beta + failure)
+
+
+@dataclass(frozen=True)
+class Learned:
+    """The event a reach update counts, to remember with it (`key` at `at`), and the older ones to forget."""
+
+    key: str
+    at: datetime
+    forget: tuple[str, ...] = ()
+
+
+def learned_key(event_id: str) -> str:
+    """The key under which a point remembers the event whose outcome its reach counts (a safe field name)."""
+    return stable_id("reach", event_id)
+
+
+def learned(event_id: str, at: datetime, remembered: Mapping[str, datetime]) -> Learned:
+    """One more event to remember, and the oldest remembered to forget so that LEARNED_KEPT are left."""
+    oldest_first = sorted(remembered, key=lambda key: remembered[key])
+    forget = oldest_first[: max(0, len(oldest_first) - (LEARNED_KEPT - 1))]
+    return Learned(learned_key(event_id), at, tuple(forget))
 
 
 def delivery_outcome(state: int) -> str | None:
