@@ -425,6 +425,32 @@ async def test_recall_and_write_off_read_again_when_the_debt_changed_meanwhile(c
     assert debts.types()[-1] in ("debt.recalled", "debt.written_off")
 
 
+class PaidOnceDebts(FakeDebts):
+    """Debts whose first save of a payment finds the debt changed meanwhile (collection just started)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.moves_left = 1
+
+    async def save(self, debt: Debt, events: list[Event]) -> None:
+        if self.moves_left and debt.payments:
+            self.moves_left = 0
+            self.docs[(debt.tenant, debt.id)].version += 1  # another writer got there first
+        await super().save(debt, events)
+
+
+async def test_a_payment_reads_the_debt_again_when_it_changed_meanwhile() -> None:
+    debts = PaidOnceDebts()
+    ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies())
+    debt, _ = await ledger.place("t1", placement())
+    paid, payment, created = await ledger.record_payment("t1", debt.id, Money(10_000, "BRL"), "pay-1", "client")
+    assert created is True
+    assert debts.moves_left == 0, "the conflict happened and was looked at again"
+    assert paid.status == DebtStatus.SETTLED
+    assert [p.id for p in paid.payments] == [payment.id]
+    assert debts.types()[-2:] == ["payment.received", "debt.settled"]
+
+
 async def test_write_off_records_what_was_owed() -> None:
     ledger, debts, _ = make_ledger()
     debt, _ = await ledger.place("t1", placement())

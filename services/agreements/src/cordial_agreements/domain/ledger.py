@@ -176,17 +176,32 @@ class Ledger:
     async def record_payment(
         self, tenant: str, debt_id: str, amount: Money, reference: str, source: str
     ) -> tuple[Debt, Payment, bool]:
-        """Records a payment once per reference; settles the debt when the balance reaches zero."""
+        """Records a payment once per reference; settles the debt when the balance reaches zero.
+
+        A debt that changed meanwhile (collection started by strategy's first step, another payment) is read
+        again, so a client paying a debt it just placed is not answered with a conflict it did not cause.
+        """
         if not reference:
             raise InvalidArgument("is required", field="payment_reference")
-        debt = await self.get(tenant, debt_id)
-        known = debt.payment_by_reference(reference)
-        if known is not None:
-            return debt, known, False
-        payment = Payment(
-            stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now()
-        )
-        policy = await self.balance_policy(tenant)
+        for _ in range(5):
+            debt = await self.get(tenant, debt_id)
+            known = debt.payment_by_reference(reference)
+            if known is not None:
+                return debt, known, False
+            payment = Payment(
+                stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now()
+            )
+            events = await self._receive(debt, payment)
+            try:
+                await self._debts.save(debt, events)
+            except FailedPrecondition:
+                continue  # changed meanwhile: look again
+            return debt, payment, True
+        raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
+
+    async def _receive(self, debt: Debt, payment: Payment) -> list[Event]:
+        """Applies the payment to the debt in memory; its events (payment received, and settled when paid up)."""
+        policy = await self.balance_policy(debt.tenant)
         settled = debt.receive(payment, policy)
         after = debt.breakdown(policy, debt.local_date(payment.received_at))
         events = [
@@ -197,7 +212,7 @@ class Ledger:
                     debt_id=debt.id,
                     debtor_id=debt.debtor_id,
                     payment_id=payment.id,
-                    amount=amount.to_proto(),
+                    amount=payment.amount.to_proto(),
                     balance_after=Money(after.total, after.currency).to_proto(),
                     source=payment.source,
                 ),
@@ -211,8 +226,7 @@ class Ledger:
                     debts_pb2.DebtSettled(debt_id=debt.id, debtor_id=debt.debtor_id, total_paid=debt.paid.to_proto()),
                 )
             )
-        await self._debts.save(debt, events)
-        return debt, payment, True
+        return events
 
     async def page(self, tenant: str, status: str, portfolio: str, cursor: str, size: int) -> tuple[list[Debt], str]:
         """A page of the tenant's debts in id order, filtered; and the cursor of the next page ("" at the end)."""
