@@ -242,8 +242,26 @@ class Ledger:
     async def update(
         self, tenant: str, debt_id: str, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
     ) -> tuple[Debt, bool]:
-        """Corrects the principal (with a reason) and adds contact points; each change is an event."""
-        debt = await self.get(tenant, debt_id)
+        """Corrects the principal (with a reason) and adds contact points; each change is an event.
+
+        A debt that changed meanwhile (collection started, a payment) is read again and the change made on it.
+        """
+        for _ in range(5):
+            debt = await self.get(tenant, debt_id)
+            events = self._changes(debt, principal, reason, contact_points)
+            if not events:
+                return debt, False
+            try:
+                await self._debts.save(debt, events)
+            except FailedPrecondition:
+                continue  # changed meanwhile: look again
+            return debt, True
+        raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
+
+    def _changes(
+        self, debt: Debt, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
+    ) -> list[Event]:
+        """Makes the corrections on the debt in memory; one event for each."""
         events = []
         previous = debt.correct_principal(principal, reason) if principal is not None else None
         if previous is not None:
@@ -264,9 +282,7 @@ class Ledger:
                 contact_points=[types_pb2.ContactPointInput(kind=k, value=v) for k, v in contact_points],
             )
             events.append(self._event(debt, "debt.contacts_added", added))
-        if events:
-            await self._debts.save(debt, events)
-        return debt, bool(events)
+        return events
 
     async def balance_policy(self, tenant: str) -> BalancePolicy:
         """The client's balance policy; no charges when none was set."""
