@@ -58,8 +58,7 @@ def restore(state: SandboxState, kept: dict[str, Any]) -> None:
     if kept.get("version") != VERSION:
         raise ValueError(f"sandbox snapshot version {kept.get('version')!r}, this sandbox reads {VERSION}")
     state.inbox.restore(kept["inbox"])
-    state.webhooks.clear()
-    state.webhooks.update(kept["webhooks"])
+    _replace(state.webhooks, kept["webhooks"])
     state.whatsapp_non_users.clear()
     state.whatsapp_non_users.add(kept["whatsapp_non_users"])
     state.sms_opt_outs.restore([(sender, user) for sender, user in kept["sms_opt_outs"]])
@@ -67,30 +66,27 @@ def restore(state: SandboxState, kept: dict[str, Any]) -> None:
     state.pix.by_txid.update(kept["pix"]["charges"])
     state.pix.payments.update(kept["pix"]["payments"])
     state.letters[:] = kept["letters"]
-    state.letters_by_key.clear()
-    state.letters_by_key.update(kept["letters_by_key"])
+    _replace(state.letters_by_key, kept["letters_by_key"])
     with state.bureau_lock:
-        state.bureau_notices.clear()
-        state.bureau_notices.update(kept["bureau"]["notices"])
-        state.bureau_inscriptions.clear()
-        state.bureau_inscriptions.update(kept["bureau"]["inscriptions"])
+        _replace(state.bureau_notices, kept["bureau"]["notices"])
+        _replace(state.bureau_inscriptions, kept["bureau"]["inscriptions"])
     with state.protest_lock:
-        state.protest_titles.clear()
-        state.protest_titles.update(kept["protest"]["titles"])
+        _replace(state.protest_titles, kept["protest"]["titles"])
         state.protest_period_days = int(kept["protest"]["period_days"])
     with state.court_lock:
-        state.court_petitions.clear()
-        state.court_petitions.update(kept["court"])
+        _replace(state.court_petitions, kept["court"])
     with state.boleto_lock:
-        state.boletos.clear()
-        state.boletos.update(kept["boletos"])
-    state.enrichment_people.clear()
-    state.enrichment_people.update(kept["enrichment"]["people"])
-    state.enrichment_queries.clear()
-    state.enrichment_queries.update(kept["enrichment"]["queries"])
+        _replace(state.boletos, kept["boletos"])
+    _replace(state.enrichment_people, kept["enrichment"]["people"])
+    _replace(state.enrichment_queries, kept["enrichment"]["queries"])
     with state.whatsapp_contact_lock:
-        state.whatsapp_contact_queries.clear()
-        state.whatsapp_contact_queries.update(kept["whatsapp_contact_queries"])
+        _replace(state.whatsapp_contact_queries, kept["whatsapp_contact_queries"])
+
+
+def _replace(records: dict[str, Any], kept: dict[str, Any]) -> None:
+    """Replaces a record table's content in place (handlers hold the table itself, not a copy)."""
+    records.clear()
+    records.update(kept)
 
 
 def write(state: SandboxState, path: Path) -> dict[str, int]:
