@@ -148,8 +148,10 @@ def earlier_ports(properties: Path) -> tuple[int, int] | None:
 
 
 def port_free(port: int) -> bool:
-    """True when nothing listens on the port at 127.0.0.1 and it can be bound."""
+    """True when nothing listens on the port at 127.0.0.1 and it can be bound (as the JVM binds: SO_REUSEADDR, so
+    connections of the previous broker still in TIME_WAIT do not count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

@@ -576,6 +576,11 @@ async def drive(sim: Simulation, resumed_from: Checkpoint | None = None) -> Outc
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
+def _exit_on_term(signum: int, frame: object) -> None:
+    """SIGTERM outside the stepping: leave through the `finally` that stops every process (no new checkpoint)."""
+    raise SystemExit(128 + signum)
+
+
 def resumed_config(kept: dict[str, Any], given: Config) -> Config:
     """The run's own size and shape from its checkpoint; the wall limit and progress as given now."""
     return Config(
@@ -616,6 +621,8 @@ def run_simulation(config: Config, run_dir: Path | None = None, resume: bool = F
     run_dir.mkdir(parents=True, exist_ok=True)
     config, kept, keys = prepare(config, run_dir, resume)
     clock_file = run_dir / "clock"
+    # Outside the stepping (start-up, the check, the stop) SIGTERM ends the run as Ctrl-C does: every process stopped.
+    previous_term = signal.signal(signal.SIGTERM, _exit_on_term)
     infra = start_infra(run_dir)
     platform = None
     try:
@@ -632,6 +639,7 @@ def run_simulation(config: Config, run_dir: Path | None = None, resume: bool = F
             sim.restore(kept)
         days_before = len(sim.day_seconds)
         outcome = asyncio.run(drive(sim, kept))
+        signal.signal(signal.SIGTERM, _exit_on_term)  # asyncio left the default (die at once) when drive ended
         outcome.cpu_seconds = sim.cpu_total()
         wall = time.monotonic() - started
         outcome.timings["total"] = outcome.timings.get("total", 0.0) + wall
@@ -649,6 +657,7 @@ def run_simulation(config: Config, run_dir: Path | None = None, resume: bool = F
         if platform is not None:
             platform.stop()
         infra.stop()
+        signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
     outcome.logs = str(run_dir / "logs")
     outcome.run_dir = str(run_dir)
     return outcome
