@@ -103,23 +103,11 @@ def start_kafka(
     properties.write_text(broker_properties(broker, controller, kafka_dir / "data", tuning))
     classpath = f"{libs}/*"
     log4j = f"-Dlog4j.configuration=file:{repo_root() / 'deploy/local/kafka/log4j.properties'}"
-    subprocess.run(
-        [
-            _java(),
-            log4j,
-            "-cp",
-            classpath,
-            "kafka.tools.StorageTool",
-            "format",
-            "--ignore-formatted",
-            "-t",
-            str(uuid.uuid4()),
-            "-c",
-            str(properties),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    # Formatting again would refuse the data: it names its cluster id, and a new one would differ.
+    if not (kafka_dir / "data" / "meta.properties").exists():
+        command = [_java(), log4j, "-cp", classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted"]
+        command += ["-t", str(uuid.uuid4()), "-c", str(properties)]
+        subprocess.run(command, check=True, capture_output=True)
     process = ManagedProcess(
         "kafka",
         broker_command(_java(), log4j, classpath, properties, jvm),
