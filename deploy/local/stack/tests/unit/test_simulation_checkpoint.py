@@ -1,10 +1,12 @@
 """A simulation's checkpoint: what the driver knew comes back the same in a new driver, the files are owner-only, the
-clock resumes where it stood, and a run directory is neither started twice nor resumed past its end."""
+clock resumes where it stood, a run directory is neither started twice nor resumed past its end, and the report lists
+the segments and says how to resume."""
 
 from __future__ import annotations
 
 import socket
 import stat
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,8 +18,9 @@ from cordial_core.clock import FileClock
 from cordial_stack.infra import earlier_ports
 from cordial_stack.paths import free_port
 from cordial_stack.simulation import checkpoint as checkpoints
-from cordial_stack.simulation.checker import Reply
-from cordial_stack.simulation.driver import START, Config, Simulation, prepare
+from cordial_stack.simulation.checker import Findings, Reply
+from cordial_stack.simulation.driver import START, Config, Outcome, Simulation, prepare
+from cordial_stack.simulation.report import render
 
 AT = START + timedelta(days=2, hours=13)
 
@@ -135,3 +138,18 @@ def test_a_restarted_broker_takes_its_earlier_ports_when_free(tmp_path: Path) ->
         taken.bind(("127.0.0.1", broker))
         taken.listen()
         assert earlier_ports(properties) is None  # another process has it now: new ports
+
+
+def test_the_report_lists_the_segments_and_says_how_to_resume() -> None:
+    segments = [
+        {"started": "2026-12-04T00:00:00+00:00", "wall_seconds": 300.0, "cpu_seconds": 250.0, "load": [2.0, 3.5]}
+        | {"days": [0, 2], "ended": "SIGINT"}
+    ]
+    stats = Counter({"simulated days run": 2})
+    stopped = Outcome(Config(debtors=20, days=5), Findings(), stats, segments=segments, run_dir="/runs/sim")
+    report = render(stopped)
+    assert "1: from 2026-12-04T00:00:00+00:00 UTC, 300 s wall, 250 CPU-s, load 2.0 -> 3.5, days 0 -> 2" in report
+    assert "over 2 of 5 days (stopped: SIGINT)" in report
+    assert report.endswith("resumable: python bench/simulate.py --run-dir /runs/sim --resume")
+    stats["simulated days run"] = 5
+    assert "resumable" not in render(stopped)
