@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -398,24 +399,24 @@ async def test_recall_stops_the_debt_once_and_refuses_payments() -> None:
         await ledger.recall("t2", debt.id, "not mine")
 
 
-class MovedOnceDebts(FakeDebts):
-    """Debts whose first save of a closing move finds the debt changed meanwhile (collection just started)."""
+class ChangedOnceDebts(FakeDebts):
+    """Debts whose first save of a chosen kind finds the debt changed meanwhile (collection just started)."""
 
-    def __init__(self) -> None:
+    def __init__(self, chosen: Callable[[Debt], bool]) -> None:
         super().__init__()
+        self.chosen = chosen
         self.moves_left = 1
 
     async def save(self, debt: Debt, events: list[Event]) -> None:
-        if self.moves_left and debt.status in (DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF):
+        if self.moves_left and self.chosen(debt):
             self.moves_left = 0
-            stored = self.docs[(debt.tenant, debt.id)]
-            stored.version += 1  # another writer got there first
+            self.docs[(debt.tenant, debt.id)].version += 1  # another writer got there first
         await super().save(debt, events)
 
 
 @pytest.mark.parametrize("close", ["recall", "write_off"])
 async def test_recall_and_write_off_read_again_when_the_debt_changed_meanwhile(close: str) -> None:
-    debts = MovedOnceDebts()
+    debts = ChangedOnceDebts(lambda debt: debt.status in (DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF))
     ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies())
     debt, _ = await ledger.place("t1", placement())
     closed, changed = await getattr(ledger, close)("t1", debt.id, "paid at the branch")
@@ -423,6 +424,29 @@ async def test_recall_and_write_off_read_again_when_the_debt_changed_meanwhile(c
     assert closed.status in (DebtStatus.RECALLED, DebtStatus.WRITTEN_OFF)
     assert debts.moves_left == 0, "the conflict happened and was looked at again"
     assert debts.types()[-1] in ("debt.recalled", "debt.written_off")
+
+
+async def test_a_payment_reads_the_debt_again_when_it_changed_meanwhile() -> None:
+    debts = ChangedOnceDebts(lambda debt: bool(debt.payments))
+    ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies())
+    debt, _ = await ledger.place("t1", placement())
+    paid, payment, created = await ledger.record_payment("t1", debt.id, Money(10_000, "BRL"), "pay-1", "client")
+    assert created is True
+    assert debts.moves_left == 0, "the conflict happened and was looked at again"
+    assert paid.status == DebtStatus.SETTLED
+    assert [p.id for p in paid.payments] == [payment.id]
+    assert debts.types()[-2:] == ["payment.received", "debt.settled"]
+
+
+async def test_a_correction_reads_the_debt_again_when_it_changed_meanwhile() -> None:
+    debts = ChangedOnceDebts(lambda debt: debt.principal.amount_minor == 8_000)
+    ledger = Ledger(debts, ControllableClock(NOW), debtor_id_of, FakePolicies())
+    debt, _ = await ledger.place("t1", placement())
+    corrected, changed = await ledger.update("t1", debt.id, Money(8_000, "BRL"), "client's error", [])
+    assert changed is True
+    assert debts.moves_left == 0, "the conflict happened and was looked at again"
+    assert corrected.principal == Money(8_000, "BRL")
+    assert debts.types()[-1] == "debt.amount_corrected"
 
 
 async def test_write_off_records_what_was_owed() -> None:

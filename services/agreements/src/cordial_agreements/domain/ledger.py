@@ -176,17 +176,32 @@ class Ledger:
     async def record_payment(
         self, tenant: str, debt_id: str, amount: Money, reference: str, source: str
     ) -> tuple[Debt, Payment, bool]:
-        """Records a payment once per reference; settles the debt when the balance reaches zero."""
+        """Records a payment once per reference; settles the debt when the balance reaches zero.
+
+        A debt that changed meanwhile (collection started by strategy's first step, another payment) is read
+        again, so a client paying a debt it just placed is not answered with a conflict it did not cause.
+        """
         if not reference:
             raise InvalidArgument("is required", field="payment_reference")
-        debt = await self.get(tenant, debt_id)
-        known = debt.payment_by_reference(reference)
-        if known is not None:
-            return debt, known, False
-        payment = Payment(
-            stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now()
-        )
-        policy = await self.balance_policy(tenant)
+        for _ in range(5):
+            debt = await self.get(tenant, debt_id)
+            known = debt.payment_by_reference(reference)
+            if known is not None:
+                return debt, known, False
+            payment = Payment(
+                stable_id(debt.id, "payment", reference), reference, amount, source or "client", self._clock.now()
+            )
+            events = await self._receive(debt, payment)
+            try:
+                await self._debts.save(debt, events)
+            except FailedPrecondition:
+                continue  # changed meanwhile: look again
+            return debt, payment, True
+        raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
+
+    async def _receive(self, debt: Debt, payment: Payment) -> list[Event]:
+        """Applies the payment to the debt in memory; its events (payment received, and settled when paid up)."""
+        policy = await self.balance_policy(debt.tenant)
         settled = debt.receive(payment, policy)
         after = debt.breakdown(policy, debt.local_date(payment.received_at))
         events = [
@@ -197,7 +212,7 @@ class Ledger:
                     debt_id=debt.id,
                     debtor_id=debt.debtor_id,
                     payment_id=payment.id,
-                    amount=amount.to_proto(),
+                    amount=payment.amount.to_proto(),
                     balance_after=Money(after.total, after.currency).to_proto(),
                     source=payment.source,
                 ),
@@ -211,8 +226,7 @@ class Ledger:
                     debts_pb2.DebtSettled(debt_id=debt.id, debtor_id=debt.debtor_id, total_paid=debt.paid.to_proto()),
                 )
             )
-        await self._debts.save(debt, events)
-        return debt, payment, True
+        return events
 
     async def page(self, tenant: str, status: str, portfolio: str, cursor: str, size: int) -> tuple[list[Debt], str]:
         """A page of the tenant's debts in id order, filtered; and the cursor of the next page ("" at the end)."""
@@ -228,8 +242,26 @@ class Ledger:
     async def update(
         self, tenant: str, debt_id: str, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
     ) -> tuple[Debt, bool]:
-        """Corrects the principal (with a reason) and adds contact points; each change is an event."""
-        debt = await self.get(tenant, debt_id)
+        """Corrects the principal (with a reason) and adds contact points; each change is an event.
+
+        A debt that changed meanwhile (collection started, a payment) is read again and the change made on it.
+        """
+        for _ in range(5):
+            debt = await self.get(tenant, debt_id)
+            events = self._changes(debt, principal, reason, contact_points)
+            if not events:
+                return debt, False
+            try:
+                await self._debts.save(debt, events)
+            except FailedPrecondition:
+                continue  # changed meanwhile: look again
+            return debt, True
+        raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
+
+    def _changes(
+        self, debt: Debt, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
+    ) -> list[Event]:
+        """Makes the corrections on the debt in memory; one event for each."""
         events = []
         previous = debt.correct_principal(principal, reason) if principal is not None else None
         if previous is not None:
@@ -250,9 +282,7 @@ class Ledger:
                 contact_points=[types_pb2.ContactPointInput(kind=k, value=v) for k, v in contact_points],
             )
             events.append(self._event(debt, "debt.contacts_added", added))
-        if events:
-            await self._debts.save(debt, events)
-        return debt, bool(events)
+        return events
 
     async def balance_policy(self, tenant: str) -> BalancePolicy:
         """The client's balance policy; no charges when none was set."""
