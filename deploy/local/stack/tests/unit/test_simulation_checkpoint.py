@@ -115,6 +115,9 @@ def test_a_run_directory_is_not_started_twice_nor_resumed_past_its_end(tmp_path:
         prepare(Config(), tmp_path, resume=False)
     with pytest.raises(RuntimeError, match="completed"):
         prepare(Config(), tmp_path, resume=True)
+    (tmp_path / checkpoints.STEPPING).touch()  # a later segment was killed before its checkpoint
+    with pytest.raises(RuntimeError, match="without its checkpoint"):
+        prepare(Config(), tmp_path, resume=True)
     with pytest.raises(FileNotFoundError, match="no checkpoint"):
         checkpoints.read(tmp_path / "elsewhere")
 

@@ -21,6 +21,9 @@ from cordial_stack.simulation.checker import Reply
 CHECKPOINT = "checkpoint.json"
 SECRETS = "secrets.json"
 SANDBOX_STATE = "sandbox-state.json"
+# Present while the driver steps: a segment that ended without its checkpoint (killed, crashed) leaves it, and its
+# Kafka and FerretDB data then went past the last checkpoint, so such a run cannot be resumed honestly.
+STEPPING = "stepping"
 VERSION = 1
 
 

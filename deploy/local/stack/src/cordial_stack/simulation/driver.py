@@ -605,6 +605,11 @@ def prepare(config: Config, run_dir: Path, resume: bool) -> tuple[Config, Checkp
         checkpoints.keep_secrets(run_dir, keys)
         FileClock.move_to(clock_file, config.start)
         return config, None, keys
+    if (run_dir / checkpoints.STEPPING).exists():
+        raise RuntimeError(
+            f"{run_dir}: a segment ended without its checkpoint (killed or crashed); its data went past the last "
+            "checkpoint, so the run cannot be resumed"
+        )
     kept = checkpoints.read(run_dir)
     if kept.complete:
         raise RuntimeError(f"{run_dir}: the run completed all its days; nothing to resume")
@@ -638,6 +643,7 @@ def run_simulation(config: Config, run_dir: Path | None = None, resume: bool = F
         if kept is not None:
             sim.restore(kept)
         days_before = len(sim.day_seconds)
+        (run_dir / checkpoints.STEPPING).touch()
         outcome = asyncio.run(drive(sim, kept))
         signal.signal(signal.SIGTERM, _exit_on_term)  # asyncio left the default (die at once) when drive ended
         outcome.cpu_seconds = sim.cpu_total()
@@ -653,6 +659,7 @@ def run_simulation(config: Config, run_dir: Path | None = None, resume: bool = F
         }
         outcome.segments = [*(kept.segments if kept else []), segment]
         checkpoints.write(run_dir, sim.checkpoint(outcome.timings, outcome.segments, outcome.complete))
+        (run_dir / checkpoints.STEPPING).unlink()
     finally:
         if platform is not None:
             platform.stop()
