@@ -8,12 +8,20 @@ the wall-time limit before the last day.
 
     make simulate                                   # 10,000 debtors, 60 days
     make simulate ARGS="--debtors 1000 --days 60"
+
+A long run goes in segments: ``--run-dir DIR`` keeps it in that directory; at the wall-time limit or on SIGINT/SIGTERM
+the driver ends the clock step, waits for quiet, writes a checkpoint and stops everything (exit 2), and
+``--run-dir DIR --resume`` restarts the stack on the same data and goes on from there.
+
+    python bench/simulate.py --run-dir .run/sim-10k --wall-limit-minutes 170
+    python bench/simulate.py --run-dir .run/sim-10k --resume --wall-limit-minutes 170
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from cordial_stack.simulation.driver import Config, run_simulation
 from cordial_stack.simulation.report import render
@@ -27,10 +35,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--step-minutes", type=int, default=60)
     parser.add_argument("--wall-limit-minutes", type=float, default=0, help="stop stepping then, and check (0: never)")
+    parser.add_argument("--run-dir", type=Path, default=None, help="keep the run there (default: a new .run/ folder)")
+    parser.add_argument(
+        "--resume", action="store_true", help="go on from the --run-dir's checkpoint (its size and seed, not these)"
+    )
     args = parser.parse_args()
+    if args.resume and args.run_dir is None:
+        parser.error("--resume needs --run-dir: the directory of the run to go on with")
     limit = args.wall_limit_minutes * 60
     config = Config(args.debtors, args.days, args.seed, args.step_minutes, progress=True, wall_limit_seconds=limit)
-    outcome = run_simulation(config)
+    outcome = run_simulation(config, args.run_dir, args.resume)
     print(render(outcome), flush=True)
     return 1 if not outcome.clean else 0 if outcome.complete else 2
 

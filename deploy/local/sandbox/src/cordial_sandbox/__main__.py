@@ -1,5 +1,8 @@
 """Run the sandbox: ``python -m cordial_sandbox --host H --port N --token T [--smtp-port M] [--clock-file F]
-[--rate CHANNEL=PER_SECOND ...]``.
+[--rate CHANNEL=PER_SECOND ...] [--state-file F]``.
+
+``--state-file`` keeps the sandbox's records across a restart (a simulation run in segments): loaded at start when
+the file exists, written by ``POST /sandbox/snapshot`` and again when the sandbox stops (`cordial_sandbox.snapshot`).
 
 The WhatsApp Cloud API's limits: ``--whatsapp-rate`` messages per second per business number (80, or
 SANDBOX_WHATSAPP_RATE) and ``--whatsapp-pair-seconds`` between two messages to one user (6, or
@@ -8,10 +11,12 @@ SANDBOX_WHATSAPP_PAIR_SECONDS; 0 for none). ``--rate`` sets other providers' lim
 
 import argparse
 import os
+from pathlib import Path
 
 import uvicorn
 
 from cordial_core.clock import FileClock
+from cordial_sandbox import snapshot
 from cordial_sandbox.app import create_app
 from cordial_sandbox.smtp import SmtpSink
 from cordial_sandbox.state import utc_now
@@ -27,6 +32,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--app-secret", default="", help="signs WhatsApp webhooks (defaults to the token)")
     parser.add_argument("--smtp-port", type=int, default=0, help="port of the SMTP sink (0: no sink)")
     parser.add_argument("--clock-file", default="", help="stamp with a simulation's shared clock (CLOCK_FILE)")
+    parser.add_argument("--state-file", default="", help="load the records from it at start, write them at stop")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level")
     parser.add_argument(
         "--rate",
@@ -74,6 +80,10 @@ def main(argv: list[str] | None = None) -> None:
     clock = FileClock(args.clock_file).now if args.clock_file else utc_now
     limits = Limits(args.whatsapp_rate, args.whatsapp_pair_seconds)
     app = create_app(args.token, app_secret=args.app_secret, clock=clock, rates=dict(args.rate), whatsapp_limits=limits)
+    if args.state_file:
+        app.state.sandbox.snapshot_file = args.state_file
+        if Path(args.state_file).exists():
+            snapshot.load(app.state.sandbox, Path(args.state_file))
     sink = SmtpSink(app.state.sandbox, args.host, args.smtp_port) if args.smtp_port else None
     if sink is not None:
         sink.start()
@@ -84,6 +94,8 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         if sink is not None:
             sink.stop()
+        if args.state_file:
+            snapshot.write(app.state.sandbox, Path(args.state_file))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from cordial_sandbox import (
     protest,
     sms,
     smtp,
+    snapshot,
     voice,
     webhooks,
     whatsapp,
@@ -85,6 +86,7 @@ def create_app(
     app.add_middleware(ArrivalStamp, clock=clock)
     app.add_api_route("/healthz", healthz, methods=["GET"])
     app.include_router(control.build_router())
+    app.include_router(snapshot.build_router())
     app.include_router(webhooks.build_router())
     for provider in PROVIDERS:
         app.include_router(provider.build_router())

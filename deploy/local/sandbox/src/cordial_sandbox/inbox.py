@@ -54,6 +54,11 @@ class Inbox:
             self._messages.append(entry)
         return copy.deepcopy(entry)
 
+    def restore(self, entries: list[dict[str, Any]]) -> None:
+        """Replace every recorded message with entries kept before (a snapshot's), in their order."""
+        with self._lock:
+            self._messages = copy.deepcopy(entries)
+
     def list(self, *, channel: str | None = None, to: str | None = None, since: int = 0) -> list[dict[str, Any]]:
         """Return messages in arrival order from the since-th on, filtered by channel and by recipient digits."""
         with self._lock:

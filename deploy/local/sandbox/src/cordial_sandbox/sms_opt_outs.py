@@ -61,6 +61,16 @@ class SmsOptOuts:
         with self._lock:
             return (_key(sender), digits(user)) in self._pairs
 
+    def pairs(self) -> list[tuple[str, str]]:
+        """The blocked (sender, recipient) pairs, sorted."""
+        with self._lock:
+            return sorted(self._pairs)
+
+    def restore(self, pairs: list[tuple[str, str]]) -> None:
+        """Replace the blocked pairs with pairs kept before."""
+        with self._lock:
+            self._pairs = {(sender, user) for sender, user in pairs}
+
     def clear(self) -> None:
         """Forget every opt-out."""
         with self._lock:

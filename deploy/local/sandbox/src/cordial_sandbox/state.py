@@ -92,6 +92,8 @@ class SandboxState:
     # Twilio's keyword opt-outs of US numbers: the pairs it refuses with 21610 until START.
     sms_opt_outs: SmsOptOuts = field(default_factory=SmsOptOuts)
     pix: PixCharges = field(default_factory=PixCharges)
+    # Where `POST /sandbox/snapshot` writes the records a restarted sandbox loads (`--state-file`; empty: none).
+    snapshot_file: str = ""
     # Where the SMTP sink listens, 0 when it was not started.
     smtp_port: int = 0
     # Printed letters, oldest first, and the first answer to each idempotency key.

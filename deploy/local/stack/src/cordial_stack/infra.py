@@ -88,34 +88,26 @@ def _java() -> str:
 def start_kafka(
     run_dir: Path, tuning: dict[str, str] | None = None, jvm: tuple[str, ...] = LOCAL_BROKER_JVM
 ) -> tuple[str, ManagedProcess]:
-    """Formats storage and starts a single-node KRaft Kafka on free ports (with the local tuning unless told)."""
+    """Formats storage and starts a single-node KRaft Kafka on free ports (with the local tuning unless told).
+
+    In a run directory that already holds a broker's data (a resumed simulation) it starts on that data, formatting
+    nothing, on the ports it had when they are still free.
+    """
     libs = kafka_libs()
     if not libs.is_dir():
         raise RuntimeError(f"Kafka jars missing at {libs}; run deploy/local/install.sh")
-    broker, controller = free_port(), free_port()
     kafka_dir = run_dir / "kafka"
     kafka_dir.mkdir(parents=True, exist_ok=True)
     properties = kafka_dir / "server.properties"
+    broker, controller = earlier_ports(properties) or (free_port(), free_port())
     properties.write_text(broker_properties(broker, controller, kafka_dir / "data", tuning))
     classpath = f"{libs}/*"
     log4j = f"-Dlog4j.configuration=file:{repo_root() / 'deploy/local/kafka/log4j.properties'}"
-    subprocess.run(
-        [
-            _java(),
-            log4j,
-            "-cp",
-            classpath,
-            "kafka.tools.StorageTool",
-            "format",
-            "--ignore-formatted",
-            "-t",
-            str(uuid.uuid4()),
-            "-c",
-            str(properties),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    # Formatting again would refuse the data: it names its cluster id, and a new one would differ.
+    if not (kafka_dir / "data" / "meta.properties").exists():
+        command = [_java(), log4j, "-cp", classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted"]
+        command += ["-t", str(uuid.uuid4()), "-c", str(properties)]
+        subprocess.run(command, check=True, capture_output=True)
     process = ManagedProcess(
         "kafka",
         broker_command(_java(), log4j, classpath, properties, jvm),
@@ -124,6 +116,35 @@ def start_kafka(
     bootstrap = f"127.0.0.1:{broker}"
     wait_until(lambda: kafka_ready(bootstrap), 90, "Kafka", process)
     return bootstrap, process
+
+
+def earlier_ports(properties: Path) -> tuple[int, int] | None:
+    """The broker and controller ports an earlier start wrote into server.properties, if both are free again."""
+    if not properties.exists():
+        return None
+    found: dict[str, int] = {}
+    for line in properties.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key == "listeners":
+            for listener in value.split(","):
+                name, _, address = listener.partition("://")
+                found[name] = int(address.rsplit(":", 1)[1])
+    ports = (found.get("PLAINTEXT"), found.get("CONTROLLER"))
+    if ports[0] is None or ports[1] is None or not all(port_free(p) for p in ports if p is not None):
+        return None
+    return ports[0], ports[1]
+
+
+def port_free(port: int) -> bool:
+    """True when nothing listens on the port at 127.0.0.1 and it can be bound (as the JVM binds: SO_REUSEADDR, so
+    connections of the previous broker still in TIME_WAIT do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def kafka_ready(bootstrap: str) -> bool:

@@ -104,10 +104,16 @@ def sandbox_smtp_port(sandbox_url: str) -> int:
 
 
 def start_sandbox(
-    run_dir: Path, token: str, app_secret: str = "", clock_file: str = "", rates: dict[str, float] | None = None
+    run_dir: Path,
+    token: str,
+    app_secret: str = "",
+    clock_file: str = "",
+    rates: dict[str, float] | None = None,
+    state_file: str = "",
 ) -> tuple[str, ManagedProcess]:
     """Starts the provider sandbox on a free port; WhatsApp webhooks are signed with app_secret; ``rates`` are
-    providers' rate limits the sandbox enforces (requests in any one second, per channel)."""
+    providers' rate limits the sandbox enforces (requests in any one second, per channel); ``state_file`` keeps its
+    records across a restart (loaded when it exists, written on `POST /sandbox/snapshot` and at stop)."""
     port = free_port()
     command = [sys.executable, "-m", "cordial_sandbox", "--host", "127.0.0.1", "--port", str(port), f"--token={token}"]
     # Its SMTP sink listens on a port of its own; GET /sandbox/smtp tells where.
@@ -116,6 +122,8 @@ def start_sandbox(
         command.append(f"--app-secret={app_secret}")
     if clock_file:
         command.append(f"--clock-file={clock_file}")
+    if state_file:
+        command.append(f"--state-file={state_file}")
     command.extend(f"--rate={channel}={per_second}" for channel, per_second in (rates or {}).items())
     process = ManagedProcess(
         "sandbox",
@@ -245,10 +253,17 @@ def start_platform(
     clock_offset_seconds: float = 0.0,
     clock_file: str = "",
     extra_env: dict[str, str] | None = None,
+    keys: dict[str, str] | None = None,
+    sandbox_state_file: str = "",
 ) -> Platform:
-    """Starts the sandbox and the six services; all share one clock offset (0 in real runs) or a clock file."""
-    keys = new_secrets()
-    sandbox_url, sandbox = start_sandbox(run_dir, keys["PROVIDER_TOKEN"], keys["WHATSAPP_APP_SECRET"], clock_file)
+    """Starts the sandbox and the six services; all share one clock offset (0 in real runs) or a clock file.
+
+    ``keys`` are the secrets of an earlier start on the same data (a resumed simulation), fresh ones otherwise.
+    """
+    keys = dict(keys) if keys is not None else new_secrets()
+    sandbox_url, sandbox = start_sandbox(
+        run_dir, keys["PROVIDER_TOKEN"], keys["WHATSAPP_APP_SECRET"], clock_file, state_file=sandbox_state_file
+    )
     platform = Platform(
         infra,
         run_dir,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,8 +30,16 @@ from cordial_core.clock import FileClock
 from cordial_stack.e2e_support import CREDITOR
 from cordial_stack.infra import start_infra
 from cordial_stack.paths import new_run_dir
-from cordial_stack.platform import Platform, start_platform
+from cordial_stack.platform import Platform, new_secrets, start_platform
+from cordial_stack.simulation import checkpoint as checkpoints
 from cordial_stack.simulation.checker import Findings, Place, Reply, check
+from cordial_stack.simulation.checkpoint import (
+    Checkpoint,
+    replies_in,
+    replies_out,
+    restore_rng,
+    rng_state,
+)
 from cordial_stack.simulation.population import SimDebtor, seed
 from cordial_stack.simulation.quiescence import Quiescence
 
@@ -147,6 +156,10 @@ class Outcome:
     day_seconds: list[float] = field(default_factory=list)
     cpu_seconds: dict[str, float] = field(default_factory=dict)
     logs: str = ""
+    day_cpu: list[dict[str, float]] = field(default_factory=list)
+    # Each sitting of the run: its wall and CPU seconds, load and the days it ran (one entry unless resumed).
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    run_dir: str = ""
 
     @property
     def complete(self) -> bool:
@@ -181,12 +194,26 @@ class Simulation:
         self.messages: list[dict[str, Any]] = []
         self.done: set[int] = set()
         self.day_seconds: list[float] = []
+        self.day_cpu: list[dict[str, float]] = []
+        self.moment = config.start  # the clock step the driver stands at
+        self.day_so_far: dict[str, Any] = {"wall": 0.0, "cpu": {}}  # the part of a day earlier segments ran
+        self.cpu_spent: dict[str, float] = {}  # CPU seconds per process in earlier segments
+        self.stop_requested = ""  # why the run stops before its last day (a signal), once asked
         ports = {name: svc.metrics_port for name, svc in platform.services.items()}
         self.quiet = Quiescence(ports, platform.infra.kafka_bootstrap_servers)
 
     def cpu(self) -> dict[str, float]:
-        """CPU seconds used so far by each process of the stack (Linux /proc)."""
+        """CPU seconds used so far by each process of the stack (Linux /proc), in this segment."""
         return {name: cpu_seconds(p.pid) for name, p in processes_of(self.platform).items()}
+
+    def cpu_total(self) -> dict[str, float]:
+        """CPU seconds used by each process over every segment of the run."""
+        now = self.cpu()
+        return {name: self.cpu_spent.get(name, 0.0) + now.get(name, 0.0) for name in {*self.cpu_spent, *now}}
+
+    def request_stop(self, why: str) -> None:
+        """Asks the run to stop after the clock step in progress (a signal's handler)."""
+        self.stop_requested = self.stop_requested or why
 
     def api(self, client: str) -> dict[str, str]:
         """The client API's auth header of a client."""
@@ -241,11 +268,15 @@ class Simulation:
         step = timedelta(minutes=self.config.step_minutes)
         end = self.config.start + timedelta(days=self.config.days)
         zones = {d.zone for d in self.debtors}
-        moment, day_started, cpu_at = self.config.start, time.monotonic(), self.cpu()
+        moment, cpu_at = self.moment, self.cpu()
+        # A day begun in an earlier segment goes on from what it had cost there.
+        day_started = time.monotonic() - float(self.day_so_far["wall"])
+        cpu_at = {name: c - self.day_so_far["cpu"].get(name, 0.0) for name, c in cpu_at.items()}
         limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
-        while moment < end and time.monotonic() < limit:
+        while moment < end and time.monotonic() < limit and not self.stop_requested:
             moment = next_moment(moment, step, zones, end)
+            self.moment = moment
             FileClock.move_to(self.clock_file, moment)
             self.stats["clock steps"] += 1
             if not await self.quiet.wait():
@@ -260,9 +291,10 @@ class Simulation:
                 self.day_seconds.append(time.monotonic() - day_started)
                 day_started, cpu_before, cpu_at = time.monotonic(), cpu_at, self.cpu()
                 self.stats["simulated days run"] = len(self.day_seconds)
+                used = {name: cpu_at[name] - cpu_before.get(name, 0.0) for name in cpu_at}
+                self.day_cpu.append(used)
                 if self.config.progress:
                     acted = sum(v for k, v in self.stats.items() if k.startswith("acted"))
-                    used = {name: cpu_at[name] - cpu_before.get(name, 0.0) for name in cpu_at}
                     busiest = ", ".join(f"{n} {c:.0f}" for n, c in sorted(used.items(), key=lambda i: -i[1]))
                     print(
                         f"day {len(self.day_seconds)}: {self.day_seconds[-1]:.0f} s wall, "
@@ -270,6 +302,77 @@ class Simulation:
                         f"({busiest}), load {os.getloadavg()[0]:.1f}",
                         flush=True,
                     )
+        now = self.cpu()
+        self.day_so_far = {
+            "wall": time.monotonic() - day_started,
+            "cpu": {name: now[name] - cpu_at.get(name, 0.0) for name in now},
+        }
+
+    def checkpoint(self, timings: dict[str, float], segments: list[dict[str, Any]], complete: bool) -> Checkpoint:
+        """What the driver knows now, to resume from (`restore`)."""
+        c = self.config
+        return Checkpoint(
+            config={
+                "debtors": c.debtors,
+                "days": c.days,
+                "seed": c.seed,
+                "step_minutes": c.step_minutes,
+                "start": c.start.isoformat(),
+                "batch_size": c.batch_size,
+            },
+            moment=self.moment.isoformat(),
+            clock=self.clock.now().isoformat(),
+            rng=rng_state(self.rng),
+            stats=dict(self.stats),
+            replies=replies_out(self.replies),
+            paid_in_full=sorted(self.paid_in_full),
+            last_channel=dict(self.last_channel),
+            inbox_cursor=self.inbox_cursor,
+            messages=self.messages,
+            done=sorted(self.done),
+            debt_ids={str(d.index): dict(d.debt_ids) for d in self.debtors if d.debt_ids},
+            keys=dict(self.keys),
+            client_ids=dict(self.client_ids),
+            gateway_url=self.platform.gateway_url,
+            day_seconds=list(self.day_seconds),
+            day_cpu=list(self.day_cpu),
+            day_so_far=self.day_so_far,
+            cpu_spent=self.cpu_total(),
+            timings=timings,
+            segments=segments,
+            complete=complete,
+        )
+
+    def restore(self, kept: Checkpoint) -> None:
+        """Takes up the driver's state where a checkpoint left it (the debtors were seeded the same from the seed)."""
+        self.moment = datetime.fromisoformat(kept.moment)
+        self.rng = restore_rng(kept.rng)
+        self.stats = Counter(kept.stats)
+        self.replies = replies_in(kept.replies)
+        self.paid_in_full = set(kept.paid_in_full)
+        self.last_channel = dict(kept.last_channel)
+        self.inbox_cursor = kept.inbox_cursor
+        self.messages = list(kept.messages)
+        self.done = set(kept.done)
+        for debtor in self.debtors:
+            debtor.debt_ids = dict(kept.debt_ids.get(str(debtor.index), {}))
+        self.keys, self.client_ids = dict(kept.keys), dict(kept.client_ids)
+        self.day_seconds, self.day_cpu = list(kept.day_seconds), list(kept.day_cpu)
+        self.day_so_far = kept.day_so_far
+        self.cpu_spent = dict(kept.cpu_spent)
+
+    async def keep_sandbox(self) -> None:
+        """Has the sandbox write its records to its state file (they go with the checkpoint)."""
+        await self._ok(self.http.post(f"{self.platform.sandbox_url}/sandbox/snapshot"))
+
+    async def repoint_webhooks(self, old_gateway: str) -> None:
+        """Points the sandbox's webhook targets kept from an earlier segment at the gateway as it now listens."""
+        sandbox = self.platform.sandbox_url
+        targets = await self._ok(self.http.get(f"{sandbox}/sandbox/webhooks"))
+        for kind, url in (targets.get("webhooks") or {}).items():
+            if url.startswith(old_gateway):
+                moved = {"kind": kind, "url": self.platform.gateway_url + url[len(old_gateway) :]}
+                await self._ok(self.http.post(f"{sandbox}/sandbox/webhooks", json=moved))
 
     async def read_inbox(self) -> None:
         """Takes the messages the sandbox received since the last read."""
@@ -428,48 +531,140 @@ def cpu_seconds(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / 100
 
 
-async def drive(sim: Simulation) -> Outcome:
-    """Runs the simulation on a started platform."""
-    timings: dict[str, float] = {}
+async def drive(sim: Simulation, resumed_from: Checkpoint | None = None) -> Outcome:
+    """Runs the simulation on a started platform, from the start or from a checkpoint's clock step; SIGINT and
+    SIGTERM stop it after the clock step in progress, once the platform is quiet."""
+    timings: dict[str, float] = dict(resumed_from.timings) if resumed_from else {}
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, sim.request_stop, sig.name)
     await sim.quiet.start()
     try:
-        began = time.monotonic()
-        await sim.setup()
-        await sim.place()
-        timings["setup and placement"] = time.monotonic() - began
-        if sim.config.progress:
-            print(f"placed {sim.stats['debts placed']} debts in {timings['setup and placement']:.0f} s", flush=True)
+        if resumed_from is None:
+            began = time.monotonic()
+            await sim.setup()
+            await sim.place()
+            timings["setup and placement"] = time.monotonic() - began
+            if sim.config.progress:
+                print(f"placed {sim.stats['debts placed']} debts in {timings['setup and placement']:.0f} s", flush=True)
+        else:
+            await sim.repoint_webhooks(resumed_from.gateway_url)
         began = time.monotonic()
         await sim.run()
-        timings["simulated days"] = time.monotonic() - began
-        timings["waiting for quiet"] = sim.quiet.waited_seconds
-        timings["of which steps with nothing to do"] = sim.quiet.quiet_seconds
-        sim.stats["Kafka lag checks"] = sim.quiet.lag_checks
+        spent = {
+            "simulated days": time.monotonic() - began,
+            "waiting for quiet": sim.quiet.waited_seconds,
+            "of which steps with nothing to do": sim.quiet.quiet_seconds,
+        }
+        for name, seconds in spent.items():
+            timings[name] = timings.get(name, 0.0) + seconds
+        sim.stats["Kafka lag checks"] += sim.quiet.lag_checks
         findings, variants = await sim.collect()
+        # The sandbox's records as they stand now, with the checkpoint (it writes them again when it stops).
+        await sim.keep_sandbox()
     finally:
+        for sig in STOP_SIGNALS:
+            loop.remove_signal_handler(sig)
         await sim.quiet.stop()
         await sim.http.aclose()
     sim.stats["messages received by providers"] = findings.looked_at["messages"]
-    return Outcome(sim.config, findings, sim.stats, variants, timings, list(sim.day_seconds))
+    outcome = Outcome(sim.config, findings, sim.stats, variants, timings, list(sim.day_seconds))
+    outcome.day_cpu = list(sim.day_cpu)
+    return outcome
 
 
-def run_simulation(config: Config) -> Outcome:
-    """Starts Kafka, FerretDB, the sandbox and the six services on a shared clock, runs, stops everything."""
-    started = time.monotonic()
-    run_dir = new_run_dir("simulate")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _exit_on_term(signum: int, frame: object) -> None:
+    """SIGTERM outside the stepping: leave through the `finally` that stops every process (no new checkpoint)."""
+    raise SystemExit(128 + signum)
+
+
+def resumed_config(kept: dict[str, Any], given: Config) -> Config:
+    """The run's own size and shape from its checkpoint; the wall limit and progress as given now."""
+    return Config(
+        debtors=int(kept["debtors"]),
+        days=int(kept["days"]),
+        seed=int(kept["seed"]),
+        step_minutes=int(kept["step_minutes"]),
+        start=datetime.fromisoformat(kept["start"]),
+        batch_size=int(kept["batch_size"]),
+        progress=given.progress,
+        wall_limit_seconds=given.wall_limit_seconds,
+    )
+
+
+def prepare(config: Config, run_dir: Path, resume: bool) -> tuple[Config, Checkpoint | None, dict[str, str]]:
+    """The run's config, checkpoint (when resuming) and secrets; sets the clock file where the run stands."""
     clock_file = run_dir / "clock"
-    FileClock.move_to(clock_file, config.start)
+    if not resume:
+        if any((run_dir / name).exists() for name in (checkpoints.CHECKPOINT, "kafka", "ferretdb")):
+            raise RuntimeError(f"{run_dir} holds a run already: --resume it, or name a new --run-dir")
+        keys = new_secrets()
+        checkpoints.keep_secrets(run_dir, keys)
+        FileClock.move_to(clock_file, config.start)
+        return config, None, keys
+    if (run_dir / checkpoints.STEPPING).exists():
+        raise RuntimeError(
+            f"{run_dir}: a segment ended without its checkpoint (killed or crashed); its data went past the last "
+            "checkpoint, so the run cannot be resumed"
+        )
+    kept = checkpoints.read(run_dir)
+    if kept.complete:
+        raise RuntimeError(f"{run_dir}: the run completed all its days; nothing to resume")
+    # The shared clock stands where it stood when the run stopped, not where the wall time since would move it.
+    FileClock.write(clock_file, datetime.fromisoformat(kept.clock) - datetime.now(UTC))
+    return resumed_config(kept.config, config), kept, checkpoints.kept_secrets(run_dir)
+
+
+def run_simulation(config: Config, run_dir: Path | None = None, resume: bool = False) -> Outcome:
+    """Starts Kafka, FerretDB, the sandbox and the six services on a shared clock, runs, checkpoints, stops
+    everything. With ``resume`` it restarts them on the run directory's data and goes on from its checkpoint."""
+    started, began_at, load_at_start = time.monotonic(), datetime.now(UTC), os.getloadavg()[0]
+    run_dir = run_dir or new_run_dir("simulate")
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config, kept, keys = prepare(config, run_dir, resume)
+    clock_file = run_dir / "clock"
+    # Outside the stepping (start-up, the check, the stop) SIGTERM ends the run as Ctrl-C does: every process stopped.
+    previous_term = signal.signal(signal.SIGTERM, _exit_on_term)
     infra = start_infra(run_dir)
     platform = None
     try:
-        platform = start_platform(infra, run_dir, clock_file=str(clock_file), extra_env=pace())
+        platform = start_platform(
+            infra,
+            run_dir,
+            clock_file=str(clock_file),
+            extra_env=pace(),
+            keys=keys,
+            sandbox_state_file=str(run_dir / checkpoints.SANDBOX_STATE),
+        )
         sim = Simulation(config, platform, clock_file)
-        outcome = asyncio.run(drive(sim))
-        outcome.cpu_seconds = sim.cpu()
+        if kept is not None:
+            sim.restore(kept)
+        days_before = len(sim.day_seconds)
+        (run_dir / checkpoints.STEPPING).touch()
+        outcome = asyncio.run(drive(sim, kept))
+        signal.signal(signal.SIGTERM, _exit_on_term)  # asyncio left the default (die at once) when drive ended
+        outcome.cpu_seconds = sim.cpu_total()
+        wall = time.monotonic() - started
+        outcome.timings["total"] = outcome.timings.get("total", 0.0) + wall
+        segment = {
+            "started": began_at.isoformat(timespec="seconds"),
+            "wall_seconds": round(wall, 1),
+            "cpu_seconds": round(sum(sim.cpu().values()), 1),
+            "load": [round(load_at_start, 2), round(os.getloadavg()[0], 2)],
+            "days": [days_before, len(sim.day_seconds)],
+            "ended": "complete" if outcome.complete else sim.stop_requested or "wall-time limit",
+        }
+        outcome.segments = [*(kept.segments if kept else []), segment]
+        checkpoints.write(run_dir, sim.checkpoint(outcome.timings, outcome.segments, outcome.complete))
+        (run_dir / checkpoints.STEPPING).unlink()
     finally:
         if platform is not None:
             platform.stop()
         infra.stop()
-    outcome.timings["total"] = time.monotonic() - started
+        signal.signal(signal.SIGTERM, previous_term if previous_term is not None else signal.SIG_DFL)
     outcome.logs = str(run_dir / "logs")
+    outcome.run_dir = str(run_dir)
     return outcome

@@ -17,6 +17,18 @@ def _variant_line(client: str, result: dict[str, Any]) -> str:
     return f"  {client:8} {variant:18} {counts} recovered={money['recovered']:.2f} cost={money['cost']:.2f} BRL"
 
 
+def _segment_lines(outcome: Outcome) -> list[str]:
+    """One line per sitting of the run: when, how long, its CPU, the load at its start and end, the days it ran."""
+    lines = [f"segments ({len(outcome.segments)}; figures above add up over all of them):"]
+    for n, seg in enumerate(outcome.segments, 1):
+        first, last = seg["days"]
+        lines.append(
+            f"  {n}: from {seg['started']} UTC, {seg['wall_seconds']:.0f} s wall, {seg['cpu_seconds']:.0f} CPU-s, "
+            f"load {seg['load'][0]:.1f} -> {seg['load'][1]:.1f}, days {first} -> {last}, ended: {seg['ended']}"
+        )
+    return lines
+
+
 def render(outcome: Outcome) -> str:
     """The report as printed lines."""
     c = outcome.config
@@ -47,9 +59,13 @@ def render(outcome: Outcome) -> str:
     )
     cpu = sorted(outcome.cpu_seconds.items(), key=lambda item: -item[1])
     lines.append("CPU seconds by process: " + ", ".join(f"{name} {seconds:.0f}" for name, seconds in cpu))
+    lines += _segment_lines(outcome)
     lines.append(f"logs: {outcome.logs}")
     verdict = "every invariant held" if outcome.clean else "VIOLATIONS FOUND"
     if not outcome.complete:
-        verdict += f" over {outcome.stats['simulated days run']} of {c.days} days (stopped at the wall-time limit)"
+        why = outcome.segments[-1]["ended"] if outcome.segments else "wall-time limit"
+        verdict += f" over {outcome.stats['simulated days run']} of {c.days} days (stopped: {why})"
     lines.append(f"RESULT: {verdict}")
+    if not outcome.complete and outcome.run_dir:
+        lines.append(f"resumable: python bench/simulate.py --run-dir {outcome.run_dir} --resume")
     return "\n".join(lines)
