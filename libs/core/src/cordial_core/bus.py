@@ -96,6 +96,7 @@ class EventConsumer:
         max_attempts: int = 5,
         backoff_seconds: float = 0.2,
         partitions_in_parallel: bool = False,
+        keys_in_parallel: bool = False,
         fetch_max_wait_ms: int = 500,
     ) -> None:
         # fetch_max_wait_ms: how long the broker holds a fetch that found nothing (aiokafka's default). Longer means
@@ -117,7 +118,11 @@ class EventConsumer:
         self._backoff = backoff_seconds
         # Each partition of a fetched batch handled by its own task, in order within it (one key's events stay
         # in order): for handlers whose work is mostly waiting, such as messaging's sends.
-        self._parallel = partitions_in_parallel
+        self._parallel = partitions_in_parallel or keys_in_parallel
+        # Within a partition's batch too, each key's events in order and different keys at once, the offset committed
+        # up to the first not handled: for handlers whose events wait on rate-paced providers (contact-locator's
+        # verification). A crash mid-batch hands the handled ones over again, so the handler must be idempotent.
+        self._by_key = keys_in_parallel
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -146,11 +151,33 @@ class EventConsumer:
 
     async def _partition(self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
         """Handles one partition's records in order, committing after each; stops early when asked to."""
+        if self._by_key:
+            await self._partition_by_key(partition, records)
+            return
         for record in records:
             await self._handle(record)
             await self._consumer.commit({partition: record.offset + 1})
             if self._stopping.is_set():
                 return
+
+    async def _partition_by_key(self, partition: TopicPartition, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Handles each key's records in order and the keys at once; commits past the records handled without a gap."""
+        lanes: dict[bytes | None, list[ConsumerRecord[bytes, bytes]]] = {}
+        for record in records:
+            lanes.setdefault(record.key, []).append(record)
+        handled: set[int] = set()
+
+        async def lane(queued: list[ConsumerRecord[bytes, bytes]]) -> None:
+            for record in queued:
+                if self._stopping.is_set():
+                    return
+                await self._handle(record)
+                handled.add(record.offset)
+
+        await asyncio.gather(*(lane(queued) for queued in lanes.values()))
+        committed = next_offset_after(records, handled)
+        if committed is not None:
+            await self._consumer.commit({partition: committed})
 
     async def _handle(self, record: ConsumerRecord[bytes, bytes]) -> None:
         try:
@@ -195,6 +222,17 @@ class EventConsumer:
             ("original-offset", str(record.offset).encode()),
         ]
         await self._publisher.publish_raw(record.topic + DEAD_LETTER_SUFFIX, record.value or b"", record.key, headers)
+
+
+def next_offset_after(records: list[ConsumerRecord[bytes, bytes]], handled: set[int]) -> int | None:
+    """The offset to commit once the handled records are done: past the last of the leading run of handled ones
+    (records are in offset order, with gaps where transaction markers sit); None when the first is not handled."""
+    committed = None
+    for record in records:
+        if record.offset not in handled:
+            break
+        committed = record.offset + 1
+    return committed
 
 
 class Routes:

@@ -76,10 +76,11 @@ class ServiceRuntime:
         group_suffix: str = "",
         partitions_in_parallel: bool = False,
         keyed_by_event: bool = False,
+        keys_in_parallel: bool = False,
     ) -> None:
-        """Handles the events of the given topics in this service's consumer group (partitions at once if asked);
-        with keyed_by_event, the handler's writes are keyed by the event id (or record it in the one document each
-        changes, in the same write) and no processed ids are kept."""
+        """Handles the events of the given topics in this service's consumer group (partitions, or keys, at once if
+        asked); with keyed_by_event, the handler's writes are keyed by the event id (or record it in the one document
+        each changes, in the same write) and no processed ids are kept."""
         group = self.service + (f".{group_suffix}" if group_suffix else "")
         processed = KeyedByEvent() if keyed_by_event else MongoProcessedEvents(self.db, group)
         self._consumers.append(
@@ -91,6 +92,7 @@ class ServiceRuntime:
                 processed=processed,
                 publisher=self.publisher,
                 partitions_in_parallel=partitions_in_parallel,
+                keys_in_parallel=keys_in_parallel,
             )
         )
 

@@ -280,3 +280,47 @@ async def test_partitions_in_parallel_handles_one_while_another_waits_and_keeps_
         await consumer.stop()
     assert handled[0] == "d1", "the other partition went on while the first waited"
     assert handled[1:] == ["d0", "d0"]
+
+
+async def test_keys_in_parallel_handles_one_key_while_another_waits_keeps_each_in_order_and_commits_all(
+    infra: Infra, topic: str, publisher: EventPublisher, mongo_db: AsyncDatabase[dict[str, Any]]
+) -> None:
+    first, second = (dataclasses.replace(_event(topic, d), key="p1") for d in ("a1", "a2"))
+    other = dataclasses.replace(_event(topic, "b1"), key="p2")
+    other_done, handled = asyncio.Event(), []
+
+    async def handler(envelope: envelope_pb2.Envelope) -> None:
+        if envelope.subject == "a1":
+            await asyncio.wait_for(other_done.wait(), 20)  # one key at a time, this would wait for itself
+        handled.append(envelope.subject)
+        if envelope.subject == "b1":
+            other_done.set()
+
+    group = new_id()
+    consumer = EventConsumer(
+        bootstrap_servers=infra.kafka_bootstrap_servers,
+        group_id=group,
+        topics=[topic],
+        handler=handler,
+        processed=MongoProcessedEvents(mongo_db, group),
+        publisher=publisher,
+        max_attempts=1,
+        keys_in_parallel=True,
+    )
+    for event in (first, second, other):
+        await publisher.publish(event)
+    await consumer.start()
+    try:
+        await _until(lambda: len(handled) == 3, "handling")
+        await _until_async(lambda: _committed(infra, group), 3, "the commit past all three")
+    finally:
+        await consumer.stop()
+    assert handled == ["b1", "a1", "a2"], "the other key went on while the first waited; one key's stay in order"
+
+
+async def _until_async(read: Callable[[], Awaitable[int]], expected: int, what: str, within: float = 30) -> None:
+    deadline = asyncio.get_running_loop().time() + within
+    while (found := await read()) != expected:
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{what} did not happen within {within}s: {found} != {expected}")
+        await asyncio.sleep(0.1)

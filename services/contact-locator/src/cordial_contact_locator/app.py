@@ -203,11 +203,13 @@ async def main() -> None:
     jobs = verification(runtime, settings, points, rates)
     intake = ContactIntake(directory, jobs)
     # Every handler's writes are keyed by the event id or a natural key, or leave a repeat unchanged (a point's reach
-    # remembers the events it counts): no processed ids (two commands an event) are kept.
+    # remembers the events it counts): no processed ids (two commands an event) are kept. Debtors (the events' keys)
+    # are handled at once, in order each: a placed debt mostly waits on rate-paced providers (lookup, WhatsApp check).
     runtime.consume(
         ["debts", "contacts", "messages"],
         handlers(directory, intake, enrichment(runtime, settings, directory, points)),
         keyed_by_event=True,
+        keys_in_parallel=True,
     )
     servicer = ContactLocatorServicer(directory, intake, jobs, RightPartyRates(outcomes))
     runtime.add_grpc(

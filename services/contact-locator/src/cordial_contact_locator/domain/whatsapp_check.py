@@ -9,9 +9,10 @@ number has WhatsApp, not that it reaches the right person, which only outcomes t
 
 A check is paid per number asked, so it spends the tenant's verification budget as a lookup does (one unit
 per number, reserved per group before asking and given back when the provider does not answer); a number
-past the budget is not asked. Requests (one per group) keep to the provider's rate through a ``Pacer``,
-shared by every instance when it draws on ``cordial_core.rate_cells``; a request the provider refuses over
-its rate anyway (429, 1015) is asked again in a later slot, a bounded number of times (``within_rate``).
+past the budget is not asked. Numbers that callers ask about at once share requests (``CheckPool``).
+Requests (one per group) keep to the provider's rate through a ``Pacer``, shared by every instance when it
+draws on ``cordial_core.rate_cells``; a request the provider refuses over its rate anyway (429, 1015) is
+asked again in a later slot, a bounded number of times (``within_rate``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from cordial.types.v1 import types_pb2
+from cordial_contact_locator.domain.check_pool import CheckPool
 from cordial_contact_locator.domain.verification import (
     FAILED,
     FROM_CACHE,
@@ -33,7 +35,6 @@ from cordial_contact_locator.domain.verification import (
     RATE_TRIES,
     Budgets,
     RateRefused,
-    within_rate,
 )
 from cordial_core.clock import Clock
 from cordial_core.rate_cells import Pacer, Sleep
@@ -108,9 +109,10 @@ class WhatsAppChecker:
         rate_tries: int = RATE_TRIES,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
-        self._check = check
-        # The provider's request rate (one request per group); None: asked as fast as answers come.
-        self._rate = rate
+        # The provider's request rate (one request per group; None: asked as fast as answers come), and per tenant
+        # a pool that joins the numbers of callers asking at once into one request (a request holds one tenant's).
+        self._pools: dict[str, CheckPool] = {}
+        self._new_pool = lambda: CheckPool(check, rate, group, rate_tries, sleep)
         self._cache = cache
         self._clock = clock
         self._budgets = budgets
@@ -121,8 +123,6 @@ class WhatsAppChecker:
         self._group = max(1, group)
         # Counts numbers per tenant and result (cache, provider, over_budget, failed) for operators.
         self._counts = counts
-        self._rate_tries = rate_tries
-        self._sleep = sleep
 
     def serves(self, tenant: str) -> bool:
         """Whether the tenant's client has a check provider."""
@@ -167,7 +167,8 @@ class WhatsAppChecker:
         if not paid:
             return []
         try:
-            answers = await within_rate(lambda: self._check.check(paid), self._rate, self._rate_tries, self._sleep)
+            pool = self._pools.get(tenant) or self._pools.setdefault(tenant, self._new_pool())
+            answers = await pool.check(paid)
         except (CheckFailure, RateRefused) as exc:
             log.warning("WhatsApp contacts check failed: %s", exc, extra={"tenant": tenant})
             answers = {}
