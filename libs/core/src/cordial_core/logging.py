@@ -37,5 +37,6 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "kafka", "pymongo"):
+    # httpx logs every request's URL at INFO, and a provider's URL can hold personal data (Lookup's phone number).
+    for noisy in ("aiokafka", "kafka", "pymongo", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
