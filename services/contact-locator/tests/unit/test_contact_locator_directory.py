@@ -184,9 +184,10 @@ class FakeOutcomes:
     def __init__(self) -> None:
         self.counted: list[tuple[str, str, str, int, str, str]] = []
 
-    async def count(self, outcome: ContactOutcome) -> None:
+    async def count(self, outcome: ContactOutcome) -> bool:
         o = outcome
         self.counted.append((o.tenant, o.source, o.provider, o.channel, o.outcome, o.event_id))
+        return True
 
 
 async def test_right_party_contacts_are_counted_per_tenant_source_provider_and_channel() -> None:

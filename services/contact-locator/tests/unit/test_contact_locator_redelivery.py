@@ -23,8 +23,9 @@ class Outcomes:
     def __init__(self) -> None:
         self.counted: list[tuple[str, str]] = []
 
-    async def count(self, outcome: ContactOutcome) -> None:
+    async def count(self, outcome: ContactOutcome) -> bool:
         self.counted.append((outcome.outcome, outcome.event_id))
+        return True
 
 
 class Rig:

@@ -47,19 +47,23 @@ def channel_name(channel: int) -> str:
 class PrometheusOutcomes:
     """Counts outcomes in this process's registry (Prometheus sums the instances)."""
 
-    async def count(self, outcome: ContactOutcome) -> None:
+    async def count(self, outcome: ContactOutcome) -> bool:
         """One more outcome."""
         labels = (outcome.tenant, outcome.source, outcome.provider or "unknown", channel_name(outcome.channel))
         CONTACT_OUTCOMES.labels(*labels, outcome.outcome).inc()
+        return True
 
 
 class BothOutcomes:
-    """Records each outcome durably first (the agency API reads it), then counts it for Prometheus."""
+    """Records each outcome durably first (the agency API reads it), then counts it for Prometheus only when the
+    durable record was new, so a redelivered event moves neither."""
 
-    def __init__(self, *sinks: Outcomes) -> None:
-        self._sinks = sinks
+    def __init__(self, durable: Outcomes, counted: Outcomes) -> None:
+        self._durable = durable
+        self._counted = counted
 
-    async def count(self, outcome: ContactOutcome) -> None:
-        """Passes the outcome to every sink in order."""
-        for sink in self._sinks:
-            await sink.count(outcome)
+    async def count(self, outcome: ContactOutcome) -> bool:
+        """Records the outcome, counts it if new; whether it was."""
+        if not await self._durable.count(outcome):
+            return False
+        return await self._counted.count(outcome)

@@ -20,8 +20,8 @@ class MongoOutcomes:
         """Outcomes are summed per tenant."""
         await self.collection.raw.create_index([("tenant", 1), ("source", 1), ("provider", 1)])
 
-    async def count(self, outcome: ContactOutcome) -> None:
-        """Records one outcome; the same event's outcome is recorded once."""
+    async def count(self, outcome: ContactOutcome) -> bool:
+        """Records one outcome; the same event's outcome is recorded once (False for a repeat)."""
         doc_id = stable_id(outcome.tenant, outcome.event_id, outcome.outcome) if outcome.event_id else new_id()
         doc = {
             "_id": doc_id,
@@ -31,7 +31,7 @@ class MongoOutcomes:
             "outcome": outcome.outcome,
             "at": self._clock.now(),
         }
-        await self.collection.insert(outcome.tenant, doc)
+        return await self.collection.insert(outcome.tenant, doc)
 
     async def counts(self, tenant: str) -> list[OutcomeCount]:
         """The tenant's outcomes summed (a $match and a $group: both MongoDB and FerretDB have them)."""

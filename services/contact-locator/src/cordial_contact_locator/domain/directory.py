@@ -38,7 +38,9 @@ class Outcomes(Protocol):
     ``event_id`` names the event that told of the outcome, so a redelivered event counts once where kept.
     """
 
-    async def count(self, outcome: ContactOutcome) -> None: ...
+    async def count(self, outcome: ContactOutcome) -> bool:
+        """Counts the outcome; False when it was counted before (the same event's)."""
+        ...
 
 
 @dataclass(frozen=True)
