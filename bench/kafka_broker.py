@@ -26,7 +26,7 @@ from cordial_core.bus import EventConsumer, EventPublisher, Handler, ensure_topi
 from cordial_core.events import TOPIC_PARTITIONS
 from cordial_stack.infra import start_kafka
 from cordial_stack.process import ManagedProcess
-from cordial_stack.simulation.driver import cpu_seconds
+from cordial_stack.simulation.cpu import cpu_seconds
 
 # The stack's consumer groups and what each reads (services' app modules).
 GROUPS = {

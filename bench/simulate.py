@@ -23,8 +23,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from cordial_stack.simulation.driver import Config, run_simulation
+from cordial_stack.simulation.config import Config
 from cordial_stack.simulation.report import render
+from cordial_stack.simulation.runner import run_simulation
 
 
 def main() -> int:

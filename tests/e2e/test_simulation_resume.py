@@ -18,8 +18,9 @@ import pytest
 from cordial_stack.paths import repo_root
 from cordial_stack.simulation import checkpoint as checkpoints
 from cordial_stack.simulation.checker import RULES
-from cordial_stack.simulation.driver import Config, run_simulation
+from cordial_stack.simulation.config import Config
 from cordial_stack.simulation.report import render
+from cordial_stack.simulation.runner import run_simulation
 
 DAYS = 5  # the second reminder (day 4) and the late payers (after day 4.5) fall in the second segment
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from cordial_stack.simulation.checker import RULES
-from cordial_stack.simulation.driver import Config, run_simulation
+from cordial_stack.simulation.config import Config
 from cordial_stack.simulation.report import render
+from cordial_stack.simulation.runner import run_simulation
 
 
 # The whole stack and 60 clock steps: its wall time follows the machine's load, which is not what it tests.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,14 +10,12 @@ import httpx
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
-from cordial.events.v1 import actions_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event
 from cordial_core.ids import new_id
-from cordial_core.money import Money
 from cordial_core.store import TenantCollection
 from cordial_messaging.adapters.audit import AuditRepository
 from cordial_messaging.adapters.catalogue import CreditorRepository, TemplateRepository
@@ -47,31 +45,12 @@ class Plan:
         return [Recipient(f"cp-{debtor_id}", SMS, NUMBERS[debtor_id])]
 
 
-def _requested(topic: str, action_id: str, debtor_id: str) -> Event:
-    payload = actions_pb2.ActionRequested(
-        action_id=action_id,
-        debt_id=f"d-{action_id}",
-        debtor_id=debtor_id,
-        step="reminder",
-        channels=[SMS],
-        template="reminder",
-        balance=Money(15000, "BRL").to_proto(),
-        creditor_name="Loja X",
-    )
-    event = new_event(
-        "action.requested",
-        payload,
-        source="strategy",
-        tenant="t1",
-        subject=f"d-{action_id}",
-        key=debtor_id,
-        clock=ControllableClock(NOW),
-    )
-    return dataclasses.replace(event, topic=topic)
-
-
 async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_flow(
-    infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
+    infra: Infra,
+    mongo_db: AsyncDatabase[dict[str, Any]],
+    http: httpx.AsyncClient,
+    sandbox_url: str,
+    action_requested: Callable[..., Event],
 ) -> None:
     topic = f"test-actions-{new_id()[:10]}"
     await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
@@ -105,7 +84,7 @@ async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_f
     try:
         # One partition, in this order: p1, p1 again (within the spacing), then p2.
         for action_id, debtor in (("a1", "p1"), ("a2", "p1"), ("a3", "p2")):
-            await publisher.publish(_requested(topic, action_id, debtor))
+            await publisher.publish(action_requested(action_id, debtor, NOW, topic=topic))
         await until(lambda: inbox(NUMBERS["p2"]), "p2's message, behind p1's second one on the partition")
         assert len(await inbox(NUMBERS["p1"])) == 1
         deferred = await mongo_db["messages"].find_one({"_id": "a2"})
@@ -118,8 +97,8 @@ async def test_a_spaced_recipient_is_deferred_and_sent_once_later_while_others_f
         assert await dispatcher.run_due() == 1
         assert len(await inbox(NUMBERS["p1"])) == 2
         # The same action requested again (a duplicate event): nothing more is sent.
-        await publisher.publish(_requested(topic, "a2", "p1"))
-        await publisher.publish(_requested(topic, "a4", "p2"))  # a marker: handled after the duplicate
+        await publisher.publish(action_requested("a2", "p1", NOW, topic=topic))
+        await publisher.publish(action_requested("a4", "p2", NOW, topic=topic))  # a marker: handled after the duplicate
         await until(lambda: _count(inbox(NUMBERS["p2"]), 2), "the marker sent, after the duplicate was handled")
         assert await dispatcher.run_due() == 0
         assert len(await inbox(NUMBERS["p1"])) == 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,14 +20,13 @@ from cryptography.fernet import Fernet
 from prometheus_client import REGISTRY
 from pymongo.asynchronous.database import AsyncDatabase
 
-from cordial.events.v1 import actions_pb2
 from cordial.strategy.v1 import strategy_service_pb2 as pb
 from cordial.strategy.v1 import strategy_service_pb2_grpc as pb_grpc
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.events import DEAD_LETTER_SUFFIX, Event, new_event
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event
 from cordial_core.grpc_server import open_channel
 from cordial_core.ids import new_id
 from cordial_core.money import Money
@@ -118,7 +118,11 @@ def _consumed(outcome: str) -> float:
 
 
 async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_lettered_and_sent_when_it_is_back(
-    infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
+    infra: Infra,
+    mongo_db: AsyncDatabase[dict[str, Any]],
+    http: httpx.AsyncClient,
+    sandbox_url: str,
+    action_requested: Callable[..., Event],
 ) -> None:
     clock = ControllableClock(NOW)
     address = f"127.0.0.1:{_free_port()}"  # strategy's address, where nothing listens yet
@@ -139,8 +143,7 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
 
     ok, dead = _consumed("ok"), _consumed("dead_letter")
     try:
-        event = _requested(clock)
-        await publisher.publish(event.__class__(event.id, event.type, topic, event.key, event.envelope))
+        await publisher.publish(action_requested("a1", "p1", clock.now(), debt_id="d1", topic=topic))
         deferred = await until(pending, "the action kept as due while strategy is down")
         assert deferred["state"] == "pending"
         assert deferred["due_at"].replace(tzinfo=UTC) == NOW + timedelta(seconds=10)
@@ -174,7 +177,11 @@ async def test_an_action_checked_while_strategy_is_down_is_deferred_not_dead_let
 
 
 async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_not_dead_lettered_and_sent_once_it_has(
-    infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
+    infra: Infra,
+    mongo_db: AsyncDatabase[dict[str, Any]],
+    http: httpx.AsyncClient,
+    sandbox_url: str,
+    action_requested: Callable[..., Event],
 ) -> None:
     clock = ControllableClock(NOW)
     strategy, server = Strategy(grpc.StatusCode.NOT_FOUND), grpc.aio.server()
@@ -187,8 +194,7 @@ async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_not_dead_lettere
     topic, publisher, consumer = await _consuming(infra, mongo_db, dispatcher)
     ok, dead = _consumed("ok"), _consumed("dead_letter")
     try:
-        event = _requested(clock)
-        await publisher.publish(event.__class__(event.id, event.type, topic, event.key, event.envelope))
+        await publisher.publish(action_requested("a1", "p1", clock.now(), debt_id="d1", topic=topic))
         deferred = await until(
             lambda: mongo_db["messages"].find_one({"_id": "a1", "undecided.count": 1}), "the action kept as due"
         )
@@ -207,21 +213,6 @@ async def test_a_debt_strategy_has_not_heard_of_yet_is_deferred_not_dead_lettere
         await publisher.stop()
         await server.stop(0)
         await channel.close()
-
-
-def _requested(clock: ControllableClock) -> Event:
-    """The reminder strategy asked for debt d1."""
-    payload = actions_pb2.ActionRequested(
-        action_id="a1",
-        debt_id="d1",
-        debtor_id="p1",
-        step="reminder",
-        channels=[SMS],
-        template="reminder",
-        balance=Money(15000, "BRL").to_proto(),
-        creditor_name="Loja X",
-    )
-    return new_event("action.requested", payload, source="strategy", tenant="t1", subject="d1", key="p1", clock=clock)
 
 
 async def _true(value: bool) -> bool:

@@ -7,7 +7,7 @@ message.own_sent (the timeline's entry) and its receipts name it as the validati
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -15,12 +15,12 @@ import httpx
 from cryptography.fernet import Fernet
 from pymongo.asynchronous.database import AsyncDatabase
 
-from cordial.events.v1 import actions_pb2, messages_pb2
+from cordial.events.v1 import messages_pb2
 from cordial.types.v1 import types_pb2
 from cordial_core.bus import EventConsumer, EventPublisher, ensure_topics
 from cordial_core.clock import ControllableClock
 from cordial_core.crypto import PersonalDataCipher
-from cordial_core.events import DEAD_LETTER_SUFFIX, Event, decode_envelope, new_event, unpack_payload
+from cordial_core.events import DEAD_LETTER_SUFFIX, Event, decode_envelope, unpack_payload
 from cordial_core.ids import new_id
 from cordial_core.money import Money
 from cordial_core.store import TenantCollection
@@ -115,35 +115,30 @@ class Instance:
         return InboundRepository(collection, replies, opt_outs, CIPHER, self.clock)
 
 
-def _requested(topic: str, action_id: str, debtor_id: str) -> Event:
-    payload = actions_pb2.ActionRequested(
-        action_id=action_id,
-        debt_id=f"d-{action_id}",
-        debtor_id=debtor_id,
-        step="first",
-        channels=[SMS],
-        template="first",
-        tone="reminder",
-        locale="en",
-        balance=Money(150000, "USD").to_proto(),
-        creditor_name="Acme Bank",
-    )
-    event = new_event(
-        "action.requested",
-        payload,
-        source="strategy",
-        tenant=TENANT,
-        subject=f"d-{action_id}",
-        key=debtor_id,
-        clock=ControllableClock(NOW),
-    )
-    return dataclasses.replace(event, topic=topic)
-
-
 async def test_one_validation_notice_follows_a_us_first_communication_across_a_restart_and_a_duplicate(
-    infra: Infra, mongo_db: AsyncDatabase[dict[str, Any]], http: httpx.AsyncClient, sandbox_url: str
+    infra: Infra,
+    mongo_db: AsyncDatabase[dict[str, Any]],
+    http: httpx.AsyncClient,
+    sandbox_url: str,
+    action_requested: Callable[..., Event],
 ) -> None:
     topic = f"test-actions-{new_id()[:10]}"
+
+    def first_requested(action_id: str, debtor_id: str) -> Event:
+        """The US creditor's first communication for the action: template `first`, in dollars, in English."""
+        return action_requested(
+            action_id,
+            debtor_id,
+            NOW,
+            topic=topic,
+            tenant=TENANT,
+            template="first",
+            balance=Money(150000, "USD"),
+            creditor_name="Acme Bank",
+            tone="reminder",
+            locale="en",
+        )
+
     await ensure_topics(infra.kafka_bootstrap_servers, {topic: 1, topic + DEAD_LETTER_SUFFIX: 1})
     number = f"+1202555{new_id()[:4].translate(str.maketrans('abcdef', '123456'))}"
     first = Instance(mongo_db, http, sandbox_url, number)
@@ -170,7 +165,7 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
     running = consumer(first)
     await running.start()
     try:
-        await publisher.publish(_requested(topic, "a1", "p1"))
+        await publisher.publish(first_requested("a1", "p1"))
         await until(inbox, "the first communication")
         owed = notice_id(TENANT, "a1")
         # The notice is owed before the first message is recorded sent: once that is, the notice is listed as due.
@@ -191,8 +186,8 @@ async def test_one_validation_notice_follows_a_us_first_communication_across_a_r
         second.clock.set(opens + ORPHANED_AFTER)
         running = consumer(second)
         await running.start()
-        await publisher.publish(_requested(topic, "a1", "p1"))
-        await publisher.publish(_requested(topic, "a2", "p2"))  # a marker: handled after the duplicate
+        await publisher.publish(first_requested("a1", "p1"))
+        await publisher.publish(first_requested("a2", "p2"))  # a marker: handled after the duplicate
         await until(lambda: mongo_db["messages"].find_one({"_id": "a2", "state": "sent"}), "the marker sent")
         for _ in range(3):
             await second.dispatcher.run_due()

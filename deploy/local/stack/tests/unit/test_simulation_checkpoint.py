@@ -19,8 +19,10 @@ from cordial_stack.infra import earlier_ports
 from cordial_stack.paths import free_port
 from cordial_stack.simulation import checkpoint as checkpoints
 from cordial_stack.simulation.checker import Findings, Reply
-from cordial_stack.simulation.driver import START, Config, Outcome, Simulation, prepare
+from cordial_stack.simulation.config import START, Config, Outcome
 from cordial_stack.simulation.report import render
+from cordial_stack.simulation.runner import prepare
+from cordial_stack.simulation.simulation import Simulation
 
 AT = START + timedelta(days=2, hours=13)
 

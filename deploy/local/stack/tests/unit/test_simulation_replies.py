@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 
 from cordial_core.clock import FileClock
-from cordial_stack.simulation.driver import START, Config, Simulation
+from cordial_stack.simulation.config import START, Config
+from cordial_stack.simulation.simulation import Simulation
 
 
 async def _simulation(tmp_path: Path, gateway_status: int) -> Simulation:

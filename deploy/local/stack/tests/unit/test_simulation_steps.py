@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from cordial_stack.simulation.driver import START, dark, next_moment
+from cordial_stack.simulation.config import START
+from cordial_stack.simulation.steps import dark, next_moment
 
 HOUR = timedelta(hours=1)
 ZONES = {"America/Sao_Paulo", "America/Manaus", "America/New_York", "America/Chicago"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from cordial_stack.simulation.driver import CLIENTS, Outcome
+from cordial_stack.simulation.config import Outcome
 from cordial_stack.simulation.population import BEHAVIOURS, PLACES
+from cordial_stack.simulation.scenario import CLIENTS
 
 
 def _variant_line(client: str, result: dict[str, Any]) -> str:
