@@ -37,7 +37,7 @@ lint: install
 lint-checks:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy libs/core/src services/*/src deploy/local/stack/src deploy/local/sandbox/src
+	.venv/bin/mypy
 	cd proto && $(BUF) lint
 	@# Guards a branch's proto changes against main; on main itself it compares with main.
 	if git rev-parse -q --verify refs/heads/main >/dev/null; then \

@@ -13,12 +13,35 @@ from tenacity import AsyncRetrying, RetryError, stop_after_attempt, wait_exponen
 
 from cordial.events.v1 import envelope_pb2
 from cordial_core.context import bound
-from cordial_core.events import DEAD_LETTER_SUFFIX, Event, all_topics, decode_envelope
+from cordial_core.events import DEAD_LETTER_SUFFIX, all_topics, decode_envelope
 from cordial_core.metrics import EVENT_HANDLER_RETRIES, EVENTS_CONSUMED, EVENTS_PUBLISHED
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[envelope_pb2.Envelope], Awaitable[None]]
+
+
+class Publishable(Protocol):
+    """What publishing needs of an event: an Event, or one the outbox read back as stored bytes."""
+
+    @property
+    def type(self) -> str:
+        """The event type, counted in the published metric."""
+        ...
+
+    @property
+    def topic(self) -> str:
+        """The topic it goes to."""
+        ...
+
+    @property
+    def key(self) -> str:
+        """The partition key (the debtor id)."""
+        ...
+
+    def encode(self) -> bytes:
+        """The wire form."""
+        ...
 
 
 async def ensure_topics(bootstrap_servers: str, topics: dict[str, int] | None = None) -> list[str]:
@@ -59,7 +82,7 @@ class EventPublisher:
         """Flushes what is pending and disconnects."""
         await self._producer.stop()
 
-    async def publish(self, event: Event) -> None:
+    async def publish(self, event: Publishable) -> None:
         """Sends one event and waits until the cluster has it."""
         await self._producer.send_and_wait(event.topic, event.encode(), key=event.key.encode())
         EVENTS_PUBLISHED.labels(event.type).inc()

@@ -144,9 +144,10 @@ async def main() -> None:
         server.should_exit = True
         await asyncio.gather(*tasks, return_exceptions=True)
         await http.aclose()
-        await channel.close()
-        await messaging.close()
-        await contact_locator.close()
+        # grace=None (cancel what is still in flight) is grpc's default, which grpc-stubs leaves out.
+        await channel.close(grace=None)
+        await messaging.close(grace=None)
+        await contact_locator.close(grace=None)
 
     runtime.on_stop(stop_http)
     await runtime.run(ready=serve_http)

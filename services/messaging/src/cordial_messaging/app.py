@@ -99,9 +99,11 @@ class MessagingSettings(ServiceSettings):
     instance: str = Field(default="", validation_alias="MESSAGING_INSTANCE")
 
 
-def _other_channels(settings: MessagingSettings, http: httpx.AsyncClient, token: str) -> dict[int, Channel]:
+def _other_channels(
+    settings: MessagingSettings, http: httpx.AsyncClient, token: str
+) -> dict[types_pb2.Channel, Channel]:
     """E-mail, voice and letter channels, each where its provider is configured."""
-    channels: dict[int, Channel] = {}
+    channels: dict[types_pb2.Channel, Channel] = {}
     if settings.smtp_host:
         channels[types_pb2.CHANNEL_EMAIL] = SmtpMail(
             settings.smtp_host,
@@ -165,7 +167,7 @@ async def main() -> None:
     locator = open_channel(settings.contact_locator_addr)
     strategy = open_channel(settings.strategy_addr)
     token = settings.provider_token.get_secret_value()
-    channels: dict[int, Channel] = {
+    channels: dict[types_pb2.Channel, Channel] = {
         types_pb2.CHANNEL_SMS: SmsGateway(
             http, settings.sms_provider_url, settings.sms_account_sid, token, settings.sms_from
         ),
@@ -236,8 +238,9 @@ async def main() -> None:
 
     async def close() -> None:
         await http.aclose()
-        await locator.close()
-        await strategy.close()
+        # grace=None (cancel what is still in flight) is grpc's default, which grpc-stubs leaves out.
+        await locator.close(grace=None)
+        await strategy.close(grace=None)
 
     runtime.on_stop(close)
     await runtime.run()

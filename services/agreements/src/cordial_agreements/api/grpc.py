@@ -209,7 +209,8 @@ class AgreementsServicer(pb_grpc.AgreementsServiceServicer):
                 results.append(pb.PlaceDebtResult(index=index, error_field=field, error_reason=reason))
             else:
                 results.append(pb.PlaceDebtResult(index=index, debt_id=debt.id, created=created))
-        return pb.PlaceDebtsResponse(results=sorted(results, key=lambda r: r.index))
+        results.sort(key=lambda r: r.index)
+        return pb.PlaceDebtsResponse(results=results)
 
     async def GetDebt(self, request: pb.GetDebtRequest, context: grpc.aio.ServicerContext) -> pb.GetDebtResponse:
         """One debt of the calling tenant with today's balance, its agreements and its payments."""

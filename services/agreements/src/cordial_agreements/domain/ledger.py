@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from google.protobuf.message import Message
+
 from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain import paging
@@ -53,7 +55,7 @@ class Placement:
     principal: Money
     due_date: date
     creditor_name: str
-    contact_points: list[tuple[int, str]]
+    contact_points: list[tuple[types_pb2.ContactKind, str]]
     portfolio: str = "default"
     product: str = ""
     origin_date: date | None = None
@@ -240,7 +242,12 @@ class Ledger:
         return found, paging.encode(tenant, found[-1].id) if more else ""
 
     async def update(
-        self, tenant: str, debt_id: str, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
+        self,
+        tenant: str,
+        debt_id: str,
+        principal: Money | None,
+        reason: str,
+        contact_points: list[tuple[types_pb2.ContactKind, str]],
     ) -> tuple[Debt, bool]:
         """Corrects the principal (with a reason) and adds contact points; each change is an event.
 
@@ -259,7 +266,7 @@ class Ledger:
         raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
 
     def _changes(
-        self, debt: Debt, principal: Money | None, reason: str, contact_points: list[tuple[int, str]]
+        self, debt: Debt, principal: Money | None, reason: str, contact_points: list[tuple[types_pb2.ContactKind, str]]
     ) -> list[Event]:
         """Makes the corrections on the debt in memory; one event for each."""
         events = []
@@ -399,17 +406,17 @@ class Ledger:
             return debt
         raise FailedPrecondition("the debt keeps changing; retry", field="debt_id")
 
-    def _event(self, debt: Debt, event_type: str, payload: object) -> Event:
+    def _event(self, debt: Debt, event_type: str, payload: Message) -> Event:
         return self._events.event(event_type, payload, tenant=debt.tenant, subject=debt.id, key=debt.debtor_id)
 
 
 class DocumentSeal(Protocol):
     """Encrypts a document number with the platform's personal-data key, for services that may look it up."""
 
-    def __call__(self, document: str) -> bytes: ...
+    def __call__(self, document: str, /) -> bytes: ...
 
 
 class DebtorIdentity(Protocol):
     """Turns a document number into the debtor's id without revealing it."""
 
-    def __call__(self, document: str) -> str: ...
+    def __call__(self, document: str, /) -> str: ...

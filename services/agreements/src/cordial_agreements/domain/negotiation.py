@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from google.protobuf.message import Message
+
 from cordial.events.v1 import agreements_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain.agreement import LIVE, Agreement, AgreementState, split_shares
@@ -251,8 +253,8 @@ class Negotiation:
         agreement.accept()
         if not await self._agreements.add(agreement, [self._accepted(agreement)]):
             return await self.get(tenant, agreement_id), False
-        for one in agreement.debt_ids:
-            await self._ledger.enter_agreement(tenant, one)
+        for covered in agreement.debt_ids:
+            await self._ledger.enter_agreement(tenant, covered)
         return await self._with_links(agreement, today, debt), True
 
     async def accept_agreement(self, tenant: str, agreement_id: str) -> tuple[Agreement, bool]:
@@ -271,8 +273,8 @@ class Negotiation:
         for one in debts:
             _open_for_offers(one)
         await self._agreements.save(agreement, [self._accepted(agreement)])
-        for one in agreement.debt_ids:
-            await self._ledger.enter_agreement(tenant, one)
+        for covered in agreement.debt_ids:
+            await self._ledger.enter_agreement(tenant, covered)
         return await self._with_links(agreement, today, debts[0]), True
 
     def _accepted(self, agreement: Agreement) -> Event:
@@ -567,7 +569,7 @@ class Negotiation:
     def _money(agreement: Agreement, amount: int) -> types_pb2.Money:
         return Money(amount, agreement.currency).to_proto()
 
-    def _event(self, agreement: Agreement, event_type: str, payload: object) -> Event:
+    def _event(self, agreement: Agreement, event_type: str, payload: Message) -> Event:
         return self._events.event(
             event_type, payload, tenant=agreement.tenant, subject=agreement.debt_ids[0], key=agreement.debtor_id
         )

@@ -22,7 +22,7 @@ class HttpEnrichmentContacts:
         self._base = base_url.rstrip("/")
         self._headers = {"AccessToken": token, "TokenId": client_id}
 
-    async def contacts(self, document: str, company: bool) -> list[tuple[int, str]]:
+    async def contacts(self, document: str, company: bool) -> list[tuple[types_pb2.ContactKind, str]]:
         """Phones as +<country> <area> <number> and e-mails as given; [] when the document is unknown."""
         digits = re.sub(r"\D", "", document)
         body = {"q": f"doc{{{digits}}}", "Datasets": DATASETS}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.directory import ContactOutcome
 from cordial_contact_locator.domain.right_party import OutcomeCount
 from cordial_core.clock import Clock
@@ -35,7 +38,7 @@ class MongoOutcomes:
 
     async def counts(self, tenant: str) -> list[OutcomeCount]:
         """The tenant's outcomes summed (a $match and a $group: both MongoDB and FerretDB have them)."""
-        pipeline = [
+        pipeline: list[dict[str, Any]] = [
             {"$match": {"tenant": tenant}},
             {
                 "$group": {
@@ -47,7 +50,12 @@ class MongoOutcomes:
         cursor = await self.collection.raw.aggregate(pipeline)
         return [
             OutcomeCount(
-                d["_id"]["source"], d["_id"]["provider"], int(d["_id"]["channel"]), d["_id"]["outcome"], int(d["n"])
+                d["_id"]["source"],
+                d["_id"]["provider"],
+                # Stored as the enum's number, which is what a protobuf enum is at run time.
+                cast(types_pb2.Channel, int(d["_id"]["channel"])),
+                d["_id"]["outcome"],
+                int(d["n"]),
             )
             async for d in cursor
         ]

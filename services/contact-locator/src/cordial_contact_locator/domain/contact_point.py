@@ -38,7 +38,7 @@ class ContactPoint:
     id: str
     tenant: str
     debtor_id: str
-    kind: int
+    kind: types_pb2.ContactKind
     value: str
     valid: bool
     reason: str
@@ -63,7 +63,7 @@ class ContactPoint:
     whatsapp_checked_at: datetime | None = None
 
     @property
-    def channels(self) -> tuple[int, ...]:
+    def channels(self) -> tuple[types_pb2.Channel, ...]:
         """The channels this point can be used on, when valid."""
         return CHANNELS_BY_KIND.get(self.kind, ()) if self.valid else ()
 

@@ -63,7 +63,7 @@ class PlannedContact:
     """A usable point on one channel, with its score and why."""
 
     point: ContactPoint
-    channel: int
+    channel: types_pb2.Channel
     score: float
     reason: str
 
@@ -99,7 +99,7 @@ class Directory:
         self._hash = lookup_hash
 
     async def record_supplied(
-        self, tenant: str, debt_id: str, debtor_id: str, supplied: list[tuple[int, str]], source: str
+        self, tenant: str, debt_id: str, debtor_id: str, supplied: list[tuple[types_pb2.ContactKind, str]], source: str
     ) -> list[ContactPoint]:
         """Records each supplied value, valid or not, and says so per debt in an event."""
         recorded = []
@@ -121,7 +121,7 @@ class Directory:
             recorded.append(point)
         return recorded
 
-    async def plan(self, tenant: str, debtor_id: str, channels: list[int]) -> list[PlannedContact]:
+    async def plan(self, tenant: str, debtor_id: str, channels: list[types_pb2.Channel]) -> list[PlannedContact]:
         """Usable points per channel, channels in the order asked, points by score, each with why."""
         points = await self._points.of_debtor(tenant, debtor_id)
         wrong = await self._wrong.of_debtor(debtor_id) if self._wrong is not None else set()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.directory import ContactPoints, Directory
 
@@ -18,13 +19,13 @@ class ContactSource(Protocol):
 
     name: str
 
-    async def contacts(self, document: str, company: bool) -> list[tuple[int, str]]: ...
+    async def contacts(self, document: str, company: bool) -> list[tuple[types_pb2.ContactKind, str]]: ...
 
 
 class DocumentOpener(Protocol):
     """Opens a sealed document number (the platform's personal-data key)."""
 
-    def __call__(self, sealed: bytes) -> str: ...
+    def __call__(self, sealed: bytes, /) -> str: ...
 
 
 class ContactEnricher:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.contact_point import ContactPoint
 from cordial_contact_locator.domain.directory import Directory
 from cordial_contact_locator.domain.verification_jobs import VerificationJobs
@@ -21,7 +22,7 @@ class ContactIntake:
         self._jobs = jobs
 
     async def record(
-        self, tenant: str, debt_id: str, debtor_id: str, supplied: list[tuple[int, str]], source: str
+        self, tenant: str, debt_id: str, debtor_id: str, supplied: list[tuple[types_pb2.ContactKind, str]], source: str
     ) -> list[ContactPoint]:
         """Records the points, then verifies the new phones (the cache answers for known numbers)."""
         recorded = await self._directory.record_supplied(tenant, debt_id, debtor_id, supplied, source)
@@ -34,7 +35,7 @@ class ContactIntake:
             await self._jobs.verify_points(tenant, recorded)
 
     async def add(
-        self, tenant: str, debt_id: str, debtor_id: str, supplied: list[tuple[int, str]], source: str
+        self, tenant: str, debt_id: str, debtor_id: str, supplied: list[tuple[types_pb2.ContactKind, str]], source: str
     ) -> list[ContactPoint]:
         """Points a debtor gave or an agent took down; bad input is refused naming the field."""
         if not debtor_id:

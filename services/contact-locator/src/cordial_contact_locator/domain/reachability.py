@@ -83,7 +83,7 @@ def learned(event_id: str, at: datetime, remembered: Mapping[str, datetime]) -> 
     return Learned(learned_key(event_id), at, tuple(forget))
 
 
-def delivery_outcome(state: int) -> str | None:
+def delivery_outcome(state: messages_pb2.DeliveryState) -> str | None:
     """The outcome a delivery receipt reports, if any."""
     return _DELIVERY_OUTCOMES.get(state)
 

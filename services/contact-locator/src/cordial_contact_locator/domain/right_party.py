@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.directory import CONTACTED, RIGHT_PARTY, WRONG_PARTY
 
 
@@ -15,7 +16,7 @@ class OutcomeCount:
 
     source: str
     provider: str
-    channel: int
+    channel: types_pb2.Channel
     outcome: str
     count: int
 
@@ -26,7 +27,7 @@ class PartyRate:
 
     source: str
     provider: str
-    channel: int
+    channel: types_pb2.Channel
     contacted: int
     right_party: int
     wrong_party: int
@@ -45,7 +46,7 @@ class OutcomeCounts(Protocol):
 
 def party_rates(counts: Iterable[OutcomeCount]) -> list[PartyRate]:
     """One rate per source, provider and channel, sorted for a stable reading."""
-    sums: dict[tuple[str, str, int], dict[str, int]] = {}
+    sums: dict[tuple[str, str, types_pb2.Channel], dict[str, int]] = {}
     for item in counts:
         key = (item.source, item.provider, item.channel)
         sums.setdefault(key, {CONTACTED: 0, RIGHT_PARTY: 0, WRONG_PARTY: 0})

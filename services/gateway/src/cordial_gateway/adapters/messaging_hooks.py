@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cordial.messaging.v1 import messaging_service_pb2 as pb
 from cordial.messaging.v1 import messaging_service_pb2_grpc as pb_grpc
+from cordial.types.v1 import types_pb2
 from cordial_core.grpc_server import CORRELATION_KEY, TENANT_KEY
 from cordial_core.ids import new_id
 from cordial_gateway.domain.webhooks import InboundReply, Receipt
@@ -16,7 +17,12 @@ class MessagingHooks:
         self._stub = stub
 
     async def deliver(
-        self, tenant: str, provider: str, channel: int, receipts: list[Receipt], replies: list[InboundReply]
+        self,
+        tenant: str,
+        provider: str,
+        channel: types_pb2.Channel,
+        receipts: list[Receipt],
+        replies: list[InboundReply],
     ) -> None:
         """Records every receipt and reply of one notification; a failure makes the provider retry."""
         metadata = [(TENANT_KEY, tenant), (CORRELATION_KEY, new_id())]

@@ -39,7 +39,7 @@ class Receipt:
     """A provider's news about a message it took."""
 
     provider_message_id: str
-    state: int
+    state: messages_pb2.DeliveryState
     error_code: str = ""
     callback_data: str = ""
 

@@ -8,8 +8,10 @@ address and channel. Both are keyed by the channel and the address's keyed hash,
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
+from cordial.events.v1 import messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.events import Event
@@ -46,13 +48,13 @@ class InboundRepository:
         doc = await self._messages.find_one(tenant, {"provider": provider, "provider_message_id": provider_message_id})
         return self._sent(doc) if doc else None
 
-    async def last_sent_to(self, tenant: str, address: str, channel: int) -> SentMessage | None:
+    async def last_sent_to(self, tenant: str, address: str, channel: types_pb2.Channel) -> SentMessage | None:
         """The latest message sent to this address on this channel."""
         query = {"to_hash": self._cipher.lookup_hash(address), "channel": channel, "state": SENT}
         docs = await self._messages.find(tenant, query, sort=[("sent_at", -1)], limit=1)
         return self._sent(docs[0]) if docs else None
 
-    async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None:
+    async def sent(self, tenant: str, message_id: str, channel: types_pb2.Channel, address: str, at: datetime) -> None:
         """Remembers the message as the last the agency sent to this address on this channel.
 
         Written last-wins without a condition on the time (a range condition would scan the collection on
@@ -68,7 +70,7 @@ class InboundRepository:
         if not await self._recipients.insert(AGENCY, {"_id": key, **record}):
             await self._recipients.update(AGENCY, {"_id": key}, record)  # another instance inserted it meanwhile
 
-    async def last_sent_by_agency(self, address: str, channel: int) -> SentMessage | None:
+    async def last_sent_by_agency(self, address: str, channel: types_pb2.Channel) -> SentMessage | None:
         """The last message the agency sent to this address on this channel, whichever client's."""
         if self._recipients is None:
             return None
@@ -78,7 +80,9 @@ class InboundRepository:
         doc = await self._messages.find_one(last["message_tenant"], {"_id": last["message_id"], "state": SENT})
         return self._sent(doc) if doc else None
 
-    async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool:
+    async def record_delivery(
+        self, message: SentMessage, state: messages_pb2.DeliveryState, events: list[Event]
+    ) -> bool:
         """Records a delivery state once per message, with its event in the same write."""
         return await self._messages.update(
             message.tenant,
@@ -88,7 +92,9 @@ class InboundRepository:
             self._clock,
         )
 
-    async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool:
+    async def record_reply(
+        self, reply_id: str, message: SentMessage, intent: messages_pb2.ReplyIntent, events: list[Event]
+    ) -> bool:
         """Records a reply once (its text is not kept: its intent is what is acted on)."""
         doc = {
             "_id": reply_id,
@@ -101,12 +107,12 @@ class InboundRepository:
         }
         return await self._replies.insert(message.tenant, doc, events, self._clock)
 
-    def opt_out_id(self, channel: int, address: str) -> str:
+    def opt_out_id(self, channel: types_pb2.Channel, address: str) -> str:
         """One id per opt-out of an address on a channel, the same for every client."""
         return self._key("opt-out", channel, address)
 
     async def claim_confirmation(
-        self, opt_out_id: str, message: SentMessage, channel: int, confirmed_by: str = DISPATCHED
+        self, opt_out_id: str, message: SentMessage, channel: types_pb2.Channel, confirmed_by: str = DISPATCHED
     ) -> bool:
         """Records the opt-out for the agency; True only for the first claim, the one that may confirm it."""
         doc = {
@@ -151,11 +157,11 @@ class InboundRepository:
         }
         return await self._opt_outs.insert(AGENCY, doc, events, self._clock)
 
-    async def opted_out(self, channel: int, address: str) -> bool:
+    async def opted_out(self, channel: types_pb2.Channel, address: str) -> bool:
         """True when a reply from this address opted out of this channel, answering any client's message."""
         return await self._opt_outs.find_one(AGENCY, {"_id": self.opt_out_id(channel, address)}) is not None
 
-    def _key(self, kind: str, channel: int, address: str) -> str:
+    def _key(self, kind: str, channel: types_pb2.Channel, address: str) -> str:
         return stable_id(kind, str(channel), self._cipher.lookup_hash(address))
 
     def _sent(self, doc: dict[str, Any]) -> SentMessage:
@@ -165,7 +171,7 @@ class InboundRepository:
             tenant=doc["tenant"],
             debt_id=doc["debt_id"],
             debtor_id=doc["debtor_id"],
-            channel=int(doc["channel"]),
+            channel=cast(types_pb2.Channel, int(doc["channel"])),  # stored as the enum's number
             contact_point_id=doc["contact_point_id"],
             provider=doc["provider"],
             provider_message_id=doc["provider_message_id"],

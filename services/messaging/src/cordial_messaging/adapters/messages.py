@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
+from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.due_watch import DueWatch
@@ -224,7 +225,9 @@ class MessageRepository:
         """The recipient of a stored opt-out confirmation, its address decrypted; None for any other action."""
         if not stored:
             return None
-        return Recipient(stored["contact_point_id"], int(stored["channel"]), self._cipher.decrypt(stored["to_enc"]))
+        # Stored as the enum's number, which is what a protobuf enum is at run time.
+        channel = cast(types_pb2.Channel, int(stored["channel"]))
+        return Recipient(stored["contact_point_id"], channel, self._cipher.decrypt(stored["to_enc"]))
 
     def _validates(self, notice: OwedNotice | None) -> dict[str, object]:
         """An owed validation notice as the action stores it, its address encrypted."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cordial.messaging.v1 import messaging_service_pb2 as pb
+from cordial.types.v1 import types_pb2
 from cordial_messaging.domain.audit import AuditEntry
 from cordial_messaging.domain.catalogue import StoredTemplate
 from cordial_messaging.domain.composer import CHANNEL_NAMES
@@ -29,7 +30,7 @@ def template_pb(template: StoredTemplate) -> pb.Template:
     """The protobuf of a stored template."""
     message = pb.Template(
         name=template.name,
-        channel=_CHANNELS.get(template.channel, 0),
+        channel=_CHANNELS.get(template.channel, types_pb2.CHANNEL_UNSPECIFIED),
         locale=template.locale,
         tone=template.tone,
         jurisdiction=template.jurisdiction,

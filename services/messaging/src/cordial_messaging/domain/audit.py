@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from cordial.events.v1 import messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_core.ids import stable_id
 
 SENT_ENTRY, DELIVERY_ENTRY, GIVEN_UP_ENTRY = "sent", "delivery", "given_up"
@@ -25,7 +27,7 @@ class AuditEntry:
     message_id: str
     debt_id: str
     debtor_id: str
-    channel: int
+    channel: types_pb2.Channel
     contact_point_id: str
     to: str
     provider: str
@@ -34,7 +36,7 @@ class AuditEntry:
     text: str = ""
     template: str = ""
     template_version: int = 0
-    delivery_state: int = 0
+    delivery_state: messages_pb2.DeliveryState = messages_pb2.DELIVERY_STATE_UNSPECIFIED
     error_code: str = ""
     # Why the action was given up (GIVEN_UP_ENTRY: the policy's rule first), or an owed validation notice unsent.
     reason: str = ""
@@ -62,7 +64,7 @@ def action_entry(
     action: OfAction,
     kind: str,
     at: datetime,
-    recipient: tuple[int, str, str],
+    recipient: tuple[types_pb2.Channel, str, str],
     provider: tuple[str, str] = ("", ""),
     text: str = "",
     template: tuple[str, int] = ("", 0),

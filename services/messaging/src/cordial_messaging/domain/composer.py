@@ -113,7 +113,7 @@ class Composer:
         # The validation notice names the end of its validation period, counted from the day it is sent.
         self._clock = clock or SystemClock()
 
-    async def compose(self, request: Request, channel: int) -> Composed:
+    async def compose(self, request: Request, channel: types_pb2.Channel) -> Composed:
         """The message for this channel; InvalidArgument when a value the template needs is unknown."""
         template = await self.resolve(request, CHANNEL_NAMES.get(channel, "sms"))
         values = await self._values(request, template.locale)
@@ -121,7 +121,7 @@ class Composer:
         parameters = tuple(values[name] for name in variables_in_order(template.body))
         return Composed(template, text, parameters)
 
-    async def validation_notice(self, request: Request, channel: int) -> Composed:
+    async def validation_notice(self, request: Request, channel: types_pb2.Channel) -> Composed:
         """The validation notice owed after a first communication that did not carry it, naming the creditor as
         that message did; sent as a WhatsApp template of its own (amount and creditor its parameters)."""
         creditor = await self._creditors.get(request.tenant)

@@ -38,7 +38,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypedDict
+
+from google.protobuf.message import Message
 
 from cordial.events.v1 import contacts_pb2, messages_pb2
 from cordial.types.v1 import types_pb2
@@ -90,7 +92,7 @@ class Recipient:
     """One usable contact point from the contact plan."""
 
     contact_point_id: str
-    channel: int
+    channel: types_pb2.Channel
     address: str
 
 
@@ -102,7 +104,7 @@ class ActionToSend:
     tenant: str
     debt_id: str
     debtor_id: str
-    channels: tuple[int, ...]
+    channels: tuple[types_pb2.Channel, ...]
     template: str
     balance: Money
     creditor_name: str
@@ -115,7 +117,7 @@ class ActionToSend:
     # notice's text, asked of the policy as a required notice.
     validates: OwedNotice | None = None
 
-    def own_kind(self) -> int:
+    def own_kind(self) -> messages_pb2.OwnMessageKind:
         """Which message messaging sends on its own this is (``OwnMessageKind``); unspecified for a step's."""
         return own_kind(self.confirms is not None, self.validates is not None)
 
@@ -159,7 +161,7 @@ class Attempt:
 
     id: str
     contact_point_id: str
-    channel: int
+    channel: types_pb2.Channel
     provider: str
     to: str
     text: str
@@ -248,7 +250,7 @@ class Messages(Protocol):
 class ContactPlan(Protocol):
     """Asks contact-locator which points to use."""
 
-    async def plan(self, debtor_id: str, channels: tuple[int, ...]) -> list[Recipient]: ...
+    async def plan(self, debtor_id: str, channels: tuple[types_pb2.Channel, ...]) -> list[Recipient]: ...
 
 
 class OptOuts(Protocol):
@@ -258,7 +260,7 @@ class OptOuts(Protocol):
     "SAIR" from a phone stops that channel to that phone whichever client asks next.
     """
 
-    async def opted_out(self, channel: int, address: str) -> bool: ...
+    async def opted_out(self, channel: types_pb2.Channel, address: str) -> bool: ...
     async def opted_out_at_provider(
         self, tenant: str, debtor_id: str, recipient: Recipient, events: list[Event]
     ) -> bool: ...
@@ -267,7 +269,9 @@ class OptOuts(Protocol):
 class Recipients(Protocol):
     """The last message the agency sent to each address on each channel, whichever client's: what a reply answers."""
 
-    async def sent(self, tenant: str, message_id: str, channel: int, address: str, at: datetime) -> None: ...
+    async def sent(
+        self, tenant: str, message_id: str, channel: types_pb2.Channel, address: str, at: datetime
+    ) -> None: ...
 
 
 class Dispatcher:
@@ -277,7 +281,7 @@ class Dispatcher:
         self,
         messages: Messages,
         plan: ContactPlan,
-        channels: dict[int, Channel],
+        channels: dict[types_pb2.Channel, Channel],
         clock: Clock,
         composer: Composer,
         retry_waits: tuple[float, ...] = DEFAULT_RETRY_WAITS,
@@ -651,7 +655,7 @@ class Dispatcher:
         An opt-out's confirmation or a validation notice is no step strategy asked for: its event puts it in the
         timeline with its kind and text, and counts toward no cap.
         """
-        common = {
+        common: _SentFields = {
             "message_id": action.action_id,
             "debt_id": action.debt_id,
             "debtor_id": action.debtor_id,
@@ -695,13 +699,25 @@ class Dispatcher:
         )
         await self._audit.append(entry)
 
-    def _event(self, action: ActionToSend, event_type: str, payload: object) -> Event:
+    def _event(self, action: ActionToSend, event_type: str, payload: Message) -> Event:
         return self._events.event(
             event_type, payload, tenant=action.tenant, subject=action.debt_id, key=action.debtor_id
         )
 
 
-def own_kind(confirms: bool, validates: bool) -> int:
+class _SentFields(TypedDict):
+    """The fields message.sent and message.own_sent share."""
+
+    message_id: str
+    debt_id: str
+    debtor_id: str
+    channel: types_pb2.Channel
+    contact_point_id: str
+    provider: str
+    provider_message_id: str
+
+
+def own_kind(confirms: bool, validates: bool) -> messages_pb2.OwnMessageKind:
     """The ``OwnMessageKind`` of an action that confirms an opt-out or validates a debt; unspecified for a step's."""
     if validates:
         return messages_pb2.OWN_MESSAGE_KIND_VALIDATION_NOTICE

@@ -21,6 +21,7 @@ from typing import Protocol
 from google.protobuf.message import Message
 
 from cordial.events.v1 import contacts_pb2, messages_pb2
+from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.events import Event, EventSource
 from cordial_core.ids import stable_id
@@ -47,7 +48,7 @@ class SentMessage:
     tenant: str
     debt_id: str
     debtor_id: str
-    channel: int
+    channel: types_pb2.Channel
     contact_point_id: str
     provider: str
     provider_message_id: str
@@ -55,14 +56,14 @@ class SentMessage:
     creditor: str
     # A message messaging sent on its own (``OwnMessageKind``: an opt-out's confirmation, a validation notice): its
     # receipts say so, as no step of a path waits on them; unspecified for a step's message.
-    own_kind: int = messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED
+    own_kind: messages_pb2.OwnMessageKind = messages_pb2.OWN_MESSAGE_KIND_UNSPECIFIED
 
 
 @dataclass(frozen=True)
 class Reply:
     """A debtor's message as a provider reported it."""
 
-    channel: int
+    channel: types_pb2.Channel
     provider: str
     provider_message_id: str
     sender: str
@@ -75,7 +76,7 @@ class ReplyOutcome:
     """What became of a reply."""
 
     matched: bool
-    intent: int = messages_pb2.REPLY_INTENT_UNSPECIFIED
+    intent: messages_pb2.ReplyIntent = messages_pb2.REPLY_INTENT_UNSPECIFIED
     confirmation_sent: bool = False
 
 
@@ -83,13 +84,17 @@ class InboundStore(Protocol):
     """Where sent messages are found and replies, deliveries and opt-outs are recorded."""
 
     async def by_provider_id(self, tenant: str, provider: str, provider_message_id: str) -> SentMessage | None: ...
-    async def last_sent_to(self, tenant: str, address: str, channel: int) -> SentMessage | None: ...
-    async def last_sent_by_agency(self, address: str, channel: int) -> SentMessage | None: ...
-    async def record_delivery(self, message: SentMessage, state: int, events: list[Event]) -> bool: ...
-    async def record_reply(self, reply_id: str, message: SentMessage, intent: int, events: list[Event]) -> bool: ...
-    def opt_out_id(self, channel: int, address: str) -> str: ...
+    async def last_sent_to(self, tenant: str, address: str, channel: types_pb2.Channel) -> SentMessage | None: ...
+    async def last_sent_by_agency(self, address: str, channel: types_pb2.Channel) -> SentMessage | None: ...
+    async def record_delivery(
+        self, message: SentMessage, state: messages_pb2.DeliveryState, events: list[Event]
+    ) -> bool: ...
+    async def record_reply(
+        self, reply_id: str, message: SentMessage, intent: messages_pb2.ReplyIntent, events: list[Event]
+    ) -> bool: ...
+    def opt_out_id(self, channel: types_pb2.Channel, address: str) -> str: ...
     async def claim_confirmation(
-        self, opt_out_id: str, message: SentMessage, channel: int, confirmed_by: str = DISPATCHED
+        self, opt_out_id: str, message: SentMessage, channel: types_pb2.Channel, confirmed_by: str = DISPATCHED
     ) -> bool: ...
     async def claimed(self, opt_out_id: str) -> SentMessage | None: ...
 
@@ -100,7 +105,7 @@ class Confirmations(Protocol):
     async def handle(self, action: ActionToSend) -> bool: ...
 
 
-def confirmation(opt_out_id: str, answered: SentMessage, channel: int) -> ActionToSend:
+def confirmation(opt_out_id: str, answered: SentMessage, channel: types_pb2.Channel) -> ActionToSend:
     """The action confirming an opt-out: one per opt-out, to the address that opted out, naming the answered client."""
     return ActionToSend(
         action_id=stable_id("confirmation", opt_out_id),
@@ -134,7 +139,7 @@ class Inbound:
         self._audit = audit
 
     async def receipt(
-        self, tenant: str, provider: str, provider_message_id: str, state: int, error_code: str
+        self, tenant: str, provider: str, provider_message_id: str, state: messages_pb2.DeliveryState, error_code: str
     ) -> tuple[bool, bool]:
         """(matched, recorded): a state already recorded for the message adds nothing."""
         message = await self._store.by_provider_id(tenant, provider, provider_message_id)
@@ -159,7 +164,7 @@ class Inbound:
         await self._audited(message, state, error_code)
         return True, recorded
 
-    async def _audited(self, message: SentMessage, state: int, error_code: str) -> None:
+    async def _audited(self, message: SentMessage, state: messages_pb2.DeliveryState, error_code: str) -> None:
         """The delivery state in the audit trail, once per message and state."""
         if self._audit is None:
             return

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from cordial.types.v1 import types_pb2
+
 
 @dataclass(frozen=True)
 class ContactCheck:
@@ -15,7 +17,7 @@ class ContactCheck:
     action_id: str
     debt_id: str
     debtor_id: str
-    channel: int
+    channel: types_pb2.Channel
     contact_point_id: str
     # Why, when it is not the action's own step: "validation_notice" for a notice the law requires.
     purpose: str = ""

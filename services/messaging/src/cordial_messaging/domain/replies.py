@@ -76,7 +76,7 @@ def is_opt_out(text: str) -> bool:
     return any(phrase in folded for phrase in OPT_OUT_PHRASES)
 
 
-def classify(text: str) -> int:
+def classify(text: str) -> messages_pb2.ReplyIntent:
     """The ReplyIntent of a reply; opting out wins over everything else."""
     if is_opt_out(text):
         return messages_pb2.REPLY_INTENT_OPT_OUT

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from cordial.types.v1 import types_pb2
 from cordial_core.business_days import is_business_day
 from cordial_messaging.domain.catalogue import VALIDATION_NOTICE_DAYS, StoredTemplate, variables_of
 from cordial_messaging.domain.policy import PolicyVerdict
@@ -60,7 +61,7 @@ class OwedNotice:
 
     first_message_id: str
     contact_point_id: str
-    channel: int
+    channel: types_pb2.Channel
     address: str
     days: int
     window_ends_at: datetime

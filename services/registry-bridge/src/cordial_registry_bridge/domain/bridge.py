@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from cordial.events.v1 import registry_pb2
@@ -201,7 +202,7 @@ class RegistryBridge:
         )
         await self._cases.save(case, [self._event(case, "court.filed", filed)])
 
-    async def _refuse(self, case: BureauCase, kind: int, rule: str, reason: str) -> None:
+    async def _refuse(self, case: BureauCase, kind: registry_pb2.EscalationKind, rule: str, reason: str) -> None:
         """Reports a refusal once per rule (a repeated request changes nothing)."""
         if rule == "already_filed" or case.filing.refused == rule:
             return
@@ -266,5 +267,5 @@ class RegistryBridge:
         )
         return self._event(case, "protest.cancelled", cancelled)
 
-    def _event(self, case: BureauCase, event_type: str, payload: object) -> Event:
+    def _event(self, case: BureauCase, event_type: str, payload: Message) -> Event:
         return self._events.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from cordial.types.v1 import types_pb2
 from cordial_core.events import Event
 from cordial_core.money import Money
 from cordial_strategy.domain.decision import Decision
@@ -27,7 +28,7 @@ class ActionRecord:
 
     action_id: str
     step: str
-    channels: tuple[int, ...]
+    channels: tuple[types_pb2.Channel, ...]
     state: str  # requested | deferred | held | checked | skipped
     decision: Decision
     # Every decision taken for the action, oldest first: the ruler's, then messaging's at send time.

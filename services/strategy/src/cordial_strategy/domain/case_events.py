@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from cordial.events.v1 import actions_pb2, registry_pb2
@@ -73,7 +74,9 @@ class CaseEvents:
             payload.next_allowed_at.CopyFrom(ts)
         return self._event(case, "decision.recorded", payload)
 
-    def escalation(self, case: Case, kind: int, rule: str, reason: str, stage: str = "") -> Event:
+    def escalation(
+        self, case: Case, kind: registry_pb2.EscalationKind, rule: str, reason: str, stage: str = ""
+    ) -> Event:
         """Asks registry-bridge for an escalation step (or a removal), with the debt's due date."""
         payload = registry_pb2.EscalationRequested(
             request_id=escalation_id(case, kind, stage),
@@ -96,5 +99,5 @@ class CaseEvents:
         payload = actions_pb2.TreatmentStopped(debt_id=case.debt_id, debtor_id=case.debtor_id, reason=reason)
         return self._event(case, "treatment.stopped", payload)
 
-    def _event(self, case: Case, event_type: str, payload: object) -> Event:
+    def _event(self, case: Case, event_type: str, payload: Message) -> Event:
         return self._source.event(event_type, payload, tenant=case.tenant, subject=case.debt_id, key=case.debtor_id)

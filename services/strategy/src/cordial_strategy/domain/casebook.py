@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 
+from cordial.types.v1 import types_pb2
 from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition, NotFound
 from cordial_core.events import Event
@@ -56,7 +57,13 @@ class CaseBook:
         raise FailedPrecondition("the case kept changing; retry")
 
     async def check_contact(
-        self, tenant: str, debt_id: str, channel: int, contact_point_id: str, action_id: str, purpose: str = ""
+        self,
+        tenant: str,
+        debt_id: str,
+        channel: types_pb2.Channel,
+        contact_point_id: str,
+        action_id: str,
+        purpose: str = "",
     ) -> Decision:
         """Messaging's question at send time: the debt's standing as agreements knows it now, then the full policy;
         the decision is stored under the action. A deny by the standing reserves nothing. A purpose given (a

@@ -90,7 +90,7 @@ class PublicDataProvider(Protocol):
 class DocumentOpener(Protocol):
     """Opens a sealed document number (the platform's personal-data key)."""
 
-    def __call__(self, sealed: bytes) -> str: ...
+    def __call__(self, sealed: bytes, /) -> str: ...
 
 
 class DebtorStore(Protocol):

@@ -70,17 +70,15 @@ class ContactGuard:
         now = self._clock.now()
         kind = "call" if sent.channel == types_pb2.CHANNEL_VOICE else "message"
         contact = Contact(now, sent.channel, debt_key(tenant, sent.debt_id), kind, "sent")
-        await self._update(
-            sent.debtor_id, lambda d: _changed(d.record(sent.action_id or sent.message_id, contact, now))
-        )
+        await self._update(sent.debtor_id, _always(lambda d: d.record(sent.action_id or sent.message_id, contact, now)))
 
     async def message_failed(self, failed: messages_pb2.MessageFailed) -> None:
         """Frees the reservation of a message that was never sent."""
-        await self._update(failed.debtor_id, lambda d: _changed(d.release(failed.action_id)))
+        await self._update(failed.debtor_id, _always(lambda d: d.release(failed.action_id)))
 
     async def opted_out(self, debtor_id: str, channel: int, source: str) -> None:
         """The person asked not to be contacted on a channel."""
-        await self._update(debtor_id, lambda d: _changed(d.opt_out(channel, source)))
+        await self._update(debtor_id, _always(lambda d: d.opt_out(channel, source)))
 
     async def reply(self, tenant: str, reply: messages_pb2.ReplyReceived) -> None:
         """Acts on what a reply means: holds, a blocked contact point, an opt-out."""
@@ -107,17 +105,22 @@ class ContactGuard:
         change = changes.get(reply.intent)
         reason = STATED_REASONS.get(reply.intent)
         if change is not None:
-            await self._update(
-                reply.debtor_id, lambda d: _changed((change(d), d.stated(reason, now) if reason else None))
-            )
+
+            def acted(d: DebtorState) -> bool:
+                change(d)
+                if reason:
+                    d.stated(reason, now)
+                return True
+
+            await self._update(reply.debtor_id, acted)
 
     async def debt_opened(self, debtor_id: str, key: str, debt: OpenDebt) -> None:
         """Counts an open debt in the person's profile."""
-        await self._update(debtor_id, lambda d: _changed(d.debt_opened(key, debt)))
+        await self._update(debtor_id, _always(lambda d: d.debt_opened(key, debt)))
 
     async def debt_closed(self, debtor_id: str, key: str) -> None:
         """Drops a settled, recalled or written-off debt from the person's profile."""
-        await self._update(debtor_id, lambda d: _changed(d.debt_closed(key)))
+        await self._update(debtor_id, _always(lambda d: d.debt_closed(key)))
 
     async def agreement_accepted(self, debtor_id: str, agreement_id: str, keys: list[str]) -> None:
         """An agreement in good standing: its debts get only next-installment reminders."""
@@ -144,11 +147,11 @@ class ContactGuard:
 
     async def place_hold(self, debtor_id: str, hold: Hold) -> None:
         """Places a hold reported by an operator or another service (deceased, insolvency, cease, agreement)."""
-        await self._update(debtor_id, lambda d: _changed(d.hold(hold)))
+        await self._update(debtor_id, _always(lambda d: d.hold(hold)))
 
     async def lift_hold(self, debtor_id: str, kind: HoldKind, key: str = "") -> None:
         """Lifts a hold."""
-        await self._update(debtor_id, lambda d: _changed(d.lift(kind, key)))
+        await self._update(debtor_id, _always(lambda d: d.lift(kind, key)))
 
     async def _update(self, debtor_id: str, change: Callable[[DebtorState], bool]) -> None:
         for attempt in range(ATTEMPTS):
@@ -163,5 +166,11 @@ class ContactGuard:
                     raise
 
 
-def _changed(_: object) -> bool:
-    return True
+def _always(change: Callable[[DebtorState], None]) -> Callable[[DebtorState], bool]:
+    """A change that always alters the state, so it is always saved."""
+
+    def changed(debtor: DebtorState) -> bool:
+        change(debtor)
+        return True
+
+    return changed

@@ -383,7 +383,7 @@ class Ruler(CaseBook):
         record.state = "skipped"
         case.actions[name] = record
 
-    def _spacing(self, case: Case, now: datetime) -> tuple[Decision, tuple[int, ...]] | None:
+    def _spacing(self, case: Case, now: datetime) -> tuple[Decision, tuple[types_pb2.Channel, ...]] | None:
         """One step a local day per debt: a second one waits for the next day's contact hours."""
         last = case.path.last_requested_at
         tz = zone(case.time_zone)
@@ -431,7 +431,7 @@ class Ruler(CaseBook):
             },
         )
 
-    def _decide(self, case: Case, debtor: DebtorState, step: Step) -> tuple[Decision, tuple[int, ...]]:
+    def _decide(self, case: Case, debtor: DebtorState, step: Step) -> tuple[Decision, tuple[types_pb2.Channel, ...]]:
         """The policy for the debt on any channel, and the step's channels the person has not opted out of."""
         now = self._clock.now()
         decision = self._guard.policy.check(now, request_of(case, types_pb2.CHANNEL_UNSPECIFIED), debtor)
@@ -442,7 +442,7 @@ class Ruler(CaseBook):
         return left_out(decision, step.channels, debtor), open_channels
 
 
-def left_out(decision: Decision, channels: tuple[int, ...], debtor: DebtorState) -> Decision:
+def left_out(decision: Decision, channels: tuple[types_pb2.Channel, ...], debtor: DebtorState) -> Decision:
     """An allowed decision that names the step's channels it leaves out because the debtor opted out of them."""
     opted = debtor.opted_out_channels
     dropped = [f"{types_pb2.Channel.Name(c)} ({opted[str(c)]})" for c in channels if str(c) in opted]

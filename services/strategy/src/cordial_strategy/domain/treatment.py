@@ -28,7 +28,7 @@ class Step:
     """One step as requested: its name, channels in order of preference, template, tone and offer set."""
 
     name: str
-    channels: tuple[int, ...]
+    channels: tuple[types_pb2.Channel, ...]
     template: str
     tone: str = ""
     offer_set: OfferSet | None = None

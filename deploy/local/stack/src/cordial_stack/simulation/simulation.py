@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from cordial_core.clock import FileClock
@@ -33,11 +33,6 @@ ANSWER_SECONDS = 30
 
 class Simulation(DebtorActs):
     """Drives one run against a started platform."""
-
-    # Set in `SimulationState` and moved on here; mypy reads the base class of another module as Any (the project's
-    # mypy config leaves `cordial_stack.*` imports unresolved), so the types are stated again.
-    moment: datetime
-    day_so_far: dict[str, Any]
 
     async def setup(self) -> None:
         """Clients, their negotiation policy and strategies (champion/challenger), the sandbox's webhooks."""

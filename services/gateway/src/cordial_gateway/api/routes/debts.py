@@ -209,7 +209,7 @@ async def list_debts(
 ) -> DebtPage:
     """The client's debts in a stable order, filtered by status and portfolio; follow next_cursor for more."""
     request = pb.ListDebtsRequest(
-        status=pb.DebtStatus.Value(f"DEBT_STATUS_{status.upper()}") if status else pb.DEBT_STATUS_UNSPECIFIED,
+        status=f"DEBT_STATUS_{status.upper()}" if status else pb.DEBT_STATUS_UNSPECIFIED,
         portfolio=portfolio,
         page_size=page_size,
         cursor=cursor,

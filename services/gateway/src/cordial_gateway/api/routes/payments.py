@@ -7,6 +7,7 @@ with the reason and acknowledged: the provider stops, nothing is lost, the clien
 
 import json
 import logging
+from collections.abc import Mapping
 
 import grpc
 from fastapi import APIRouter, Request, Response
@@ -42,7 +43,7 @@ async def pix_notification(tenant: str, request: Request, wired: BackendsDep) ->
         payments = pix_hooks.payments(json.loads(body))
     except ValueError as exc:
         return problems.problem(400, "bad-request", "Bad request", str(exc))
-    results = []
+    results: list[Mapping[str, str | None]] = []
     for payment in payments:
         request_ = pb.RecordPaymentRequest(
             txid=payment.txid,
