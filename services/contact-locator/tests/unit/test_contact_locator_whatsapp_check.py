@@ -4,6 +4,7 @@ found invalid is not asked."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from cordial.types.v1 import types_pb2
@@ -327,3 +328,18 @@ async def test_a_batch_progress_counts_its_whatsapp_checks() -> None:
         "whatsapp_pending": 0,
     }
     assert (counts["paid"], counts["pending"]) == (4, 0)
+
+
+async def test_a_number_two_callers_ask_about_at_once_is_asked_and_paid_for_once() -> None:
+    budgets = MemoryBudgets()
+    found, check, _, _ = checker(group=10, budgets=budgets)
+    shared, own = "+5511900000002", "+5511900000003"
+
+    first, second = await asyncio.gather(found.answers("t1", [shared]), found.answers("t1", [shared, own]))
+
+    assert sorted(n for request in check.requests for n in request) == [shared, own], "each number asked once"
+    assert sum(budgets.spent.values()) == 2, "one unit a number, not one a caller"
+    assert first.statuses[shared].on_whatsapp
+    assert second.statuses[shared].on_whatsapp
+    assert first.counts["provider"] == 1
+    assert second.counts == {"cache": 1, "provider": 1}, "the shared number cost the second caller nothing"

@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from cordial_contact_locator.domain.in_flight import InFlight
 from cordial_core.clock import Clock
 from cordial_core.rate_cells import Pacer, Sleep
 
@@ -159,7 +160,7 @@ class Verifier:
         self._budget = monthly_budget
         self._rate_tries = rate_tries
         self._sleep = sleep
-        self._inflight: dict[tuple[str, str], asyncio.Future[Verified]] = {}
+        self._inflight: InFlight[tuple[str, str], Verified] = InFlight()
 
     async def verify(self, tenant: str, number: str) -> Verified:
         """One number's line info."""
@@ -168,30 +169,14 @@ class Verifier:
 
     async def verify_many(self, tenant: str, numbers: list[str]) -> list[Verified]:
         """Many numbers' line info in few round trips; concurrent asks for the same number share one lookup."""
-        loop = asyncio.get_running_loop()
-        mine: dict[str, asyncio.Future[Verified]] = {}
-        theirs: dict[str, asyncio.Future[Verified]] = {}
-        for number in dict.fromkeys(numbers):
-            running = self._inflight.get((tenant, number))
-            if running is not None:
-                theirs[number] = running
-            else:
-                mine[number] = self._inflight[(tenant, number)] = loop.create_future()
-        try:
-            results = await self._verify_many(tenant, list(mine))
-            for number, future in mine.items():
-                future.set_result(results[number])
-        except BaseException as exc:
-            for future in mine.values():
-                future.set_exception(exc)
-                future.exception()  # retrieved here, so a future nobody else awaited stays quiet
-            raise
-        finally:
-            for number in mine:
-                del self._inflight[(tenant, number)]
-        for number, future in theirs.items():
-            results[number] = await asyncio.shield(future)
-        return [results[number] for number in numbers]
+        results = await self._inflight.answer(
+            [(tenant, number) for number in numbers], lambda keys: self._verify_keys(tenant, keys)
+        )
+        return [results[(tenant, number)] for number in numbers]
+
+    async def _verify_keys(self, tenant: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Verified]:
+        found = await self._verify_many(tenant, [number for _, number in keys])
+        return {(tenant, number): verified for number, verified in found.items()}
 
     async def _verify_many(self, tenant: str, numbers: list[str]) -> dict[str, Verified]:
         if not numbers:

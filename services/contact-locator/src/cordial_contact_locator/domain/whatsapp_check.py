@@ -27,6 +27,7 @@ from typing import Protocol
 
 from cordial.types.v1 import types_pb2
 from cordial_contact_locator.domain.check_pool import CheckPool
+from cordial_contact_locator.domain.in_flight import InFlight
 from cordial_contact_locator.domain.verification import (
     FAILED,
     FROM_CACHE,
@@ -112,6 +113,8 @@ class WhatsAppChecker:
         # The provider's request rate (one request per group; None: asked as fast as answers come), and per tenant
         # a pool that joins the numbers of callers asking at once into one request (a request holds one tenant's).
         self._pools: dict[str, CheckPool] = {}
+        # A number asked about while another caller of this instance asks about it waits for that answer.
+        self._in_flight: InFlight[tuple[str, str], WhatsAppStatus | None] = InFlight()
         self._new_pool = lambda: CheckPool(check, rate, group, rate_tries, sleep)
         self._cache = cache
         self._clock = clock
@@ -144,12 +147,34 @@ class WhatsAppChecker:
         results = {n: s for n, s in cached.items() if now - s.checked_at < self._ttl}
         self._note(tenant, tally, FROM_CACHE, len(results))
         fresh = [n for n in unique if n not in results]
+        mine: set[str] = set()
+
+        async def ask(keys: list[tuple[str, str]]) -> dict[tuple[str, str], WhatsAppStatus | None]:
+            numbers = [number for _, number in keys]
+            mine.update(numbers)
+            asked = await self._ask_all(tenant, numbers, now, tally)
+            return {(tenant, n): asked.get(n) for n in numbers}
+
+        found = await self._in_flight.answer([(tenant, n) for n in fresh], ask)
+        for number in fresh:
+            status = found[(tenant, number)]
+            if number not in mine:
+                # Another caller was asking about it: nothing paid here (unanswered there, unanswered here too).
+                self._note(tenant, tally, FROM_CACHE if status is not None else FAILED, 1)
+            if status is not None:
+                results[number] = status
+        return WhatsAppAnswers(results, tally)
+
+    async def _ask_all(
+        self, tenant: str, numbers: list[str], now: datetime, tally: Counter[str]
+    ) -> dict[str, WhatsAppStatus]:
+        """Asks the provider about the numbers a group at a time, keeps the answers; the answered ones."""
         asked: list[WhatsAppStatus] = []
-        for start in range(0, len(fresh), self._group):
-            asked.extend(await self._ask(tenant, fresh[start : start + self._group], now, tally))
+        for start in range(0, len(numbers), self._group):
+            asked.extend(await self._ask(tenant, numbers[start : start + self._group], now, tally))
         if asked:
             await self._cache.put_many(tenant, asked)
-        return WhatsAppAnswers(results | {s.number: s for s in asked}, tally)
+        return {s.number: s for s in asked}
 
     async def _ask(self, tenant: str, part: list[str], now: datetime, tally: Counter[str]) -> list[WhatsAppStatus]:
         """One paid request for a group, within the budget and the rate; numbers not answered are refunded."""
