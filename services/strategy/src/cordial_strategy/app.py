@@ -72,7 +72,7 @@ async def _schedule(ruler: Ruler, settings: StrategySettings, stop: asyncio.Even
         done = -1  # a failed pass is never idle
         try:
             done = await ruler.run_due(owner)
-            done += await ruler.sweep(settings.sweep_partition, settings.sweep_partitions, owner)
+            done += await ruler.sweep(settings.sweep_partition, settings.sweep_partitions)
         except FailedPrecondition:
             pass  # another instance took the case; it will be seen again
         except Exception:

@@ -96,15 +96,15 @@ async def test_daily_sweep_partitions_split_the_cases_and_lift_released_holds(
     assert await _requested(mongo_db) == []
     for i in range(12):
         await guard.lift_hold(f"p{i}", HoldKind.CEASE)
-    swept = [await ruler.sweep(p, 3, f"i{p}") for p in range(3)]
+    swept = [await ruler.sweep(p, 3) for p in range(3)]
     expected = [sum(1 for d in debts if sweep_bucket(d) % 3 == p) for p in range(3)]
     assert swept == expected
     assert sum(swept) == 12
     assert len(await _requested(mongo_db)) == 12
     # Once a day: the same day sweeps nothing again; the next day sweeps every open case again.
-    assert [await ruler.sweep(p, 3, f"i{p}") for p in range(3)] == [0, 0, 0]
+    assert [await ruler.sweep(p, 3) for p in range(3)] == [0, 0, 0]
     clock.advance(timedelta(days=1))
-    assert sum([await ruler.sweep(p, 3, f"i{p}") for p in range(3)]) == 12
+    assert sum([await ruler.sweep(p, 3) for p in range(3)]) == 12
     assert len(await _requested(mongo_db)) == 12
 
 
@@ -210,3 +210,20 @@ async def test_an_idle_pass_reads_the_due_index_only_when_something_may_be_due(
     assert [c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)] == ["d3"]
     clock.set(WINDOW)
     assert sorted(c.debt_id for c in await cases.claim_due(clock.now(), "a", LEASE, 10)) == ["d1", "d2"]
+
+
+async def test_a_sweep_with_nothing_new_reads_each_case_once_and_writes_nothing(
+    logged_db: tuple[AsyncDatabase[dict[str, Any]], CommandLog],
+) -> None:
+    db, log = logged_db
+    clock = ControllableClock(WINDOW)
+    ruler, _, _ = _rig(db, clock)
+    for i in range(5):
+        await _deferred(ruler, f"d{i}", f"p{i}")  # each first step requested now; the next is days away
+    clock.advance(timedelta(days=1))
+    log.clear()
+    assert await ruler.sweep() == 5
+    writes = [(collection, name) for collection, name, _ in log.sent if name in ("update", "insert", "delete")]
+    assert writes == []
+    assert sum(1 for collection, name, _ in log.sent if (collection, name) == ("cases", "find")) == 5
+    assert log.scans("cases") == []

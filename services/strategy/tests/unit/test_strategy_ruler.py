@@ -56,9 +56,7 @@ class FakeCases:
         due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
         return [copy.deepcopy(c) for c in due[:limit]]
 
-    async def claim_sweep(
-        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
-    ) -> list[Case]:
+    async def sweep_batch(self, day: str, partition: int, partitions: int, limit: int) -> list[Case]:
         return [copy.deepcopy(c) for c in self.cases.values() if not c.stopped][:limit]
 
     async def with_action(self, tenant: str, action_id: str) -> Case | None:
@@ -556,9 +554,7 @@ class CountingSweeps(FakeCases):
         self.queries = 0
         self.swept: dict[str, str] = {}
 
-    async def claim_sweep(
-        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
-    ) -> list[Case]:
+    async def sweep_batch(self, day: str, partition: int, partitions: int, limit: int) -> list[Case]:
         self.queries += 1
         open_cases = [c for c in self.cases.values() if not c.stopped and self.swept.get(c.debt_id) != day]
         for case in open_cases[:limit]:

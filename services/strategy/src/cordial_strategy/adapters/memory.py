@@ -43,9 +43,7 @@ class MemoryCases:
         due = [c for c in self.cases.values() if c.next_due_at is not None and c.next_due_at <= now and not c.stopped]
         return [copy.deepcopy(c) for c in due[:limit]]
 
-    async def claim_sweep(
-        self, now: datetime, day: str, partition: int, partitions: int, owner: str, lease: timedelta, limit: int
-    ) -> list[Case]:
+    async def sweep_batch(self, day: str, partition: int, partitions: int, limit: int) -> list[Case]:
         return [copy.deepcopy(c) for c in self.cases.values() if not c.stopped][:limit]
 
     async def with_action(self, tenant: str, action_id: str) -> Case | None:

@@ -9,6 +9,9 @@ path; holds (agreement in good standing, dispute, hardship...) pause it through 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import copy
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -51,6 +54,8 @@ __all__ = ["COST_PER_CHANNEL", "LEASE", "MAX_HISTORY", "ActionRecord", "Case", "
 __all__ += ["Ruler", "VariantResults"]
 
 LEASE = timedelta(minutes=2)
+# Cases the daily sweep looks at at once: their reads and writes overlap, so the store keeps both cores busy.
+SWEEP_LANES = 8
 INSTALLMENT = "installment_reminder"
 REMINDER_CHANNELS = (types_pb2.CHANNEL_WHATSAPP, types_pb2.CHANNEL_SMS)
 # Estimated cost of one message per channel, in minor units of BRL, until providers report their prices.
@@ -199,16 +204,32 @@ class Ruler(CaseBook):
         due = await self._cases.claim_due(self._clock.now(), owner, LEASE, limit)
         return await self._evaluate_all(due)
 
-    async def sweep(self, partition: int = 0, partitions: int = 1, owner: str = "local", limit: int = 100) -> int:
-        """Re-evaluates open cases of one partition not yet swept today (agency time, UTC day); returns how many."""
+    async def sweep(self, partition: int = 0, partitions: int = 1, limit: int = 100) -> int:
+        """Looks again at open cases of one partition not yet swept today (agency time, UTC day); returns how many."""
         now = self._clock.now()
         day = f"{now:%Y-%m-%d}"
         if self._swept.get((partition, partitions)) == day:
             return 0  # today's sweep of this partition is done: its rosters need not be read again
-        batch = await self._cases.claim_sweep(now, day, partition, partitions, owner, LEASE, limit)
+        batch = await self._cases.sweep_batch(day, partition, partitions, limit)
         if not batch:
             self._swept[(partition, partitions)] = day
-        return await self._evaluate_all(batch)
+        lanes = asyncio.Semaphore(SWEEP_LANES)
+
+        async def look(case: Case) -> None:
+            async with lanes:
+                await self._look_again(case)
+
+        await asyncio.gather(*(look(case) for case in batch))
+        return len(batch)
+
+    async def _look_again(self, case: Case) -> None:
+        """Evaluates a swept case and saves it only if that changed it: most days most cases have nothing new."""
+        before = copy.deepcopy(case)
+        events = await self._evaluate(case)
+        if not events and case == before:
+            return
+        with contextlib.suppress(FailedPrecondition):
+            await self._cases.save(case, events)  # else an event changed it meanwhile, and evaluated it
 
     async def reevaluate(self, tenant: str, debt_id: str) -> None:
         """Looks at a debt again (after a reply, a hold, or in the daily sweep)."""
