@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -89,17 +90,21 @@ class Simulation(DebtorActs):
         cpu_at = {name: c - self.day_so_far["cpu"].get(name, 0.0) for name, c in cpu_at.items()}
         limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
+        parts: Counter[str] = Counter()  # where the day's wall time went: settling (and how often), acting
         while moment < end and time.monotonic() < limit and not self.stop_requested:
             moment = next_moment(moment, step, zones, end)
             self.moment = moment
             FileClock.move_to(self.clock_file, moment)
             self.stats["clock steps"] += 1
-            if not await self.quiet.wait():
+            if not await self._settle(parts):
                 self.stats["clock steps with nothing to do"] += 1
-            if await self.act(moment):
-                await self.quiet.wait()
+            began = time.monotonic()
+            acted = await self.act(moment)
+            parts["acting"] += time.monotonic() - began
+            if acted:
+                await self._settle(parts)
                 FileClock.move_to(self.clock_file, moment + timedelta(seconds=ANSWER_SECONDS))
-                await self.quiet.wait()
+                await self._settle(parts)
             days_done = (moment - self.config.start) // timedelta(days=1)
             if days_done > len(self.day_seconds):
                 # A step never crosses more than a night, so at most one day ends at a step.
@@ -114,14 +119,24 @@ class Simulation(DebtorActs):
                     print(
                         f"day {len(self.day_seconds)}: {self.day_seconds[-1]:.0f} s wall, "
                         f"{len(self.messages)} messages so far, {acted} debtors acted; CPU s {sum(used.values()):.0f} "
-                        f"({busiest}), load {os.getloadavg()[0]:.1f}",
+                        f"({busiest}), load {os.getloadavg()[0]:.1f}; settling {parts['settling']:.0f} s in "
+                        f"{parts['settles']:.0f} waits, acting {parts['acting']:.0f} s",
                         flush=True,
                     )
+                parts.clear()
         now = self.cpu()
         self.day_so_far = {
             "wall": time.monotonic() - day_started,
             "cpu": {name: now[name] - cpu_at.get(name, 0.0) for name in now},
         }
+
+    async def _settle(self, parts: Counter[str]) -> bool:
+        """Waits until the platform is quiet, counting the wait in the day's parts; True if it saw activity."""
+        began = time.monotonic()
+        active = await self.quiet.wait()
+        parts["settling"] += time.monotonic() - began
+        parts["settles"] += 1
+        return active
 
     async def keep_sandbox(self) -> None:
         """Has the sandbox write its records to its state file (they go with the checkpoint)."""
