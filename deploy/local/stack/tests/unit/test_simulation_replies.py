@@ -3,6 +3,7 @@ gateway refused (the sandbox reports the status it got) is counted as refused an
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -60,3 +61,38 @@ async def test_a_reply_the_gateway_accepted_holds_the_platform_to_it(tmp_path: P
     [reply] = sim.replies
     assert (reply.digits, reply.kind, reply.channel) == (debtor.digits, "opt_out", "sms")
     assert sim.stats["replies delivered"] == 1
+
+
+async def test_debtors_acting_at_once_each_reach_their_own_clients_hooks(tmp_path: Path) -> None:
+    sim = await _simulation(tmp_path, gateway_status=200)
+    targets: dict[str, str] = {}
+    reached: dict[str, str] = {}  # sender -> the webhook target the sandbox posted the reply to
+
+    async def sandbox(request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)
+        if request.url.path == "/sandbox/webhooks":
+            targets[body["kind"]] = body["url"]
+            return httpx.Response(200, json=body)
+        kind = "whatsapp" if "whatsapp" in request.url.path else "sms_inbound"
+        await asyncio.sleep(0.001)  # the sandbox posts the webhook: other acts go on meanwhile
+        reached[body["sender"].lstrip("+")] = targets[kind]
+        return httpx.Response(200, json={"url": targets[kind], "status": 200})
+
+    sim.http = httpx.AsyncClient(transport=httpx.MockTransport(sandbox))
+    actors = [d for d in sim.debtors if d.debts][:30]
+    for i, debtor in enumerate(actors):
+        debtor.behaviour, debtor.act_at = "disputes", START
+        sim.last_channel[debtor.digits] = "whatsapp" if i % 2 else "sms"
+    sim.inbox_cursor = 0
+
+    async def no_news() -> None:
+        return None
+
+    sim.read_inbox = no_news  # type: ignore[method-assign]
+    assert await sim.act(START)
+    assert len({next(iter(d.debt_ids)) for d in actors}) > 1, "the actors' first clients differ"
+    for debtor in actors:
+        client = next(iter(debtor.debt_ids))
+        assert reached[debtor.digits].startswith(f"http://gateway/hooks/id-{client}/"), debtor.index
+    assert sim.stats["acted disputes"] == len(actors)
+    assert len(sim.replies) == len(actors)

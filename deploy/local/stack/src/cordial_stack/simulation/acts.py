@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from datetime import datetime
+from typing import Any
 
 from cordial_stack.simulation.checker import Reply
 from cordial_stack.simulation.population import SimDebtor
@@ -15,6 +18,8 @@ TEXTS = {
     "answers": "Recebi, vou ver",
 }
 REPLY_KINDS = {"disputes": "dispute", "opts_out": "opt_out", "hardship": "hardship"}
+# How many debtors act at once: each act is a few calls in turn through the edges, mostly waiting on them.
+ACT_LANES = 8
 
 
 class DebtorActs(SimulationState):
@@ -31,50 +36,63 @@ class DebtorActs(SimulationState):
             self.last_channel[message["to"].lstrip("+")] = message["channel"]
 
     async def act(self, moment: datetime) -> bool:
-        """Debtors whose moment has come and who have been contacted do what they do; True if any did."""
-        await self.read_inbox()
-        acted = False
-        for debtor in self.debtors:
-            if debtor.act_at is None or debtor.index in self.done or debtor.act_at > moment:
-                continue
-            if debtor.digits not in self.last_channel:
-                continue  # they act on a message; not contacted yet
-            self.done.add(debtor.index)
-            await self.behave(debtor)
-            acted = True
-        return acted
+        """Debtors whose moment has come and who have been contacted do what they do; True if any did.
 
-    async def behave(self, debtor: SimDebtor) -> None:
-        """One debtor's act through the real edges."""
-        self.stats[f"acted {debtor.behaviour}"] += 1
-        if debtor.behaviour in ("pays", "pays_late"):
-            for client, debt_id in debtor.debt_ids.items():
-                await self.pay(client, debt_id, "full")
-            if all(debt_id in self.paid_in_full for debt_id in debtor.debt_ids.values()):
+        The sandbox keeps one webhook target per kind, so the acts go client by client: the targets are pointed
+        at one client's hooks, then that client's acts run `ACT_LANES` at a time, as many people act at once."""
+        await self.read_inbox()
+        ready = [
+            debtor
+            for debtor in self.debtors
+            if debtor.act_at is not None
+            and debtor.index not in self.done
+            and debtor.act_at <= moment
+            and debtor.digits in self.last_channel  # they act on a message; not contacted yet
+        ]
+        for debtor in ready:
+            self.done.add(debtor.index)
+            self.stats[f"acted {debtor.behaviour}"] += 1
+        for client in self.client_ids:
+            errands = [errand for debtor in ready for errand in self.errands(debtor, client)]
+            if errands:
+                await self.point_webhooks(client)
+                await _in_lanes(errands)
+        for debtor in ready:
+            paid = all(debt_id in self.paid_in_full for debt_id in debtor.debt_ids.values())
+            if debtor.behaviour in ("pays", "pays_late") and paid:
                 self.replies.append(Reply(debtor.digits, "paid_in_full", "", self.clock.now()))
-        elif debtor.behaviour == "breaks":
-            client, debt_id = next(iter(debtor.debt_ids.items()))
-            await self.pay(client, debt_id, "installments")
-        else:
-            await self.reply(debtor, TEXTS[debtor.behaviour])
+        return bool(ready)
+
+    def errands(self, debtor: SimDebtor, client: str) -> list[Coroutine[Any, Any, None]]:
+        """What one debtor does through one client's edges: pays its debts, breaks a plan, or replies to it."""
+        first = next(iter(debtor.debt_ids))
+        if debtor.behaviour in ("pays", "pays_late"):
+            return [self.pay(c, debt_id, "full") for c, debt_id in debtor.debt_ids.items() if c == client]
+        if client != first:
+            return []
+        if debtor.behaviour == "breaks":
+            return [self.pay(client, debtor.debt_ids[client], "installments")]
+        return [self.reply(debtor, TEXTS[debtor.behaviour])]
+
+    async def point_webhooks(self, client: str) -> None:
+        """Points the sandbox's reply and PIX webhooks at one client's hooks on the gateway."""
+        base = f"{self.platform.gateway_url}/hooks/{self.client_ids[client]}"
+        for kind, path in (("whatsapp", "whatsapp"), ("sms_inbound", "sms/inbound"), ("pix", "pix")):
+            target = {"kind": kind, "url": f"{base}/{path}"}
+            await self._ok(self.http.post(f"{self.platform.sandbox_url}/sandbox/webhooks", json=target))
 
     async def reply(self, debtor: SimDebtor, text: str) -> None:
-        """The debtor answers on the channel of their last message, to the client of their first debt; the checker
-        holds the platform to a reply only when the gateway accepted the webhook carrying it."""
+        """The debtor answers on the channel of their last message, to the client of their first debt (the webhooks
+        point there); the checker holds the platform to a reply only when the gateway accepted the webhook carrying
+        it."""
         channel = self.last_channel[debtor.digits]
-        client = next(iter(debtor.debt_ids))
-        base, sandbox = f"{self.platform.gateway_url}/hooks/{self.client_ids[client]}", self.platform.sandbox_url
+        sandbox = self.platform.sandbox_url
         at = self.clock.now()
         if channel == "whatsapp":
-            await self._ok(
-                self.http.post(f"{sandbox}/sandbox/webhooks", json={"kind": "whatsapp", "url": f"{base}/whatsapp"})
-            )
             sent = await self._ok(
                 self.http.post(f"{sandbox}/sandbox/whatsapp/replies", json={"sender": debtor.digits, "text": text})
             )
         else:
-            target = {"kind": "sms_inbound", "url": f"{base}/sms/inbound"}
-            await self._ok(self.http.post(f"{sandbox}/sandbox/webhooks", json=target))
             sent = await self._ok(
                 self.http.post(f"{sandbox}/sandbox/sms/replies", json={"sender": debtor.phone, "body": text})
             )
@@ -108,10 +126,19 @@ class DebtorActs(SimulationState):
         if not links:
             self.stats["agreements without a payment link"] += 1
             return
-        sandbox = self.platform.sandbox_url
-        target = {"kind": "pix", "url": f"{gateway}/hooks/{self.client_ids[client]}/pix"}
-        await self._ok(self.http.post(f"{sandbox}/sandbox/webhooks", json=target))
+        sandbox = self.platform.sandbox_url  # its PIX webhook points at this client's hooks (`act`)
         paid = await self._ok(self.http.post(f"{sandbox}/sandbox/pix/payments", json={"txid": links[0]["txid"]}))
         self.stats["PIX payments" if paid.get("status") == 200 else "PIX payments refused"] += 1
         if kind == "full":
             self.paid_in_full.add(debt_id)
+
+
+async def _in_lanes(errands: list[Coroutine[Any, Any, None]]) -> None:
+    """Runs the errands, `ACT_LANES` at a time."""
+    lanes = asyncio.Semaphore(ACT_LANES)
+
+    async def run(errand: Coroutine[Any, Any, None]) -> None:
+        async with lanes:
+            await errand
+
+    await asyncio.gather(*(run(errand) for errand in errands))
