@@ -25,11 +25,11 @@ import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import httpx
 from fastapi import APIRouter, Header, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from cordial_sandbox.outbound import webhook_client
 from cordial_sandbox.provider import Provider
 from cordial_sandbox.state import PixCharges, State
 
@@ -150,7 +150,7 @@ async def _post(state: State, notification: dict[str, Any]) -> dict[str, Any]:
     body = json.dumps({"pix": [notification]}).encode()
     signature = "sha256=" + hmac.new(state.token.encode(), body, hashlib.sha256).hexdigest()
     headers = {"content-type": "application/json", "x-webhook-signature": signature}
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with webhook_client() as client:
         response = await client.post(url, content=body, headers=headers)
     return {"url": url, "status": response.status_code, "endToEndId": notification["endToEndId"]}
 

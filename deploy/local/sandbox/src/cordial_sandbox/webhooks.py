@@ -26,11 +26,11 @@ import json
 import secrets
 from typing import Any
 
-import httpx
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel
 
 from cordial_sandbox.inbox import digits
+from cordial_sandbox.outbound import webhook_client
 from cordial_sandbox.state import State
 
 KINDS = ("whatsapp", "sms_status", "sms_inbound", "pix")
@@ -107,7 +107,7 @@ async def _post_whatsapp(state: State, payload: dict[str, Any]) -> dict[str, Any
     body = json.dumps(payload).encode()
     signature = "sha256=" + hmac.new(state.app_secret.encode(), body, hashlib.sha256).hexdigest()
     headers = {"content-type": "application/json", "x-hub-signature-256": signature}
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with webhook_client() as client:
         response = await client.post(url, content=body, headers=headers)
     return {"url": url, "status": response.status_code}
 
@@ -115,7 +115,7 @@ async def _post_whatsapp(state: State, payload: dict[str, Any]) -> dict[str, Any
 async def _post_twilio(state: State, kind: str, form: dict[str, str]) -> dict[str, Any]:
     url = _target(state, kind)
     headers = {"x-twilio-signature": twilio_signature(state.token, url, form)}
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with webhook_client() as client:
         response = await client.post(url, data=form, headers=headers)
     return {"url": url, "status": response.status_code}
 
