@@ -118,8 +118,8 @@ class ServiceRuntime:
         await self.publisher.start()
         # Documents written here are relayed by _id at once; a full scan every OUTBOX_SWEEP_SECONDS (and at start)
         # finds the rest.
-        sweep = self.settings.outbox_sweep_seconds
-        self.relay = OutboxRelay(self._relay_collections, self.publisher, sweep_seconds=sweep)
+        sweep, poll = self.settings.outbox_sweep_seconds, self.settings.outbox_poll_seconds
+        self.relay = OutboxRelay(self._relay_collections, self.publisher, poll_seconds=poll, sweep_seconds=sweep)
         await self.relay.start()
         self.grpc = GrpcServer(
             self.settings.grpc_host, self.settings.grpc_port, self._registrations, self._service_names

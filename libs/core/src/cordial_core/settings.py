@@ -37,6 +37,8 @@ class ServiceSettings(BaseSettings):
     # How often the outbox relay scans every outboxed collection for events its own writes did not name (left by
     # a process that died, or written by another instance); on FerretDB a scan reads every document.
     outbox_sweep_seconds: float = Field(default=60.0, gt=0, validation_alias="OUTBOX_SWEEP_SECONDS")
+    # How long the relay rests between passes when no write woke it (an idle pass reads nothing).
+    outbox_poll_seconds: float = Field(default=0.2, gt=0, le=60, validation_alias="OUTBOX_POLL_SECONDS")
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod

@@ -22,6 +22,7 @@ OPTIONAL = (
     "CLOCK_FILE",
     "SHUTDOWN_GRACE_SECONDS",
     "OUTBOX_SWEEP_SECONDS",
+    "OUTBOX_POLL_SECONDS",
 )
 VALID = {
     "KAFKA_BOOTSTRAP_SERVERS": "localhost:9092",
@@ -125,6 +126,16 @@ def test_outbox_sweep_is_read_and_must_be_positive(env: pytest.MonkeyPatch) -> N
     assert load_settings(ServiceSettings).outbox_sweep_seconds == 600.0
     set_env(env, {**VALID, "OUTBOX_SWEEP_SECONDS": "0"})
     with pytest.raises(SettingsError, match="OUTBOX_SWEEP_SECONDS"):
+        load_settings(ServiceSettings)
+
+
+def test_outbox_poll_is_read_and_must_be_positive(env: pytest.MonkeyPatch) -> None:
+    set_env(env, VALID)
+    assert load_settings(ServiceSettings).outbox_poll_seconds == 0.2
+    set_env(env, {**VALID, "OUTBOX_POLL_SECONDS": "0.1"})
+    assert load_settings(ServiceSettings).outbox_poll_seconds == 0.1
+    set_env(env, {**VALID, "OUTBOX_POLL_SECONDS": "0"})
+    with pytest.raises(SettingsError, match="OUTBOX_POLL_SECONDS"):
         load_settings(ServiceSettings)
 
 

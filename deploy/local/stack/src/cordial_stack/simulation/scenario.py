@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+# The background loops' pace in a run, and how often the driver looks whether the platform is quiet.
+PACE_SECONDS = 0.1
 POLICY = {"bands": [{"min_days_past_due": 0}], "max_installments": 3, "offer_validity_days": 3, "grace_days": 5}
 
 
 def pace() -> dict[str, str]:
     """The pace of the background loops: short, so each step settles quickly (the defaults suit real time), at
     any size: an idle pass reads nothing (strategy's due index and messaging's deferred list are read only when
-    something may be due, `cordial_core.due_watch`; agreements keeps its agenda in memory)."""
-    seconds = 0.25
+    something may be due, `cordial_core.due_watch`; agreements keeps its agenda in memory). A step settles once
+    every loop ran two idle passes, so their pace is most of what a step with nothing to do costs."""
+    seconds = PACE_SECONDS
     return {
         "SCHEDULER_INTERVAL_SECONDS": str(seconds),
         "MESSAGING_DUE_POLL_SECONDS": str(seconds),
         "AGREEMENTS_CHECK_INTERVAL_SECONDS": str(seconds),
+        "OUTBOX_POLL_SECONDS": str(seconds),
         # Every write's events are relayed by `_id` at once; the sweep only finds events of a process that died,
         # and on FerretDB it reads every document of every outboxed collection (2.8 s for 361 cases).
         "OUTBOX_SWEEP_SECONDS": "600",

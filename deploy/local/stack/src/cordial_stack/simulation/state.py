@@ -18,7 +18,7 @@ from cordial_stack.simulation.config import Config
 from cordial_stack.simulation.cpu import cpu_seconds, processes_of
 from cordial_stack.simulation.population import seed
 from cordial_stack.simulation.quiescence import Quiescence
-from cordial_stack.simulation.scenario import CLIENTS
+from cordial_stack.simulation.scenario import CLIENTS, PACE_SECONDS
 
 
 class SimulationState:
@@ -49,7 +49,7 @@ class SimulationState:
         self.cpu_spent: dict[str, float] = {}  # CPU seconds per process in earlier segments
         self.stop_requested = ""  # why the run stops before its last day (a signal), once asked
         ports = {name: svc.metrics_port for name, svc in platform.services.items()}
-        self.quiet = Quiescence(ports, platform.infra.kafka_bootstrap_servers)
+        self.quiet = Quiescence(ports, platform.infra.kafka_bootstrap_servers, poll_seconds=PACE_SECONDS)
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds used so far by each process of the stack (Linux /proc), in this segment."""
