@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus, Payment
+from cordial_agreements.domain.debt import Address, Debt, Debtor, DebtStatus, Payment, debt_id_of
 from cordial_core.clock import Clock
 from cordial_core.crypto import PersonalDataCipher
 from cordial_core.errors import FailedPrecondition
@@ -43,11 +43,12 @@ class DebtRepository:
         return {str(i) for i in await self.collection.insert_many(tenant, docs, self._clock)}
 
     async def by_references(self, tenant: str, references: list[str]) -> dict[str, Debt]:
-        """The debts these client references name, by reference."""
+        """The debts these client references name, by reference: each read by its id (`debt_id_of`), never a scan."""
         if not references:
             return {}
-        docs = await self.collection.find(tenant, {"client_reference": {"$in": references}})
-        return {d["client_reference"]: self._from_doc(d) for d in docs}
+        wanted = {debt_id_of(tenant, reference): reference for reference in references}
+        docs = await self.collection.find(tenant, {"_id": {"$in": list(wanted)}})
+        return {d["client_reference"]: self._from_doc(d) for d in docs if wanted[d["_id"]] == d["client_reference"]}
 
     async def get(self, tenant: str, debt_id: str) -> Debt | None:
         """A debt of this tenant, or None."""
@@ -55,9 +56,9 @@ class DebtRepository:
         return self._from_doc(doc) if doc else None
 
     async def by_reference(self, tenant: str, client_reference: str) -> Debt | None:
-        """The debt a client reference names, or None."""
-        doc = await self.collection.find_one(tenant, {"client_reference": client_reference})
-        return self._from_doc(doc) if doc else None
+        """The debt a client reference names, or None: read by its id (`debt_id_of`), never a scan."""
+        doc = await self.collection.find_one(tenant, {"_id": debt_id_of(tenant, client_reference)})
+        return self._from_doc(doc) if doc and doc["client_reference"] == client_reference else None
 
     async def page(self, tenant: str, status: str, portfolio: str, after_id: str, limit: int) -> list[Debt]:
         """Up to limit debts of this tenant after an id, in id order, filtered by status and portfolio."""

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown, compute_balance
 from cordial_core.errors import FailedPrecondition, InvalidArgument
+from cordial_core.ids import stable_id
 from cordial_core.money import Money
 
 
@@ -173,6 +174,11 @@ class Debt:
             self.settled_at = payment.received_at
             return True
         return False
+
+
+def debt_id_of(tenant: str, client_reference: str) -> str:
+    """A debt's id: stable per tenant and client reference, so a client's reference finds its debt by id."""
+    return stable_id(tenant, "debt", client_reference)
 
 
 def validate_placement(

@@ -13,7 +13,7 @@ from cordial.events.v1 import debts_pb2
 from cordial.types.v1 import types_pb2
 from cordial_agreements.domain import paging
 from cordial_agreements.domain.balance import BalancePolicy, Breakdown
-from cordial_agreements.domain.debt import CLOSED, Debt, Debtor, DebtStatus, Payment, validate_placement
+from cordial_agreements.domain.debt import CLOSED, Debt, Debtor, DebtStatus, Payment, debt_id_of, validate_placement
 from cordial_core.clock import Clock
 from cordial_core.errors import DomainError, FailedPrecondition, InvalidArgument, NotFound
 from cordial_core.events import Event, EventSource
@@ -134,7 +134,7 @@ class Ledger:
         now = self._clock.now()
         validate_placement(placement.principal, placement.due_date, now.date(), placement.origin_date, placement.debtor)
         debt = Debt(
-            id=stable_id(tenant, "debt", placement.client_reference),
+            id=debt_id_of(tenant, placement.client_reference),
             tenant=tenant,
             client_reference=placement.client_reference,
             debtor_id=self._debtor_id_of(placement.debtor.document),
