@@ -188,6 +188,8 @@ def start_ferretdb(run_dir: Path) -> tuple[str, ManagedProcess]:
             f"--state-dir={data}",
         ],
         run_dir / "logs" / "ferretdb.log",
+        # Collecting at 5x the live heap, not 2x: FerretDB allocates per document, and GC was 9% of its CPU.
+        env={**os.environ, "GOGC": "400"},
     ).start()
     uri = f"mongodb://127.0.0.1:{port}/?retryWrites=false"
     wait_until(lambda: mongo_ready(uri), 60, "FerretDB", process)

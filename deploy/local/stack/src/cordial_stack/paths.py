@@ -9,9 +9,10 @@ from pathlib import Path
 
 KAFKA_VERSION = "3.9.1"
 FERRETDB_VERSION = "v1.24.2"
-# The local build carries two patches (deploy/local/install.sh): its SQLite backend finds `_id` by its index,
-# and does so for any filter naming `_id`, not only `_id` alone; buildInfo reports this name.
-FERRETDB_BUILD = f"{FERRETDB_VERSION}-idfilter"
+# The local build carries three patches (deploy/local/install.sh): its SQLite backend finds `_id` by its index,
+# and does so for any filter naming `_id`, not only `_id` alone; its leak tracking runs in debug builds only.
+# buildInfo reports this name (ending as `cordial_core.pushdown.ID_FILTER_BUILD` says).
+FERRETDB_BUILD = f"{FERRETDB_VERSION}-untracked-idfilter"
 
 
 def repo_root() -> Path:
