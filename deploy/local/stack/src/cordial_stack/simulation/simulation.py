@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections import Counter
+from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
@@ -90,7 +90,8 @@ class Simulation(DebtorActs):
         cpu_at = {name: c - self.day_so_far["cpu"].get(name, 0.0) for name, c in cpu_at.items()}
         limit = time.monotonic() + (self.config.wall_limit_seconds or float("inf"))
         await self.quiet.wait()
-        parts: Counter[str] = Counter()  # where the day's wall time went: settling (and how often), acting
+        # Where the day's wall time went: settling (and in how many waits), acting.
+        parts: defaultdict[str, float] = defaultdict(float)
         while moment < end and time.monotonic() < limit and not self.stop_requested:
             moment = next_moment(moment, step, zones, end)
             self.moment = moment
@@ -99,9 +100,9 @@ class Simulation(DebtorActs):
             if not await self._settle(parts):
                 self.stats["clock steps with nothing to do"] += 1
             began = time.monotonic()
-            acted = await self.act(moment)
+            someone_acted = await self.act(moment)
             parts["acting"] += time.monotonic() - began
-            if acted:
+            if someone_acted:
                 await self._settle(parts)
                 FileClock.move_to(self.clock_file, moment + timedelta(seconds=ANSWER_SECONDS))
                 await self._settle(parts)
@@ -130,7 +131,7 @@ class Simulation(DebtorActs):
             "cpu": {name: now[name] - cpu_at.get(name, 0.0) for name in now},
         }
 
-    async def _settle(self, parts: Counter[str]) -> bool:
+    async def _settle(self, parts: defaultdict[str, float]) -> bool:
         """Waits until the platform is quiet, counting the wait in the day's parts; True if it saw activity."""
         began = time.monotonic()
         active = await self.quiet.wait()
