@@ -9,7 +9,6 @@ path; holds (agreement in good standing, dispute, hardship...) pause it through 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import copy
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from cordial_core.clock import Clock
 from cordial_core.errors import FailedPrecondition
 from cordial_core.events import Event
 from cordial_core.ids import stable_id
+from cordial_core.lanes import in_lanes
 from cordial_core.money import Money
 from cordial_strategy.domain.book import Assignment, StrategyBook
 from cordial_strategy.domain.case import (
@@ -213,13 +213,7 @@ class Ruler(CaseBook):
         batch = await self._cases.sweep_batch(day, partition, partitions, limit)
         if not batch:
             self._swept[(partition, partitions)] = day
-        lanes = asyncio.Semaphore(SWEEP_LANES)
-
-        async def look(case: Case) -> None:
-            async with lanes:
-                await self._look_again(case)
-
-        await asyncio.gather(*(look(case) for case in batch))
+        await in_lanes((self._look_again(case) for case in batch), SWEEP_LANES)
         return len(batch)
 
     async def _look_again(self, case: Case) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine
 from datetime import datetime
 from typing import Any
 
+from cordial_core.lanes import in_lanes
 from cordial_stack.simulation.checker import Reply
 from cordial_stack.simulation.population import SimDebtor
 from cordial_stack.simulation.state import SimulationState
@@ -56,7 +56,7 @@ class DebtorActs(SimulationState):
             errands = [errand for debtor in ready for errand in self.errands(debtor, client)]
             if errands:
                 await self.point_webhooks(client)
-                await _in_lanes(errands)
+                await in_lanes(errands, ACT_LANES)
         for debtor in ready:
             paid = all(debt_id in self.paid_in_full for debt_id in debtor.debt_ids.values())
             if debtor.behaviour in ("pays", "pays_late") and paid:
@@ -131,14 +131,3 @@ class DebtorActs(SimulationState):
         self.stats["PIX payments" if paid.get("status") == 200 else "PIX payments refused"] += 1
         if kind == "full":
             self.paid_in_full.add(debt_id)
-
-
-async def _in_lanes(errands: list[Coroutine[Any, Any, None]]) -> None:
-    """Runs the errands, `ACT_LANES` at a time."""
-    lanes = asyncio.Semaphore(ACT_LANES)
-
-    async def run(errand: Coroutine[Any, Any, None]) -> None:
-        async with lanes:
-            await errand
-
-    await asyncio.gather(*(run(errand) for errand in errands))
